@@ -1,0 +1,38 @@
+/* craft.h: a segment becomes bytes, and goes on the wire, through libnet.
+ * One context per address family and purpose; the TCP and IP headers are
+ * built once and patched per send where the shape (options, payload
+ * length) stays the same. */
+#ifndef TCPSHAKE_CRAFT_H
+#define TCPSHAKE_CRAFT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "segment.h"
+
+struct craft;
+
+enum craft_mode {
+	CRAFT_BYTES,	/* build only (LIBNET_NONE): no privileges needed */
+	CRAFT_WIRE,	/* raw IP socket: needs CAP_NET_RAW */
+};
+
+/* Open a context for family AF_INET or AF_INET6. On failure returns NULL
+ * and writes one line to err; for CRAFT_WIRE without privileges the line
+ * names CAP_NET_RAW. */
+struct craft *craft_open(int family, enum craft_mode, char *err,
+	    size_t errlen);
+void	 craft_close(struct craft *);
+
+/* Build seg (its src/dst family must match) into bytes: the IP header,
+ * TCP header, options padded to 4 bytes with NOPs/EOL as given plus zero
+ * padding, and payload; checksums right unless seg->badsum. *out stays
+ * valid until the next call on this context. Returns 0, or -1 with err. */
+int	 craft_build(struct craft *, const struct segment *seg,
+	    const uint8_t **out, uint32_t *outlen, char *err, size_t errlen);
+/* Build and send seg. Returns 0, or -1 with err. If out is not NULL it
+ * receives the bytes sent, valid until the next call. */
+int	 craft_send(struct craft *, const struct segment *seg,
+	    const uint8_t **out, uint32_t *outlen, char *err, size_t errlen);
+
+#endif

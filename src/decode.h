@@ -1,0 +1,83 @@
+/* decode.h: bytes from a capture become a segment. Every read is bounds
+ * checked; a truncated or lying packet is an error value saying what is
+ * wrong. ICMP and ICMPv6 errors that quote a TCP header are decoded too, so
+ * a probe can be told its segment was refused. */
+#ifndef TCPSHAKE_DECODE_H
+#define TCPSHAKE_DECODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "segment.h"
+
+/* Link types, as pcap numbers them (DLT_*); repeated here so callers need
+ * not include pcap.h. */
+#define LINK_NULL	0	/* BSD loopback: 4-byte host-order family */
+#define LINK_EN10MB	1
+#define LINK_RAW	12	/* DLT_RAW on Linux: IPv4 or IPv6, no header */
+#define LINK_LOOP	108	/* OpenBSD loopback: 4-byte network order */
+#define LINK_LINUX_SLL	113
+#define LINK_IPV4	228
+#define LINK_IPV6	229
+#define LINK_LINUX_SLL2	276
+#define LINK_RAW_101	101	/* LINKTYPE_RAW as stored in files */
+
+enum decode_status {
+	DEC_OK = 0,
+	DEC_LINK_UNSUPPORTED,	/* a link type we cannot read */
+	DEC_LINK_TRUNCATED,	/* shorter than its link header */
+	DEC_NOT_IP,		/* ARP, LLDP, ...: not an error, counted */
+	DEC_IP_TRUNCATED,	/* shorter than an IP header */
+	DEC_IP_VERSION,		/* version nibble says neither 4 nor 6 */
+	DEC_IP_HLEN,		/* IPv4 IHL < 5 or beyond the packet */
+	DEC_IP_TOTLEN,		/* IPv4 total length < IHL*4 or > captured */
+	DEC_IP6_PLEN,		/* IPv6 payload length beyond the packet */
+	DEC_IP6_EXTHDR,		/* an IPv6 extension header runs past the end */
+	DEC_FRAGMENT,		/* a non-first fragment: no TCP header here */
+	DEC_NOT_TCP,		/* UDP, ...: not an error, counted */
+	DEC_TCP_TRUNCATED,	/* shorter than the 20-byte TCP header */
+	DEC_TCP_DOFF_SMALL,	/* data offset below 5 */
+	DEC_TCP_DOFF_LARGE,	/* data offset beyond the segment */
+	DEC_OPT_LEN_ZERO,	/* an option with length 0 */
+	DEC_OPT_LEN_ONE,	/* an option with length 1 */
+	DEC_OPT_OVERRUN,	/* an option runs past the header */
+	DEC_OPT_BAD_LEN,	/* a known option with the wrong length */
+	DEC_OPT_TOO_MANY,	/* more options than a segment keeps */
+	DEC_ICMP_TRUNCATED,	/* an ICMP error too short to quote TCP */
+};
+
+enum decode_kind {
+	DK_TCP,		/* seg is the segment */
+	DK_ICMP,	/* seg is the TCP segment quoted by an ICMP error:
+			 * addresses, ports and seq; other fields zero */
+};
+
+struct decoded {
+	enum decode_kind kind;
+	struct segment	 seg;
+	/* The IP packet inside the link frame, for writing pcap files. */
+	const uint8_t	*ip;
+	uint32_t	 iplen;
+	/* ICMP errors: who sent it and what it says. */
+	struct ipaddr	 icmp_from;
+	uint8_t		 icmp_type;
+	uint8_t		 icmp_code;
+};
+
+/* Decode one captured frame. On DEC_OK fills *d (d->seg owns its payload:
+ * segment_clear(&d->seg) when done). On error `detail` (if not NULL) gets a
+ * sentence naming the offending field and its value. */
+enum decode_status decode_frame(int linktype, const uint8_t *frame,
+	    size_t caplen, struct decoded *d, char *detail, size_t detaillen);
+/* Decode an IP packet with no link header. */
+enum decode_status decode_ip(const uint8_t *pkt, size_t len,
+	    struct decoded *d, char *detail, size_t detaillen);
+/* Decode TCP options; used by decode_ip, exposed for unit tests. */
+enum decode_status decode_tcp_options(const uint8_t *opts, size_t len,
+	    struct segment *seg, char *detail, size_t detaillen);
+/* Short fixed text for a status ("TCP data offset below 5"). */
+const char *decode_strerror(enum decode_status);
+/* True for statuses that are not malformation (not IP, not TCP). */
+bool	 decode_is_skip(enum decode_status);
+
+#endif

@@ -1,0 +1,143 @@
+/* tcpshake.c: main, the global options and the subcommand table. Each
+ * subcommand lives in its own cmd-*.c file. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tcpshake.h"
+#include "xmalloc.h"
+
+struct global_opts gopts;
+
+static const struct cmd_entry *const cmd_table[] = {
+	&cmd_read_entry,
+};
+#define NCMDS (sizeof cmd_table / sizeof cmd_table[0])
+
+static void
+usage_all(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: tcpshake [-q] [-v] COMMAND [ARGS]\n\ncommands:\n");
+	for (i = 0; i < NCMDS; i++)
+		fprintf(f, "  %-9s %s\n", cmd_table[i]->name,
+		    cmd_table[i]->summary);
+	fprintf(f, "\n'tcpshake COMMAND --help' for a command's options; "
+	    "'man tcpshake' for all.\n");
+}
+
+void
+cmd_usage(const struct cmd_entry *cmd)
+{
+	fprintf(stderr, "usage: tcpshake %s\n", cmd->usage);
+	fprintf(stderr, "'man tcpshake' describes every option of '%s'.\n",
+	    cmd->name);
+	exit(2);
+}
+
+uint64_t
+parse_uint(const char *s, uint64_t min, uint64_t max, const char *what)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	if (s == NULL || *s == '\0' || *s == '-')
+		fatalx("%s: '%s' is not a number (give %" PRIu64 "..%" PRIu64
+		    ")", what, s ? s : "", min, max);
+	v = strtoull(s, &end, 0);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		fatalx("%s: '%s' is not a number in %" PRIu64 "..%" PRIu64,
+		    what, s, min, max);
+	return v;
+}
+
+static const struct {
+	const char	*suffix;
+	double		 ns;
+} duration_units[] = {
+	{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 },
+	{ "m", 60e9 }, { "", 1e9 },
+};
+
+int64_t
+parse_duration(const char *s, const char *what)
+{
+	char *end;
+	double v;
+	size_t i;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno == 0 && end != s && v >= 0 && isfinite(v)) {
+		for (i = 0; i < sizeof duration_units /
+		    sizeof duration_units[0]; i++) {
+			if (strcmp(end, duration_units[i].suffix) == 0 &&
+			    v * duration_units[i].ns < 9.2e18)
+				return (int64_t)(v * duration_units[i].ns + 0.5);
+		}
+	}
+	fatalx("%s: '%s' is not a duration (try 250us, 10ms, 1.5s, 2m)",
+	    what, s);
+}
+
+static const struct cmd_entry *
+cmd_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NCMDS; i++)
+		if (strcmp(cmd_table[i]->name, name) == 0)
+			return cmd_table[i];
+	return NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct cmd_entry *cmd;
+	int i;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "-q") == 0 ||
+		    strcmp(argv[i], "--quiet") == 0)
+			gopts.quiet = true;
+		else if (strcmp(argv[i], "-v") == 0 ||
+		    strcmp(argv[i], "--verbose") == 0)
+			gopts.verbose++;
+		else if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0) {
+			usage_all(stdout);
+			return 0;
+		} else if (strcmp(argv[i], "--version") == 0) {
+			printf("tcpshake %s\n", PACKAGE_VERSION);
+			return 0;
+		} else {
+			fprintf(stderr, "tcpshake: unknown option '%s' "
+			    "(see 'tcpshake --help')\n", argv[i]);
+			return 2;
+		}
+	}
+	if (i == argc) {
+		usage_all(stderr);
+		return 2;
+	}
+	if (strcmp(argv[i], "help") == 0) {
+		usage_all(stdout);
+		return 0;
+	}
+	if ((cmd = cmd_find(argv[i])) == NULL) {
+		fprintf(stderr, "tcpshake: unknown command '%s' "
+		    "(see 'tcpshake --help')\n", argv[i]);
+		return 2;
+	}
+	optind = 1;
+	return cmd->exec(argc - i, argv + i);
+}

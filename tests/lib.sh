@@ -1,0 +1,39 @@
+# tests/lib.sh: sourced by the shell tests. Says why a test skips, names
+# labs uniquely per test so tests can run in parallel, and tears down what
+# a test made on every exit path.
+
+: "${TCPSHAKE:=$top_builddir/tcpshake}"
+
+# Exit 77 (automake's SKIP) unless root: raw sockets and namespaces need it.
+need_root() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "SKIP: $(basename "$0") needs root (raw sockets, network namespaces); run 'make check' as root" >&2
+		exit 77
+	fi
+}
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+# A short unique lab name: namespaces NAME-c and NAME-s.
+lab_name() {
+	echo "t$(basename "$0" .sh | tr -cd 'a-z0-9' | cut -c1-6)$$" | cut -c1-12
+}
+
+# Bring a lab up and remove it when the test exits, whatever the way.
+lab_start() {
+	LAB=$(lab_name)
+	trap 'lab_stop' EXIT INT TERM HUP
+	"$TCPSHAKE" lab up --name "$LAB" "$@" >/dev/null || fail "lab up $LAB failed"
+}
+
+lab_stop() {
+	[ -n "${LAB:-}" ] && "$TCPSHAKE" lab down --name "$LAB" >/dev/null 2>&1
+	LAB=
+}
+
+# Run a command in the lab's client (prober) or server (target) namespace.
+in_client() { ip netns exec "$LAB-c" "$@"; }
+in_server() { ip netns exec "$LAB-s" "$@"; }
