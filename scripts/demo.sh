@@ -1,0 +1,21 @@
+#!/bin/sh
+# scripts/demo.sh: build tcpshake and run its main job on the lab, no outside
+# host needed: bring up a client and a server namespace, probe an open and a
+# closed port of the real Linux stack there, and take the lab down again.
+set -e
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+sh scripts/deps.sh
+sh scripts/build.sh _build
+ts="$top/_build/tcpshake"
+lab=demo
+trap '"$ts" lab down --name $lab >/dev/null 2>&1 || true' EXIT INT TERM HUP
+"$ts" lab down --name $lab >/dev/null 2>&1 || true
+"$ts" lab up --name $lab
+echo
+echo "\$ tcpshake probe -S -p 80,81 --seq 1234567 --mss 1460 --sackok 198.18.0.2"
+"$ts" lab exec --name $lab -- "$ts" probe -S -p 80,81 --seq 1234567 \
+	--mss 1460 --sackok 198.18.0.2 || true
+echo
+echo "\$ tcpshake probe -S -p 80 2001:db8::2"
+"$ts" lab exec --name $lab -- "$ts" probe -S -p 80 2001:db8::2 || true

@@ -1,0 +1,69 @@
+#!/bin/sh
+# scripts/test.sh: build everything and run the whole test suite, as CI
+# does: the full suite (live tests in network namespaces need root), the
+# unit tests once more under ASan+UBSan, and make distcheck. Ends with the
+# line "N passed, N failed" and exits non-zero on any failure.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+sh scripts/deps.sh || exit 2
+autoreconf -fi >/dev/null 2>&1 || { echo "autoreconf failed"; exit 2; }
+
+passed=0 failed=0 skipped=0
+
+# Add one suite's counts from automake's test-suite.log.
+count() {
+	log=$1
+	[ -f "$log" ] || { failed=$((failed + 1)); return; }
+	get() { sed -n "s/^# $1: *\([0-9]*\).*/\1/p" "$log" | head -n 1; }
+	passed=$((passed + $(get PASS) + $(get XFAIL)))
+	failed=$((failed + $(get FAIL) + $(get XPASS) + $(get ERROR)))
+	skipped=$((skipped + $(get SKIP)))
+}
+
+# Show the logs of what failed, so CI's output says why.
+show_failures() {
+	for f in $(grep -l '^:test-result: \(FAIL\|ERROR\|XPASS\)' \
+	    $(find "$1" -name '*.trs') 2>/dev/null); do
+		echo "==== ${f%.trs}.log"
+		tail -n 40 "${f%.trs}.log"
+	done
+}
+
+suite() {	# suite NAME DIR MAKE-TARGET CONFIGURE-ARGS...
+	name=$1 dir=$2 target=$3
+	shift 3
+	echo "== $name"
+	rm -rf "$dir"
+	if ! sh scripts/build.sh "$dir" "$@"; then
+		echo "$name: build failed"
+		failed=$((failed + 1))
+		return
+	fi
+	(cd "$dir" && make -j2 "$target" >/dev/null 2>&1)
+	sed -n '/^# TOTAL/,/^# ERROR/p' "$dir/test-suite.log" 2>/dev/null
+	show_failures "$dir"
+	count "$dir/test-suite.log"
+}
+
+suite "test suite" _build check
+suite "unit tests under ASan+UBSan" _build-san check-unit \
+	CFLAGS="-g -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
+
+echo "== make distcheck"
+if (cd _build && make distcheck >distcheck.log 2>&1); then
+	passed=$((passed + 1))
+	echo "distcheck: ok"
+else
+	failed=$((failed + 1))
+	tail -n 40 _build/distcheck.log
+fi
+
+# As root the live tests must run: a skip there is a failure.
+if [ "$(id -u)" = 0 ] && [ "$skipped" -gt 0 ]; then
+	echo "$skipped tests skipped although running as root"
+	failed=$((failed + skipped))
+	skipped=0
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
