@@ -29,6 +29,13 @@ enum event_dir {
 	DIR_FROM_TARGET,	/* '>' */
 };
 
+/* EV_SUMMARY: the counters behind `text`, named for machine-readable sinks
+ * (the JSON key), in the order they should appear. */
+struct event_count {
+	const char	*key;		/* "segments", "malformed", ... */
+	uint64_t	 value;
+};
+
 struct event {
 	enum event_type	 type;
 	enum event_dir	 dir;
@@ -46,6 +53,8 @@ struct event {
 	uint8_t		 icmp_type;	/* EV_ICMP */
 	uint8_t		 icmp_code;
 	const struct ipaddr *icmp_from;
+	const struct event_count *counts;	/* EV_SUMMARY, may be NULL */
+	size_t		 ncounts;
 };
 
 struct sink_ops {
