@@ -1,0 +1,58 @@
+/* probe.h: the probe table: every probe sent to one target, found again
+ * from a captured segment (our own, leaving; the target's reply; an ICMP
+ * error quoting ours) by a hash on the 4-tuple, then checked on seq/ack. */
+#ifndef TCPSHAKE_PROBE_H
+#define TCPSHAKE_PROBE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "segment.h"
+
+#define PROBE_NONE	UINT32_MAX
+
+struct probe {
+	uint32_t	 seq;		/* as sent */
+	uint32_t	 ack;
+	uint32_t	 seqlen;	/* payload + SYN + FIN */
+	uint16_t	 sport;
+	uint16_t	 dport;
+	uint8_t		 flags;
+	bool		 seen_out;	/* the capture saw it leave */
+	bool		 answered;	/* a reply or an ICMP error matched */
+	uint32_t	 port_idx;	/* which -p port, for the summary */
+	uint32_t	 replies;	/* segments matched, duplicates included */
+	struct timespec	 ts_out;	/* kernel stamp of it leaving */
+	int64_t		 rtt_ns;	/* first reply's RTT, -1 if none */
+	uint32_t	 next;		/* hash chain */
+};
+
+struct probe_table;
+
+/* A table for up to `max` probes from src to dst. */
+struct probe_table *probe_table_new(const struct ipaddr *src,
+	    const struct ipaddr *dst, uint32_t max);
+void	 probe_table_free(struct probe_table *);
+
+/* Record a probe about to be sent; returns its number, or PROBE_NONE when
+ * the table is full. */
+uint32_t probe_add(struct probe_table *, const struct segment *seg,
+	    uint32_t port_idx);
+struct probe *probe_get(struct probe_table *, uint32_t id);
+uint32_t probe_count(const struct probe_table *);
+
+/* A captured segment from src to dst that is one of our probes leaving
+ * (same ports, seq and flags, not seen before): its number or PROBE_NONE.
+ * The local kernel's own segments on the flow (its RST to a SYN-ACK) do
+ * not match. */
+uint32_t probe_match_out(struct probe_table *, const struct segment *seg);
+/* A captured segment from dst to src that answers a probe: the ports
+ * reversed, and its ack covering the probe (ack == seq + seqlen, for
+ * SYN-ACK and RST-ACK) or its seq equal to the probe's ack (a RST to a
+ * segment with ACK set). PROBE_NONE when it fits none. */
+uint32_t probe_match_reply(struct probe_table *, const struct segment *seg);
+/* The TCP header quoted by an ICMP error: same ports and seq as a probe. */
+uint32_t probe_match_quoted(struct probe_table *, const struct segment *seg);
+
+#endif

@@ -1,0 +1,39 @@
+/* route.h: where a probe goes and where it leaves from: a target name
+ * resolved once, and the interface and source address the routing table
+ * picks for it (or the ones the user names). */
+#ifndef TCPSHAKE_ROUTE_H
+#define TCPSHAKE_ROUTE_H
+
+#include <net/if.h>
+#include <stddef.h>
+
+#include "segment.h"
+
+struct route {
+	struct ipaddr	dst;
+	struct ipaddr	src;
+	char		ifname[IF_NAMESIZE];
+	char		canon[256];	/* the name as given or resolved */
+};
+
+/* Resolve name (an address or a host name) with getaddrinfo; family is
+ * AF_UNSPEC, AF_INET or AF_INET6. Returns 0, or -1 with one line in err. */
+int	 route_resolve(const char *name, int family, struct ipaddr *out,
+	    char *err, size_t errlen);
+/* The source address the kernel would use towards dst: a UDP socket is
+ * connected (nothing is sent) and asked for its name. */
+int	 route_source(const struct ipaddr *dst, struct ipaddr *src,
+	    char *err, size_t errlen);
+/* The interface holding address a (getifaddrs). */
+int	 route_iface_of(const struct ipaddr *a, char *ifname, size_t len,
+	    char *err, size_t errlen);
+/* The first address of the given family on interface ifname; prefers a
+ * global address over a link-local one for IPv6. */
+int	 route_addr_of(const char *ifname, int family, struct ipaddr *out,
+	    char *err, size_t errlen);
+/* Fill r->src and r->ifname for r->dst. ifname and src override the
+ * routing table when not NULL (src as text). */
+int	 route_lookup(struct route *r, const char *ifname, const char *src,
+	    char *err, size_t errlen);
+
+#endif
