@@ -1,0 +1,1219 @@
+/* segment-text.c: a segment's text form, packetdrill's packet line without
+ * its time and direction; the parser and the printer, kept one pair. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "segment.h"
+#include "xmalloc.h"
+
+/*
+ * The grammar (SCENARIO.md), with the choices this file makes:
+ *
+ *	[ip]... [sport>dport] FLAGS SEQ [ack N|N!|*] [win N|*] [urg N]
+ *	    [<options>] [payload] [ip]...
+ *
+ * - ip is (ttl N), (tos N), [ect0], [ect1], [ce] or [noecn]; packetdrill
+ *   writes them before the flags, we print them at the end, and accept
+ *   both places, with ( ) or [ ] around any of them. tos takes hex or
+ *   decimal; an ECN mark replaces the tos byte's two low bits.
+ * - SEQ is start:end(len), end - start == len modulo 2^32, start with a
+ *   trailing '!' when absolute; "*:*(len)" when any sequence number will do.
+ *   The older packetdrill form without (len) is not accepted.
+ * - ack, win, urg, the options, the payload and the ip fields may come in
+ *   any order after SEQ (we print them in the order above), each once.
+ * - Options are packetdrill's (mss, wscale, sackOK, sack, TS, nop, eol,
+ *   FO, FOEXP, md5) plus "kind N 0xHEX" for any other kind, its data bytes
+ *   in hex ("kind 30" alone when it has none). An option whose length is
+ *   not its kind's own (an mss of 3 bytes) is held and printed that way.
+ *   "<...>" is any options, "<>" an empty list; without SEGFMT_PREVIEW an
+ *   empty list prints as "<>" so the round trip keeps SEG_HAS_OPTS.
+ * - A payload is "C-escaped" or 0xHEX; its size must equal len.
+ * - Addresses, the IPv4 id and DF, doff and checksums have no text form.
+ */
+
+#define PREVIEW_BYTES	24
+
+/* ---------------------------------------------------------------- parser */
+
+struct lexer {
+	const char		*s;
+	size_t			 pos;
+	struct text_error	*err;
+};
+
+static bool tx_fail(struct lexer *, size_t, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static bool
+tx_fail(struct lexer *lx, size_t pos, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (lx->err != NULL) {
+		lx->err->column = (int)pos + 1;
+		va_start(ap, fmt);
+		vsnprintf(lx->err->msg, sizeof lx->err->msg, fmt, ap);
+		va_end(ap);
+	}
+	return false;
+}
+
+static bool
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static bool
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool
+is_alnum(char c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    c == '_';
+}
+
+static int
+hex_value(char c)
+{
+	if (is_digit(c))
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static char
+tx_peek(const struct lexer *lx)
+{
+	return lx->s[lx->pos];
+}
+
+static void
+tx_skip_ws(struct lexer *lx)
+{
+	while (is_space(lx->s[lx->pos]))
+		lx->pos++;
+}
+
+/* Copy the token at pos (up to a space or a delimiter) into buf, shortened
+ * with "..." when long: for quoting in messages. */
+static const char *
+tx_token(const struct lexer *lx, size_t pos, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	while (lx->s[pos + n] != '\0' && !is_space(lx->s[pos + n]) &&
+	    !(n > 0 && strchr(",<>()[]\"", lx->s[pos + n]) != NULL))
+		n++;
+	if (n < len)
+		snprintf(buf, len, "%.*s", (int)n, lx->s + pos);
+	else
+		snprintf(buf, len, "%.*s...", (int)len - 4, lx->s + pos);
+	return buf;
+}
+
+/* A run of letters and digits at the cursor; false when there is none. */
+static bool
+tx_word(struct lexer *lx, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	while (is_alnum(lx->s[lx->pos + n]))
+		n++;
+	if (n == 0)
+		return false;
+	snprintf(buf, len, "%.*s", (int)(n < len ? n : len - 1),
+	    lx->s + lx->pos);
+	lx->pos += n;
+	return true;
+}
+
+/* A decimal number no larger than max; `what` names it in messages. */
+static bool
+tx_number(struct lexer *lx, const char *what, uint32_t max, uint32_t *out)
+{
+	size_t start = lx->pos;
+	uint64_t v = 0;
+	char tok[32];
+
+	if (!is_digit(tx_peek(lx)))
+		return tx_fail(lx, start, "expected %s (a decimal number), "
+		    "got '%s'", what, tx_token(lx, start, tok,
+		    sizeof tok));
+	while (is_digit(tx_peek(lx))) {
+		if (v <= UINT32_MAX)
+			v = v * 10 + (uint64_t)(tx_peek(lx) - '0');
+		lx->pos++;
+	}
+	if (is_alnum(tx_peek(lx)))
+		return tx_fail(lx, start, "malformed %s '%s'", what,
+		    tx_token(lx, start, tok, sizeof tok));
+	if (v > max)
+		return tx_fail(lx, start, "%s %.*s is out of range (0-%lu)",
+		    what, (int)(lx->pos - start > 24 ? 24 : lx->pos - start),
+		    lx->s + start, (unsigned long)max);
+	*out = (uint32_t)v;
+	return true;
+}
+
+/* Decimal, or hex with 0x, no larger than max. */
+static bool
+tx_number_hex(struct lexer *lx, const char *what, uint32_t max,
+    uint32_t *out)
+{
+	size_t start = lx->pos;
+	uint64_t v = 0;
+	char tok[32];
+	int d;
+
+	if (tx_peek(lx) != '0' || (lx->s[start + 1] != 'x' &&
+	    lx->s[start + 1] != 'X'))
+		return tx_number(lx, what, max, out);
+	lx->pos += 2;
+	if (hex_value(tx_peek(lx)) < 0)
+		return tx_fail(lx, start, "expected hex digits after 0x in %s",
+		    what);
+	while ((d = hex_value(tx_peek(lx))) >= 0) {
+		if (v <= UINT32_MAX)
+			v = v * 16 + (uint64_t)d;
+		lx->pos++;
+	}
+	if (is_alnum(tx_peek(lx)))
+		return tx_fail(lx, start, "malformed %s '%s'", what,
+		    tx_token(lx, start, tok, sizeof tok));
+	if (v > max)
+		return tx_fail(lx, start, "%s %.*s is out of range (0-%lu)",
+		    what, (int)(lx->pos - start > 24 ? 24 : lx->pos - start),
+		    lx->s + start, (unsigned long)max);
+	*out = (uint32_t)v;
+	return true;
+}
+
+/* Hex digit pairs into out (at most max bytes); with need0x the run must
+ * open with 0x. Returns false with a message naming `what`. */
+static bool
+tx_hex_bytes(struct lexer *lx, const char *what, bool need0x, uint8_t *out,
+    size_t max, size_t *n)
+{
+	size_t start = lx->pos, digits = 0;
+	int hi, lo;
+
+	if (tx_peek(lx) == '0' && (lx->s[lx->pos + 1] == 'x' ||
+	    lx->s[lx->pos + 1] == 'X'))
+		lx->pos += 2;
+	else if (need0x)
+		return tx_fail(lx, start, "expected %s as 0x and hex digits",
+		    what);
+	*n = 0;
+	while (hex_value(lx->s[lx->pos + digits]) >= 0)
+		digits++;
+	if (digits == 0 || is_alnum(lx->s[lx->pos + digits]))
+		return tx_fail(lx, start, "expected hex digits for %s", what);
+	if (digits % 2 != 0)
+		return tx_fail(lx, start, "odd number of hex digits (%zu) in "
+		    "%s", digits, what);
+	if (digits / 2 > max)
+		return tx_fail(lx, start, "%s is %zu bytes, more than %zu",
+		    what, digits / 2, max);
+	for (; digits > 0; digits -= 2) {
+		hi = hex_value(lx->s[lx->pos]);
+		lo = hex_value(lx->s[lx->pos + 1]);
+		out[(*n)++] = (uint8_t)(hi << 4 | lo);
+		lx->pos += 2;
+	}
+	return true;
+}
+
+/* The keyword must be followed by a space before its value. */
+static bool
+tx_need_space(struct lexer *lx, const char *after)
+{
+	if (!is_space(tx_peek(lx)))
+		return tx_fail(lx, lx->pos, "expected a space after '%s'",
+		    after);
+	tx_skip_ws(lx);
+	return true;
+}
+
+/* ------------------------------------------------------- parser: options */
+
+/* An option's wire length when it has its kind's own shape; 0 for kinds
+ * held as raw bytes. */
+static size_t
+opt_std_len(uint8_t kind, size_t datalen)
+{
+	switch (kind) {
+	case OPT_MSS:
+		return datalen == 2 ? 4 : 0;
+	case OPT_WSCALE:
+		return datalen == 1 ? 3 : 0;
+	case OPT_SACKOK:
+		return datalen == 0 ? 2 : 0;
+	case OPT_SACK:
+		return datalen >= 8 && datalen % 8 == 0 &&
+		    datalen / 8 <= OPT_MAX_SACK ? datalen + 2 : 0;
+	case OPT_TS:
+		return datalen == 8 ? 10 : 0;
+	default:
+		return 0;
+	}
+}
+
+static uint32_t
+be32_at(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Data bytes of a known kind with its own length into its fields. */
+static void
+opt_from_bytes(struct tcp_option *o, const uint8_t *d, size_t n)
+{
+	size_t i;
+
+	switch (o->kind) {
+	case OPT_MSS:
+		o->u.mss = (uint16_t)(d[0] << 8 | d[1]);
+		break;
+	case OPT_WSCALE:
+		o->u.wscale = d[0];
+		break;
+	case OPT_SACK:
+		o->u.sack.n = (uint8_t)(n / 8);
+		for (i = 0; i < n / 8; i++) {
+			o->u.sack.b[i].left = be32_at(d + 8 * i);
+			o->u.sack.b[i].right = be32_at(d + 8 * i + 4);
+		}
+		break;
+	case OPT_TS:
+		o->u.ts.val = be32_at(d);
+		o->u.ts.ecr = be32_at(d + 4);
+		break;
+	default:
+		break;
+	}
+}
+
+/* "kind N [0xHEX]": any kind, its data as raw bytes. */
+static bool
+parse_opt_kind(struct lexer *lx, struct tcp_option *o)
+{
+	uint8_t d[OPT_MAX_RAW];
+	size_t n = 0, start;
+	uint32_t k;
+
+	if (!tx_need_space(lx, "kind"))
+		return false;
+	start = lx->pos;
+	if (!tx_number(lx, "option kind", 255, &k))
+		return false;
+	o->kind = (uint8_t)k;
+	if (is_space(tx_peek(lx))) {
+		tx_skip_ws(lx);
+		if (tx_peek(lx) == '0' && !tx_hex_bytes(lx, "the option data",
+		    true, d, sizeof d, &n))
+			return false;
+	}
+	if (k == OPT_EOL || k == OPT_NOP) {
+		if (n > 0)
+			return tx_fail(lx, start, "option kind %u (%s) has no "
+			    "length or data", k, k == OPT_EOL ? "eol" : "nop");
+		return true;
+	}
+	if (opt_std_len(o->kind, n) != 0) {
+		o->len = (uint8_t)opt_std_len(o->kind, n);
+		opt_from_bytes(o, d, n);
+		return true;
+	}
+	o->len = (uint8_t)(n + 2);
+	memcpy(o->u.raw, d, n);
+	return true;
+}
+
+/* "FO [cookie]", "FOEXP [cookie]" (RFC 7413's kind 34 and the experimental
+ * kind 254 with magic 0xf989), "md5 DIGEST": packetdrill's forms. */
+static bool
+parse_opt_cookie(struct lexer *lx, struct tcp_option *o, const char *name)
+{
+	size_t off = 0, n = 0, start;
+
+	if (strcmp(name, "FOEXP") == 0) {
+		o->kind = 254;
+		o->u.raw[0] = 0xf9;
+		o->u.raw[1] = 0x89;
+		off = 2;
+	} else
+		o->kind = strcmp(name, "FO") == 0 ? 34 : 19;
+	tx_skip_ws(lx);
+	start = lx->pos;
+	if (hex_value(tx_peek(lx)) >= 0 && !tx_hex_bytes(lx, o->kind == 19 ?
+	    "the md5 digest" : "the cookie", false, o->u.raw + off,
+	    OPT_MAX_RAW - off, &n))
+		return false;
+	if (o->kind == 19 && n != 16)
+		return tx_fail(lx, start, "expected the md5 digest, 16 bytes "
+		    "in hex (32 digits)");
+	o->len = (uint8_t)(2 + off + n);
+	return true;
+}
+
+static bool
+parse_opt_sack(struct lexer *lx, struct tcp_option *o)
+{
+	uint32_t l, r;
+	size_t start;
+
+	o->kind = OPT_SACK;
+	if (!tx_need_space(lx, "sack"))
+		return false;
+	while (is_digit(tx_peek(lx))) {
+		start = lx->pos;
+		if (!tx_number(lx, "SACK block left edge", UINT32_MAX, &l))
+			return false;
+		if (tx_peek(lx) != ':')
+			return tx_fail(lx, lx->pos, "expected ':' in the SACK "
+			    "block left:right");
+		lx->pos++;
+		if (!tx_number(lx, "SACK block right edge", UINT32_MAX, &r))
+			return false;
+		if (o->u.sack.n == OPT_MAX_SACK)
+			return tx_fail(lx, start, "more than %d SACK blocks",
+			    OPT_MAX_SACK);
+		o->u.sack.b[o->u.sack.n].left = l;
+		o->u.sack.b[o->u.sack.n].right = r;
+		o->u.sack.n++;
+		tx_skip_ws(lx);
+	}
+	if (o->u.sack.n == 0)
+		return tx_fail(lx, lx->pos, "expected a SACK block left:right");
+	o->len = (uint8_t)(2 + 8 * o->u.sack.n);
+	return true;
+}
+
+static bool
+parse_opt_ts(struct lexer *lx, struct tcp_option *o)
+{
+	char w[16];
+	size_t at;
+
+	o->kind = OPT_TS;
+	o->len = 10;
+	if (!tx_need_space(lx, "TS"))
+		return false;
+	at = lx->pos;
+	if (!tx_word(lx, w, sizeof w) || strcmp(w, "val") != 0)
+		return tx_fail(lx, at, "expected 'val' after TS (TS val X ecr "
+		    "Y)");
+	if (!tx_need_space(lx, "val") ||
+	    !tx_number(lx, "TS value", UINT32_MAX, &o->u.ts.val))
+		return false;
+	tx_skip_ws(lx);
+	at = lx->pos;
+	if (!tx_word(lx, w, sizeof w) || strcmp(w, "ecr") != 0)
+		return tx_fail(lx, at, "expected 'ecr' after the TS value (TS "
+		    "val X ecr Y)");
+	return tx_need_space(lx, "ecr") &&
+	    tx_number(lx, "TS echo reply", UINT32_MAX, &o->u.ts.ecr);
+}
+
+/* One option, by name. */
+static bool
+parse_opt(struct lexer *lx, struct tcp_option *o)
+{
+	size_t at = lx->pos;
+	uint32_t v;
+	char w[16], tok[32];
+
+	memset(o, 0, sizeof *o);
+	if (!tx_word(lx, w, sizeof w) || lx->pos - at >= sizeof w)
+		return tx_fail(lx, at, "unknown option '%s' (expected mss, "
+		    "wscale, sackOK, sack, TS, nop, eol or kind N)",
+		    tx_token(lx, at, tok, sizeof tok));
+	if (strcmp(w, "nop") == 0 || strcmp(w, "eol") == 0) {
+		o->kind = w[0] == 'n' ? OPT_NOP : OPT_EOL;
+		return true;
+	}
+	if (strcmp(w, "mss") == 0) {
+		o->kind = OPT_MSS;
+		o->len = 4;
+		if (!tx_need_space(lx, w) ||
+		    !tx_number(lx, "mss value", UINT16_MAX, &v))
+			return false;
+		o->u.mss = (uint16_t)v;
+		return true;
+	}
+	if (strcmp(w, "wscale") == 0) {
+		o->kind = OPT_WSCALE;
+		o->len = 3;
+		if (!tx_need_space(lx, w) ||
+		    !tx_number(lx, "window scale", UINT8_MAX, &v))
+			return false;
+		o->u.wscale = (uint8_t)v;
+		return true;
+	}
+	if (strcmp(w, "sackOK") == 0) {
+		o->kind = OPT_SACKOK;
+		o->len = 2;
+		return true;
+	}
+	if (strcmp(w, "sack") == 0)
+		return parse_opt_sack(lx, o);
+	if (strcmp(w, "TS") == 0)
+		return parse_opt_ts(lx, o);
+	if (strcmp(w, "kind") == 0)
+		return parse_opt_kind(lx, o);
+	if (strcmp(w, "FO") == 0 || strcmp(w, "FOEXP") == 0 ||
+	    strcmp(w, "md5") == 0)
+		return parse_opt_cookie(lx, o, w);
+	return tx_fail(lx, at, "unknown option '%s' (expected mss, wscale, "
+	    "sackOK, sack, TS, nop, eol or kind N)",
+	    tx_token(lx, at, tok, sizeof tok));
+}
+
+/* "<opt,opt,...>", "<>" or "<...>"; the cursor is on '<'. */
+static bool
+parse_opts(struct lexer *lx, struct segment *seg)
+{
+	size_t open = lx->pos, at;
+	struct tcp_option o;
+
+	lx->pos++;
+	tx_skip_ws(lx);
+	seg->has |= SEG_HAS_OPTS;
+	if (strncmp(lx->s + lx->pos, "...", 3) == 0) {
+		lx->pos += 3;
+		tx_skip_ws(lx);
+		if (tx_peek(lx) != '>')
+			return tx_fail(lx, lx->pos, "expected '>' after '<...'");
+		lx->pos++;
+		seg->has |= SEG_ANY_OPTS;
+		return true;
+	}
+	while (tx_peek(lx) != '>') {
+		at = lx->pos;
+		if (tx_peek(lx) == '\0')
+			return tx_fail(lx, open, "unterminated option list "
+			    "(expected '>')");
+		if (!parse_opt(lx, &o))
+			return false;
+		if (!segment_add_opt(seg, &o))
+			return tx_fail(lx, at, "more than %d options",
+			    SEG_MAX_OPTS);
+		tx_skip_ws(lx);
+		if (tx_peek(lx) == ',') {
+			lx->pos++;
+			tx_skip_ws(lx);
+			if (tx_peek(lx) == '>')
+				return tx_fail(lx, lx->pos, "expected an "
+				    "option after ','");
+		} else if (tx_peek(lx) != '>' && tx_peek(lx) != '\0')
+			return tx_fail(lx, lx->pos, "expected ',' or '>' after "
+			    "an option");
+	}
+	lx->pos++;
+	if (segment_optlen(seg) > 40)
+		return tx_fail(lx, open, "the options take %zu bytes, more "
+		    "than the 40 a TCP header holds", segment_optlen(seg));
+	return true;
+}
+
+/* ------------------------------------------------------- parser: payload */
+
+static bool
+parse_escape(struct lexer *lx, uint8_t *out)
+{
+	size_t at = lx->pos;
+	const char *named = "r\rn\nt\t\\\\\"\"''a\ab\bf\fv\ve\033";
+	unsigned v = 0;
+	int d, i;
+	char c;
+
+	lx->pos++;		/* the backslash */
+	c = tx_peek(lx);
+	if (c == 'x') {
+		lx->pos++;
+		for (i = 0; i < 2 && (d = hex_value(tx_peek(lx))) >= 0; i++) {
+			v = v * 16 + (unsigned)d;
+			lx->pos++;
+		}
+		if (i == 0)
+			return tx_fail(lx, at, "expected hex digits after \\x");
+		*out = (uint8_t)v;
+		return true;
+	}
+	if (c >= '0' && c <= '7') {
+		for (i = 0; i < 3 && tx_peek(lx) >= '0' && tx_peek(lx) <= '7';
+		    i++) {
+			v = v * 8 + (unsigned)(tx_peek(lx) - '0');
+			lx->pos++;
+		}
+		if (v > 255)
+			return tx_fail(lx, at, "octal escape \\%.3s is above "
+			    "\\377", lx->s + at + 1);
+		*out = (uint8_t)v;
+		return true;
+	}
+	for (i = 0; c != '\0' && named[i] != '\0'; i += 2)
+		if (named[i] == c) {
+			*out = (uint8_t)named[i + 1];
+			lx->pos++;
+			return true;
+		}
+	if (c == '\0')
+		return tx_fail(lx, at, "unterminated string");
+	return tx_fail(lx, at, "unknown escape '\\%c' (expected \\r, \\n, "
+	    "\\t, \\\\, \\\", \\xNN or octal \\NNN)", c);
+}
+
+/* "C-escaped" into a new buffer; the cursor is on the quote. */
+static bool
+parse_cstring(struct lexer *lx, uint8_t **out, size_t *n)
+{
+	size_t open = lx->pos;
+	uint8_t *buf = xmalloc(strlen(lx->s + open) + 1);
+
+	*n = 0;
+	lx->pos++;
+	for (;;) {
+		char c = tx_peek(lx);
+
+		if (c == '\0') {
+			free(buf);
+			return tx_fail(lx, open, "unterminated string");
+		}
+		if (c == '"')
+			break;
+		if (c == '\\') {
+			if (!parse_escape(lx, &buf[*n])) {
+				free(buf);
+				return false;
+			}
+			(*n)++;
+			continue;
+		}
+		buf[(*n)++] = (uint8_t)c;
+		lx->pos++;
+	}
+	lx->pos++;
+	*out = buf;
+	return true;
+}
+
+static bool
+parse_payload(struct lexer *lx, struct segment *seg)
+{
+	size_t at = lx->pos, n;
+	uint8_t *buf = NULL;
+
+	if (tx_peek(lx) == '"') {
+		if (!parse_cstring(lx, &buf, &n))
+			return false;
+	} else {
+		buf = xmalloc(strlen(lx->s + at) / 2 + 1);
+		if (!tx_hex_bytes(lx, "the payload", true, buf, SIZE_MAX,
+		    &n)) {
+			free(buf);
+			return false;
+		}
+	}
+	if (n != seg->len) {
+		free(buf);
+		return tx_fail(lx, at, "payload is %zu bytes but the length "
+		    "says %u", n, seg->len);
+	}
+	free(seg->data);
+	seg->data = n > 0 ? buf : NULL;
+	if (n == 0)
+		free(buf);
+	seg->has |= SEG_HAS_DATA;
+	return true;
+}
+
+/* ---------------------------------------------- parser: fields in order */
+
+/* Parsed IP fields, combined into the segment at the end so that tos and
+ * an ECN mark may come in either order. */
+struct ipfields {
+	uint32_t	has;
+	uint8_t		tos;
+	uint8_t		ecn;
+};
+
+/* "(ttl N)", "(tos N)", "[ect0]"...; the cursor is on '(' or '['. */
+static bool
+parse_ipfield(struct lexer *lx, struct segment *seg, struct ipfields *ip)
+{
+	static const char *ecn_names[] = { "noecn", "ect1", "ect0", "ce" };
+	char close = tx_peek(lx) == '(' ? ')' : ']', w[16], tok[32];
+	size_t at;
+	uint32_t v, bit = 0;
+	int i;
+
+	lx->pos++;
+	tx_skip_ws(lx);
+	at = lx->pos;
+	if (!tx_word(lx, w, sizeof w))
+		w[0] = '\0';
+	for (i = 0; i < 4; i++)
+		if (strcmp(w, ecn_names[i]) == 0) {
+			bit = SEG_HAS_ECN;
+			ip->ecn = (uint8_t)i;
+		}
+	if (strcmp(w, "ttl") == 0) {
+		bit = SEG_HAS_TTL;
+		if (!tx_need_space(lx, w) ||
+		    !tx_number(lx, "ttl", UINT8_MAX, &v))
+			return false;
+		seg->ttl = (uint8_t)v;
+	} else if (strcmp(w, "tos") == 0) {
+		bit = SEG_HAS_TOS;
+		if (!tx_need_space(lx, w) ||
+		    !tx_number_hex(lx, "tos", UINT8_MAX, &v))
+			return false;
+		ip->tos = (uint8_t)v;
+	} else if (bit == 0)
+		return tx_fail(lx, at, "unknown IP field '%s' (expected ttl N, "
+		    "tos N, ect0, ect1, ce or noecn)",
+		    tx_token(lx, at, tok, sizeof tok));
+	if (ip->has & bit)
+		return tx_fail(lx, at, "'%s' given twice", bit == SEG_HAS_ECN ?
+		    "ECN mark" : w);
+	ip->has |= bit;
+	tx_skip_ws(lx);
+	if (tx_peek(lx) != close)
+		return tx_fail(lx, lx->pos, "expected '%c' after the IP field",
+		    close);
+	lx->pos++;
+	return true;
+}
+
+static bool
+parse_ports(struct lexer *lx, struct segment *seg)
+{
+	uint32_t sp, dp;
+
+	if (!tx_number(lx, "source port", UINT16_MAX, &sp))
+		return false;
+	lx->pos++;		/* '>', checked by the caller */
+	if (!tx_number(lx, "destination port", UINT16_MAX, &dp))
+		return false;
+	seg->sport = (uint16_t)sp;
+	seg->dport = (uint16_t)dp;
+	seg->has |= SEG_HAS_PORTS;
+	return true;
+}
+
+static bool
+parse_flags(struct lexer *lx, struct segment *seg)
+{
+	/* Bit i of the flags byte is letters[i]. */
+	static const char letters[] = "FSRP.UEW";
+	size_t at = lx->pos;
+	const char *p;
+	char c;
+
+	if (tx_peek(lx) == '-' && (is_space(lx->s[at + 1]) ||
+	    lx->s[at + 1] == '\0')) {
+		lx->pos++;
+		return true;
+	}
+	if (tx_peek(lx) == '\0' || is_space(tx_peek(lx)))
+		return tx_fail(lx, at, "expected flags (letters from SFRPUEW, "
+		    "'.' or '-')");
+	while ((c = tx_peek(lx)) != '\0' && !is_space(c)) {
+		p = strchr(letters, c);
+		if (p == NULL)
+			return tx_fail(lx, lx->pos, "unknown flag '%c' "
+			    "(expected letters from SFRPUEW, '.' or '-')", c);
+		if (seg->flags & (1u << (p - letters)))
+			return tx_fail(lx, lx->pos, "flag '%c' given twice",
+			    c);
+		seg->flags |= (uint8_t)(1u << (p - letters));
+		lx->pos++;
+	}
+	return true;
+}
+
+/* One number of start:end, or '*'; a trailing '!' sets *bang. */
+static bool
+parse_seqnum(struct lexer *lx, const char *what, bool *any, bool *bang,
+    uint32_t *v)
+{
+	*any = *bang = false;
+	if (tx_peek(lx) == '*') {
+		lx->pos++;
+		*any = true;
+		return true;
+	}
+	if (!is_digit(tx_peek(lx)))
+		return tx_fail(lx, lx->pos, "expected sequence numbers "
+		    "start:end(len)");
+	if (!tx_number(lx, what, UINT32_MAX, v))
+		return false;
+	if (tx_peek(lx) == '!') {
+		lx->pos++;
+		*bang = true;
+	}
+	return true;
+}
+
+static bool
+parse_seq(struct lexer *lx, struct segment *seg)
+{
+	uint32_t start = 0, end = 0, len;
+	bool any1, any2, bang1, bang2;
+	size_t at = lx->pos, lenat;
+
+	if (!parse_seqnum(lx, "start sequence number", &any1, &bang1, &start))
+		return false;
+	if (tx_peek(lx) != ':')
+		return tx_fail(lx, lx->pos, "expected ':' after the start "
+		    "sequence number (start:end(len))");
+	lx->pos++;
+	if (!parse_seqnum(lx, "end sequence number", &any2, &bang2, &end))
+		return false;
+	if (any1 != any2)
+		return tx_fail(lx, at, "'*' must stand for both numbers: "
+		    "*:*(len)");
+	if (tx_peek(lx) != '(')
+		return tx_fail(lx, lx->pos, "expected '(len)' after start:end");
+	lx->pos++;
+	lenat = lx->pos;
+	if (!tx_number(lx, "length", UINT16_MAX, &len))
+		return false;
+	if (tx_peek(lx) != ')')
+		return tx_fail(lx, lx->pos, "expected ')' after the length");
+	lx->pos++;
+	if (!any1 && end - start != len)
+		return tx_fail(lx, lenat, "end - start (%u) does not match the "
+		    "length (%u)", end - start, len);
+	seg->seq = start;
+	seg->len = len;
+	if (any1)
+		seg->has |= SEG_ANY_SEQ;
+	if (bang1 || bang2)
+		seg->has |= SEG_ABS_SEQ;
+	return true;
+}
+
+/* "ack N", "ack N!", "ack *", "win N", "win *", "urg N"; the cursor is past
+ * the keyword. */
+static bool
+parse_keyword(struct lexer *lx, struct segment *seg, const char *w)
+{
+	uint32_t v;
+
+	if (!tx_need_space(lx, w))
+		return false;
+	if (w[0] != 'u' && tx_peek(lx) == '*') {
+		lx->pos++;
+		seg->has |= w[0] == 'a' ? SEG_HAS_ACK | SEG_ANY_ACK :
+		    SEG_HAS_WIN | SEG_ANY_WIN;
+		return true;
+	}
+	if (w[0] == 'a') {
+		if (!tx_number(lx, "ack number", UINT32_MAX, &seg->ack))
+			return false;
+		seg->has |= SEG_HAS_ACK;
+		if (tx_peek(lx) == '!') {
+			lx->pos++;
+			seg->has |= SEG_ABS_ACK;
+		}
+		return true;
+	}
+	if (!tx_number(lx, w[0] == 'w' ? "window" : "urgent pointer",
+	    UINT16_MAX, &v))
+		return false;
+	if (w[0] == 'w') {
+		seg->win = (uint16_t)v;
+		seg->has |= SEG_HAS_WIN;
+	} else {
+		seg->urg = (uint16_t)v;
+		seg->has |= SEG_HAS_URG;
+	}
+	return true;
+}
+
+static bool
+tx_trailing(struct lexer *lx, size_t at)
+{
+	char tok[40];
+	size_t n = strlen(lx->s + at);
+
+	while (n > 0 && is_space(lx->s[at + n - 1]))
+		n--;
+	if (n < sizeof tok)
+		snprintf(tok, sizeof tok, "%.*s", (int)n, lx->s + at);
+	else
+		snprintf(tok, sizeof tok, "%.*s...", (int)sizeof tok - 4,
+		    lx->s + at);
+	return tx_fail(lx, at, "trailing text '%s'", tok);
+}
+
+/* Everything after SEQ, in any order, each part once. */
+static bool
+parse_tail(struct lexer *lx, struct segment *seg, struct ipfields *ip)
+{
+	char w[8];
+	size_t at;
+	uint32_t bit;
+
+	for (tx_skip_ws(lx); tx_peek(lx) != '\0'; tx_skip_ws(lx)) {
+		at = lx->pos;
+		if (tx_peek(lx) == '(' || tx_peek(lx) == '[') {
+			if (!parse_ipfield(lx, seg, ip))
+				return false;
+			continue;
+		}
+		if (tx_peek(lx) == '<') {
+			if (seg->has & SEG_HAS_OPTS)
+				return tx_fail(lx, at, "options given twice");
+			if (!parse_opts(lx, seg))
+				return false;
+			continue;
+		}
+		if (tx_peek(lx) == '"' || (tx_peek(lx) == '0' &&
+		    (lx->s[at + 1] == 'x' || lx->s[at + 1] == 'X'))) {
+			if (seg->has & SEG_HAS_DATA)
+				return tx_fail(lx, at, "payload given twice");
+			if (!parse_payload(lx, seg))
+				return false;
+			continue;
+		}
+		if (!tx_word(lx, w, sizeof w) || lx->pos - at >= sizeof w)
+			return tx_trailing(lx, at);
+		if (strcmp(w, "ack") == 0)
+			bit = SEG_HAS_ACK;
+		else if (strcmp(w, "win") == 0)
+			bit = SEG_HAS_WIN;
+		else if (strcmp(w, "urg") == 0)
+			bit = SEG_HAS_URG;
+		else
+			return tx_trailing(lx, at);
+		if (seg->has & bit)
+			return tx_fail(lx, at, "'%s' given twice", w);
+		if (!parse_keyword(lx, seg, w))
+			return false;
+	}
+	return true;
+}
+
+/* Port info, when the line opens with a number followed by '>'. */
+static bool
+parse_head(struct lexer *lx, struct segment *seg, struct ipfields *ip)
+{
+	size_t n = 0;
+
+	for (tx_skip_ws(lx); tx_peek(lx) == '(' || tx_peek(lx) == '[';
+	    tx_skip_ws(lx))
+		if (!parse_ipfield(lx, seg, ip))
+			return false;
+	while (is_digit(lx->s[lx->pos + n]))
+		n++;
+	if (n > 0 && lx->s[lx->pos + n] == '>') {
+		if (!parse_ports(lx, seg))
+			return false;
+		tx_skip_ws(lx);
+	} else if (n > 0)
+		return tx_fail(lx, lx->pos, "expected flags (letters from "
+		    "SFRPUEW, '.' or '-')");
+	if (!parse_flags(lx, seg))
+		return false;
+	tx_skip_ws(lx);
+	return parse_seq(lx, seg);
+}
+
+bool
+segment_parse(const char *text, struct segment *seg, struct text_error *err)
+{
+	struct lexer lx = { text, 0, err };
+	struct ipfields ip = { 0, 0, 0 };
+
+	segment_clear(seg);
+	if (err != NULL) {
+		err->column = 0;
+		err->msg[0] = '\0';
+	}
+	if (!parse_head(&lx, seg, &ip) || !parse_tail(&lx, seg, &ip)) {
+		segment_clear(seg);
+		return false;
+	}
+	seg->has |= ip.has;
+	if (ip.has & SEG_HAS_TOS)
+		seg->tos = ip.tos;
+	if (ip.has & SEG_HAS_ECN)
+		seg->tos = (uint8_t)((seg->tos & ~3u) | ip.ecn);
+	return true;
+}
+
+/* --------------------------------------------------------------- printer */
+
+struct sbuf {
+	char	*s;
+	size_t	 len;
+	size_t	 cap;
+};
+
+static void sbuf_printf(struct sbuf *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+sbuf_printf(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if (b->len + (size_t)n + 1 > b->cap) {
+		b->cap = (b->len + (size_t)n + 1) * 2;
+		b->s = xrealloc(b->s, b->cap);
+	}
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+/* Never NULL, even when nothing was printed. */
+static char *
+sbuf_done(struct sbuf *b)
+{
+	if (b->s == NULL)
+		return xstrdup("");
+	return b->s;
+}
+
+static void
+fmt_hex(struct sbuf *b, const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sbuf_printf(b, "%02x", p[i]);
+}
+
+static void
+fmt_opt(struct sbuf *b, const struct tcp_option *o)
+{
+	size_t i, n = o->len >= 2 ? o->len - 2u : 0;
+
+	if (o->kind == OPT_EOL || o->kind == OPT_NOP) {
+		sbuf_printf(b, "%s", opt_kind_name(o->kind));
+		return;
+	}
+	if (n > OPT_MAX_RAW)
+		n = OPT_MAX_RAW;
+	if (opt_std_len(o->kind, n) == o->len && o->len != 0 &&
+	    (o->kind != OPT_SACK || o->u.sack.n == n / 8)) {
+		switch (o->kind) {
+		case OPT_MSS:
+			sbuf_printf(b, "mss %u", o->u.mss);
+			return;
+		case OPT_WSCALE:
+			sbuf_printf(b, "wscale %u", o->u.wscale);
+			return;
+		case OPT_SACKOK:
+			sbuf_printf(b, "sackOK");
+			return;
+		case OPT_TS:
+			sbuf_printf(b, "TS val %u ecr %u", o->u.ts.val,
+			    o->u.ts.ecr);
+			return;
+		default:
+			sbuf_printf(b, "sack");
+			for (i = 0; i < o->u.sack.n; i++)
+				sbuf_printf(b, " %u:%u", o->u.sack.b[i].left,
+				    o->u.sack.b[i].right);
+			return;
+		}
+	}
+	if (o->kind == 34 || (o->kind == 19 && n == 16)) {
+		sbuf_printf(b, "%s%s", o->kind == 34 ? "FO" : "md5",
+		    n > 0 ? " " : "");
+		fmt_hex(b, o->u.raw, n);
+		return;
+	}
+	if (o->kind == 254 && n >= 2 && o->u.raw[0] == 0xf9 &&
+	    o->u.raw[1] == 0x89) {
+		sbuf_printf(b, "FOEXP%s", n > 2 ? " " : "");
+		fmt_hex(b, o->u.raw + 2, n - 2);
+		return;
+	}
+	sbuf_printf(b, "kind %u%s", o->kind, n > 0 ? " 0x" : "");
+	fmt_hex(b, o->u.raw, n);
+}
+
+static void
+fmt_opts(struct sbuf *b, const struct segment *seg)
+{
+	int i;
+
+	if (seg->has & SEG_ANY_OPTS) {
+		sbuf_printf(b, "<...>");
+		return;
+	}
+	sbuf_printf(b, "<");
+	for (i = 0; i < seg->nopts; i++) {
+		if (i > 0)
+			sbuf_printf(b, ",");
+		fmt_opt(b, &seg->opts[i]);
+	}
+	sbuf_printf(b, ">");
+}
+
+char *
+segment_format_opts(const struct segment *seg)
+{
+	struct sbuf b = { NULL, 0, 0 };
+
+	fmt_opts(&b, seg);
+	return sbuf_done(&b);
+}
+
+/* One payload byte inside quotes; `next` decides whether \0 is safe. */
+static void
+fmt_char(struct sbuf *b, uint8_t c, int next)
+{
+	switch (c) {
+	case '\r':
+		sbuf_printf(b, "\\r");
+		break;
+	case '\n':
+		sbuf_printf(b, "\\n");
+		break;
+	case '\t':
+		sbuf_printf(b, "\\t");
+		break;
+	case '\\':
+	case '"':
+		sbuf_printf(b, "\\%c", c);
+		break;
+	case '\0':
+		/* "\0" then a digit would read as one octal escape. */
+		sbuf_printf(b, next >= '0' && next <= '7' ? "\\x00" : "\\0");
+		break;
+	default:
+		if (c >= 0x20 && c < 0x7f)
+			sbuf_printf(b, "%c", c);
+		else
+			sbuf_printf(b, "\\x%02x", c);
+		break;
+	}
+}
+
+static void
+fmt_cstring(struct sbuf *b, const uint8_t *p, size_t len, size_t max)
+{
+	size_t i, n = max > 0 && max < len ? max : len;
+
+	sbuf_printf(b, "\"");
+	for (i = 0; i < n; i++)
+		fmt_char(b, p[i], i + 1 < n ? p[i + 1] : -1);
+	sbuf_printf(b, "\"%s", n < len ? "..." : "");
+}
+
+char *
+segment_format_data(const uint8_t *p, size_t len, size_t max)
+{
+	struct sbuf b = { NULL, 0, 0 };
+
+	fmt_cstring(&b, p, len, max);
+	return sbuf_done(&b);
+}
+
+/* Mostly binary payloads read better, and shorter, as 0x hex. */
+static void
+fmt_payload(struct sbuf *b, const uint8_t *p, size_t len, size_t max)
+{
+	size_t i, binary = 0, n = max > 0 && max < len ? max : len;
+
+	for (i = 0; i < len; i++)
+		if ((p[i] < 0x20 || p[i] >= 0x7f) && p[i] != '\r' &&
+		    p[i] != '\n' && p[i] != '\t')
+			binary++;
+	if (len == 0 || binary * 2 <= len) {
+		fmt_cstring(b, p, len, max);
+		return;
+	}
+	sbuf_printf(b, "0x");
+	fmt_hex(b, p, n);
+	sbuf_printf(b, "%s", n < len ? "..." : "");
+}
+
+static void
+fmt_ip(struct sbuf *b, const struct segment *seg)
+{
+	static const char *ecn_names[] = { "noecn", "ect1", "ect0", "ce" };
+
+	if (seg->has & SEG_HAS_TTL)
+		sbuf_printf(b, " (ttl %u)", seg->ttl);
+	if (seg->has & SEG_HAS_TOS)
+		sbuf_printf(b, " (tos 0x%02x)", seg->tos);
+	if (seg->has & SEG_HAS_ECN)
+		sbuf_printf(b, " [%s]", ecn_names[seg->tos & 3]);
+}
+
+static void
+fmt_seq(struct sbuf *b, const struct segment *seg)
+{
+	if (seg->has & SEG_ANY_SEQ)
+		sbuf_printf(b, " *:*(%u)", seg->len);
+	else
+		sbuf_printf(b, " %u%s:%u(%u)", seg->seq,
+		    (seg->has & SEG_ABS_SEQ) ? "!" : "",
+		    (uint32_t)(seg->seq + seg->len), seg->len);
+	if (seg->has & SEG_ANY_ACK)
+		sbuf_printf(b, " ack *");
+	else if (seg->has & SEG_HAS_ACK)
+		sbuf_printf(b, " ack %u%s", seg->ack,
+		    (seg->has & SEG_ABS_ACK) ? "!" : "");
+	if (seg->has & SEG_ANY_WIN)
+		sbuf_printf(b, " win *");
+	else if (seg->has & SEG_HAS_WIN)
+		sbuf_printf(b, " win %u", seg->win);
+	if (seg->has & SEG_HAS_URG)
+		sbuf_printf(b, " urg %u", seg->urg);
+}
+
+char *
+segment_format(const struct segment *seg, int fmt)
+{
+	struct sbuf b = { NULL, 0, 0 };
+	char flags[16];
+
+	if ((fmt & SEGFMT_PORTS) && (seg->has & SEG_HAS_PORTS))
+		sbuf_printf(&b, "%u>%u ", seg->sport, seg->dport);
+	sbuf_printf(&b, "%s", segment_flags_str(seg->flags, flags,
+	    sizeof flags));
+	fmt_seq(&b, seg);
+	if (seg->nopts > 0 || (seg->has & SEG_ANY_OPTS) ||
+	    ((seg->has & SEG_HAS_OPTS) && !(fmt & SEGFMT_PREVIEW))) {
+		sbuf_printf(&b, " ");
+		fmt_opts(&b, seg);
+	}
+	if ((fmt & (SEGFMT_PAYLOAD | SEGFMT_PREVIEW)) && (seg->data != NULL ||
+	    ((seg->has & SEG_HAS_DATA) && seg->len == 0))) {
+		sbuf_printf(&b, " ");
+		fmt_payload(&b, seg->data, seg->data != NULL ? seg->len : 0,
+		    (fmt & SEGFMT_PAYLOAD) ? 0 : PREVIEW_BYTES);
+	}
+	if (fmt & SEGFMT_IP)
+		fmt_ip(&b, seg);
+	return sbuf_done(&b);
+}
