@@ -1,0 +1,82 @@
+/* lab.h: the lab: a client and a server network namespace joined by veth,
+ * per-namespace sysctls, the serve process, and running commands inside. */
+#ifndef TCPSHAKE_LAB_H
+#define TCPSHAKE_LAB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/*
+ * The lab's fixed shape. Namespaces are NAME-c (the client, where the
+ * prober runs) and NAME-s (the server, the target); the veth pair is made
+ * inside them, so nothing is named in the root namespace.
+ */
+#define LAB_NAME_MAX		10
+#define LAB_DEFAULT_NAME	"tcpshake"
+#define LAB_NETNS_DIR		"/run/netns"
+#define LAB_RUN_DIR		"/run/tcpshake"	/* /run/tcpshake/NAME/ */
+#define LAB_CLIENT_IF		"c0"
+#define LAB_SERVER_IF		"s0"
+#define LAB_CLIENT_V4		"198.18.0.1"
+#define LAB_SERVER_V4		"198.18.0.2"
+#define LAB_V4_PREFIX		24
+#define LAB_CLIENT_V6		"2001:db8::1"
+#define LAB_SERVER_V6		"2001:db8::2"
+#define LAB_V6_PREFIX		64
+#define LAB_SERVE_DEFAULT	"--port 80 --mode echo"
+
+enum lab_side {
+	LAB_CLIENT,
+	LAB_SERVER,
+};
+
+struct lab_sysctl {
+	enum lab_side	 side;
+	char		*key;		/* "net.ipv4.tcp_synack_retries" */
+	char		*value;
+};
+
+struct lab_config {
+	const char		*name;
+	const struct lab_sysctl	*sysctls;
+	size_t			 nsysctls;
+	char			**serve_argv;	/* words after "serve"; NULL:
+						 * start no server */
+};
+
+/* What lab_up made, for the front end to print. */
+struct lab_made {
+	long		 serve_pid;	/* 0 without serve */
+	uint16_t	 serve_port;
+	char		 log[128];	/* serve's log file */
+};
+
+/* NAME: 1..10 of [a-z0-9-], not starting with '-'. */
+bool	 lab_name_valid(const char *);
+/* "NAME-c" or "NAME-s" into buf. */
+void	 lab_ns_name(const char *name, enum lab_side, char *buf, size_t len);
+/* Parse "KEY=VALUE" (KEY a net.* sysctl); false with *error. */
+bool	 lab_sysctl_parse(const char *, enum lab_side, struct lab_sysctl *,
+	    char **error);
+/* Split --serve "ARGS" into words; '...' and "..." quote, \ escapes.
+ * Returns a NULL-terminated array, or NULL with *error. */
+char	**lab_split_words(const char *, char **error);
+/* The port a serve command line listens on (its --port, else 80). */
+uint16_t lab_serve_port(char *const *argv);
+
+/* Whether any part of lab NAME exists (either namespace, its run dir). */
+bool	 lab_exists(const char *name);
+/* Build the lab; on failure remove what was made, return -1 and *error. */
+int	 lab_up(const struct lab_config *, struct lab_made *, char **error);
+/* Kill every process in both namespaces and remove them and the run dir.
+ * Returns -1 with *error when something could not be removed. */
+int	 lab_down(const char *name, char **error);
+/* Describe an existing lab on f. */
+void	 lab_status(const char *name, FILE *f);
+/* Enter the side's namespace and execvp argv: returns only on failure,
+ * with errno set and *error. */
+int	 lab_exec(const char *name, enum lab_side, char **argv, char **error);
+
+#endif
