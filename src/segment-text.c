@@ -147,10 +147,12 @@ tx_number(struct lexer *lx, const char *what, uint32_t max, uint32_t *out)
 	uint64_t v = 0;
 	char tok[32];
 
+	if (tx_peek(lx) == '\0')
+		return tx_fail(lx, start, "expected %s (a decimal number) "
+		    "before the end of the line", what);
 	if (!is_digit(tx_peek(lx)))
 		return tx_fail(lx, start, "expected %s (a decimal number), "
-		    "got '%s'", what, tx_token(lx, start, tok,
-		    sizeof tok));
+		    "got '%s'", what, tx_token(lx, start, tok, sizeof tok));
 	while (is_digit(tx_peek(lx))) {
 		if (v <= UINT32_MAX)
 			v = v * 10 + (uint64_t)(tx_peek(lx) - '0');

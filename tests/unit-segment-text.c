@@ -627,6 +627,8 @@ test_malformed(void)
 	bad(". 1:1(0) ack", 13, "expected a space after 'ack'");
 	bad(". 1:1(0) ack x", 14, "expected ack number (a decimal number), "
 	    "got 'x'");
+	bad(". 1:1(0) win  ", 15, "expected window (a decimal number) "
+	    "before the end of the line");
 	bad(". 1:1(0) ack 12ab", 14, "malformed ack number '12ab'");
 	bad(". 1:1(0) win 65536", 14, "window 65536 is out of range "
 	    "(0-65535)");
