@@ -20,9 +20,10 @@
  *   writes them before the flags, we print them at the end, and accept
  *   both places, with ( ) or [ ] around any of them. tos takes hex or
  *   decimal; an ECN mark replaces the tos byte's two low bits.
- * - SEQ is start:end(len), end - start == len modulo 2^32, start with a
- *   trailing '!' when absolute; "*:*(len)" when any sequence number will do.
- *   The older packetdrill form without (len) is not accepted.
+ * - SEQ is start:end(len), end - start == len modulo 2^32, len at most
+ *   65535, a trailing '!' on start (or end) when absolute; "*:*(len)" when
+ *   any sequence number will do. packetdrill's older form without (len)
+ *   is not accepted.
  * - ack, win, urg, the options, the payload and the ip fields may come in
  *   any order after SEQ (we print them in the order above), each once.
  * - Options are packetdrill's (mss, wscale, sackOK, sack, TS, nop, eol,
@@ -33,6 +34,8 @@
  *   empty list prints as "<>" so the round trip keeps SEG_HAS_OPTS.
  * - A payload is "C-escaped" or 0xHEX; its size must equal len.
  * - Addresses, the IPv4 id and DF, doff and checksums have no text form.
+ * - The line is the whole string: comments must be gone before it comes
+ *   here, and segment_parse() frees what `seg` held, so pass it initialized.
  */
 
 #define PREVIEW_BYTES	24
