@@ -27,11 +27,22 @@ void	 craft_close(struct craft *);
 /* Build seg (its src/dst family must match) into bytes: the IP header,
  * TCP header, options padded to 4 bytes with NOPs/EOL as given plus zero
  * padding, and payload; checksums right unless seg->badsum. *out stays
- * valid until the next call on this context. Returns 0, or -1 with err. */
+ * valid until the next call on this context. Returns 0, or -1 with err.
+ *
+ * Details a caller can rely on: ttl 0 means 64; IPv6 uses seg->tos as the
+ * traffic class and flow label 0; NULL seg->data with seg->len > 0 sends
+ * that many zero bytes; seg->doff, when not 0, is written as given even
+ * if it lies (the checksum covers the lie); an option's len byte, when
+ * not 0, is written as given (known kinds' fields cut short or followed
+ * by zeros); more than 40 option bytes is an error. With seg->badsum the
+ * TCP checksum is the right one plus 1, modulo 2^16: always wrong, even
+ * where the right one is 0x0000 (which 0xffff would equal). */
 int	 craft_build(struct craft *, const struct segment *seg,
 	    const uint8_t **out, uint32_t *outlen, char *err, size_t errlen);
 /* Build and send seg. Returns 0, or -1 with err. If out is not NULL it
- * receives the bytes sent, valid until the next call. */
+ * receives the bytes sent, valid until the next call. Linux sends them
+ * as they are, except that it fills in an IPv4 id of 0 when DF is clear
+ * (and rewrites the IPv4 header checksum, to the value craft wrote). */
 int	 craft_send(struct craft *, const struct segment *seg,
 	    const uint8_t **out, uint32_t *outlen, char *err, size_t errlen);
 

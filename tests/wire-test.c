@@ -126,6 +126,68 @@ is_tcp(const uint8_t *ip, size_t len, const struct ipaddr *a, uint16_t ap,
 	return sp == ap && dp == bp;
 }
 
+/* Send seg and watch the capture until it shows both the bytes sent and
+ * the kernel's answer with want_flags. */
+static void
+send_and_check(struct craft *c, struct sniff *sn, const struct segment *s,
+    uint8_t want_flags, const char *what)
+{
+	char err[256] = "";
+	const uint8_t *sent = NULL;
+	uint32_t sentlen = 0, got_ack = 0;
+	int seen_sent = 0, seen_reply = 0, rc, r = 0;
+	int64_t t0, t1, deadline, stamp_sent = 0;
+	uint8_t got_flags = 0;
+
+	t0 = now_ns();
+	rc = craft_send(c, s, &sent, &sentlen, err, sizeof err);
+	t1 = now_ns();
+	CHECK_(rc == 0, "%s: craft_send (%s)", what, err);
+	CHECK_(sent != NULL && sentlen == (s->src.family == AF_INET ? 20 : 40)
+	    + 32, "%s: craft_send returns the %u bytes sent", what, sentlen);
+
+	deadline = now_ns() + WAIT_NS;
+	while (rc == 0 && (!seen_sent || !seen_reply) && now_ns() < deadline) {
+		struct pollfd pfd = { .fd = sniff_fd(sn), .events = POLLIN };
+		struct sniff_pkt pk;
+		const uint8_t *ip;
+		size_t iplen = 0, toff = 0;
+
+		poll(&pfd, 1, 100);
+		while ((r = sniff_next(sn, &pk, err, sizeof err)) == 1) {
+			ip = frame_ip(sniff_linktype(sn), &pk, &iplen);
+			if (ip == NULL)
+				continue;
+			if (!seen_sent && iplen == sentlen &&
+			    memcmp(ip, sent, sentlen) == 0) {
+				seen_sent = 1;
+				stamp_sent = (int64_t)pk.ts.tv_sec *
+				    1000000000LL + pk.ts.tv_nsec;
+			} else if (is_tcp(ip, iplen, &s->dst, s->dport,
+			    &s->src, s->sport, &toff)) {
+				get_u8(ip, iplen, toff + 13, &got_flags);
+				get_be32(ip, iplen, toff + 8, &got_ack);
+				seen_reply = 1;
+			}
+		}
+		if (r != 0)
+			break;
+	}
+	CHECK_(r == 0, "%s: sniff_next drains without error (%s)", what,
+	    r == -2 ? err : "");
+	CHECK_(seen_sent, "%s: the capture holds exactly the bytes sent",
+	    what);
+	CHECK_(!seen_sent || (stamp_sent >= t0 - 1000000 &&
+	    stamp_sent <= t1 + 1000000000LL), "%s: the stamp %lld lies "
+	    "within the send (%lld..%lld)", what, (long long)stamp_sent,
+	    (long long)t0, (long long)t1);
+	CHECK_(seen_reply, "%s: the kernel answered", what);
+	CHECK_(got_flags == want_flags, "%s: the answer's flags are 0x%02x "
+	    "(want 0x%02x)", what, got_flags, want_flags);
+	CHECK_(got_ack == s->seq + 1, "%s: the answer acks seq+1 (%u)", what,
+	    got_ack);
+}
+
 static int
 run_syn(const char *src, const char *dst, const char *port,
     const char *want)
@@ -134,14 +196,9 @@ run_syn(const char *src, const char *dst, const char *port,
 	struct segment s;
 	struct craft *c;
 	struct sniff *sn;
-	const uint8_t *sent = NULL;
-	uint32_t sentlen = 0;
-	int lfd = -1, seen_sent = 0, seen_reply = 0, rc;
-	int64_t t0, t1, deadline, stamp_sent = 0;
+	int lfd = -1;
 	uint8_t want_flags = strcmp(want, "synack") == 0 ?
 	    (TH_SYN_ | TH_ACK_) : (TH_RST_ | TH_ACK_);
-	uint8_t got_flags = 0;
-	uint32_t got_ack = 0;
 	struct tcp_option o;
 
 	segment_init(&s);
@@ -154,7 +211,7 @@ run_syn(const char *src, const char *dst, const char *port,
 	s.seq = 0x5eed0001;
 	s.flags = TH_SYN_;
 	s.win = 64240;
-	s.ip_id = 0x4242;	/* nonzero: the kernel keeps it as given */
+	s.ip_id = 0x4242;
 	s.df = true;
 	memset(&o, 0, sizeof o);
 	o.kind = OPT_MSS; o.len = 4; o.u.mss = 1400;
@@ -169,7 +226,7 @@ run_syn(const char *src, const char *dst, const char *port,
 	ipaddr_str(&s.src, sbuf, sizeof sbuf);
 	ipaddr_str(&s.dst, dbuf, sizeof dbuf);
 	snprintf(filter, sizeof filter, "tcp and host %s and host %s and "
-	    "port %d", sbuf, dbuf, SPORT);
+	    "portrange %d-%d", sbuf, dbuf, SPORT, SPORT + 1);
 	sn = sniff_open_live("lo", filter, err, sizeof err);
 	CHECK_(sn != NULL, "capture on lo with '%s' (%s)", filter, err);
 	if (sn == NULL)
@@ -180,57 +237,18 @@ run_syn(const char *src, const char *dst, const char *port,
 		lfd = listen_on(&s.dst, s.dport);
 		CHECK_(lfd >= 0, "listening on %s port %u", dbuf, s.dport);
 	}
-
 	c = craft_open(s.src.family, CRAFT_WIRE, err, sizeof err);
 	CHECK_(c != NULL, "raw socket opens as root (%s)", err);
 	if (c == NULL)
 		return check_done();
-	t0 = now_ns();
-	rc = craft_send(c, &s, &sent, &sentlen, err, sizeof err);
-	t1 = now_ns();
-	CHECK_(rc == 0, "craft_send %s -> %s (%s)", sbuf, dbuf, err);
-	CHECK_(sent != NULL && sentlen == (s.src.family == AF_INET ? 20 : 40)
-	    + 32, "craft_send returns the %u bytes sent", sentlen);
 
-	deadline = now_ns() + WAIT_NS;
-	while (rc == 0 && (!seen_sent || !seen_reply) && now_ns() < deadline) {
-		struct pollfd pfd = { .fd = sniff_fd(sn), .events = POLLIN };
-		struct sniff_pkt pk;
-		const uint8_t *ip;
-		size_t iplen = 0, toff = 0;
-		int r;
-
-		poll(&pfd, 1, 100);
-		while ((r = sniff_next(sn, &pk, err, sizeof err)) == 1) {
-			ip = frame_ip(sniff_linktype(sn), &pk, &iplen);
-			if (ip == NULL)
-				continue;
-			if (!seen_sent && iplen == sentlen &&
-			    memcmp(ip, sent, sentlen) == 0) {
-				seen_sent = 1;
-				stamp_sent = (int64_t)pk.ts.tv_sec *
-				    1000000000LL + pk.ts.tv_nsec;
-			} else if (is_tcp(ip, iplen, &s.dst, s.dport, &s.src,
-			    s.sport, &toff)) {
-				get_u8(ip, iplen, toff + 13, &got_flags);
-				get_be32(ip, iplen, toff + 8, &got_ack);
-				seen_reply = 1;
-			}
-		}
-		CHECK_(r == 0, "sniff_next drains without error (%s)",
-		    r == -2 ? err : "");
-		if (r != 0)
-			break;
-	}
-	CHECK_(seen_sent, "the capture holds exactly the bytes sent");
-	CHECK_(!seen_sent || (stamp_sent >= t0 - 1000000 &&
-	    stamp_sent <= t1 + 1000000000LL),
-	    "the sent segment's stamp %lld lies within the send (%lld..%lld)",
-	    (long long)stamp_sent, (long long)t0, (long long)t1);
-	CHECK_(seen_reply, "the kernel answered %s:%u", dbuf, s.dport);
-	CHECK_(got_flags == want_flags, "the answer's flags are 0x%02x "
-	    "(want 0x%02x, %s)", got_flags, want_flags, want);
-	CHECK_(got_ack == s.seq + 1, "the answer acks seq+1 (%u)", got_ack);
+	send_and_check(c, sn, &s, want_flags, "SYN, id 0x4242, DF");
+	/* With DF, Linux leaves an id of 0 alone too (it fills one in only
+	 * without DF): the capture still equals what craft_send returned. */
+	s.sport = SPORT + 1;
+	s.ip_id = 0;
+	s.seq = 0x5eed1001;
+	send_and_check(c, sn, &s, want_flags, "SYN, id 0, DF");
 	CHECK_INT(sniff_drops(sn), 0);
 
 	if (lfd >= 0)
@@ -260,6 +278,7 @@ run_noperm(void)
 	CHECK_STR(err, "cannot open capture on lo: permission denied "
 	    "(need root or CAP_NET_RAW)");
 	/* Building bytes needs no privilege. */
+	err[0] = '\0';
 	{
 		struct craft *c = craft_open(AF_INET6, CRAFT_BYTES, err,
 		    sizeof err);
