@@ -299,6 +299,16 @@ run_nodev(void)
 	CHECK(sniff_open_live("lo", "tcp port", err, sizeof err) == NULL);
 	CHECK_(strncmp(err, "bad capture filter 'tcp port': ", 31) == 0,
 	    "a bad live filter is named: %s", err);
+	/* No interface: "any", Linux cooked capture. */
+	err[0] = '\0';
+	{
+		struct sniff *s = sniff_open_live(NULL, "tcp", err, sizeof err);
+		CHECK_(s != NULL, "capture on any (%s)", err);
+		CHECK_(s != NULL && (sniff_linktype(s) == DLT_SLL_ ||
+		    sniff_linktype(s) == 276), "any is cooked (linktype %d)",
+		    s != NULL ? sniff_linktype(s) : -1);
+		sniff_close(s);
+	}
 	return check_done();
 }
 
