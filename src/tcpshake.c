@@ -17,6 +17,8 @@ struct global_opts gopts;
 
 static const struct cmd_entry *const cmd_table[] = {
 	&cmd_read_entry,
+	&cmd_serve_entry,
+	&cmd_lab_entry,
 };
 #define NCMDS (sizeof cmd_table / sizeof cmd_table[0])
 

@@ -15,6 +15,8 @@ struct cmd_entry {
 
 /* Subcommands: each cmd-*.c defines one of these. */
 extern const struct cmd_entry cmd_read_entry;
+extern const struct cmd_entry cmd_serve_entry;
+extern const struct cmd_entry cmd_lab_entry;
 
 /* Global options, parsed before the subcommand. */
 struct global_opts {

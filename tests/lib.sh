@@ -17,9 +17,11 @@ fail() {
 	exit 1
 }
 
-# A short unique lab name: namespaces NAME-c and NAME-s.
+# A short unique lab name: namespaces NAME-c and NAME-s. `tcpshake lab`
+# takes at most 10 characters, so the test's name gives way to the pid.
 lab_name() {
-	echo "t$(basename "$0" .sh | tr -cd 'a-z0-9' | cut -c1-6)$$" | cut -c1-12
+	echo "t$(basename "$0" .sh | tr -cd 'a-z0-9' |
+	    cut -c1-$((9 - ${#$})))$$"
 }
 
 # Bring a lab up and remove it when the test exits, whatever the way.
