@@ -27,9 +27,9 @@
  * - ack, win, urg, the options, the payload and the ip fields may come in
  *   any order after SEQ (we print them in the order above), each once.
  * - Options are packetdrill's (mss, wscale, sackOK, sack, TS, nop, eol,
- *   FO, FOEXP, md5) plus "kind N 0xHEX" for any other kind, its data bytes
- *   in hex ("kind 30" alone when it has none). An option whose length is
- *   not its kind's own (an mss of 3 bytes) is held and printed that way.
+ *   FO, FOEXP, md5) plus "kind N 0xHEX" for any kind, its data bytes in
+ *   hex ("kind 30" alone when it has none). A known kind given a length
+ *   not its own ("kind 2 0x05", an mss one byte short) prints that way.
  *   "<...>" is any options, "<>" an empty list; without SEGFMT_PREVIEW an
  *   empty list prints as "<>" so the round trip keeps SEG_HAS_OPTS.
  * - A payload is "C-escaped" or 0xHEX; its size must equal len.
@@ -253,26 +253,47 @@ tx_need_space(struct lexer *lx, const char *after)
 
 /* ------------------------------------------------------- parser: options */
 
-/* An option's wire length when it has its kind's own shape; 0 for kinds
- * held as raw bytes. */
-static size_t
-opt_std_len(uint8_t kind, size_t datalen)
+/*
+ * The known kinds keep their data in fields, whatever their length byte
+ * says; craft.c writes the fields cut short or followed by zeros to fill
+ * `len`. So "kind 2 0x05" (an mss one byte short) holds 0x0500 in u.mss,
+ * and prints back from the fields. Other kinds keep raw bytes.
+ */
+static bool
+opt_has_fields(uint8_t kind)
 {
-	switch (kind) {
+	return kind == OPT_MSS || kind == OPT_WSCALE || kind == OPT_SACKOK ||
+	    kind == OPT_SACK || kind == OPT_TS;
+}
+
+/* Data bytes the fields of a known kind hold. */
+static size_t
+opt_field_bytes(const struct tcp_option *o)
+{
+	switch (o->kind) {
 	case OPT_MSS:
-		return datalen == 2 ? 4 : 0;
+		return 2;
 	case OPT_WSCALE:
-		return datalen == 1 ? 3 : 0;
-	case OPT_SACKOK:
-		return datalen == 0 ? 2 : 0;
+		return 1;
 	case OPT_SACK:
-		return datalen >= 8 && datalen % 8 == 0 &&
-		    datalen / 8 <= OPT_MAX_SACK ? datalen + 2 : 0;
+		return (size_t)8 * (o->u.sack.n <= OPT_MAX_SACK ?
+		    o->u.sack.n : OPT_MAX_SACK);
 	case OPT_TS:
-		return datalen == 8 ? 10 : 0;
+		return 8;
 	default:
 		return 0;
 	}
+}
+
+/* A known kind whose length is its own (or left to craft.c: 0) prints by
+ * name; sack needs 1 to 4 blocks for that. */
+static bool
+opt_is_plain(const struct tcp_option *o)
+{
+	if (o->kind == OPT_SACK && (o->u.sack.n == 0 ||
+	    o->u.sack.n > OPT_MAX_SACK))
+		return false;
+	return o->len == 0 || o->len == opt_field_bytes(o) + 2;
 }
 
 static uint32_t
@@ -282,12 +303,23 @@ be32_at(const uint8_t *p)
 	    (uint32_t)p[2] << 8 | p[3];
 }
 
-/* Data bytes of a known kind with its own length into its fields. */
 static void
-opt_from_bytes(struct tcp_option *o, const uint8_t *d, size_t n)
+put32_at(uint8_t *p, uint32_t v)
 {
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+/* n data bytes (zero-padded here to 32) into a known kind's fields. */
+static void
+opt_fields_from(struct tcp_option *o, const uint8_t *data, size_t n)
+{
+	uint8_t d[OPT_MAX_SACK * 8] = { 0 };
 	size_t i;
 
+	memcpy(d, data, n < sizeof d ? n : sizeof d);
 	switch (o->kind) {
 	case OPT_MSS:
 		o->u.mss = (uint16_t)(d[0] << 8 | d[1]);
@@ -296,8 +328,9 @@ opt_from_bytes(struct tcp_option *o, const uint8_t *d, size_t n)
 		o->u.wscale = d[0];
 		break;
 	case OPT_SACK:
-		o->u.sack.n = (uint8_t)(n / 8);
-		for (i = 0; i < n / 8; i++) {
+		o->u.sack.n = (uint8_t)(n >= sizeof d ? OPT_MAX_SACK :
+		    (n + 7) / 8);
+		for (i = 0; i < o->u.sack.n; i++) {
 			o->u.sack.b[i].left = be32_at(d + 8 * i);
 			o->u.sack.b[i].right = be32_at(d + 8 * i + 4);
 		}
@@ -311,12 +344,42 @@ opt_from_bytes(struct tcp_option *o, const uint8_t *d, size_t n)
 	}
 }
 
-/* "kind N [0xHEX]": any kind, its data as raw bytes. */
+/* A known kind's fields as the bytes craft.c writes; d holds 40. */
+static void
+opt_fields_to(const struct tcp_option *o, uint8_t *d)
+{
+	size_t i;
+
+	memset(d, 0, 40);
+	switch (o->kind) {
+	case OPT_MSS:
+		d[0] = (uint8_t)(o->u.mss >> 8);
+		d[1] = (uint8_t)o->u.mss;
+		break;
+	case OPT_WSCALE:
+		d[0] = o->u.wscale;
+		break;
+	case OPT_SACK:
+		for (i = 0; i < opt_field_bytes(o) / 8; i++) {
+			put32_at(d + 8 * i, o->u.sack.b[i].left);
+			put32_at(d + 8 * i + 4, o->u.sack.b[i].right);
+		}
+		break;
+	case OPT_TS:
+		put32_at(d, o->u.ts.val);
+		put32_at(d + 4, o->u.ts.ecr);
+		break;
+	default:
+		break;
+	}
+}
+
+/* "kind N [0xHEX]": any kind, its data bytes in hex. */
 static bool
 parse_opt_kind(struct lexer *lx, struct tcp_option *o)
 {
 	uint8_t d[OPT_MAX_RAW];
-	size_t n = 0, start;
+	size_t n = 0, i, start, cap;
 	uint32_t k;
 
 	if (!tx_need_space(lx, "kind"))
@@ -337,13 +400,19 @@ parse_opt_kind(struct lexer *lx, struct tcp_option *o)
 			    "length or data", k, k == OPT_EOL ? "eol" : "nop");
 		return true;
 	}
-	if (opt_std_len(o->kind, n) != 0) {
-		o->len = (uint8_t)opt_std_len(o->kind, n);
-		opt_from_bytes(o, d, n);
+	o->len = (uint8_t)(n + 2);
+	if (!opt_has_fields(o->kind)) {
+		memcpy(o->u.raw, d, n);
 		return true;
 	}
-	o->len = (uint8_t)(n + 2);
-	memcpy(o->u.raw, d, n);
+	/* Past its fields a known kind is sent as zeros: say so. */
+	cap = o->kind == OPT_SACK ? OPT_MAX_SACK * 8 : opt_field_bytes(o);
+	for (i = cap; i < n; i++)
+		if (d[i] != 0)
+			return tx_fail(lx, start, "option kind %u holds %zu "
+			    "data bytes; the rest can only be zeros", k, cap);
+	memset(&o->u, 0, sizeof o->u);
+	opt_fields_from(o, d, n);
 	return true;
 }
 
@@ -1014,9 +1083,37 @@ fmt_hex(struct sbuf *b, const uint8_t *p, size_t n)
 }
 
 static void
+fmt_opt_named(struct sbuf *b, const struct tcp_option *o)
+{
+	int i;
+
+	switch (o->kind) {
+	case OPT_MSS:
+		sbuf_printf(b, "mss %u", o->u.mss);
+		break;
+	case OPT_WSCALE:
+		sbuf_printf(b, "wscale %u", o->u.wscale);
+		break;
+	case OPT_SACKOK:
+		sbuf_printf(b, "sackOK");
+		break;
+	case OPT_TS:
+		sbuf_printf(b, "TS val %u ecr %u", o->u.ts.val, o->u.ts.ecr);
+		break;
+	default:
+		sbuf_printf(b, "sack");
+		for (i = 0; i < o->u.sack.n; i++)
+			sbuf_printf(b, " %u:%u", o->u.sack.b[i].left,
+			    o->u.sack.b[i].right);
+		break;
+	}
+}
+
+static void
 fmt_opt(struct sbuf *b, const struct tcp_option *o)
 {
-	size_t i, n = o->len >= 2 ? o->len - 2u : 0;
+	size_t n = o->len >= 2 ? o->len - 2u : 0;
+	uint8_t d[40];
 
 	if (o->kind == OPT_EOL || o->kind == OPT_NOP) {
 		sbuf_printf(b, "%s", opt_kind_name(o->kind));
@@ -1024,44 +1121,27 @@ fmt_opt(struct sbuf *b, const struct tcp_option *o)
 	}
 	if (n > OPT_MAX_RAW)
 		n = OPT_MAX_RAW;
-	if (opt_std_len(o->kind, n) == o->len && o->len != 0 &&
-	    (o->kind != OPT_SACK || o->u.sack.n == n / 8)) {
-		switch (o->kind) {
-		case OPT_MSS:
-			sbuf_printf(b, "mss %u", o->u.mss);
-			return;
-		case OPT_WSCALE:
-			sbuf_printf(b, "wscale %u", o->u.wscale);
-			return;
-		case OPT_SACKOK:
-			sbuf_printf(b, "sackOK");
-			return;
-		case OPT_TS:
-			sbuf_printf(b, "TS val %u ecr %u", o->u.ts.val,
-			    o->u.ts.ecr);
-			return;
-		default:
-			sbuf_printf(b, "sack");
-			for (i = 0; i < o->u.sack.n; i++)
-				sbuf_printf(b, " %u:%u", o->u.sack.b[i].left,
-				    o->u.sack.b[i].right);
+	if (opt_has_fields(o->kind)) {
+		if (opt_is_plain(o)) {
+			fmt_opt_named(b, o);
 			return;
 		}
-	}
+		opt_fields_to(o, d);
+	} else
+		memcpy(d, o->u.raw, n);
 	if (o->kind == 34 || (o->kind == 19 && n == 16)) {
 		sbuf_printf(b, "%s%s", o->kind == 34 ? "FO" : "md5",
 		    n > 0 ? " " : "");
-		fmt_hex(b, o->u.raw, n);
+		fmt_hex(b, d, n);
 		return;
 	}
-	if (o->kind == 254 && n >= 2 && o->u.raw[0] == 0xf9 &&
-	    o->u.raw[1] == 0x89) {
+	if (o->kind == 254 && n >= 2 && d[0] == 0xf9 && d[1] == 0x89) {
 		sbuf_printf(b, "FOEXP%s", n > 2 ? " " : "");
-		fmt_hex(b, o->u.raw + 2, n - 2);
+		fmt_hex(b, d + 2, n - 2);
 		return;
 	}
 	sbuf_printf(b, "kind %u%s", o->kind, n > 0 ? " 0x" : "");
-	fmt_hex(b, o->u.raw, n);
+	fmt_hex(b, d, n);
 }
 
 static void

@@ -295,8 +295,11 @@ test_round_trips_opts(void)
 	seg_base(&s, TH_ACK_, 1, 0);
 	s.has = SEG_HAS_OPTS;
 	add_opt(&s, OPT_MSS, 3);	/* an mss one byte short */
-	last_opt(&s)->u.raw[0] = 0x05;
+	last_opt(&s)->u.mss = 0x0500;
 	add_opt(&s, OPT_SACK, 2);	/* a sack without blocks */
+	add_opt(&s, OPT_TS, 12);	/* a timestamp two bytes long */
+	last_opt(&s)->u.ts.val = 1;
+	last_opt(&s)->u.ts.ecr = 2;
 	round_trip(&s, "known kinds with odd lengths");
 
 	seg_base(&s, TH_SYN_, 0, 10);
@@ -412,6 +415,9 @@ test_print(void)
 	reprint(". 1:1(0) <kind 2 0x05b4,kind 1,kind 8 0x0000000100000002,"
 	    "kind 5 0x0000000a00000014,kind 77>", SEGFMT_FULL,
 	    ". 1:1(0) <mss 1460,nop,TS val 1 ecr 2,sack 10:20,kind 77>");
+	reprint(". 1:1(0) <kind 2 0x05,kind 2 0x05b400,kind 8 0x00000001,"
+	    "kind 5 0x01>", SEGFMT_FULL, ". 1:1(0) <kind 2 0x05,"
+	    "kind 2 0x05b400,kind 8 0x00000001,kind 5 0x01>");
 	reprint(". 1:1(0) <FO 0x0102,FOEXP,FO>", SEGFMT_FULL,
 	    ". 1:1(0) <FO 0102,FOEXP,FO>");
 
@@ -483,6 +489,18 @@ test_parse_fields(void)
 	CHECK_INT(s.opts[1].len, 4);
 	CHECK_MEM(s.opts[1].u.raw, "\x01\x02", 2);
 	CHECK_INT(segment_optlen(&s), 38);
+	/* Known kinds of odd lengths keep their data in the fields, as
+	 * craft.c writes them, cut short or followed by zeros. */
+	CHECK(segment_parse(". 1:1(0) <kind 2 0x05,kind 8 0x000000010000,"
+	    "kind 5 0x0000000a00000014000000>", &s, &err));
+	CHECK_INT(s.opts[0].len, 3);
+	CHECK_INT(s.opts[0].u.mss, 0x0500);
+	CHECK_INT(s.opts[1].len, 8);
+	CHECK_INT(s.opts[1].u.ts.val, 1);
+	CHECK_INT(s.opts[1].u.ts.ecr, 0);
+	CHECK_INT(s.opts[2].len, 13);
+	CHECK_INT(s.opts[2].u.sack.n, 2);
+	CHECK_INT(s.opts[2].u.sack.b[0].right, 20);
 	CHECK(segment_parse(". 1:1(0) <TS val 4294967295 ecr 7,eol>", &s,
 	    &err));
 	CHECK_INT(s.opts[0].len, 10);
@@ -609,6 +627,8 @@ test_malformed(void)
 	    "the option data");
 	bad(". 0:0(0) <kind 1 0x00>", 16, "option kind 1 (nop) has no length "
 	    "or data");
+	bad(". 0:0(0) <kind 2 0x05b4ff>", 16, "option kind 2 holds 2 data "
+	    "bytes; the rest can only be zeros");
 	bad(". 0:0(0) <mss 1,>", 17, "expected an option after ','");
 	bad("P. 1:6(5) \"abc\"", 11, "payload is 3 bytes but the length says "
 	    "5");
