@@ -142,6 +142,24 @@ tx_word(struct lexer *lx, char *buf, size_t len)
 	return true;
 }
 
+/* The checks after a number's digits: nothing glued on, not above max. */
+static bool
+tx_number_end(struct lexer *lx, const char *what, size_t start, uint64_t v,
+    uint32_t max, uint32_t *out)
+{
+	char tok[32];
+
+	if (is_alnum(tx_peek(lx)))
+		return tx_fail(lx, start, "malformed %s '%s'", what,
+		    tx_token(lx, start, tok, sizeof tok));
+	if (v > max)
+		return tx_fail(lx, start, "%s %.*s is out of range (0-%lu)",
+		    what, (int)(lx->pos - start > 24 ? 24 : lx->pos - start),
+		    lx->s + start, (unsigned long)max);
+	*out = (uint32_t)v;
+	return true;
+}
+
 /* A decimal number no larger than max; `what` names it in messages. */
 static bool
 tx_number(struct lexer *lx, const char *what, uint32_t max, uint32_t *out)
@@ -161,15 +179,7 @@ tx_number(struct lexer *lx, const char *what, uint32_t max, uint32_t *out)
 			v = v * 10 + (uint64_t)(tx_peek(lx) - '0');
 		lx->pos++;
 	}
-	if (is_alnum(tx_peek(lx)))
-		return tx_fail(lx, start, "malformed %s '%s'", what,
-		    tx_token(lx, start, tok, sizeof tok));
-	if (v > max)
-		return tx_fail(lx, start, "%s %.*s is out of range (0-%lu)",
-		    what, (int)(lx->pos - start > 24 ? 24 : lx->pos - start),
-		    lx->s + start, (unsigned long)max);
-	*out = (uint32_t)v;
-	return true;
+	return tx_number_end(lx, what, start, v, max, out);
 }
 
 /* Decimal, or hex with 0x, no larger than max. */
@@ -179,7 +189,6 @@ tx_number_hex(struct lexer *lx, const char *what, uint32_t max,
 {
 	size_t start = lx->pos;
 	uint64_t v = 0;
-	char tok[32];
 	int d;
 
 	if (tx_peek(lx) != '0' || (lx->s[start + 1] != 'x' &&
@@ -194,15 +203,7 @@ tx_number_hex(struct lexer *lx, const char *what, uint32_t max,
 			v = v * 16 + (uint64_t)d;
 		lx->pos++;
 	}
-	if (is_alnum(tx_peek(lx)))
-		return tx_fail(lx, start, "malformed %s '%s'", what,
-		    tx_token(lx, start, tok, sizeof tok));
-	if (v > max)
-		return tx_fail(lx, start, "%s %.*s is out of range (0-%lu)",
-		    what, (int)(lx->pos - start > 24 ? 24 : lx->pos - start),
-		    lx->s + start, (unsigned long)max);
-	*out = (uint32_t)v;
-	return true;
+	return tx_number_end(lx, what, start, v, max, out);
 }
 
 /* Hex digit pairs into out (at most max bytes); with need0x the run must
