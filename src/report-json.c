@@ -1,0 +1,335 @@
+/* report-json.c: the JSON Lines sink, one object per event with stable
+ * keys (documented in tcpshake(1)), for scripts and notebooks. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "explain.h"
+#include "report.h"
+#include "segment.h"
+#include "xmalloc.h"
+
+struct report_json {
+	FILE	*out;
+};
+
+/* A JSON string with quotes; control bytes and non-ASCII as \u00XX so the
+ * output stays valid whatever bytes a decode error quotes. */
+static void
+json_str(FILE *out, const char *s)
+{
+	const unsigned char *p;
+
+	fputc('"', out);
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		switch (*p) {
+		case '"':
+			fputs("\\\"", out);
+			break;
+		case '\\':
+			fputs("\\\\", out);
+			break;
+		case '\n':
+			fputs("\\n", out);
+			break;
+		case '\r':
+			fputs("\\r", out);
+			break;
+		case '\t':
+			fputs("\\t", out);
+			break;
+		default:
+			if (*p < 0x20 || *p >= 0x7f)
+				fprintf(out, "\\u%04x", *p);
+			else
+				fputc(*p, out);
+		}
+	}
+	fputc('"', out);
+}
+
+static void
+json_key_str(FILE *out, const char *key, const char *val)
+{
+	fprintf(out, ",\"%s\":", key);
+	if (val == NULL)
+		fputs("null", out);
+	else
+		json_str(out, val);
+}
+
+static void
+json_addr(FILE *out, const char *key, const struct ipaddr *a)
+{
+	char buf[64];
+
+	json_key_str(out, key, a != NULL ? ipaddr_str(a, buf, sizeof buf) :
+	    NULL);
+}
+
+static void
+json_hex(FILE *out, const uint8_t *p, size_t len)
+{
+	size_t i;
+
+	fputc('"', out);
+	for (i = 0; i < len; i++)
+		fprintf(out, "%02x", p[i]);
+	fputc('"', out);
+}
+
+static void
+json_head(FILE *out, const char *type, const struct event *ev)
+{
+	char t[32];
+
+	fprintf(out, "{\"type\":\"%s\",\"t\":%s", type,
+	    report_time_str(ev->t_ns, t, sizeof t));
+}
+
+static const char *const dir_names[] = {
+	[DIR_NONE] = NULL,
+	[DIR_TO_TARGET] = "sent",
+	[DIR_FROM_TARGET] = "rcvd",
+};
+
+static void
+json_dir(FILE *out, const struct event *ev)
+{
+	json_key_str(out, "dir",
+	    (unsigned)ev->dir < sizeof dir_names / sizeof dir_names[0] ?
+	    dir_names[ev->dir] : NULL);
+}
+
+static void
+json_opt(FILE *out, const struct tcp_option *o)
+{
+	const char *name = opt_kind_name(o->kind);
+	int j;
+
+	if (name == NULL) {
+		fprintf(out, "{\"kind\":\"unknown\",\"code\":%u,\"data\":",
+		    o->kind);
+		json_hex(out, o->u.raw, o->len >= 2 && o->len - 2 <= OPT_MAX_RAW ?
+		    (size_t)o->len - 2 : 0);
+		fputc('}', out);
+		return;
+	}
+	fputs("{\"kind\":", out);
+	json_str(out, name);
+	switch (o->kind) {
+	case OPT_MSS:
+		fprintf(out, ",\"value\":%u", o->u.mss);
+		break;
+	case OPT_WSCALE:
+		fprintf(out, ",\"value\":%u", o->u.wscale);
+		break;
+	case OPT_TS:
+		fprintf(out, ",\"val\":%" PRIu32 ",\"ecr\":%" PRIu32,
+		    o->u.ts.val, o->u.ts.ecr);
+		break;
+	case OPT_SACK:
+		fputs(",\"blocks\":[", out);
+		for (j = 0; j < o->u.sack.n && j < OPT_MAX_SACK; j++)
+			fprintf(out, "%s[%" PRIu32 ",%" PRIu32 "]", j ? "," : "",
+			    o->u.sack.b[j].left, o->u.sack.b[j].right);
+		fputc(']', out);
+		break;
+	default:
+		break;
+	}
+	fputc('}', out);
+}
+
+static const char *const cksum_names[] = {
+	[CKSUM_UNKNOWN] = "unknown",
+	[CKSUM_OK] = "ok",
+	[CKSUM_BAD] = "bad",
+};
+
+static void
+json_segment_fields(FILE *out, const struct event *ev,
+    const struct segment *v)
+{
+	char flags[16];
+	int i;
+
+	json_addr(out, "src", &v->src);
+	fprintf(out, ",\"sport\":%u", v->sport);
+	json_addr(out, "dst", &v->dst);
+	fprintf(out, ",\"dport\":%u", v->dport);
+	json_key_str(out, "flags",
+	    segment_flags_str(v->flags, flags, sizeof flags));
+	fprintf(out, ",\"seq\":%" PRIu32 ",\"ack\":%" PRIu32
+	    ",\"seq_abs\":%" PRIu32 ",\"ack_abs\":%" PRIu32, v->seq, v->ack,
+	    ev->seg->seq, ev->seg->ack);
+	fprintf(out, ",\"len\":%" PRIu32 ",\"win\":%u,\"urg\":%u", v->len,
+	    v->win, v->urg);
+	fputs(",\"options\":[", out);
+	for (i = 0; i < v->nopts; i++) {
+		if (i > 0)
+			fputc(',', out);
+		json_opt(out, &v->opts[i]);
+	}
+	fputs("],\"payload_hex\":", out);
+	json_hex(out, v->data, v->data != NULL ? v->len : 0);
+}
+
+static void
+json_segment(FILE *out, const struct event *ev)
+{
+	struct segment v;
+
+	if (ev->seg == NULL)
+		return;
+	report_view_segment(ev, &v);
+	json_head(out, "segment", ev);
+	json_dir(out, ev);
+	json_segment_fields(out, ev, &v);
+	json_key_str(out, "checksum",
+	    (unsigned)v.cksum_state < sizeof cksum_names /
+	    sizeof cksum_names[0] ? cksum_names[v.cksum_state] : "unknown");
+	fprintf(out, ",\"checksum_wire\":%u", v.cksum);
+	if (v.cksum_state == CKSUM_UNKNOWN)
+		fputs(",\"checksum_right\":null", out);
+	else
+		fprintf(out, ",\"checksum_right\":%u", v.cksum_state ==
+		    CKSUM_OK ? v.cksum : v.cksum_good);
+	if (ev->rtt_ns >= 0)
+		fprintf(out, ",\"rtt_us\":%" PRId64 ".%03" PRId64,
+		    ev->rtt_ns / 1000, ev->rtt_ns % 1000);
+	else
+		fputs(",\"rtt_us\":null", out);
+	fprintf(out, ",\"ip\":%d,\"ttl\":%u,\"tos\":%u",
+	    v.src.family == AF_INET6 ? 6 : 4, v.ttl, v.tos);
+	if (v.src.family == AF_INET6)
+		fputs(",\"id\":null,\"df\":null", out);
+	else
+		fprintf(out, ",\"id\":%u,\"df\":%s", v.ip_id,
+		    v.df ? "true" : "false");
+	if (ev->probe >= 0)
+		fprintf(out, ",\"probe\":%d", ev->probe);
+	else
+		fputs(",\"probe\":null", out);
+	fputs("}\n", out);
+}
+
+static void
+json_icmp(FILE *out, const struct event *ev)
+{
+	struct segment v;
+	sa_family_t family = ev->icmp_from ? ev->icmp_from->family : AF_INET;
+
+	json_head(out, "icmp", ev);
+	json_dir(out, ev);
+	json_addr(out, "from", ev->icmp_from);
+	fprintf(out, ",\"icmp_type\":%u,\"icmp_code\":%u", ev->icmp_type,
+	    ev->icmp_code);
+	json_key_str(out, "name",
+	    explain_icmp_name(family, ev->icmp_type, ev->icmp_code));
+	if (ev->seg != NULL) {
+		report_view_segment(ev, &v);
+		json_addr(out, "src", &v.src);
+		fprintf(out, ",\"sport\":%u", v.sport);
+		json_addr(out, "dst", &v.dst);
+		fprintf(out, ",\"dport\":%u,\"seq\":%" PRIu32
+		    ",\"seq_abs\":%" PRIu32, v.dport, v.seq, ev->seg->seq);
+	}
+	fputs("}\n", out);
+}
+
+static void
+json_text(FILE *out, const struct event *ev, const char *type)
+{
+	json_head(out, type, ev);
+	json_key_str(out, "text", ev->text);
+	fputs("}\n", out);
+}
+
+static void
+json_malformed(FILE *out, const struct event *ev)
+{
+	json_head(out, "malformed", ev);
+	json_key_str(out, "error", ev->text);
+	fputs("}\n", out);
+}
+
+static void
+json_state(FILE *out, const struct event *ev)
+{
+	json_text(out, ev, "state");
+}
+
+static void
+json_step(FILE *out, const struct event *ev)
+{
+	json_text(out, ev, "step");
+}
+
+static void
+json_note(FILE *out, const struct event *ev)
+{
+	json_text(out, ev, "note");
+}
+
+static void
+json_summary(FILE *out, const struct event *ev)
+{
+	size_t i;
+
+	fputs("{\"type\":\"summary\"", out);
+	for (i = 0; i < ev->ncounts && ev->counts != NULL; i++) {
+		fputs(",", out);
+		json_str(out, ev->counts[i].key);
+		fprintf(out, ":%" PRIu64, ev->counts[i].value);
+	}
+	json_key_str(out, "text", ev->text);
+	fputs("}\n", out);
+}
+
+static void (*const json_handlers[])(FILE *, const struct event *) = {
+	[EV_SEGMENT] = json_segment,
+	[EV_MALFORMED] = json_malformed,
+	[EV_ICMP] = json_icmp,
+	[EV_STATE] = json_state,
+	[EV_STEP] = json_step,
+	[EV_NOTE] = json_note,
+	[EV_SUMMARY] = json_summary,
+};
+
+static void
+json_event(void *ctx, const struct event *ev)
+{
+	struct report_json *rj = ctx;
+
+	if ((unsigned)ev->type < sizeof json_handlers / sizeof json_handlers[0]
+	    && json_handlers[ev->type] != NULL)
+		json_handlers[ev->type](rj->out, ev);
+}
+
+static void
+json_close(void *ctx)
+{
+	struct report_json *rj = ctx;
+
+	fflush(rj->out);
+	free(rj);
+}
+
+void *
+report_json_new(FILE *out)
+{
+	struct report_json *rj = xcalloc(1, sizeof *rj);
+
+	rj->out = out;
+	return rj;
+}
+
+const struct sink_ops report_json_ops = {
+	.name = "json",
+	.event = json_event,
+	.close = json_close,
+};

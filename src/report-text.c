@@ -1,0 +1,224 @@
+/* report-text.c: the text sink, one line per event for people, and the
+ * small formatting helpers (time, endpoints, relative view) all sinks share. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "explain.h"
+#include "report.h"
+#include "segment.h"
+#include "xmalloc.h"
+
+struct report_text {
+	FILE	*out;
+	int	 flags;
+};
+
+char *
+report_time_str(int64_t t_ns, char *buf, size_t len)
+{
+	uint64_t mag;
+	const char *sign = "";
+
+	/* Stamps in a file may go backwards; say so rather than wrap. */
+	if (t_ns < 0) {
+		sign = "-";
+		mag = (uint64_t)0 - (uint64_t)t_ns;
+	} else
+		mag = (uint64_t)t_ns;
+	mag /= 1000;
+	snprintf(buf, len, "%s%" PRIu64 ".%06" PRIu64, sign, mag / 1000000,
+	    mag % 1000000);
+	return buf;
+}
+
+char *
+report_endpoint_str(const struct ipaddr *a, uint16_t port, char *buf,
+    size_t len)
+{
+	char addr[64];
+
+	ipaddr_str(a, addr, sizeof addr);
+	if (a->family == AF_INET6)
+		snprintf(buf, len, "[%s]:%u", addr, port);
+	else
+		snprintf(buf, len, "%s:%u", addr, port);
+	return buf;
+}
+
+void
+report_view_segment(const struct event *ev, struct segment *out)
+{
+	int i, j;
+
+	*out = *ev->seg;
+	if (!ev->relative)
+		return;
+	out->seq -= ev->seq_base;
+	out->ack -= ev->ack_base;
+	/* SACK blocks name the other side's bytes, as the ack number does. */
+	for (i = 0; i < out->nopts; i++) {
+		if (out->opts[i].kind != OPT_SACK)
+			continue;
+		for (j = 0; j < out->opts[i].u.sack.n && j < OPT_MAX_SACK; j++) {
+			out->opts[i].u.sack.b[j].left -= ev->ack_base;
+			out->opts[i].u.sack.b[j].right -= ev->ack_base;
+		}
+	}
+}
+
+static const char *const dir_words[] = {
+	[DIR_NONE] = NULL,
+	[DIR_TO_TARGET] = "SENT",
+	[DIR_FROM_TARGET] = "RCVD",
+};
+
+static void
+text_prefix(struct report_text *rt, const struct event *ev)
+{
+	char t[32];
+
+	fprintf(rt->out, "%s ", report_time_str(ev->t_ns, t, sizeof t));
+	if ((unsigned)ev->dir < sizeof dir_words / sizeof dir_words[0] &&
+	    dir_words[ev->dir] != NULL)
+		fprintf(rt->out, "%s ", dir_words[ev->dir]);
+}
+
+/* Like tcpdump -x: offset, then 16 bytes in groups of two. */
+static void
+text_hexdump(FILE *out, const uint8_t *p, uint32_t len)
+{
+	uint32_t i;
+
+	for (i = 0; i < len; i++) {
+		if (i % 16 == 0)
+			fprintf(out, "%s    0x%04x: ", i ? "\n" : "", i);
+		if (i % 2 == 0)
+			fputc(' ', out);
+		fprintf(out, "%02x", p[i]);
+	}
+	if (len > 0)
+		fputc('\n', out);
+}
+
+static void
+text_segment(struct report_text *rt, const struct event *ev)
+{
+	struct segment view;
+	char src[80], dst[80], *line;
+	int fmt = SEGFMT_PREVIEW;
+
+	if (ev->seg == NULL)
+		return;
+	if (rt->flags & REPORT_IP)
+		fmt |= SEGFMT_IP;
+	report_view_segment(ev, &view);
+	line = segment_format(&view, fmt);
+	text_prefix(rt, ev);
+	fprintf(rt->out, "%s > %s %s",
+	    report_endpoint_str(&view.src, view.sport, src, sizeof src),
+	    report_endpoint_str(&view.dst, view.dport, dst, sizeof dst), line);
+	free(line);
+	if (ev->rtt_ns >= 0)
+		fprintf(rt->out, " rtt %" PRId64 ".%03" PRId64 " us",
+		    ev->rtt_ns / 1000, ev->rtt_ns % 1000);
+	if (view.cksum_state == CKSUM_BAD)
+		fprintf(rt->out, " [bad checksum 0x%04x, should be 0x%04x]",
+		    view.cksum, view.cksum_good);
+	fputc('\n', rt->out);
+	if (rt->flags & REPORT_EXPLAIN)
+		explain_segment(rt->out, ev);
+	if ((rt->flags & REPORT_HEX) && ev->ip != NULL)
+		text_hexdump(rt->out, ev->ip, ev->iplen);
+}
+
+static void
+text_icmp(struct report_text *rt, const struct event *ev)
+{
+	struct segment view;
+	char from[64], src[80], dst[80];
+	const char *name = NULL, *proto = "ICMP";
+
+	if (ev->icmp_from != NULL) {
+		name = explain_icmp_name(ev->icmp_from->family, ev->icmp_type,
+		    ev->icmp_code);
+		if (ev->icmp_from->family == AF_INET6)
+			proto = "ICMPv6";
+		ipaddr_str(ev->icmp_from, from, sizeof from);
+	} else
+		snprintf(from, sizeof from, "?");
+	text_prefix(rt, ev);
+	fprintf(rt->out, "%s %u/%u %s from %s", proto, ev->icmp_type,
+	    ev->icmp_code, name != NULL ? name : "(unnamed)", from);
+	if (ev->seg != NULL) {
+		report_view_segment(ev, &view);
+		fprintf(rt->out, " about %s > %s seq %" PRIu32,
+		    report_endpoint_str(&view.src, view.sport, src, sizeof src),
+		    report_endpoint_str(&view.dst, view.dport, dst,
+		    sizeof dst), view.seq);
+	}
+	fputc('\n', rt->out);
+}
+
+static void
+text_malformed(struct report_text *rt, const struct event *ev)
+{
+	text_prefix(rt, ev);
+	fprintf(rt->out, "malformed: %s\n", ev->text ? ev->text : "?");
+}
+
+static void
+text_plain(struct report_text *rt, const struct event *ev)
+{
+	if (ev->text != NULL)
+		fprintf(rt->out, "%s\n", ev->text);
+}
+
+static void (*const text_handlers[])(struct report_text *,
+    const struct event *) = {
+	[EV_SEGMENT] = text_segment,
+	[EV_MALFORMED] = text_malformed,
+	[EV_ICMP] = text_icmp,
+	[EV_STATE] = text_plain,
+	[EV_STEP] = text_plain,
+	[EV_NOTE] = text_plain,
+	[EV_SUMMARY] = text_plain,
+};
+
+static void
+text_event(void *ctx, const struct event *ev)
+{
+	struct report_text *rt = ctx;
+
+	if ((unsigned)ev->type < sizeof text_handlers / sizeof text_handlers[0]
+	    && text_handlers[ev->type] != NULL)
+		text_handlers[ev->type](rt, ev);
+}
+
+static void
+text_close(void *ctx)
+{
+	struct report_text *rt = ctx;
+
+	fflush(rt->out);
+	free(rt);
+}
+
+void *
+report_text_new(FILE *out, int flags)
+{
+	struct report_text *rt = xcalloc(1, sizeof *rt);
+
+	rt->out = out;
+	rt->flags = flags;
+	return rt;
+}
+
+const struct sink_ops report_text_ops = {
+	.name = "text",
+	.event = text_event,
+	.close = text_close,
+};

@@ -1,0 +1,43 @@
+/* report.h: the sinks that turn events into output: text for people,
+ * JSON Lines for programs, pcap files for Wireshark and tcpdump. */
+#ifndef TCPSHAKE_REPORT_H
+#define TCPSHAKE_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "event.h"
+
+/* Text sink flags. */
+#define REPORT_EXPLAIN	0x01	/* after each segment, every field in words */
+#define REPORT_HEX	0x02	/* after each segment, a hex dump of the IP packet */
+#define REPORT_IP	0x04	/* IP fields on the packet line: (ttl N) (tos 0xNN) */
+
+/* Text: one line per event on `out` (not closed by the sink). */
+void	*report_text_new(FILE *out, int flags);
+extern const struct sink_ops report_text_ops;
+
+/* JSON Lines: one object per event on `out` (not closed by the sink). The
+ * keys are documented in tcpshake(1) under "read". */
+void	*report_json_new(FILE *out);
+extern const struct sink_ops report_json_ops;
+
+/* pcap: the IP packet of every EV_SEGMENT event as a LINKTYPE_RAW record
+ * with nanosecond stamps, flushed record by record. NULL and one line in
+ * err when the file cannot be created. */
+void	*report_pcap_new(const char *path, char *err, size_t errlen);
+extern const struct sink_ops report_pcap_ops;
+
+/* Shared by the sinks: seconds.microseconds since the run started
+ * ("0.000123", "-0.000001"), into buf. */
+char	*report_time_str(int64_t t_ns, char *buf, size_t len);
+/* "198.18.0.1:80" or "[2001:db8::1]:80" into buf. */
+char	*report_endpoint_str(const struct ipaddr *, uint16_t port, char *buf,
+	    size_t len);
+/* The segment as the reader should see it: seq, ack and SACK blocks made
+ * relative when the event says so. `out` shares seg's payload: do not
+ * segment_clear() it. */
+void	 report_view_segment(const struct event *ev, struct segment *out);
+
+#endif

@@ -1,0 +1,122 @@
+#!/bin/sh
+# tests/read-golden.sh: `tcpshake read` on hand-built captures (tests/mkpcap)
+# against expected output written by hand in tests/data/read-*; and its errors.
+. "$top_srcdir/tests/lib.sh"
+
+data=$top_srcdir/tests/data
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/read-golden.XXXXXX") || fail "mktemp"
+trap 'rm -rf "$tmp"' EXIT INT TERM HUP
+"$top_builddir/tests/mkpcap" "$tmp" || fail "tests/mkpcap could not write the captures"
+
+failed=0
+bad() {
+	echo "FAIL: $*" >&2
+	failed=1
+}
+
+# golden EXPECTED CAPTURE [READ OPTIONS...]: exit 0, nothing on stderr, and
+# stdout exactly as tests/data/EXPECTED says.
+golden() {
+	want=$1 cap=$2
+	shift 2
+	"$TCPSHAKE" read "$@" "$tmp/$cap" >"$tmp/$want" 2>"$tmp/$want.err"
+	rc=$?
+	[ "$rc" = 0 ] || bad "read $* $cap exited $rc: $(cat "$tmp/$want.err")"
+	[ -s "$tmp/$want.err" ] && bad "read $* $cap wrote to stderr: $(cat "$tmp/$want.err")"
+	diff -u "$data/$want" "$tmp/$want" >&2 || bad "read $* $cap differs from tests/data/$want"
+}
+
+golden read-handshake4.out handshake4.pcap
+golden read-handshake4-abs.out handshake4.pcap --absolute
+golden read-handshake6-e.out handshake6.pcap --explain
+golden read-ether.out ether.pcap -v
+golden read-sll.out sll.pcap
+golden read-badsum.out badsum.pcap
+golden read-badsum-ex.out badsum.pcap -e -x --filter 'tcp[13] == 0x10'
+golden read-malformed.out malformed.pcap
+golden read-other.out other.pcap
+golden read-nosyn.out nosyn.pcap
+golden read-sll.json sll.pcap --json
+golden read-other.json other.pcap --json
+golden read-nosyn.json nosyn.pcap --json
+golden read-malformed.json malformed.pcap --json
+
+# The global -v means the same as read's own.
+"$TCPSHAKE" -v read "$tmp/ether.pcap" >"$tmp/ether-gv" 2>&1 || bad "tcpshake -v read failed"
+diff -u "$data/read-ether.out" "$tmp/ether-gv" >&2 || bad "tcpshake -v read differs from read -v"
+
+# -q: the summary alone.
+out=$("$TCPSHAKE" -q read "$tmp/malformed.pcap")
+[ "$out" = "3 TCP segments, 9 malformed, 0 bad checksums, 0 other packets skipped" ] ||
+	bad "tcpshake -q read printed: $out"
+
+# Every JSON line parses, when there is a parser to ask.
+if command -v python3 >/dev/null 2>&1; then
+	for f in sll other nosyn malformed; do
+		python3 -c 'import json, sys
+for line in sys.stdin: json.loads(line)' <"$tmp/read-$f.json" ||
+			bad "read --json $f.pcap is not JSON Lines"
+	done
+fi
+
+# errcase NAME WANT_STDERR_LINE1 ARGS...: exit 2, stdout empty, stderr's
+# first line exactly as given.
+errcase() {
+	name=$1 want=$2
+	shift 2
+	"$TCPSHAKE" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
+	rc=$?
+	[ "$rc" = 2 ] || bad "$name: exit $rc, want 2"
+	[ -s "$tmp/$name.out" ] && bad "$name: wrote to stdout: $(cat "$tmp/$name.out")"
+	got=$(head -n 1 "$tmp/$name.err")
+	[ "$got" = "$want" ] || bad "$name: stderr '$got', want '$want'"
+}
+
+errcase missing "tcpshake: cannot read '$tmp/nope.pcap': No such file or directory" \
+	read "$tmp/nope.pcap"
+[ "$(wc -l <"$tmp/missing.err")" = 1 ] || bad "missing file: more than one line on stderr"
+errcase badopt "tcpshake: read: unknown option '--bogus'" read --bogus "$tmp/sll.pcap"
+grep -q '^usage: tcpshake read ' "$tmp/badopt.err" || bad "bad option: no usage line"
+errcase badshort "tcpshake: read: unknown option '-z'" read -z "$tmp/sll.pcap"
+errcase noarg "usage: tcpshake read [-e] [-x] [-v] [--json] [--absolute] [--filter BPF] FILE.pcap" read
+errcase filterarg "tcpshake: read: option needs an argument: '--filter'" read "$tmp/sll.pcap" --filter
+errcase linktype "tcpshake: cannot read '$tmp/unsupported.pcap': link type 105 is not one tcpshake decodes (try Ethernet, Linux cooked or raw IP)" \
+	read "$tmp/unsupported.pcap"
+
+# Not a capture, and a filter libpcap refuses: one line, exit 2.
+echo "not a capture" >"$tmp/text.pcap"
+"$TCPSHAKE" read "$tmp/text.pcap" >/dev/null 2>"$tmp/text.err"
+rc=$?
+[ "$rc" = 2 ] || bad "text file: exit $rc, want 2"
+[ "$(wc -l <"$tmp/text.err")" = 1 ] && grep -q "^tcpshake: .*text.pcap" "$tmp/text.err" ||
+	bad "text file: stderr is not one line naming the file: $(cat "$tmp/text.err")"
+"$TCPSHAKE" read --filter 'tcp port banana' "$tmp/sll.pcap" >/dev/null 2>"$tmp/filter.err"
+rc=$?
+[ "$rc" = 2 ] || bad "bad filter: exit $rc, want 2"
+[ "$(wc -l <"$tmp/filter.err")" = 1 ] && grep -q "banana" "$tmp/filter.err" ||
+	bad "bad filter: stderr is not one line naming it: $(cat "$tmp/filter.err")"
+
+# A file cut inside its last record: what was read is printed, then the
+# summary, then one line saying where the file ends; exit 2.
+"$TCPSHAKE" read "$tmp/truncated.pcap" >"$tmp/trunc.out" 2>"$tmp/trunc.err"
+rc=$?
+[ "$rc" = 2 ] || bad "truncated file: exit $rc, want 2"
+{ head -n 9 "$data/read-handshake4.out"
+  echo "9 TCP segments, 0 malformed, 0 bad checksums, 0 other packets skipped"; } >"$tmp/trunc.want"
+diff -u "$tmp/trunc.want" "$tmp/trunc.out" >&2 || bad "truncated file: output differs"
+[ "$(wc -l <"$tmp/trunc.err")" = 1 ] &&
+	grep -q "^tcpshake: cannot read '$tmp/truncated.pcap' past packet 9: " "$tmp/trunc.err" ||
+	bad "truncated file: stderr: $(cat "$tmp/trunc.err")"
+
+# The captures themselves, as tcpdump sees them: the checksums mkpcap
+# computes are right where meant and wrong where meant.
+if command -v tcpdump >/dev/null 2>&1; then
+	n=$(tcpdump -nn -vv -r "$tmp/handshake4.pcap" 2>/dev/null | grep -c 'cksum 0x[0-9a-f]* (correct)')
+	[ "$n" = 10 ] || bad "tcpdump finds $n correct TCP checksums in handshake4.pcap, want 10"
+	n=$(tcpdump -nn -vv -r "$tmp/badsum.pcap" 2>/dev/null | grep -c 'incorrect')
+	[ "$n" = 2 ] || bad "tcpdump finds $n bad checksums in badsum.pcap, want 2"
+	n=$(tcpdump -nn -r "$tmp/other.pcap" 2>/dev/null | grep -c 'port 81 unreachable')
+	[ "$n" = 1 ] || bad "tcpdump does not see the ICMP port unreachable in other.pcap"
+fi
+
+exit $failed
