@@ -26,6 +26,8 @@
  *   is not accepted.
  * - ack, win, urg, the options, the payload and the ip fields may come in
  *   any order after SEQ (we print them in the order above), each once.
+ *   "ack *" sets SEG_HAS_ACK and SEG_ANY_ACK, "win *" likewise; the ACK
+ *   flag comes only from '.'.
  * - Options are packetdrill's (mss, wscale, sackOK, sack, TS, nop, eol,
  *   FO, FOEXP, md5) plus "kind N 0xHEX" for any kind, its data bytes in
  *   hex ("kind 30" alone when it has none). A known kind given a length
