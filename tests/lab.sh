@@ -36,6 +36,15 @@ out=$("$TCPSHAKE" lab up --name x --sysctl kernel.panic=1 2>&1) &&
 echo "$out" | grep -q "only net.\* settings" || fail "kernel.* sysctl: $out"
 [ ! -e /run/netns/x-c ] || fail "a refused up made a namespace"
 
+# Without root: one line naming the fix, status 2.
+if command -v setpriv >/dev/null; then
+	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    "$TCPSHAKE" lab up 2>&1)
+	[ $? = 2 ] || fail "lab up as nobody: exit status not 2"
+	[ "$out" = "tcpshake: lab needs root (network namespaces): run it with sudo" ] ||
+	    fail "lab up as nobody said: $out"
+fi
+
 lab_start --sysctl net.ipv4.tcp_synack_retries=2
 LAB2=u$(echo "$LAB" | cut -c2-)
 trap 'lab_stop; "$TCPSHAKE" lab down --name "$LAB2" >/dev/null 2>&1' \
@@ -127,6 +136,10 @@ echo "$out" | grep -q "serve did not start: .*unknown mode 'bogus'" ||
     fail "bad serve: $out"
 [ ! -e "/run/netns/$LAB2-c" ] && [ ! -e "/run/netns/$LAB2-s" ] &&
     [ ! -e "/run/tcpshake/$LAB2" ] || fail "failed up left parts behind"
+
+out=$("$TCPSHAKE" lab status --name "$LAB2")
+[ $? = 1 ] || fail "status of a lab that is not up: exit status not 1"
+[ "$out" = "lab '$LAB2' is not up" ] || fail "status of no lab said: $out"
 
 lab=$LAB
 lab_stop
