@@ -66,13 +66,34 @@ struct decoded {
 
 /* Decode one captured frame. On DEC_OK fills *d (d->seg owns its payload:
  * segment_clear(&d->seg) when done). On error `detail` (if not NULL) gets a
- * sentence naming the offending field and its value. */
+ * sentence naming the offending field and its value, and d->seg holds no
+ * payload. *d is overwritten whole: clear a previous segment first.
+ *
+ * A decoded segment has SEG_HAS_PORTS, _WIN, _OPTS, _TTL, _TOS (and _ID for
+ * IPv4) set, _ACK when the ACK flag is, _URG when URG is, _DATA when there
+ * is payload. Trailing bytes past the IP length (Ethernet padding) are cut.
+ *
+ * Captures cut short: decode_frame sees only caplen, so a snaplen-truncated
+ * packet and one whose IP length lies look the same. Both are refused with
+ * DEC_IP_TOTLEN (IPv4, "captured N of M bytes") or DEC_IP6_PLEN (IPv6),
+ * even when the whole TCP header was captured: a segment whose payload and
+ * checksum are missing would be reported as if it were all there.
+ *
+ * Checksums: cksum_state is CKSUM_OK or CKSUM_BAD, with cksum_good the
+ * right value; CKSUM_UNKNOWN for a first fragment (the rest is elsewhere).
+ * IPv6 routing headers with segments left (types 0, 2, 4) give the final
+ * destination for the pseudo-header. IPv6 jumbograms are refused
+ * (DEC_IP6_PLEN). Option offsets in `detail` count from the first option
+ * byte. */
 enum decode_status decode_frame(int linktype, const uint8_t *frame,
 	    size_t caplen, struct decoded *d, char *detail, size_t detaillen);
 /* Decode an IP packet with no link header. */
 enum decode_status decode_ip(const uint8_t *pkt, size_t len,
 	    struct decoded *d, char *detail, size_t detaillen);
-/* Decode TCP options; used by decode_ip, exposed for unit tests. */
+/* Decode TCP options into seg->opts (replacing any; sets SEG_HAS_OPTS).
+ * An EOL is kept as an option and ends the list: what follows is padding.
+ * Unknown kinds keep their len - 2 data bytes in u.raw. Used by decode_ip,
+ * exposed for unit tests. */
 enum decode_status decode_tcp_options(const uint8_t *opts, size_t len,
 	    struct segment *seg, char *detail, size_t detaillen);
 /* Short fixed text for a status ("TCP data offset below 5"). */
