@@ -121,7 +121,8 @@ lab_split_words(const char *s, char **error)
 				quote = '\0';
 			else if (!quote && (*s == '\'' || *s == '"'))
 				quote = *s;
-			else if (*s == '\\' && quote != '\'' && s[1] != '\0')
+			else if (*s == '\\' && s[1] != '\0' && (!quote ||
+			    (quote == '"' && strchr("\"\\", s[1]))))
 				w[len++] = *++s;
 			else
 				w[len++] = *s;

@@ -60,7 +60,8 @@ void	 lab_ns_name(const char *name, enum lab_side, char *buf, size_t len);
 /* Parse "KEY=VALUE" (KEY a net.* sysctl); false with *error. */
 bool	 lab_sysctl_parse(const char *, enum lab_side, struct lab_sysctl *,
 	    char **error);
-/* Split --serve "ARGS" into words; '...' and "..." quote, \ escapes.
+/* Split --serve "ARGS" into words as sh(1) would: '...' and "..." quote,
+ * \ escapes (inside "..." only before " and \).
  * Returns a NULL-terminated array, or NULL with *error. */
 char	**lab_split_words(const char *, char **error);
 /* The port a serve command line listens on (its --port, else 80). */

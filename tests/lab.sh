@@ -137,6 +137,17 @@ echo "$out" | grep -q "serve did not start: .*unknown mode 'bogus'" ||
 [ ! -e "/run/netns/$LAB2-c" ] && [ ! -e "/run/netns/$LAB2-s" ] &&
     [ ! -e "/run/tcpshake/$LAB2" ] || fail "failed up left parts behind"
 
+# --serve is split as the shell would: a quoted TEXT keeps its space.
+"$TCPSHAKE" lab up --name "$LAB2" >/dev/null \
+    --serve "--port 8080 --mode banner 'hello world\r\n'" ||
+    fail "up with a quoted banner failed"
+[ "$(ip netns exec "$LAB2-c" python3 -c '
+import socket
+s = socket.create_connection(("198.18.0.2", 8080), timeout=3)
+print(repr(s.recv(100)))')" = "b'hello world\\r\\n'" ] ||
+    fail "--serve quoting lost the banner's space or escapes"
+"$TCPSHAKE" lab down --name "$LAB2" >/dev/null || fail "down $LAB2 failed"
+
 out=$("$TCPSHAKE" lab status --name "$LAB2")
 [ $? = 1 ] || fail "status of a lab that is not up: exit status not 1"
 [ "$out" = "lab '$LAB2' is not up" ] || fail "status of no lab said: $out"
