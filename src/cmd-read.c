@@ -389,12 +389,14 @@ read_open(const struct read_opts *o)
 {
 	struct sniff *sn;
 	char err[512];
-	FILE *f;
+	FILE *f = NULL;
 
-	/* Say "no such file" in our words before libpcap says it in its. */
-	if ((f = fopen(o->path, "rb")) == NULL)
+	/* Say "no such file" in our words before libpcap says it in its;
+	 * "-" is standard input, which libpcap opens itself. */
+	if (strcmp(o->path, "-") != 0 && (f = fopen(o->path, "rb")) == NULL)
 		fatalx("cannot read '%s': %s", o->path, strerror(errno));
-	fclose(f);
+	if (f != NULL)
+		fclose(f);
 	err[0] = '\0';
 	if ((sn = sniff_open_file(o->path, o->filter, err, sizeof err)) == NULL)
 		fatalx("%s", err[0] != '\0' ? err : "cannot read the file");

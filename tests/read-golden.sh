@@ -41,6 +41,10 @@ golden read-other.json other.pcap --json
 golden read-nosyn.json nosyn.pcap --json
 golden read-malformed.json malformed.pcap --json
 
+# "-" reads standard input.
+"$TCPSHAKE" read - <"$tmp/handshake4.pcap" >"$tmp/stdin.out" 2>&1 || bad "read - failed"
+diff -u "$data/read-handshake4.out" "$tmp/stdin.out" >&2 || bad "read - differs from read FILE"
+
 # The global -v means the same as read's own.
 "$TCPSHAKE" -v read "$tmp/ether.pcap" >"$tmp/ether-gv" 2>&1 || bad "tcpshake -v read failed"
 diff -u "$data/read-ether.out" "$tmp/ether-gv" >&2 || bad "tcpshake -v read differs from read -v"
