@@ -82,9 +82,9 @@ struct decoded {
  * Checksums: cksum_state is CKSUM_OK or CKSUM_BAD, with cksum_good the
  * right value; CKSUM_UNKNOWN for a first fragment (the rest is elsewhere).
  * IPv6 routing headers with segments left (types 0, 2, 4) give the final
- * destination for the pseudo-header. IPv6 jumbograms are refused
- * (DEC_IP6_PLEN). Option offsets in `detail` count from the first option
- * byte. */
+ * destination for the pseudo-header. The IPv4 header checksum and ICMP
+ * checksums are not checked. IPv6 jumbograms are refused (DEC_IP6_PLEN).
+ * Option offsets in `detail` count from the first option byte. */
 enum decode_status decode_frame(int linktype, const uint8_t *frame,
 	    size_t caplen, struct decoded *d, char *detail, size_t detaillen);
 /* Decode an IP packet with no link header. */

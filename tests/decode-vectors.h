@@ -90,6 +90,18 @@ static const char V6_RH[] =
 	"9c 40 00 50 00 00 03 e9 00 00 0b b9 50 10 01 f6 "
 	"a5 a0 00 00 ";
 
+/* IPv6 with a segment routing header (type 4), segments left 1, list
+ * [2001:db8::99, 2001:db8::2]: checksum 0xa5a0 over the final segment,
+ * list entry 0. */
+static const char V6_SRH[] =
+	"60 00 00 00 00 3c 2b 40 20 01 0d b8 00 00 00 00 "
+	"00 00 00 00 00 00 00 01 20 01 0d b8 00 00 00 00 "
+	"00 00 00 00 00 00 00 02 06 04 04 01 01 00 00 00 "
+	"20 01 0d b8 00 00 00 00 00 00 00 00 00 00 00 99 "
+	"20 01 0d b8 00 00 00 00 00 00 00 00 00 00 00 02 "
+	"9c 40 00 50 00 00 03 e9 00 00 0b b9 50 10 01 f6 "
+	"a5 a0 00 00 ";
+
 /* IPv6 with a 24-byte AH (length field 4), then the ACK of V6_EXT. */
 static const char V6_AH[] =
 	"60 00 00 00 00 2c 33 40 20 01 0d b8 00 00 00 00 "

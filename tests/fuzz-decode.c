@@ -114,6 +114,7 @@ static const struct {
 	{ LINK_RAW, "", V4_RAW_DATA }, { LINK_RAW, "", V6_SYNACK },
 	{ LINK_RAW, "", V6_EXT }, { LINK_RAW, "", V6_RH },
 	{ LINK_RAW, "", V6_AH }, { LINK_RAW, "", V6_FRAG1 },
+	{ LINK_RAW, "", V6_SRH },
 	{ LINK_RAW, "", V4_ICMP }, { LINK_RAW, "", V6_ICMP },
 	{ LINK_EN10MB, ETH_V4, V4_SYN }, { LINK_EN10MB, ETH_V6, V6_EXT },
 	{ LINK_EN10MB, ETH_VLAN_V4, V4_ICMP },

@@ -105,6 +105,26 @@ test_v4_syn(void)
 	segment_clear(&d.seg);
 }
 
+/* decode_ip is decode_frame without a link header. */
+static void
+test_decode_ip(void)
+{
+	struct decoded d;
+	size_t n = hex(V4_SYN, buf);
+
+	CHECK_INT(decode_ip(buf, n, &d, detail, sizeof detail), DEC_OK);
+	CHECK(d.ip == buf && d.iplen == 60 && d.seg.seq == 1000 &&
+	    d.seg.cksum_state == CKSUM_OK);
+	segment_clear(&d.seg);
+	n = hex(V6_ICMP, buf);
+	CHECK_INT(decode_ip(buf, n, &d, detail, sizeof detail), DEC_OK);
+	CHECK_INT(d.kind, DK_ICMP);
+	segment_clear(&d.seg);
+	CHECK_INT(decode_ip(buf, 12, &d, detail, sizeof detail),
+	    DEC_IP_TRUNCATED);
+	CHECK(strstr(detail, "IPv6 header needs 40 bytes") != NULL);
+}
+
 static void
 test_v4_ipopts(void)
 {
@@ -171,6 +191,7 @@ test_v6_exthdrs(void)
 	} v[] = {
 		{ "hop-by-hop + destination options", V6_EXT, 76 },
 		{ "routing header (final destination)", V6_RH, 84 },
+		{ "segment routing header (segment 0)", V6_SRH, 100 },
 		{ "AH", V6_AH, 84 },
 	};
 	struct decoded d;
@@ -774,6 +795,7 @@ int
 main(void)
 {
 	test_v4_syn();
+	test_decode_ip();
 	test_v4_ipopts();
 	test_v6_synack();
 	test_v6_exthdrs();
