@@ -565,6 +565,8 @@ lab_serve_child(const struct lab_config *cf, const char *log)
 
 	lab_child_signals();
 	setsid();
+	if (chdir("/") == -1)
+		_exit(126);
 	if ((fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    0644)) == -1)
 		_exit(126);
@@ -733,10 +735,8 @@ lab_kill_all(const char *name)
 
 	if (lab_signal_all(name, SIGTERM) == 0)
 		return;
+	/* Zombies do not count: a dead process has left its namespace. */
 	for (waited = 0; waited < LAB_WAIT_MS; waited += LAB_POLL_MS) {
-		/* Our own serve child may be a zombie in need of reaping. */
-		while (waitpid(-1, NULL, WNOHANG) > 0)
-			;
 		if (lab_signal_all(name, 0) == 0)
 			return;
 		lab_sleep_ms(LAB_POLL_MS);
