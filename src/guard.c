@@ -463,6 +463,7 @@ guard_list(FILE *out, char *err, size_t errlen)
 {
 	struct nft_ctx *nft;
 	struct guard_found *f;
+	const char *text;
 	char cmd[128];
 	int i, n;
 
@@ -474,15 +475,24 @@ guard_list(FILE *out, char *err, size_t errlen)
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
-		fprintf(out, "%s: pid %ld, %s\n", f[i].name, (long)f[i].pid,
-		    f[i].alive ? "alive" : "dead (tcpshake guard --flush "
-		    "removes it)");
 		snprintf(cmd, sizeof cmd, "list table inet %s", f[i].name);
 		/* It may have gone since the listing: say so, go on. */
-		if (guard_nft_run(nft, "", false, NULL, 0, cmd) == 0)
-			fputs(nft_ctx_get_output_buffer(nft), out);
+		if (guard_nft_run(nft, "", false, NULL, 0, cmd) != 0) {
+			fprintf(out, "%s: pid %ld, gone while listing\n",
+			    f[i].name, (long)f[i].pid);
+			continue;
+		}
+		text = nft_ctx_get_output_buffer(nft);
+		/* An owned table lives exactly as long as its process, even
+		 * one that kill(2) cannot see (another pid namespace). */
+		if (strstr(text, "\tflags owner") != NULL)
+			fprintf(out, "%s: pid %ld, alive (owner: the table goes "
+			    "when it ends)\n", f[i].name, (long)f[i].pid);
 		else
-			fprintf(out, "\t(gone while listing)\n");
+			fprintf(out, "%s: pid %ld, %s\n", f[i].name,
+			    (long)f[i].pid, f[i].alive ? "alive" : "dead "
+			    "(tcpshake guard --flush removes it)");
+		fputs(text, out);
 	}
 	free(f);
 	nft_ctx_free(nft);

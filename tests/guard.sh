@@ -161,6 +161,9 @@ end_by TERM 143
 
 # An owned table cannot be removed by another process; it goes with its owner.
 start_helper $FLOW4 wait
+out=$(in_a "$TCPSHAKE" guard --list) || fail "guard --list failed"
+echo "$out" | grep -q "^tcpshake_$HPID: pid $HPID, alive (owner: the table goes when it ends)" ||
+    fail "--list, owned table: $out"
 out=$(in_a "$TCPSHAKE" guard --flush --all) || fail "guard --flush --all failed"
 echo "$out" | grep -q "^kept tcpshake_$HPID: its owner, pid $HPID, is running" ||
     fail "--flush --all on an owned table: $out"
