@@ -156,4 +156,8 @@ lab=$LAB
 lab_stop
 [ ! -e "/run/netns/$lab-c" ] && [ ! -e "/run/netns/$lab-s" ] ||
     fail "lab_stop left $lab"
+out=$("$TCPSHAKE" lab exec --name "$lab" true 2>&1)
+[ $? = 2 ] || fail "exec in a lab that is not up: exit status not 2"
+[ "$out" = "tcpshake: lab '$lab' is not up (tcpshake lab up --name $lab)" ] ||
+    fail "exec in no lab said: $out"
 exit 0
