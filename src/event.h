@@ -15,7 +15,11 @@ enum event_type {
 	EV_SEGMENT,	/* a segment sent or seen (seg, ip/iplen) */
 	EV_MALFORMED,	/* a captured packet that did not decode (text) */
 	EV_ICMP,	/* an ICMP error quoting one of our segments */
-	EV_STATE,	/* the prober's TCP state changed (text: new state) */
+	EV_STATE,	/* a TCP state changed: text is the new state's RFC 9293
+			 * name ("SYN_SENT"); dir DIR_FROM_TARGET means the
+			 * target's socket (read in the lab), otherwise the
+			 * prober's own; emitted right after the EV_SEGMENT
+			 * that caused it */
 	EV_STEP,	/* a scripted step met or missed */
 	EV_NOTE,	/* a sentence for people (text) */
 	EV_SUMMARY,	/* end of a run: counters (text holds the summary) */
