@@ -577,44 +577,53 @@ guard_on_signal(int sig)
 	errno = saved;
 }
 
-static void
-guard_hook_signals(struct guard *g)
+/* Set sig's action to fn, with the guard's signals blocked while fn runs
+ * and the default action back as fn starts. */
+static bool
+guard_sigaction(int sig, void (*fn)(int))
 {
-	struct sigaction sa, old;
+	struct sigaction sa;
 	size_t i;
 
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = guard_on_signal;
-	sa.sa_flags = SA_RESETHAND;
+	sa.sa_handler = fn;
+	sa.sa_flags = fn == SIG_DFL ? 0 : SA_RESETHAND;
 	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < 3; i++)
 		sigaddset(&sa.sa_mask, guard_signals[i]);
-	for (i = 0; i < 3; i++) {
-		/* A program's own handler, or an ignored SIGHUP (nohup),
-		 * stays as it is. */
-		if (sigaction(guard_signals[i], NULL, &old) == -1 ||
-		    old.sa_handler != SIG_DFL)
-			continue;
-		g->hooked[i] = sigaction(guard_signals[i], &sa, NULL) == 0;
-	}
+	return sigaction(sig, &sa, NULL) == 0;
+}
+
+static bool
+guard_sighandler_is(int sig, void (*fn)(int))
+{
+	struct sigaction cur;
+
+	return sigaction(sig, NULL, &cur) == 0 && cur.sa_handler == fn;
+}
+
+static void
+guard_hook_signals(struct guard *g)
+{
+	size_t i;
+
+	/* A program's own handler, or an ignored SIGHUP (nohup), stays. */
+	for (i = 0; i < 3; i++)
+		if (guard_sighandler_is(guard_signals[i], SIG_DFL))
+			g->hooked[i] = guard_sigaction(guard_signals[i],
+			    guard_on_signal);
 }
 
 static void
 guard_unhook_signals(struct guard *g)
 {
-	struct sigaction sa, cur;
 	size_t i;
 
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = SIG_DFL;
-	sigemptyset(&sa.sa_mask);
+	/* Put back the default only where ours is still there. */
 	for (i = 0; i < 3; i++) {
-		if (!g->hooked[i])
-			continue;
-		/* Put back the default only if ours is still there. */
-		if (sigaction(guard_signals[i], NULL, &cur) == 0 &&
-		    cur.sa_handler == guard_on_signal)
-			sigaction(guard_signals[i], &sa, NULL);
+		if (g->hooked[i] &&
+		    guard_sighandler_is(guard_signals[i], guard_on_signal))
+			guard_sigaction(guard_signals[i], SIG_DFL);
 		g->hooked[i] = false;
 	}
 }

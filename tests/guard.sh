@@ -277,25 +277,19 @@ echo "$out" | grep -q '2001:db8::1.40000 > 2001:db8::2.80: Flags \[R\]' ||
 for mode in owned unowned; do
 	opt=
 	[ $mode = unowned ] && opt=--no-owner
-	start_helper $opt 198.18.0.1 40001 198.18.0.2 80 wait
-	out=$(capture "198.18.0.1 40001 198.18.0.2 80" "198.18.0.1 40002 198.18.0.2 80")
-	end_by TERM 143
-	echo "$out" | grep -q '198.18.0.2.80 > 198.18.0.1.40001: Flags \[S.\]' ||
-	    fail "$mode: the capture lost the SYN-ACK under the guard: $out"
-	echo "$out" | grep -q '198.18.0.1.40001 > .*Flags \[R' &&
-	    fail "$mode: the kernel sent RST despite the guard: $out"
-	echo "$out" | grep -q '198.18.0.1.40002 > 198.18.0.2.80: Flags \[R\]' ||
-	    fail "$mode: the guard dropped a flow it was not given: $out"
-
-	start_helper $opt 2001:db8::1 40001 2001:db8::2 80 wait
-	out=$(capture "2001:db8::1 40001 2001:db8::2 80" "2001:db8::1 40002 2001:db8::2 80")
-	end_by TERM 143
-	echo "$out" | grep -q '2001:db8::2.80 > 2001:db8::1.40001: Flags \[S.\]' ||
-	    fail "$mode: the capture lost the IPv6 SYN-ACK under the guard: $out"
-	echo "$out" | grep -q '2001:db8::1.40001 > .*Flags \[R' &&
-	    fail "$mode: the kernel sent RST despite the guard over IPv6: $out"
-	echo "$out" | grep -q '2001:db8::1.40002 > 2001:db8::2.80: Flags \[R\]' ||
-	    fail "$mode: the guard dropped an IPv6 flow it was not given: $out"
+	for pair in "198.18.0.1 198.18.0.2" "2001:db8::1 2001:db8::2"; do
+		l=${pair% *}
+		r=${pair#* }
+		start_helper $opt "$l" 40001 "$r" 80 wait
+		out=$(capture "$l 40001 $r 80" "$l 40002 $r 80")
+		end_by TERM 143
+		echo "$out" | grep -q "$r.80 > $l.40001: Flags \[S.\]" ||
+		    fail "$mode: the capture lost the SYN-ACK under the guard: $out"
+		echo "$out" | grep -q "$l.40001 > .*Flags \[R" &&
+		    fail "$mode: the kernel sent RST despite the guard: $out"
+		echo "$out" | grep -q "$l.40002 > $r.80: Flags \[R\]" ||
+		    fail "$mode: the guard dropped a flow it was not given: $out"
+	done
 	no_tables "$mode, after the functional runs"
 done
 exit 0
