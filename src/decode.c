@@ -253,7 +253,7 @@ tcp_decode(const struct ipinfo *ii, struct segment *seg, struct why *w)
 	    w->len);
 	if (st != DEC_OK)
 		return st;
-	seg->has |= SEG_HAS_PORTS | SEG_HAS_WIN | SEG_HAS_OPTS;
+	seg->has |= SEG_HAS_PORTS | SEG_HAS_WIN;
 	if (seg->flags & TH_ACK_)
 		seg->has |= SEG_HAS_ACK;
 	if (seg->flags & TH_URG_)
