@@ -233,6 +233,7 @@ flow_reset_tcb(struct flow *f)
 	f->rcv_wnd = flow_window_bytes(f);
 	f->rto = cfg.rto_ns;
 	f->rtx_at = f->time_wait_at = FLOW_NO_TIMEOUT;
+	f->hs_rtt_ns = -1;
 	reasm_init(&f->held, cfg.max_held_ranges);
 }
 
@@ -444,6 +445,7 @@ send_syn(struct flow *f, int64_t now, struct flow_out *out, int rtx,
 
 	add_syn_opts(f, s, synack, now);
 	item_rtx(out, rtx, interval);
+	f->syn_tx = now;
 }
 
 static void
@@ -926,6 +928,7 @@ synack_watch(struct flow *f, const struct segment *in, int64_t now,
 	if (f->synacks == 0) {
 		take_syn(f, in);
 		f->rtx_at = FLOW_NO_TIMEOUT;
+		f->hs_rtt_ns = now - f->syn_tx;
 		it = out_note(out, FLOW_NOTE_SYNACK,
 		    "SYN-ACK 1 received; final ACK withheld");
 	} else {
@@ -940,12 +943,22 @@ synack_watch(struct flow *f, const struct segment *in, int64_t now,
 	return true;
 }
 
-static void text_and_fin(struct flow *, const struct segment *, uint32_t,
-    int64_t, struct flow_out *, bool *);
+/* The part of a segment that lies in the receive window. */
+struct seg_view {
+	uint32_t	 seq;	/* of data[0] */
+	const uint8_t	*data;
+	uint32_t	 len;
+	bool		 fin;
+};
+
+static void text_and_fin(struct flow *, const struct segment *,
+    const struct seg_view *, int64_t, struct flow_out *, bool *);
 
 static void
-establish(struct flow *f, const char *cause, struct flow_out *out)
+establish(struct flow *f, const char *cause, int64_t now,
+    struct flow_out *out)
 {
+	f->hs_rtt_ns = now - f->syn_tx;
 	rtx_stop(f);
 	flow_set_state(f, FLOW_ESTABLISHED, cause, out);
 	if (f->fin_queued)
@@ -953,11 +966,14 @@ establish(struct flow *f, const char *cause, struct flow_out *out)
 		    "close requested during the handshake", out);
 }
 
+/* The first steps of 3.10.7.3: the ack must cover our SYN and nothing
+ * more; a RST with such an ack refuses the connection. False when the
+ * segment goes no further (the flow may be CLOSED by then). */
 static bool
-input_syn_sent(struct flow *f, const struct segment *in, int64_t now,
+syn_sent_check(struct flow *f, const struct segment *in, int64_t now,
     struct flow_out *out)
 {
-	bool has_ack = (in->flags & TH_ACK_) != 0, need_ack = true;
+	bool has_ack = (in->flags & TH_ACK_) != 0;
 
 	if (has_ack && (seq_leq(in->ack, f->iss) || seq_gt(in->ack, f->snd_nxt))) {
 		out_note(out, FLOW_NOTE_BAD_ACK,
@@ -968,34 +984,50 @@ input_syn_sent(struct flow *f, const struct segment *in, int64_t now,
 			send_rst_reply(f, in, now, out);
 		return false;
 	}
+	if ((in->flags & TH_RST_) && !has_ack) {
+		out_note(out, FLOW_NOTE_IGNORED,
+		    "RST without ACK in SYN_SENT ignored");
+		return false;
+	}
 	if (in->flags & TH_RST_) {
-		if (!has_ack) {
-			out_note(out, FLOW_NOTE_IGNORED,
-			    "RST without ACK in SYN_SENT ignored");
-			return false;
-		}
 		f->end = FLOW_END_REFUSED;
 		flow_set_state(f, FLOW_CLOSED, "RST received: connection refused",
 		    out);
-		return true;
+		return false;
 	}
 	if (!(in->flags & TH_SYN_)) {
 		out_note(out, FLOW_NOTE_IGNORED,
 		    "neither SYN nor RST in SYN_SENT: dropped");
 		return false;
 	}
-	if (has_ack && f->cfg.no_final_ack)
+	return true;
+}
+
+static bool
+input_syn_sent(struct flow *f, const struct segment *in, int64_t now,
+    struct flow_out *out)
+{
+	bool need_ack = true;
+	struct seg_view v;
+
+	if (!syn_sent_check(f, in, now, out))
+		return f->state == FLOW_CLOSED;
+	if ((in->flags & TH_ACK_) && f->cfg.no_final_ack)
 		return synack_watch(f, in, now, out);
 	take_syn(f, in);
-	if (!has_ack) {
+	if (!(in->flags & TH_ACK_)) {
 		flow_set_state(f, FLOW_SYN_RECEIVED,
 		    "SYN received (simultaneous open)", out);
 		send_syn(f, now, out, 0, 0);
 		return true;
 	}
 	f->snd_una = in->ack;
-	establish(f, "SYN-ACK received", out);
-	text_and_fin(f, in, in->seq + 1, now, out, &need_ack);
+	establish(f, "SYN-ACK received", now, out);
+	v.seq = in->seq + 1;
+	v.data = in->data;
+	v.len = in->len;
+	v.fin = (in->flags & TH_FIN_) != 0;
+	text_and_fin(f, in, &v, now, out, &need_ack);
 	send_ack(f, now, out);
 	time_wait_settle(f, out);
 	flow_push(f, now, out);
@@ -1003,14 +1035,6 @@ input_syn_sent(struct flow *f, const struct segment *in, int64_t now,
 }
 
 /* ---- Segment arrival: synchronized states (RFC 9293 3.10.7.4) ---- */
-
-/* The part of a segment that lies in the receive window. */
-struct seg_view {
-	uint32_t	 seq;	/* of data[0] */
-	const uint8_t	*data;
-	uint32_t	 len;
-	bool		 fin;
-};
 
 /* The four cases of segment length against receive window. */
 static bool
@@ -1056,33 +1080,31 @@ paws_ok(struct flow *f, const struct segment *in, int64_t now,
 	return false;
 }
 
-/* Check a segment against the window and keep the part inside it. */
-static bool
-seq_check(struct flow *f, const struct segment *in, struct seg_view *v,
-    int64_t now, struct flow_out *out)
+/* "seq 5000:5100 outside the receive window 1000..66535", relative. */
+static void
+seq_refuse_window(struct flow *f, const struct segment *in, int64_t now,
+    struct flow_out *out)
 {
 	uint32_t seglen = segment_seqlen(in), lo = f->rcv_nxt;
-	uint32_t hi = lo + f->rcv_wnd, skip, end, cut;
-	char why[128];
+	char why[128], end[16] = "";
 
-	/* RFC 9293: with a zero window, ACKs, URGs and RSTs still count. */
-	if (!seq_acceptable(f, in->seq, seglen) &&
-	    !(f->rcv_wnd == 0 && in->seq == lo)) {
-		int n = snprintf(why, sizeof why, "seq %u", nrcv(f, in->seq));
+	if (seglen > 0)
+		snprintf(end, sizeof end, ":%u", nrcv(f, in->seq + seglen));
+	snprintf(why, sizeof why, "seq %u%s outside the receive window "
+	    "%u..%u%s", nrcv(f, in->seq), end, nrcv(f, lo),
+	    nrcv(f, lo + f->rcv_wnd),
+	    seq_leq(in->seq + seglen, lo) ? " (already received)" : "");
+	seq_refuse(f, in, why, now, out);
+}
 
-		if (seglen > 0)
-			snprintf(why + n, sizeof why - (size_t)n, ":%u",
-			    nrcv(f, in->seq + seglen));
-		n = (int)strlen(why);
-		snprintf(why + n, sizeof why - (size_t)n,
-		    " outside the receive window %u..%u%s", nrcv(f, lo),
-		    nrcv(f, hi), seq_leq(in->seq + seglen, lo) ?
-		    " (already received)" : "");
-		seq_refuse(f, in, why, now, out);
-		return false;
-	}
-	if (!paws_ok(f, in, now, out))
-		return false;
+/* Keep the part of an acceptable segment inside the window: bytes
+ * before rcv.nxt were received already, bytes beyond the end are cut. */
+static void
+seq_trim(const struct flow *f, const struct segment *in, struct seg_view *v,
+    struct flow_out *out)
+{
+	uint32_t lo = f->rcv_nxt, hi = lo + f->rcv_wnd, skip, end, cut;
+
 	v->seq = in->seq + ((in->flags & TH_SYN_) ? 1 : 0);
 	v->data = in->data;
 	v->len = in->len;
@@ -1104,6 +1126,22 @@ seq_check(struct flow *f, const struct segment *in, struct seg_view *v,
 		v->len -= cut;
 		v->fin = false;
 	}
+}
+
+/* Check a segment against the window and keep the part inside it. */
+static bool
+seq_check(struct flow *f, const struct segment *in, struct seg_view *v,
+    int64_t now, struct flow_out *out)
+{
+	/* RFC 9293: with a zero window, ACKs, URGs and RSTs still count. */
+	if (!seq_acceptable(f, in->seq, segment_seqlen(in)) &&
+	    !(f->rcv_wnd == 0 && in->seq == f->rcv_nxt)) {
+		seq_refuse_window(f, in, now, out);
+		return false;
+	}
+	if (!paws_ok(f, in, now, out))
+		return false;
+	seq_trim(f, in, v, out);
 	return true;
 }
 
@@ -1219,7 +1257,7 @@ ack_synrcvd(struct flow *f, const struct segment *in, int64_t now,
 	f->snd_wl1 = in->seq;
 	f->snd_wl2 = in->ack;
 	f->snd_una = in->ack;
-	establish(f, "ACK of our SYN-ACK", out);
+	establish(f, "ACK of our SYN-ACK", now, out);
 	return ACK_GO;
 }
 
@@ -1355,48 +1393,26 @@ input_text(struct flow *f, const struct seg_view *v, struct flow_out *out)
 
 /* Steps six to eight of 3.10.7.4 on the part of the segment kept. */
 static void
-text_and_fin(struct flow *f, const struct segment *in, uint32_t seq,
-    int64_t now, struct flow_out *out, bool *need_ack)
+text_and_fin(struct flow *f, const struct segment *in,
+    const struct seg_view *v, int64_t now, struct flow_out *out,
+    bool *need_ack)
 {
-	struct seg_view v;
-
-	v.seq = seq;
-	v.data = in->data;
-	v.len = in->len;
-	v.fin = (in->flags & TH_FIN_) != 0;
 	input_urg(f, in, out);
-	if (v.len > 0 || v.fin)
+	if (v->len > 0 || v->fin)
 		*need_ack = true;
-	if (v.len > 0 && receiving(f))
-		input_text(f, &v, out);
-	if (v.fin && receiving(f) && v.seq + v.len != f->rcv_nxt) {
-		f->rcv_fin_held = true;
-		f->rcv_fin_seq = v.seq + v.len;
-	} else if (v.fin) {
+	if (v->len > 0 && !receiving(f))
+		out_note(out, FLOW_NOTE_IGNORED,
+		    "%u bytes after the peer's FIN ignored", v->len);
+	else if (v->len > 0)
+		input_text(f, v, out);
+	if (v->fin && receiving(f) && v->seq + v->len != f->rcv_nxt) {
+		f->rcv_fin_held = true;	/* beyond a gap: wait for it */
+		f->rcv_fin_seq = v->seq + v->len;
+	} else if (v->fin) {
 		fin_take(f, now, out);
 	}
 	if (f->rcv_fin_held && f->rcv_fin_seq == f->rcv_nxt)
 		fin_take(f, now, out);
-}
-
-static void
-text_sync(struct flow *f, const struct segment *in, const struct seg_view *v,
-    int64_t now, struct flow_out *out, bool *need_ack)
-{
-	struct segment part;
-
-	if (v->len > 0 && !receiving(f)) {
-		out_note(out, FLOW_NOTE_IGNORED,
-		    "%u bytes after the peer's FIN ignored", v->len);
-		return;
-	}
-	/* The trimmed view, as a segment without SYN for text_and_fin. */
-	part = *in;
-	part.flags = (uint8_t)((in->flags & ~(TH_SYN_ | TH_FIN_)) |
-	    (v->fin ? TH_FIN_ : 0));
-	part.data = (uint8_t *)(uintptr_t)v->data;
-	part.len = v->len;
-	text_and_fin(f, &part, v->seq, now, out, need_ack);
 }
 
 /* TIME_WAIT: a retransmission of the peer's FIN is ACKed again and the
@@ -1430,6 +1446,7 @@ synrcvd_syn(struct flow *f, const struct segment *in, int64_t now,
 		out_note(out, FLOW_NOTE_DUP_SYN,
 		    "retransmitted SYN: SYN-ACK sent again");
 		send_syn(f, now, out, 0, 0);
+		rtx_arm(f, now);	/* the timer counts from this send */
 		return 1;
 	}
 	if (f->passive || in->ack != f->snd_nxt)
@@ -1438,7 +1455,8 @@ synrcvd_syn(struct flow *f, const struct segment *in, int64_t now,
 	f->snd_wl1 = in->seq;
 	f->snd_wl2 = in->ack;
 	f->snd_una = in->ack;
-	establish(f, "SYN-ACK received (simultaneous open)", out);
+	establish(f, "SYN-ACK received (simultaneous open)", now,
+	    out);
 	flow_push(f, now, out);
 	return 1;
 }
@@ -1464,7 +1482,7 @@ input_sync(struct flow *f, const struct segment *in, int64_t now,
 		return r == ACK_DONE;
 	if (v.len < in->len || ((in->flags & TH_FIN_) && !v.fin))
 		need_ack = true;	/* a part was cut: say where we are */
-	text_sync(f, in, &v, now, out, &need_ack);
+	text_and_fin(f, in, &v, now, out, &need_ack);
 	if (need_ack)
 		send_ack(f, now, out);
 	time_wait_settle(f, out);
@@ -1476,6 +1494,10 @@ bool
 flow_input(struct flow *f, const struct segment *in, int64_t now,
     struct flow_out *out)
 {
+	if (in->cksum_state == CKSUM_BAD) {
+		out_note(out, FLOW_NOTE_IGNORED, "bad checksum: dropped");
+		return false;
+	}
 	switch (f->state) {
 	case FLOW_CLOSED:
 		return input_closed(f, in, now, out);

@@ -162,6 +162,12 @@ struct flow {
 	int		 synacks;
 	int64_t		 synack_last;
 
+	/* Handshake RTT: from our latest SYN (active) or SYN-ACK (passive)
+	 * to the answer; -1 until known. After a retransmission it counts
+	 * from the retransmission, so it may be short (Karn's ambiguity). */
+	int64_t		 syn_tx;
+	int64_t		 hs_rtt_ns;
+
 	/* Counters. */
 	uint64_t	 bytes_sent;	/* new payload bytes, not counting
 					 * retransmissions */
@@ -263,8 +269,10 @@ int	 flow_abort(struct flow *, int64_t now, struct flow_out *);
 
 /*
  * A segment of this flow arrived at `now` (its addresses and ports are the
- * driver's business). Returns true when it was taken, false when it was
- * dropped: an unacceptable or ignored segment, with a note saying why.
+ * driver's business; a decoded segment whose checksum_state is CKSUM_BAD
+ * is dropped, as a TCP would). Returns true when it was taken, false when
+ * it was dropped: an unacceptable or ignored segment, with a note saying
+ * why.
  */
 bool	 flow_input(struct flow *, const struct segment *in, int64_t now,
 	    struct flow_out *);

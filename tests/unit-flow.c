@@ -4,6 +4,7 @@
  * sequence numbers across 2^32, and what the SYNs negotiate. */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "check.h"
@@ -242,6 +243,38 @@ test_syn_sent(void)
 	flow_free(&f);
 }
 
+static void listening(struct flow *, struct flow_config *);
+
+/* The handshake RTT counts from the latest SYN or SYN-ACK sent. */
+static void
+test_handshake_rtt(void)
+{
+	struct flow_config c = cfg_base();
+	struct flow f;
+
+	open_active(&f, &c);
+	CHECK_INT(f.hs_rtt_ns, -1);
+	feed_opts(&f, TH_SYN_ | TH_ACK_, IRS, ISS + 1, 65535, NULL, NULL,
+	    SEC / 50);
+	CHECK_INT(f.hs_rtt_ns, SEC / 50);
+	flow_free(&f);
+
+	open_active(&f, &c);
+	flow_on_timer(&f, SEC, &out);
+	feed_opts(&f, TH_SYN_ | TH_ACK_, IRS, ISS + 1, 65535, NULL, NULL,
+	    SEC + SEC / 100);
+	CHECK_INT(f.hs_rtt_ns, SEC / 100);
+	flow_free(&f);
+
+	listening(&f, &c);
+	feed_opts(&f, TH_SYN_, IRS, 0, 65535, NULL, NULL, 2 * SEC);
+	feed_opts(&f, TH_ACK_, IRS + 1, ISS + 1, 65535, NULL, NULL,
+	    2 * SEC + SEC / 1000);
+	CHECK_INT(f.state, FLOW_ESTABLISHED);
+	CHECK_INT(f.hs_rtt_ns, SEC / 1000);
+	flow_free(&f);
+}
+
 /* SYN_SENT -> SYN_RECEIVED -> ESTABLISHED, both ways to finish. */
 static void
 test_simultaneous_open(void)
@@ -319,9 +352,10 @@ test_passive(void)
 	CHECK_INT(f.cfg.rport, 80);
 	CHECK(f.passive);
 	/* The SYN again: our SYN-ACK was lost, so it goes again. */
-	CHECK(feed(&f, TH_SYN_, IRS, 0, 65535, NULL));
+	CHECK(feed_opts(&f, TH_SYN_, IRS, 0, 65535, NULL, NULL, SEC / 2));
 	CHECK_SENT(0, TH_SYN_ | TH_ACK_, ISS, IRS + 1);
 	CHECK(flow_out_note(&out, FLOW_NOTE_DUP_SYN) != NULL);
+	CHECK_INT(flow_next_timeout(&f), SEC + SEC / 2);
 	/* An ACK of something else: <SEQ=SEG.ACK><CTL=RST>. */
 	CHECK(!feed(&f, TH_ACK_, IRS + 1, ISS + 9, 65535, NULL));
 	CHECK_SENT(0, TH_RST_, ISS + 9, 0);
@@ -1179,6 +1213,193 @@ test_abort(void)
 	flow_free(&f);
 }
 
+/*
+ * Two flows through a delayed pipe that loses every drop_every-th segment:
+ * one opens and sends, the other listens and echoes, both close. It ends
+ * well only if each side's rules agree with the other's.
+ */
+#define SIM_MAX		256
+#define SIM_BYTES	5000
+
+struct sim_pkt {
+	int64_t		 at;
+	int		 to;
+	struct segment	 seg;
+};
+
+struct sim {
+	struct flow	 end[2];	/* 0 opens, 1 listens and echoes */
+	struct flow_out	 o;
+	struct sim_pkt	 q[SIM_MAX];
+	size_t		 n;
+	int		 drop_every;
+	int		 sent;
+	uint8_t		 got[2][SIM_BYTES];
+	size_t		 ngot[2];
+	size_t		 echoed;
+};
+
+static void
+sim_take(struct sim *sm, int side, int64_t now)
+{
+	size_t i;
+
+	for (i = 0; i < sm->o.n; i++) {
+		struct flow_item *it = &sm->o.item[i];
+
+		if (it->type == FLOW_DATA && sm->ngot[side] + it->len <=
+		    SIM_BYTES) {
+			memcpy(sm->got[side] + sm->ngot[side], it->data, it->len);
+			sm->ngot[side] += it->len;
+		}
+		if (it->type != FLOW_SEND || sm->n == SIM_MAX)
+			continue;
+		if (sm->drop_every > 0 && ++sm->sent % sm->drop_every == 0)
+			continue;
+		sm->q[sm->n].at = now + SEC / 100;
+		sm->q[sm->n].to = 1 - side;
+		segment_init(&sm->q[sm->n].seg);
+		segment_copy(&sm->q[sm->n].seg, &it->seg);
+		sm->n++;
+	}
+	flow_out_reset(&sm->o);
+}
+
+/* What the two users do next: echo, close after the echo, close on FIN. */
+static void
+sim_users(struct sim *sm, int64_t now)
+{
+	struct flow *a = &sm->end[0], *b = &sm->end[1];
+
+	if (sm->ngot[1] > sm->echoed && (b->state == FLOW_ESTABLISHED ||
+	    b->state == FLOW_CLOSE_WAIT)) {
+		flow_send_data(b, sm->got[1] + sm->echoed,
+		    sm->ngot[1] - sm->echoed, now, &sm->o);
+		sm->echoed = sm->ngot[1];
+		sim_take(sm, 1, now);
+	}
+	if (sm->ngot[0] == SIM_BYTES && a->state == FLOW_ESTABLISHED) {
+		flow_close(a, now, &sm->o);
+		sim_take(sm, 0, now);
+	}
+	if (b->state == FLOW_CLOSE_WAIT && sm->echoed == SIM_BYTES &&
+	    !b->fin_queued) {
+		flow_close(b, now, &sm->o);
+		sim_take(sm, 1, now);
+	}
+}
+
+/* One event: the earliest segment or timer. False when none is left. */
+static bool
+sim_step(struct sim *sm, int64_t *now)
+{
+	int64_t t = FLOW_NO_TIMEOUT;
+	size_t i, pk = SIZE_MAX;
+	int side, timer = -1;
+
+	for (i = 0; i < sm->n; i++)
+		if (sm->q[i].at < t) {
+			t = sm->q[i].at;
+			pk = i;
+		}
+	for (side = 0; side < 2; side++)
+		if (flow_next_timeout(&sm->end[side]) < t) {
+			t = flow_next_timeout(&sm->end[side]);
+			timer = side;
+		}
+	if (t == FLOW_NO_TIMEOUT || t > 600 * SEC)
+		return false;
+	*now = t;
+	if (timer >= 0) {
+		flow_on_timer(&sm->end[timer], t, &sm->o);
+		sim_take(sm, timer, t);
+	} else {
+		struct sim_pkt p = sm->q[pk];
+
+		sm->q[pk] = sm->q[--sm->n];
+		flow_input(&sm->end[p.to], &p.seg, t, &sm->o);
+		segment_clear(&p.seg);
+		sim_take(sm, p.to, t);
+	}
+	sim_users(sm, t);
+	return true;
+}
+
+static void
+sim_run(int drop_every, bool wscale)
+{
+	static struct sim sm;
+	struct flow_config ca = cfg_base(), cb = cfg_base();
+	uint8_t data[SIM_BYTES];
+	int64_t now = 0;
+	size_t i;
+
+	memset(&sm, 0, sizeof sm);
+	sm.drop_every = drop_every;
+	for (i = 0; i < SIM_BYTES; i++)
+		data[i] = (uint8_t)(i * 7 + i / 251);
+	ca.rcv_wnd = cb.rcv_wnd = 3000;
+	ca.retries = cb.retries = 8;
+	ca.time_wait_ns = cb.time_wait_ns = 5 * SEC;
+	ca.sackok = cb.sackok = ca.ts = cb.ts = true;
+	if (wscale)
+		ca.wscale = cb.wscale = 2;
+	cb.local = ca.remote;
+	cb.lport = 80;
+	cb.iss = 0xffffff00u;	/* the echo crosses 2^32 */
+	cb.remote.family = AF_UNSPEC;
+	cb.rport = 0;
+	flow_init(&sm.end[0], &ca);
+	flow_init(&sm.end[1], &cb);
+	flow_out_init(&sm.o);
+	flow_open_passive(&sm.end[1], 0, &sm.o);
+	flow_open_active(&sm.end[0], 0, &sm.o);
+	flow_send_data(&sm.end[0], data, sizeof data, 0, &sm.o);
+	sim_take(&sm, 0, 0);
+	for (i = 0; i < 100000 && sim_step(&sm, &now); i++)
+		;
+	CHECK_(sm.ngot[1] == SIM_BYTES &&
+	    memcmp(sm.got[1], data, SIM_BYTES) == 0,
+	    "drop 1/%d: the listener got all %d bytes", drop_every, SIM_BYTES);
+	CHECK_(sm.ngot[0] == SIM_BYTES &&
+	    memcmp(sm.got[0], data, SIM_BYTES) == 0,
+	    "drop 1/%d: the echo came back whole", drop_every);
+	CHECK_(sm.end[0].state == FLOW_CLOSED &&
+	    sm.end[0].end == FLOW_END_CLOSED, "drop 1/%d: opener closed "
+	    "orderly (%s, %s)", drop_every, flow_state_name(sm.end[0].state),
+	    flow_end_name(sm.end[0].end));
+	CHECK_(sm.end[1].state == FLOW_CLOSED &&
+	    sm.end[1].end == FLOW_END_CLOSED, "drop 1/%d: listener closed "
+	    "orderly (%s, %s)", drop_every, flow_state_name(sm.end[1].state),
+	    flow_end_name(sm.end[1].end));
+	CHECK_((drop_every == 0) == (sm.end[0].retransmissions +
+	    sm.end[1].retransmissions == 0), "drop 1/%d: %llu + %llu "
+	    "retransmissions", drop_every,
+	    (unsigned long long)sm.end[0].retransmissions,
+	    (unsigned long long)sm.end[1].retransmissions);
+	CHECK_(sm.end[0].wscale_ok == wscale && sm.end[1].ts_ok &&
+	    sm.end[0].sack_ok, "drop 1/%d: options negotiated", drop_every);
+	for (i = 0; i < sm.n; i++)
+		segment_clear(&sm.q[i].seg);
+	flow_free(&sm.end[0]);
+	flow_free(&sm.end[1]);
+	flow_out_free(&sm.o);
+}
+
+static void
+test_two_flows(void)
+{
+	sim_run(0, false);
+	sim_run(0, true);
+	sim_run(3, true);
+	sim_run(4, false);
+	sim_run(5, true);
+	sim_run(7, false);
+	sim_run(11, true);
+	sim_run(6, true);
+	sim_run(9, true);
+}
+
 int
 main(void)
 {
@@ -1186,6 +1407,7 @@ main(void)
 	test_names();
 	test_active_open();
 	test_syn_sent();
+	test_handshake_rtt();
 	test_simultaneous_open();
 	test_passive();
 	test_active_close();
@@ -1204,6 +1426,7 @@ main(void)
 	test_urgent();
 	test_no_final_ack();
 	test_abort();
+	test_two_flows();
 	flow_out_free(&out);
 	return check_done();
 }
