@@ -38,8 +38,8 @@
  * output; and an output rule for "RST from local:lport to remote:rport"
  * would also drop the prober's own crafted RSTs, which libnet sends through
  * a raw socket that traverses the same output hook and that we cannot mark.
- * Priority filter - 10 runs before the usual filter chains, so a host
- * firewall's accept rules do not matter for these segments.
+ * Priority filter - 10 sees the segments before the host's own filter
+ * chains, so none of those (a "reject with tcp reset", say) acts first.
  */
 #define GUARD_BODY \
 	"add set inet %1$s in4 { type ipv4_addr . ipv4_addr . " \
@@ -60,9 +60,9 @@
 struct guard {
 	struct nft_ctx	*nft;
 	char		 table[32];
-	pid_t		 pid;		/* the process that made it (fork) */
+	pid_t		 pid;		/* its maker (not a forked child) */
 	bool		 owned;
-	bool		 hooked[3];	/* our handler on guard_signals[i] */
+	bool		 hooked[3];	/* ours on guard_signals[i] */
 };
 
 /* A tcpshake table seen in the ruleset. */
@@ -486,8 +486,9 @@ guard_list(FILE *out, char *err, size_t errlen)
 		/* An owned table lives exactly as long as its process, even
 		 * one that kill(2) cannot see (another pid namespace). */
 		if (strstr(text, "\tflags owner") != NULL)
-			fprintf(out, "%s: pid %ld, alive (owner: the table goes "
-			    "when it ends)\n", f[i].name, (long)f[i].pid);
+			fprintf(out, "%s: pid %ld, alive (owner: the table "
+			    "goes when it ends)\n", f[i].name,
+			    (long)f[i].pid);
 		else
 			fprintf(out, "%s: pid %ld, %s\n", f[i].name,
 			    (long)f[i].pid, f[i].alive ? "alive" : "dead "
