@@ -1386,6 +1386,103 @@ sim_run(int drop_every, bool wscale)
 	flow_out_free(&sm.o);
 }
 
+/* Half close: FIN_WAIT_2 keeps receiving; data after the peer's FIN is
+ * ignored; a FIN queued in SYN_RECEIVED waits for the handshake. */
+static void
+test_half_close(void)
+{
+	struct flow_config c = cfg_base();
+	struct flow f;
+	struct segment bad;
+
+	established(&f, &c);
+	flow_close(&f, 0, &out);
+	feed(&f, TH_ACK_, IRS + 1, ISS + 2, 65535, NULL);
+	CHECK_INT(f.state, FLOW_FIN_WAIT_2);
+	CHECK(feed(&f, TH_ACK_ | TH_PSH_, IRS + 1, ISS + 2, 65535, "late"));
+	CHECK(delivered("late"));
+	CHECK_SENT(0, TH_ACK_, ISS + 2, IRS + 5);
+	CHECK(feed(&f, TH_ACK_ | TH_FIN_, IRS + 5, ISS + 2, 65535, "!"));
+	CHECK(delivered("!"));
+	CHECK_INT(f.state, FLOW_CLOSED);	/* TIME_WAIT 0 */
+	CHECK_INT(f.bytes_received, 5);
+	flow_free(&f);
+
+	/* Bytes in the window after the peer's FIN: ignored. */
+	established(&f, &c);
+	feed(&f, TH_ACK_ | TH_FIN_, IRS + 1, ISS + 1, 65535, NULL);
+	CHECK_INT(f.state, FLOW_CLOSE_WAIT);
+	CHECK(feed(&f, TH_ACK_, IRS + 2, ISS + 1, 65535, "zombie"));
+	CHECK_INT(flow_out_count(&out, FLOW_DATA), 0);
+	CHECK(flow_out_note(&out, FLOW_NOTE_IGNORED) != NULL);
+	CHECK_INT(f.rcv_nxt, IRS + 2);
+	flow_free(&f);
+
+	/* close in SYN_RECEIVED: FIN after the handshake completes. */
+	listening(&f, &c);
+	feed(&f, TH_SYN_, IRS, 0, 65535, NULL);
+	flow_out_reset(&out);
+	CHECK_INT(flow_close(&f, 0, &out), 0);
+	CHECK_INT(f.state, FLOW_SYN_RECEIVED);
+	CHECK_INT(flow_out_count(&out, FLOW_SEND), 0);
+	CHECK(feed(&f, TH_ACK_, IRS + 1, ISS + 1, 65535, NULL));
+	CHECK_INT(f.state, FLOW_FIN_WAIT_1);
+	CHECK_INT(flow_out_count(&out, FLOW_STATE), 2);
+	CHECK_SENT(0, TH_FIN_ | TH_ACK_, ISS + 1, IRS + 1);
+	flow_free(&f);
+
+	/* close in LISTEN and SYN_SENT: CLOSED at once, nothing sent. */
+	c = cfg_base();
+	listening(&f, &c);
+	flow_out_reset(&out);
+	CHECK_INT(flow_close(&f, 0, &out), 0);
+	CHECK_CHANGE(FLOW_LISTEN, FLOW_CLOSED);
+	flow_free(&f);
+	c = cfg_base();
+	open_active(&f, &c);
+	flow_out_reset(&out);
+	CHECK_INT(flow_close(&f, 0, &out), 0);
+	CHECK_CHANGE(FLOW_SYN_SENT, FLOW_CLOSED);
+	CHECK_INT(flow_out_count(&out, FLOW_SEND), 0);
+	CHECK_INT(flow_next_timeout(&f), FLOW_NO_TIMEOUT);
+	flow_free(&f);
+
+	/* Data on the SYN-ACK is delivered; a bad checksum is dropped. */
+	open_active(&f, &c);
+	segment_init(&bad);
+	bad.flags = TH_SYN_ | TH_ACK_;
+	bad.seq = IRS;
+	bad.ack = ISS + 1;
+	bad.cksum_state = CKSUM_BAD;
+	flow_out_reset(&out);
+	CHECK(!flow_input(&f, &bad, 0, &out));
+	CHECK(flow_out_note(&out, FLOW_NOTE_IGNORED) != NULL);
+	CHECK_INT(f.state, FLOW_SYN_SENT);
+	CHECK(feed(&f, TH_SYN_ | TH_ACK_, IRS, ISS + 1, 65535, "hi"));
+	CHECK(delivered("hi"));
+	CHECK_SENT(0, TH_ACK_, ISS + 1, IRS + 3);
+	flow_free(&f);
+}
+
+/* More gaps than the hold keeps: the segment is dropped and said so. */
+static void
+test_hold_full(void)
+{
+	struct flow_config c = cfg_base();
+	struct flow f;
+
+	c.max_held_ranges = 2;
+	established(&f, &c);
+	CHECK(feed(&f, TH_ACK_, IRS + 11, ISS + 1, 65535, "a"));
+	CHECK(feed(&f, TH_ACK_, IRS + 21, ISS + 1, 65535, "b"));
+	CHECK(feed(&f, TH_ACK_, IRS + 31, ISS + 1, 65535, "c"));
+	CHECK(flow_out_note(&out, FLOW_NOTE_HOLD_FULL) != NULL);
+	CHECK_INT(flow_out_count(&out, FLOW_HELD), 0);
+	CHECK_INT(f.held.n, 2);
+	CHECK_SENT(0, TH_ACK_, ISS + 1, IRS + 1);
+	flow_free(&f);
+}
+
 static void
 test_two_flows(void)
 {
@@ -1426,6 +1523,8 @@ main(void)
 	test_urgent();
 	test_no_final_ack();
 	test_abort();
+	test_half_close();
+	test_hold_full();
 	test_two_flows();
 	flow_out_free(&out);
 	return check_done();
