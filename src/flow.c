@@ -562,6 +562,14 @@ flow_push(struct flow *f, int64_t now, struct flow_out *out)
 		rtx_arm(f, now);
 }
 
+/* Our SYN is out and not acknowledged (SYN_SENT, SYN_RECEIVED, or
+ * FIN_WAIT_1 after a close in SYN_RECEIVED). */
+static bool
+syn_unacked(const struct flow *f)
+{
+	return f->snd_una == f->iss && f->snd_nxt != f->iss;
+}
+
 /* The earliest unacknowledged segment again: SYN, SYN-ACK, data, FIN. */
 static void
 flow_resend(struct flow *f, int64_t now, struct flow_out *out, int rtx,
@@ -570,7 +578,7 @@ flow_resend(struct flow *f, int64_t now, struct flow_out *out, int rtx,
 	uint32_t seq = f->snd_una, end = data_sent_end(f), n = 0;
 	bool fin;
 
-	if (f->state == FLOW_SYN_SENT || f->state == FLOW_SYN_RECEIVED) {
+	if (syn_unacked(f)) {
 		send_syn(f, now, out, rtx, interval);
 		return;
 	}
@@ -587,10 +595,8 @@ flow_resend(struct flow *f, int64_t now, struct flow_out *out, int rtx,
 static const char *
 resend_what(const struct flow *f)
 {
-	if (f->state == FLOW_SYN_SENT)
-		return "SYN";
-	if (f->state == FLOW_SYN_RECEIVED)
-		return "SYN-ACK";
+	if (syn_unacked(f))
+		return f->have_irs ? "SYN-ACK" : "SYN";
 	if (f->fin_sent && f->snd_una == f->fin_seq)
 		return "FIN";
 	return "data";
@@ -644,6 +650,20 @@ sndbuf_append(struct flow *f, const void *data, uint32_t len)
 	f->sndbuf_len += len;
 }
 
+/* SEND in LISTEN with the remote end known: the flow opens actively
+ * (RFC 9293 3.10.2); the data waits for ESTABLISHED. */
+static int
+listen_to_active(struct flow *f, int64_t now, struct flow_out *out)
+{
+	if (f->cfg.remote.family == AF_UNSPEC || f->cfg.rport == 0)
+		return refuse(f, out, "send", "no remote address and port");
+	f->snd_nxt = f->iss + 1;
+	flow_set_state(f, FLOW_SYN_SENT, "send in LISTEN: active open", out);
+	send_syn(f, now, out, 0, 0);
+	rtx_arm(f, now);
+	return 0;
+}
+
 int
 flow_send_data(struct flow *f, const void *data, size_t len, int64_t now,
     struct flow_out *out)
@@ -654,8 +674,11 @@ flow_send_data(struct flow *f, const void *data, size_t len, int64_t now,
 	case FLOW_ESTABLISHED:
 	case FLOW_CLOSE_WAIT:
 		break;
-	case FLOW_CLOSED:
 	case FLOW_LISTEN:
+		if (listen_to_active(f, now, out) < 0)
+			return -1;
+		break;
+	case FLOW_CLOSED:
 		return refuse(f, out, "send", "connection does not exist");
 	default:
 		return refuse(f, out, "send", "connection closing");
@@ -681,9 +704,13 @@ flow_close(struct flow *f, int64_t now, struct flow_out *out)
 		flow_set_state(f, FLOW_CLOSED, "user close", out);
 		return 0;
 	case FLOW_SYN_RECEIVED:
-		/* The FIN waits for the handshake (RFC 9293 3.10.4). */
+		/* With data queued the FIN waits for the handshake and the
+		 * data; otherwise it goes now (RFC 9293 3.10.4). */
 		f->fin_queued = true;
-		return 0;
+		if (f->sndbuf_len > 0)
+			return 0;
+		flow_set_state(f, FLOW_FIN_WAIT_1, "user close", out);
+		break;
 	case FLOW_ESTABLISHED:
 		f->fin_queued = true;
 		flow_set_state(f, FLOW_FIN_WAIT_1, "user close", out);
@@ -1279,6 +1306,8 @@ input_ack(struct flow *f, const struct segment *in, const struct seg_view *v,
 		send_ack(f, now, out);
 		return ACK_DROP;
 	}
+	if (syn_unacked(f) && seq_lt(f->snd_una, in->ack))
+		f->hs_rtt_ns = now - f->syn_tx;
 	if (seq_lt(f->snd_una, in->ack))
 		ack_advance(f, in->ack, now);
 	window_update(f, in);

@@ -256,12 +256,14 @@ int	 flow_open_active(struct flow *, int64_t now, struct flow_out *);
 /* CLOSED -> LISTEN. */
 int	 flow_open_passive(struct flow *, int64_t now, struct flow_out *);
 /* Queue bytes and send what the peer's window allows, in segments of at
- * most snd_mss. Allowed in SYN_SENT and SYN_RECEIVED (sent once
- * ESTABLISHED), ESTABLISHED and CLOSE_WAIT. */
+ * most snd_mss. Allowed in ESTABLISHED and CLOSE_WAIT, and queued until
+ * ESTABLISHED in SYN_SENT and SYN_RECEIVED; in LISTEN with the remote end
+ * configured it opens actively first (LISTEN -> SYN_SENT). */
 int	 flow_send_data(struct flow *, const void *, size_t, int64_t now,
 	    struct flow_out *);
-/* FIN after the queued data: ESTABLISHED or SYN_RECEIVED -> FIN_WAIT_1,
- * CLOSE_WAIT -> LAST_ACK; LISTEN or SYN_SENT -> CLOSED. */
+/* FIN after the queued data: ESTABLISHED -> FIN_WAIT_1, CLOSE_WAIT ->
+ * LAST_ACK; LISTEN or SYN_SENT -> CLOSED. SYN_RECEIVED -> FIN_WAIT_1 with
+ * the FIN sent at once, or, with data queued, once ESTABLISHED. */
 int	 flow_close(struct flow *, int64_t now, struct flow_out *);
 /* RST where the peer holds state (SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1/2,
  * CLOSE_WAIT), then CLOSED from any state but CLOSED. */

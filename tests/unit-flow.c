@@ -1418,17 +1418,62 @@ test_half_close(void)
 	CHECK_INT(f.rcv_nxt, IRS + 2);
 	flow_free(&f);
 
-	/* close in SYN_RECEIVED: FIN after the handshake completes. */
+	/* SYN_RECEIVED -> FIN_WAIT_1 on close: the FIN goes at once. */
 	listening(&f, &c);
 	feed(&f, TH_SYN_, IRS, 0, 65535, NULL);
 	flow_out_reset(&out);
+	CHECK_INT(flow_close(&f, 0, &out), 0);
+	CHECK_INT(f.state, FLOW_FIN_WAIT_1);
+	CHECK_CHANGE(FLOW_SYN_RECEIVED, FLOW_FIN_WAIT_1);
+	CHECK_SENT(0, TH_FIN_ | TH_ACK_, ISS + 1, IRS + 1);
+	/* Unanswered, the SYN-ACK goes again first. */
+	flow_out_reset(&out);
+	flow_on_timer(&f, SEC, &out);
+	CHECK_SENT(0, TH_SYN_ | TH_ACK_, ISS, IRS + 1);
+	CHECK(flow_out_note(&out, FLOW_NOTE_RETRANSMIT) != NULL &&
+	    strstr(flow_out_note(&out, FLOW_NOTE_RETRANSMIT)->text,
+	    "of SYN-ACK") != NULL);
+	/* The peer acks SYN and FIN together. */
+	CHECK(feed_opts(&f, TH_ACK_, IRS + 1, ISS + 2, 65535, NULL, NULL,
+	    SEC + SEC / 10));
+	CHECK_CHANGE(FLOW_FIN_WAIT_1, FLOW_FIN_WAIT_2);
+	CHECK_INT(f.hs_rtt_ns, SEC / 10);
+	CHECK_INT(flow_next_timeout(&f), FLOW_NO_TIMEOUT);
+	flow_free(&f);
+
+	/* With data queued in SYN_RECEIVED the FIN waits for the handshake
+	 * and follows the data. */
+	listening(&f, &c);
+	feed(&f, TH_SYN_, IRS, 0, 65535, NULL);
+	flow_out_reset(&out);
+	CHECK_INT(flow_send_data(&f, "hey", 3, 0, &out), 0);
 	CHECK_INT(flow_close(&f, 0, &out), 0);
 	CHECK_INT(f.state, FLOW_SYN_RECEIVED);
 	CHECK_INT(flow_out_count(&out, FLOW_SEND), 0);
 	CHECK(feed(&f, TH_ACK_, IRS + 1, ISS + 1, 65535, NULL));
 	CHECK_INT(f.state, FLOW_FIN_WAIT_1);
 	CHECK_INT(flow_out_count(&out, FLOW_STATE), 2);
-	CHECK_SENT(0, TH_FIN_ | TH_ACK_, ISS + 1, IRS + 1);
+	CHECK_SENT(0, TH_PSH_ | TH_ACK_, ISS + 1, IRS + 1);
+	CHECK_SENT(1, TH_FIN_ | TH_ACK_, ISS + 4, IRS + 1);
+	flow_free(&f);
+
+	/* LISTEN -> SYN_SENT: a send with the remote end known opens. */
+	c = cfg_base();
+	flow_init(&f, &c);
+	flow_open_passive(&f, 0, &out);
+	flow_out_reset(&out);
+	CHECK_INT(flow_send_data(&f, "go", 2, 0, &out), 0);
+	CHECK_CHANGE(FLOW_LISTEN, FLOW_SYN_SENT);
+	CHECK_SENT(0, TH_SYN_, ISS, 0);
+	CHECK_INT(flow_out_count(&out, FLOW_SEND), 1);
+	feed(&f, TH_SYN_ | TH_ACK_, IRS, ISS + 1, 65535, NULL);
+	CHECK_SENT(1, TH_PSH_ | TH_ACK_, ISS + 1, IRS + 1);
+	flow_free(&f);
+	/* Without it, the send is refused. */
+	listening(&f, &c);
+	flow_out_reset(&out);
+	CHECK_INT(flow_send_data(&f, "go", 2, 0, &out), -1);
+	CHECK_INT(f.state, FLOW_LISTEN);
 	flow_free(&f);
 
 	/* close in LISTEN and SYN_SENT: CLOSED at once, nothing sent. */
