@@ -32,6 +32,7 @@ guard_parse(int argc, char **argv, struct guard_opts *o)
 	int c;
 
 	memset(o, 0, sizeof *o);
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+lfah", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
@@ -47,7 +48,8 @@ guard_parse(int argc, char **argv, struct guard_opts *o)
 			printf("usage: tcpshake %s\n", cmd_guard_entry.usage);
 			exit(0);
 		default:
-			cmd_usage(&cmd_guard_entry);
+			fatalx("guard: unknown option '%s' (usage: tcpshake %s)",
+			    argv[optind - 1], cmd_guard_entry.usage);
 		}
 	}
 	if (optind != argc || o->list == o->flush || (o->all && !o->flush))
