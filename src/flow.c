@@ -748,7 +748,7 @@ flow_abort(struct flow *f, int64_t now, struct flow_out *out)
 	return 0;
 }
 
-/* ---- Timers ---- */
+/* ---- Timers firing ---- */
 
 static void
 flow_give_up(struct flow *f, struct flow_out *out)

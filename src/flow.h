@@ -21,6 +21,24 @@
  *
  * Times are int64_t nanoseconds on any clock the driver likes, as long as
  * it is the same one throughout (for example ns since the run started).
+ *
+ * A driver's loop, in short:
+ *
+ *	flow_config_init(&cfg); ...addresses, ports, iss, options...
+ *	flow_init(&f, &cfg); flow_out_init(&out);
+ *	flow_open_active(&f, now, &out); emit(&out); flow_out_reset(&out);
+ *	while (not done) {
+ *		wait for a segment of the flow until flow_next_timeout(&f);
+ *		if (a segment came)
+ *			flow_input(&f, &seg, its time, &out);
+ *		else
+ *			flow_on_timer(&f, now, &out);
+ *		emit(&out); flow_out_reset(&out);
+ *		user steps: flow_send_data(), flow_close(), flow_abort();
+ *	}
+ *
+ * where emit() walks out.item[] in order: FLOW_SEND to the wire, the rest
+ * to the report.
  */
 
 enum flow_state {
@@ -46,7 +64,8 @@ enum flow_end {
 	FLOW_END_CLOSED,	/* orderly: both FINs acknowledged */
 	FLOW_END_RESET,		/* the peer sent RST */
 	FLOW_END_REFUSED,	/* RST answering our SYN */
-	FLOW_END_ABORTED,	/* flow_abort(): we sent RST (or just left) */
+	FLOW_END_ABORTED,	/* flow_abort() (RST where the peer has
+				 * state), or a close before any SYN-ACK */
 	FLOW_END_TIMEOUT,	/* gave up after the last retransmission */
 };
 
@@ -71,8 +90,8 @@ struct flow_config {
 	uint32_t	rcv_wnd;	/* bytes we accept beyond rcv.nxt (65535);
 					 * above 65535 only with wscale */
 	uint16_t	mss;		/* MSS option on our SYN (1460); 0: none */
-	int		wscale;		/* wscale option on our SYN, 0..14;
-					 * -1: none (-1) */
+	int		wscale;		/* wscale option on our SYN, 0..14
+					 * (more is 14), or -1 for none (-1) */
 	bool		sackok;		/* sackOK on our SYN (false) */
 	bool		ts;		/* TS on our SYN (false) */
 	uint32_t	ts_offset;	/* our TSval = now in ms + this (0) */
