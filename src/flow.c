@@ -1527,6 +1527,11 @@ flow_input(struct flow *f, const struct segment *in, int64_t now,
 		out_note(out, FLOW_NOTE_IGNORED, "bad checksum: dropped");
 		return false;
 	}
+	if (in->len > 0 && in->data == NULL) {
+		out_note(out, FLOW_NOTE_IGNORED,
+		    "payload length %u without its bytes: dropped", in->len);
+		return false;
+	}
 	switch (f->state) {
 	case FLOW_CLOSED:
 		return input_closed(f, in, now, out);

@@ -1503,6 +1503,12 @@ test_half_close(void)
 	CHECK(!flow_input(&f, &bad, 0, &out));
 	CHECK(flow_out_note(&out, FLOW_NOTE_IGNORED) != NULL);
 	CHECK_INT(f.state, FLOW_SYN_SENT);
+	bad.cksum_state = CKSUM_OK;
+	bad.len = 10;		/* a length with no bytes behind it */
+	flow_out_reset(&out);
+	CHECK(!flow_input(&f, &bad, 0, &out));
+	CHECK(flow_out_note(&out, FLOW_NOTE_IGNORED) != NULL);
+	CHECK_INT(f.state, FLOW_SYN_SENT);
 	CHECK(feed(&f, TH_SYN_ | TH_ACK_, IRS, ISS + 1, 65535, "hi"));
 	CHECK(delivered("hi"));
 	CHECK_SENT(0, TH_ACK_, ISS + 1, IRS + 3);
