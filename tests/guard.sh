@@ -196,6 +196,19 @@ nobody "$NHELPER" $FLOW4 close >"$TMP"/out 2>"$TMP"/err
 [ "$(cat "$TMP"/err)" = "tcpshake: the guard needs root or CAP_NET_ADMIN (or run with --no-guard)" ] ||
     fail "the guard as nobody: $(cat "$TMP"/err)"
 
+# --- Without nftables in the kernel (faked: its netlink sockets cannot be
+# --- opened): one line saying so and naming --no-guard, exit 2.
+in_a "$HELPER" --no-nft $FLOW4 close >"$TMP"/out 2>"$TMP"/err
+st=$?
+if [ $st = 77 ]; then
+	echo "guard.sh: $(cat "$TMP"/err); not checking that line" >&2
+else
+	[ $st = 2 ] || fail "the guard without nftables: status $st, want 2"
+	[ "$(cat "$TMP"/err)" = "tcpshake: cannot add nftables table: cannot open a netfilter netlink socket: Protocol not supported (the kernel lacks nftables? run with --no-guard and drop the kernel's RSTs yourself)" ] ||
+	    fail "the guard without nftables: $(cat "$TMP"/err)"
+fi
+no_tables "after the run without nftables"
+
 # --- The guard at work: A (198.18.0.1, 2001:db8::1) sends raw SYNs to a
 # --- listener in B (198.18.0.2, 2001:db8::2); A's kernel answers the SYN-ACK
 # --- with RST, unless the guard drops it for that flow.
