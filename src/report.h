@@ -29,6 +29,16 @@ extern const struct sink_ops report_json_ops;
 void	*report_pcap_new(const char *path, char *err, size_t errlen);
 extern const struct sink_ops report_pcap_ops;
 
+/* Ladder: the conversation as ASCII arrows between the prober (left) and
+ * the target (right), the time in ms, each end's state in its margin (from
+ * EV_STATE; DIR_FROM_TARGET is the target's), notes between the arrows,
+ * lines at most 99 columns wide. A row waits for the states its segment
+ * causes, so output lags one row until the next segment or close. flags:
+ * REPORT_IP adds (ttl N) to the labels; others are ignored. `out` is not
+ * closed by the sink. */
+void	*report_ladder_new(FILE *out, int flags);
+extern const struct sink_ops report_ladder_ops;
+
 /* Shared by the sinks: seconds.microseconds since the run started
  * ("0.000123", "-0.000001"), into buf. */
 char	*report_time_str(int64_t t_ns, char *buf, size_t len);
