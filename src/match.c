@@ -1,0 +1,321 @@
+/* match.c: an expected step against the target's segment, field by field,
+ * relative numbers through the flow's bases, and packetdrill's time rule. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "match.h"
+#include "xmalloc.h"
+
+static void diff_add(struct match_result *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+diff_add(struct match_result *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->ndiffs == MATCH_MAX_DIFFS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(r->diff[r->ndiffs++], MATCH_DIFF_LEN, fmt, ap);
+	va_end(ap);
+}
+
+/* The target's seq in the script's space. */
+static uint32_t
+rel_theirs(const struct match_bases *b, uint32_t v, bool absolute)
+{
+	return absolute || !b->theirs_known ? v : v - b->theirs;
+}
+
+/* The target's ack (or SACK edge) in the script's space. */
+static uint32_t
+rel_ours(const struct match_bases *b, uint32_t v, bool absolute)
+{
+	return absolute || !b->ours_known ? v : v - b->ours;
+}
+
+void
+match_learn(struct match_bases *b, const struct segment *exp,
+    const struct segment *got)
+{
+	const struct tcp_option *e, *g;
+
+	if (!b->theirs_known && (got->flags & TH_SYN_)) {
+		b->theirs = got->seq;
+		if (!(exp->has & (SEG_ANY_SEQ | SEG_ABS_SEQ)))
+			b->theirs -= exp->seq;
+		b->theirs_known = true;
+	}
+	if (!b->ts_known && !(exp->has & SEG_ANY_OPTS) &&
+	    (e = segment_find_opt(exp, OPT_TS)) != NULL &&
+	    (g = segment_find_opt(got, OPT_TS)) != NULL) {
+		b->ts_offset = g->u.ts.val - e->u.ts.val;
+		b->ts_known = true;
+	}
+}
+
+/* Two options alike; an expected TS val is not compared (match.h). */
+static bool
+opt_equal(const struct tcp_option *e, const struct tcp_option *g,
+    const struct match_bases *b)
+{
+	int i;
+
+	if (e->kind != g->kind)
+		return false;
+	switch (e->kind) {
+	case OPT_EOL:
+	case OPT_NOP:
+	case OPT_SACKOK:
+		return true;
+	case OPT_MSS:
+		return e->u.mss == g->u.mss;
+	case OPT_WSCALE:
+		return e->u.wscale == g->u.wscale;
+	case OPT_TS:
+		return e->u.ts.ecr == g->u.ts.ecr;
+	case OPT_SACK:
+		if (e->u.sack.n != g->u.sack.n)
+			return false;
+		for (i = 0; i < e->u.sack.n; i++)
+			if (e->u.sack.b[i].left != rel_ours(b,
+			    g->u.sack.b[i].left, false) ||
+			    e->u.sack.b[i].right != rel_ours(b,
+			    g->u.sack.b[i].right, false))
+				return false;
+		return true;
+	default:
+		return e->len == g->len && memcmp(e->u.raw, g->u.raw,
+		    e->len > 2 ? (size_t)e->len - 2 : 0) == 0;
+	}
+}
+
+static void
+match_opts(const struct segment *exp, const struct segment *got,
+    const struct match_bases *b, struct match_result *r)
+{
+	struct segment view;
+	char *es, *gs;
+	int i;
+	bool same = exp->nopts == got->nopts;
+
+	for (i = 0; same && i < exp->nopts; i++)
+		same = opt_equal(&exp->opts[i], &got->opts[i], b);
+	if (same)
+		return;
+	match_view(got, exp, b, &view);
+	es = segment_format_opts(exp);
+	gs = segment_format_opts(&view);
+	diff_add(r, "options: expected %s, got %s", exp->nopts ? es : "none",
+	    view.nopts ? gs : "none");
+	free(es);
+	free(gs);
+	segment_clear(&view);
+}
+
+static void
+match_data(const struct segment *exp, const struct segment *got,
+    struct match_result *r)
+{
+	char *es, *gs;
+
+	if (exp->len != got->len) {
+		diff_add(r, "length: expected %" PRIu32 ", got %" PRIu32,
+		    exp->len, got->len);
+		return;
+	}
+	if (!(exp->has & SEG_HAS_DATA) || exp->len == 0 ||
+	    (exp->data != NULL && got->data != NULL &&
+	    memcmp(exp->data, got->data, exp->len) == 0))
+		return;
+	es = segment_format_data(exp->data, exp->len, 24);
+	gs = segment_format_data(got->data, got->len, 24);
+	diff_add(r, "payload: expected %s, got %s", es, gs);
+	free(es);
+	free(gs);
+}
+
+static void
+match_ip(const struct segment *exp, const struct segment *got,
+    struct match_result *r)
+{
+	if ((exp->has & SEG_HAS_TTL) && exp->ttl != got->ttl)
+		diff_add(r, "ttl: expected %u, got %u", exp->ttl, got->ttl);
+	if ((exp->has & SEG_HAS_TOS) && exp->tos != got->tos)
+		diff_add(r, "tos: expected 0x%02x, got 0x%02x", exp->tos,
+		    got->tos);
+	else if ((exp->has & SEG_HAS_ECN) && (exp->tos & 3) != (got->tos & 3))
+		diff_add(r, "ecn: expected %u, got %u", exp->tos & 3u,
+		    got->tos & 3u);
+}
+
+bool
+match_segment(const struct segment *exp, const struct segment *got,
+    const struct match_bases *b, struct match_result *r)
+{
+	char ef[16], gf[16];
+	uint32_t v;
+
+	memset(r, 0, sizeof *r);
+	if (exp->flags != got->flags)
+		diff_add(r, "flags: expected %s, got %s",
+		    segment_flags_str(exp->flags, ef, sizeof ef),
+		    segment_flags_str(got->flags, gf, sizeof gf));
+	v = rel_theirs(b, got->seq, exp->has & SEG_ABS_SEQ);
+	if (!(exp->has & SEG_ANY_SEQ) && v != exp->seq)
+		diff_add(r, "seq: expected %" PRIu32 "%s, got %" PRIu32,
+		    exp->seq, exp->has & SEG_ABS_SEQ ? "!" : "", v);
+	v = rel_ours(b, got->ack, exp->has & SEG_ABS_ACK);
+	if ((exp->has & SEG_HAS_ACK) && !(exp->has & SEG_ANY_ACK) &&
+	    v != exp->ack)
+		diff_add(r, "ack: expected %" PRIu32 "%s, got %" PRIu32,
+		    exp->ack, exp->has & SEG_ABS_ACK ? "!" : "", v);
+	if ((exp->has & SEG_HAS_WIN) && !(exp->has & SEG_ANY_WIN) &&
+	    exp->win != got->win)
+		diff_add(r, "win: expected %u, got %u", exp->win, got->win);
+	if ((exp->has & SEG_HAS_URG) && exp->urg != got->urg)
+		diff_add(r, "urg: expected %u, got %u", exp->urg, got->urg);
+	if (!(exp->has & SEG_ANY_OPTS))
+		match_opts(exp, got, b, r);
+	match_data(exp, got, r);
+	match_ip(exp, got, r);
+	if (got->cksum_state == CKSUM_BAD)
+		diff_add(r, "checksum: expected 0x%04x, got 0x%04x",
+		    got->cksum_good, got->cksum);
+	return r->ndiffs == 0;
+}
+
+char *
+match_result_str(const struct match_result *r)
+{
+	size_t len = 1;
+	char *s;
+	int i;
+
+	for (i = 0; i < r->ndiffs; i++)
+		len += strlen(r->diff[i]) + 2;
+	s = xmalloc(len);
+	s[0] = '\0';
+	for (i = 0; i < r->ndiffs; i++) {
+		if (i > 0)
+			strcat(s, "; ");
+		strcat(s, r->diff[i]);
+	}
+	return s;
+}
+
+void
+match_view(const struct segment *got, const struct segment *exp,
+    const struct match_bases *b, struct segment *out)
+{
+	uint32_t has = exp != NULL ? exp->has : 0;
+	struct tcp_option *o;
+	int i, k;
+
+	segment_init(out);
+	segment_copy(out, got);
+	out->seq = rel_theirs(b, got->seq, has & SEG_ABS_SEQ);
+	out->ack = rel_ours(b, got->ack, has & SEG_ABS_ACK);
+	out->has &= ~(SEG_ABS_SEQ | SEG_ABS_ACK);
+	out->has |= has & (SEG_ABS_SEQ | SEG_ABS_ACK);
+	if (!(got->flags & TH_ACK_))
+		out->has &= ~(uint32_t)SEG_HAS_ACK;
+	for (i = 0; i < out->nopts; i++) {
+		o = &out->opts[i];
+		if (o->kind != OPT_SACK)
+			continue;
+		for (k = 0; k < o->u.sack.n; k++) {
+			o->u.sack.b[k].left = rel_ours(b, o->u.sack.b[k].left,
+			    false);
+			o->u.sack.b[k].right = rel_ours(b,
+			    o->u.sack.b[k].right, false);
+		}
+	}
+}
+
+void
+match_outgoing(const struct segment *exp, struct match_bases *b,
+    struct segment *out)
+{
+	struct tcp_option *o;
+	int i, k;
+
+	segment_init(out);
+	segment_copy(out, exp);
+	if (!b->ours_known && (exp->flags & TH_SYN_) &&
+	    !(exp->has & SEG_ANY_SEQ)) {
+		/* Our first SYN: its number is our ISN, sent as written. */
+		b->ours = exp->seq;
+		b->ours_known = true;
+	} else if (b->ours_known && !(exp->has & SEG_ABS_SEQ))
+		out->seq = exp->seq + b->ours;
+	if (b->theirs_known && (exp->has & SEG_HAS_ACK) &&
+	    !(exp->has & SEG_ABS_ACK))
+		out->ack = exp->ack + b->theirs;
+	for (i = 0; i < out->nopts; i++) {
+		o = &out->opts[i];
+		if (o->kind == OPT_TS && b->ts_known && o->u.ts.ecr != 0)
+			o->u.ts.ecr += b->ts_offset;
+		if (o->kind != OPT_SACK || !b->theirs_known)
+			continue;
+		for (k = 0; k < o->u.sack.n; k++) {
+			o->u.sack.b[k].left += b->theirs;
+			o->u.sack.b[k].right += b->theirs;
+		}
+	}
+}
+
+int64_t
+match_tolerance_ns(int64_t tol_usecs, double tol_percent, int64_t gap_ns)
+{
+	int64_t a = tol_usecs * 1000;
+	int64_t p = gap_ns > 0 ? (int64_t)((double)gap_ns * tol_percent /
+	    100.0) : 0;
+
+	return a > p ? a : p;
+}
+
+/* Seconds with microseconds, "1.000000", into buf. */
+static const char *
+secs(int64_t ns, char *buf, size_t len)
+{
+	const char *sign = ns < 0 ? "-" : "";
+	int64_t a = ns < 0 ? -ns : ns;
+
+	snprintf(buf, len, "%s%" PRId64 ".%06" PRId64, sign,
+	    a / 1000000000, a % 1000000000 / 1000);
+	return buf;
+}
+
+bool
+match_time(int64_t lo_ns, int64_t hi_ns, int64_t tol_ns, int64_t got_ns,
+    int64_t *dev_ns, char *why, size_t whylen)
+{
+	char a[32], b[32], t[32], g[32], win[72];
+	int64_t dev = 0;
+
+	if (got_ns < lo_ns)
+		dev = got_ns - lo_ns;
+	else if (got_ns > hi_ns)
+		dev = got_ns - hi_ns;
+	if (dev_ns != NULL)
+		*dev_ns = dev;
+	if (dev >= -tol_ns && dev <= tol_ns)
+		return true;
+	if (hi_ns > lo_ns)
+		snprintf(win, sizeof win, "%s~%s", secs(lo_ns, a, sizeof a),
+		    secs(hi_ns, b, sizeof b));
+	else
+		snprintf(win, sizeof win, "%s", secs(lo_ns, a, sizeof a));
+	snprintf(why, whylen, "time: expected %s (+-%s), got %s (%" PRId64
+	    " us %s)", win, secs(tol_ns, t, sizeof t), secs(got_ns, g,
+	    sizeof g), (dev < 0 ? -dev : dev) / 1000, dev < 0 ? "early" :
+	    "late");
+	return false;
+}

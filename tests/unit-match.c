@@ -1,0 +1,283 @@
+/* unit-match.c: expected lines against received segments, field by field,
+ * relative numbers, what we send, and packetdrill's time tolerance. */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "check.h"
+#include "match.h"
+
+/* A segment from its packet line; the test dies loudly on a typo. */
+static void
+seg(const char *text, struct segment *s)
+{
+	struct text_error err;
+
+	segment_init(s);
+	if (!segment_parse(text, s, &err)) {
+		printf("Bail out! cannot parse '%s': %s\n", text, err.msg);
+		exit(1);
+	}
+	s->cksum_state = CKSUM_OK;
+}
+
+/* Match exp against got with bases b; the joined differences ("" when it
+ * matched), into a static buffer. */
+static const char *
+diffs(const char *exp, const char *got, const struct match_bases *b)
+{
+	static char buf[1024];
+	struct match_result r;
+	struct segment e, g;
+	char *s;
+
+	seg(exp, &e);
+	seg(got, &g);
+	match_segment(&e, &g, b, &r);
+	s = match_result_str(&r);
+	snprintf(buf, sizeof buf, "%s", s);
+	free(s);
+	segment_clear(&e);
+	segment_clear(&g);
+	return buf;
+}
+
+static void
+test_learn_and_fields(void)
+{
+	struct match_bases b = { .ours = 1000, .ours_known = true };
+	struct match_result r;
+	struct segment e, g;
+
+	seg("S. 0:0(0) ack 1 <mss 1460>", &e);
+	seg("S. 50000:50000(0) ack 1001 win 64240 <mss 1460>", &g);
+	match_learn(&b, &e, &g);
+	CHECK(b.theirs_known);
+	CHECK_INT(b.theirs, 50000);
+	CHECK(match_segment(&e, &g, &b, &r));
+	CHECK_INT(r.ndiffs, 0);
+	segment_clear(&e);
+	segment_clear(&g);
+
+	/* Once learned, a second SYN does not move the base. */
+	seg("S. 0:0(0) ack 1", &e);
+	seg("S. 777:777(0) ack 1001", &g);
+	match_learn(&b, &e, &g);
+	CHECK_INT(b.theirs, 50000);
+	segment_clear(&e);
+	segment_clear(&g);
+
+	CHECK_STR(diffs(". 1:1(0) ack 1", ". 50001:50001(0) ack 1002", &b),
+	    "ack: expected 1, got 2");
+	CHECK_STR(diffs(". 1:1(0) ack 1", "R. 50001:50001(0) ack 1001", &b),
+	    "flags: expected ., got R.");
+	CHECK_STR(diffs(". 1:1(0) ack 1", ". 50002:50002(0) ack 1001", &b),
+	    "seq: expected 1, got 2");
+	CHECK_STR(diffs(". 1:1(0) ack 1 win 100",
+	    ". 50001:50001(0) ack 1001 win 200", &b),
+	    "win: expected 100, got 200");
+	CHECK_STR(diffs(". 1:1(0) ack 1 win *",
+	    ". 50001:50001(0) ack 1001 win 200", &b), "");
+	CHECK_STR(diffs(". 1:1(0) ack *", ". 50001:50001(0) ack 9", &b), "");
+	CHECK_STR(diffs(". *:*(0) ack 1", ". 9:9(0) ack 1001", &b), "");
+	CHECK_STR(diffs(". 50001!:50001!(0) ack 1",
+	    ". 50001:50001(0) ack 1001", &b), "");
+	CHECK_STR(diffs(". 1:1(0) ack 1001!", ". 50001:50001(0) ack 1002", &b),
+	    "ack: expected 1001!, got 1002");
+	CHECK_STR(diffs("U. 1:1(0) ack 1 urg 5",
+	    "U. 50001:50001(0) ack 1001 urg 6", &b),
+	    "urg: expected 5, got 6");
+	/* Several at once, in field order. */
+	CHECK_STR(diffs("F. 1:1(0) ack 1", ". 50003:50003(0) ack 1004", &b),
+	    "flags: expected F., got .; seq: expected 1, got 3; "
+	    "ack: expected 1, got 4");
+}
+
+static void
+test_options(void)
+{
+	struct match_bases b = { .ours = 1000, .ours_known = true,
+	    .theirs = 50000, .theirs_known = true };
+
+	CHECK_STR(diffs("S. 0:0(0) ack 1 <mss 1460>",
+	    "S. 50000:50000(0) ack 1001 <mss 1400>", &b),
+	    "options: expected <mss 1460>, got <mss 1400>");
+	CHECK_STR(diffs("S. 0:0(0) ack 1",
+	    "S. 50000:50000(0) ack 1001 <mss 1460>", &b),
+	    "options: expected none, got <mss 1460>");
+	CHECK_STR(diffs("S. 0:0(0) ack 1 <mss 1460,nop,wscale 7>",
+	    "S. 50000:50000(0) ack 1001 <mss 1460,nop,wscale 8>", &b),
+	    "options: expected <mss 1460,nop,wscale 7>, "
+	    "got <mss 1460,nop,wscale 8>");
+	CHECK_STR(diffs("S. 0:0(0) ack 1 <...>",
+	    "S. 50000:50000(0) ack 1001 <mss 1460,sackOK>", &b), "");
+	/* Order counts. */
+	CHECK_STR(diffs(". 1:1(0) ack 1 <nop,sackOK>",
+	    ". 50001:50001(0) ack 1001 <sackOK,nop>", &b),
+	    "options: expected <nop,sackOK>, got <sackOK,nop>");
+	/* TS val runs on the target's clock: only ecr is compared. */
+	CHECK_STR(diffs(". 1:1(0) ack 1 <nop,nop,TS val 1 ecr 100>",
+	    ". 50001:50001(0) ack 1001 <nop,nop,TS val 98765 ecr 100>", &b),
+	    "");
+	CHECK_STR(diffs(". 1:1(0) ack 1 <nop,nop,TS val 1 ecr 100>",
+	    ". 50001:50001(0) ack 1001 <nop,nop,TS val 98765 ecr 101>", &b),
+	    "options: expected <nop,nop,TS val 1 ecr 100>, "
+	    "got <nop,nop,TS val 98765 ecr 101>");
+	/* SACK blocks acknowledge our bytes: relative to our ISN. */
+	CHECK_STR(diffs(". 1:1(0) ack 1 <sack 11:21>",
+	    ". 50001:50001(0) ack 1001 <sack 1011:1021>", &b), "");
+	CHECK_STR(diffs(". 1:1(0) ack 1 <sack 11:21>",
+	    ". 50001:50001(0) ack 1001 <sack 1011:1031>", &b),
+	    "options: expected <sack 11:21>, got <sack 11:31>");
+}
+
+static void
+test_payload_ip_cksum(void)
+{
+	struct match_bases b = { .ours = 1000, .ours_known = true,
+	    .theirs = 50000, .theirs_known = true };
+	struct match_result r;
+	struct segment e, g;
+
+	CHECK_STR(diffs("P. 1:4(3) ack 1 \"abc\"",
+	    "P. 50001:50004(3) ack 1001 \"abc\"", &b), "");
+	CHECK_STR(diffs("P. 1:4(3) ack 1 \"abc\"",
+	    "P. 50001:50004(3) ack 1001 \"abd\"", &b),
+	    "payload: expected \"abc\", got \"abd\"");
+	/* No payload given: any bytes of that length. */
+	CHECK_STR(diffs("P. 1:4(3) ack 1", "P. 50001:50004(3) ack 1001 \"xyz\"",
+	    &b), "");
+	CHECK_STR(diffs("P. 1:4(3) ack 1", "P. 50001:50006(5) ack 1001", &b),
+	    "length: expected 3, got 5");
+	CHECK_STR(diffs(". 1:1(0) ack 1 (ttl 64)",
+	    ". 50001:50001(0) ack 1001 (ttl 63)", &b),
+	    "ttl: expected 64, got 63");
+	CHECK_STR(diffs(". 1:1(0) ack 1 [ce]", ". 50001:50001(0) ack 1001 [ect0]",
+	    &b), "ecn: expected 3, got 2");
+
+	seg(". 1:1(0) ack 1", &e);
+	seg(". 50001:50001(0) ack 1001", &g);
+	g.cksum_state = CKSUM_BAD;
+	g.cksum = 0x1234;
+	g.cksum_good = 0x1233;
+	CHECK(!match_segment(&e, &g, &b, &r));
+	CHECK_STR(r.diff[0], "checksum: expected 0x1233, got 0x1234");
+	segment_clear(&e);
+	segment_clear(&g);
+}
+
+/* Before the target's ISN is known, its numbers are absolute: Linux's RST
+ * to a SYN carries seq 0 and acks our ISN + 1. */
+static void
+test_rst_before_isn(void)
+{
+	struct match_bases b = { .ours = 7, .ours_known = true };
+
+	CHECK_STR(diffs("R. 0:0(0) ack 1", "R. 0:0(0) ack 8 win 0", &b), "");
+	CHECK_STR(diffs("R. 0:0(0) ack 1", "R. 0:0(0) ack 9 win 0", &b),
+	    "ack: expected 1, got 2");
+}
+
+static void
+test_view(void)
+{
+	struct match_bases b = { .ours = 1000, .ours_known = true,
+	    .theirs = 50000, .theirs_known = true };
+	struct segment g, v;
+	char *s;
+
+	seg("F. 50001:50001(0) ack 1020 <sack 1030:1040>", &g);
+	match_view(&g, NULL, &b, &v);
+	s = segment_format(&v, 0);
+	CHECK_STR(s, "F. 1:1(0) ack 20 <sack 30:40>");
+	free(s);
+	segment_clear(&v);
+	segment_clear(&g);
+}
+
+static void
+test_outgoing(void)
+{
+	struct match_bases b = { 0 };
+	struct segment e, o;
+
+	/* Our first SYN: its number is our ISN, as written. */
+	seg("S 4000:4000(0) win 65535 <mss 1460>", &e);
+	match_outgoing(&e, &b, &o);
+	CHECK(b.ours_known);
+	CHECK_INT(b.ours, 4000);
+	CHECK_INT(o.seq, 4000);
+	segment_clear(&e);
+	segment_clear(&o);
+
+	b.theirs = 90000;
+	b.theirs_known = true;
+	b.ts_offset = 500;
+	b.ts_known = true;
+	seg(". 1:1(0) ack 1 win 502 <nop,nop,TS val 7 ecr 3>", &e);
+	match_outgoing(&e, &b, &o);
+	CHECK_INT(o.seq, 4001);
+	CHECK_INT(o.ack, 90001);
+	CHECK_INT(segment_find_opt(&o, OPT_TS)->u.ts.val, 7);
+	CHECK_INT(segment_find_opt(&o, OPT_TS)->u.ts.ecr, 503);
+	segment_clear(&e);
+	segment_clear(&o);
+
+	seg("R 123!:123!(0) ack 5!", &e);
+	match_outgoing(&e, &b, &o);
+	CHECK_INT(o.seq, 123);
+	CHECK_INT(o.ack, 5);
+	segment_clear(&e);
+	segment_clear(&o);
+
+	/* The offset is learned from the first expected TS val. */
+	b.ts_known = false;
+	seg(". 1:1(0) ack 1 <TS val 10 ecr 7>", &e);
+	seg(". 90001:90001(0) ack 4001 <TS val 3000010 ecr 7>", &o);
+	match_learn(&b, &e, &o);
+	CHECK(b.ts_known);
+	CHECK_INT(b.ts_offset, 3000000);
+	segment_clear(&e);
+	segment_clear(&o);
+}
+
+static void
+test_time(void)
+{
+	char why[160] = "";
+	int64_t dev;
+
+	/* max(4 ms, 12.5% of the gap) */
+	CHECK_INT(match_tolerance_ns(4000, 12.5, 10000000), 4000000);
+	CHECK_INT(match_tolerance_ns(4000, 12.5, 1000000000), 125000000);
+	CHECK_INT(match_tolerance_ns(4000, 12.5, -5), 4000000);
+
+	CHECK(match_time(1000000000, 1000000000, 4000000, 1003999000, &dev,
+	    why, sizeof why));
+	CHECK_INT(dev, 3999000);
+	CHECK(!match_time(1000000000, 1000000000, 4000000, 1004001000, &dev,
+	    why, sizeof why));
+	CHECK_STR(why, "time: expected 1.000000 (+-0.004000), got 1.004001 "
+	    "(4001 us late)");
+	CHECK(match_time(1000000000, 1100000000, 4000000, 1050000000, &dev,
+	    why, sizeof why));
+	CHECK_INT(dev, 0);
+	CHECK(!match_time(1000000000, 1100000000, 4000000, 900000000, &dev,
+	    why, sizeof why));
+	CHECK_INT(dev, -100000000);
+	CHECK_STR(why, "time: expected 1.000000~1.100000 (+-0.004000), got "
+	    "0.900000 (100000 us early)");
+}
+
+int
+main(void)
+{
+	test_learn_and_fields();
+	test_options();
+	test_payload_ip_cksum();
+	test_rst_before_isn();
+	test_view();
+	test_outgoing();
+	test_time();
+	return check_done();
+}
