@@ -1,5 +1,6 @@
-/* report-ladder.c: the ladder sink, the conversation drawn as ASCII arrows
- * between the prober (left) and the target (right) with both ends' states. */
+/* report-ladder.c: the ladder sinks, the conversation drawn as arrows
+ * between the prober (left) and the target (right) with both ends' states,
+ * as ASCII text or as an SVG picture. */
 #include "config.h"
 
 #include <inttypes.h>
@@ -14,44 +15,59 @@
 #include "xmalloc.h"
 
 /*
- * One row, 99 columns at most:
- *
- *	TTTTTTTTT SSSSSSSSSSSS |<- 60 columns of arrow ->|  SSSSSSSSSSSS
- *
- * the time in ms (9 wide), the prober's state (12), the arrow between two
- * bars, the target's state. A state shows on the row of the segment after
- * which it was entered; rows without a change leave the margin blank.
+ * The model both forms draw: rows, each an arrow (or nothing) with its
+ * time and the states the prober and the target entered after it, and
+ * notes between the rows. A row waits for the EV_STATE events its segment
+ * causes; notes wait with it, to be drawn after it.
  */
-#define LAD_TIME_W	9
-#define LAD_STATE_W	12
-#define LAD_INNER	60
-#define LAD_LEFT	(LAD_TIME_W + 1 + LAD_STATE_W + 1)	/* to the bar */
-/* "-- " LABEL " -->": at least 7 columns are arrow. */
-#define LAD_LABEL_MAX	(LAD_INNER - 7)
-/* Notes sit inside the bars: "  # " TEXT " ". */
-#define LAD_NOTE_W	(LAD_INNER - 5)
-#define LAD_PREVIEW	20	/* payload bytes in a label at most */
-#define LAD_PREVIEW_MIN	4	/* fewer than this: no preview at all */
+enum row_kind {
+	ROW_STATES,		/* no arrow: a state change alone */
+	ROW_TO,			/* the prober sent it */
+	ROW_FROM,		/* the target (or a router: ICMP) sent it */
+};
 
-/* The row waiting for the states its segment causes. */
+#define LAD_LABEL_BUF	256
+#define LAD_STATE_BUF	32
+
 struct ladder_row {
-	bool	 used;
-	int64_t	 t_ns;
-	char	 inner[LAD_INNER + 1];
-	char	 left[32];		/* the prober's new state */
-	char	 right[32];		/* the target's new state */
+	bool		 used;
+	enum row_kind	 kind;
+	int64_t		 t_ns;
+	char		 label[LAD_LABEL_BUF];
+	char		 left[LAD_STATE_BUF];	/* the prober's new state */
+	char		 right[LAD_STATE_BUF];	/* the target's new state */
+};
+
+struct report_ladder;
+
+/* One form of drawing. */
+struct ladder_render {
+	size_t	 label_max;	/* longest arrow label, in characters */
+	size_t	 note_width;	/* notes wrap at this many characters */
+	void	(*row)(struct report_ladder *, const struct ladder_row *);
+	void	(*note)(struct report_ladder *, const char *line, bool first);
+	void	(*summary)(struct report_ladder *, const char *text);
+	void	(*end)(struct report_ladder *);
 };
 
 struct report_ladder {
 	FILE		*out;
 	int		 flags;
-	bool		 header_done;
+	const struct ladder_render *render;
 	bool		 have_ends;
 	struct ipaddr	 prober, target;
 	uint16_t	 pport, tport;
 	struct ladder_row row;
-	char		*notes;		/* lines to print after the row */
-	size_t		 notes_len;
+	char		**notes;	/* waiting to be drawn after the row */
+	size_t		 nnotes;
+	/* ASCII */
+	bool		 header_done;
+	/* SVG: the body waits for the end, when the height is known. */
+	FILE		*body;
+	char		*body_buf;
+	size_t		 body_len;
+	int		 y;		/* of the next row */
+	int		 y_last;	/* of the last arrow or state row */
 };
 
 /* Milliseconds with three decimals: "0.105", "1000.250", "-0.001". */
@@ -72,18 +88,45 @@ ladder_time(int64_t t_ns, char *buf, size_t len)
 }
 
 static void
-ladder_header(struct report_ladder *rl)
+ladder_ends_str(const struct report_ladder *rl, char *p, char *t, size_t len)
 {
-	char p[80] = "", t[80] = "";
+	p[0] = t[0] = '\0';
+	if (!rl->have_ends)
+		return;
+	report_endpoint_str(&rl->prober, rl->pport, p, len);
+	report_endpoint_str(&rl->target, rl->tport, t, len);
+}
+
+/* -------------------------------------------------------------- ASCII */
+
+/*
+ * One row, 99 columns at most:
+ *
+ *	TTTTTTTTT SSSSSSSSSSSS |<- 60 columns of arrow ->|  SSSSSSSSSSSS
+ *
+ * the time in ms (9 wide), the prober's state (12), the arrow between two
+ * bars, the target's state. A state shows on the row of the segment after
+ * which it was entered; rows without a change leave the margin blank.
+ */
+#define LAD_TIME_W	9
+#define LAD_STATE_W	12
+#define LAD_INNER	60
+#define LAD_LEFT	(LAD_TIME_W + 1 + LAD_STATE_W + 1)	/* to the bar */
+/* "-- " LABEL " -->": at least 7 columns are arrow. */
+#define LAD_LABEL_MAX	(LAD_INNER - 7)
+/* Notes sit inside the bars: "  # " TEXT " ". */
+#define LAD_NOTE_W	(LAD_INNER - 5)
+
+static void
+text_header(struct report_ladder *rl)
+{
+	char p[80], t[80];
 	int gap;
 
 	if (rl->header_done)
 		return;
 	rl->header_done = true;
-	if (rl->have_ends) {
-		report_endpoint_str(&rl->prober, rl->pport, p, sizeof p);
-		report_endpoint_str(&rl->target, rl->tport, t, sizeof t);
-	}
+	ladder_ends_str(rl, p, t, sizeof p);
 	gap = LAD_INNER + 2 - (int)strlen(p) - (int)strlen(t);
 	if (gap < 1) {
 		/* Two long IPv6 endpoints: the target's on a line of its own,
@@ -97,73 +140,301 @@ ladder_header(struct report_ladder *rl)
 	    LAD_STATE_W, "prober", p, gap + (int)strlen(t), t);
 }
 
-/* Print a line and drop the spaces a blank margin leaves at its end. */
+/* The arrow with its label near the sending end: "-- S 0:0(0) ---->" when
+ * the prober sent it, "<---- S. 0:0(0) ack 1 --" when the target did. */
 static void
-ladder_put(struct report_ladder *rl, char *line)
+text_arrow(char *inner, const struct ladder_row *r)
 {
-	size_t n = strlen(line);
+	size_t n = strlen(r->label), dashes = LAD_INNER - 5 - n;
 
+	memset(inner, ' ', LAD_INNER);
+	if (r->kind == ROW_TO) {
+		memcpy(inner, "-- ", 3);
+		memcpy(inner + 3, r->label, n);
+		memset(inner + 4 + n, '-', dashes);
+		inner[LAD_INNER - 1] = '>';
+	} else if (r->kind == ROW_FROM) {
+		inner[0] = '<';
+		memset(inner + 1, '-', dashes);
+		memcpy(inner + 2 + dashes, r->label, n);
+		memcpy(inner + 2 + dashes + n, " --", 3);
+	}
+	inner[LAD_INNER] = '\0';
+}
+
+static void
+text_row(struct report_ladder *rl, const struct ladder_row *r)
+{
+	char t[32], inner[LAD_INNER + 1], line[256];
+	size_t n;
+
+	text_header(rl);
+	text_arrow(inner, r);
+	snprintf(line, sizeof line, "%*s %-*.*s |%s|  %s", LAD_TIME_W,
+	    ladder_time(r->t_ns, t, sizeof t), LAD_STATE_W, LAD_STATE_W,
+	    r->left, inner, r->right);
+	/* A blank margin leaves spaces at the end. */
+	n = strlen(line);
 	while (n > 0 && line[n - 1] == ' ')
 		n--;
 	fprintf(rl->out, "%.*s\n", (int)n, line);
 }
 
 static void
-ladder_flush(struct report_ladder *rl)
+text_note(struct report_ladder *rl, const char *line, bool first)
 {
-	struct ladder_row *r = &rl->row;
-	char t[32], line[256];
+	text_header(rl);
+	fprintf(rl->out, "%*s|  %s%-*s |\n", LAD_LEFT, "", first ? "# " : "  ",
+	    LAD_NOTE_W, line);
+}
 
-	if (r->used) {
-		ladder_header(rl);
-		snprintf(line, sizeof line, "%*s %-*.*s |%s|  %s", LAD_TIME_W,
-		    ladder_time(r->t_ns, t, sizeof t), LAD_STATE_W,
-		    LAD_STATE_W, r->left, r->inner, r->right);
-		ladder_put(rl, line);
-		memset(r, 0, sizeof *r);
-	}
-	if (rl->notes_len > 0) {
-		ladder_header(rl);
-		fputs(rl->notes, rl->out);
-		rl->notes[0] = '\0';
-		rl->notes_len = 0;
+static void
+text_summary(struct report_ladder *rl, const char *text)
+{
+	text_header(rl);
+	fprintf(rl->out, "\n%s%s", text,
+	    text[strlen(text) - 1] == '\n' ? "" : "\n");
+}
+
+static void
+text_end(struct report_ladder *rl)
+{
+	fflush(rl->out);
+}
+
+static const struct ladder_render render_text = {
+	.label_max = LAD_LABEL_MAX,
+	.note_width = LAD_NOTE_W,
+	.row = text_row,
+	.note = text_note,
+	.summary = text_summary,
+	.end = text_end,
+};
+
+/* ---------------------------------------------------------------- SVG */
+
+/*
+ * The same rows as a picture: the prober's line at x = SVG_XP, the
+ * target's at SVG_XT, a row every SVG_ROW pixels; monospace text, so a
+ * label is measured in characters as in ASCII, only longer.
+ */
+#define SVG_W		980
+#define SVG_XTIME	70	/* right end of the time */
+#define SVG_XP		230	/* the prober's line */
+#define SVG_XT		790	/* the target's line */
+#define SVG_TOP		70	/* the first row */
+#define SVG_ROW		30
+#define SVG_NOTE_ROW	17
+#define SVG_LABEL_MAX	72
+#define SVG_NOTE_W	72
+
+/* Text content or an attribute value, with XML's five escapes. */
+static void
+svg_escaped(FILE *f, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
+		case '\'':
+			fputs("&apos;", f);
+			break;
+		default:
+			fputc(*s, f);
+			break;
+		}
 	}
 }
 
 static void
-ladder_row_start(struct report_ladder *rl, int64_t t_ns)
+svg_text(FILE *f, int x, int y, const char *class, const char *s)
+{
+	fprintf(f, "<text x=\"%d\" y=\"%d\" class=\"%s\">", x, y, class);
+	svg_escaped(f, s);
+	fputs("</text>\n", f);
+}
+
+static void
+svg_body_open(struct report_ladder *rl)
+{
+	if (rl->body != NULL)
+		return;
+	rl->body = open_memstream(&rl->body_buf, &rl->body_len);
+	if (rl->body == NULL)
+		fatal("open_memstream");
+	rl->y = SVG_TOP;
+}
+
+static void
+svg_row(struct report_ladder *rl, const struct ladder_row *r)
+{
+	FILE *f;
+	char t[32];
+	int y;
+
+	svg_body_open(rl);
+	f = rl->body;
+	y = rl->y;
+	svg_text(f, SVG_XTIME, y + 4, "time", ladder_time(r->t_ns, t,
+	    sizeof t));
+	if (r->left[0] != '\0')
+		svg_text(f, SVG_XP - 10, y + 4, "pstate", r->left);
+	if (r->right[0] != '\0')
+		svg_text(f, SVG_XT + 10, y + 4, "tstate", r->right);
+	if (r->kind == ROW_TO) {
+		fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
+		    "class=\"to\"/>\n", SVG_XP, y, SVG_XT - 2, y);
+		svg_text(f, SVG_XP + 12, y - 5, "lto", r->label);
+	} else if (r->kind == ROW_FROM) {
+		fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
+		    "class=\"from\"/>\n", SVG_XT, y, SVG_XP + 2, y);
+		svg_text(f, SVG_XT - 12, y - 5, "lfrom", r->label);
+	}
+	rl->y_last = y;
+	rl->y += SVG_ROW;
+}
+
+static void
+svg_note(struct report_ladder *rl, const char *line, bool first)
+{
+	char *s;
+
+	svg_body_open(rl);
+	xasprintf(&s, "%s%s", first ? "# " : "  ", line);
+	svg_text(rl->body, SVG_XP + 12, rl->y - 12, "note", s);
+	free(s);
+	rl->y += SVG_NOTE_ROW;
+}
+
+static void
+svg_summary(struct report_ladder *rl, const char *text)
+{
+	const char *nl;
+	char *line;
+
+	svg_body_open(rl);
+	rl->y += SVG_NOTE_ROW;
+	for (; *text != '\0'; text = *nl != '\0' ? nl + 1 : nl) {
+		if ((nl = strchr(text, '\n')) == NULL)
+			nl = text + strlen(text);
+		line = xmalloc((size_t)(nl - text) + 1);
+		memcpy(line, text, (size_t)(nl - text));
+		line[nl - text] = '\0';
+		svg_text(rl->body, 10, rl->y - 12, "summary", line);
+		free(line);
+		rl->y += SVG_NOTE_ROW;
+	}
+}
+
+static const char svg_style[] =
+    "<style>\n"
+    "text { font-family: monospace; font-size: 12px; fill: #000; }\n"
+    "text.time { text-anchor: end; fill: #555; }\n"
+    "text.pstate { text-anchor: end; font-weight: bold; fill: #05a; }\n"
+    "text.tstate { font-weight: bold; fill: #a50; }\n"
+    "text.lfrom { text-anchor: end; }\n"
+    "text.note { font-style: italic; fill: #666; }\n"
+    "text.who { font-weight: bold; }\n"
+    "text.whoend { text-anchor: end; font-weight: bold; }\n"
+    "line.life { stroke: #000; stroke-width: 2; }\n"
+    "line.to { stroke: #05a; marker-end: url(#head-to); }\n"
+    "line.from { stroke: #a50; marker-end: url(#head-from); }\n"
+    "</style>\n"
+    "<defs>\n"
+    "<marker id=\"head-to\" markerWidth=\"10\" markerHeight=\"8\" "
+    "refX=\"9\" refY=\"4\" orient=\"auto\"><path d=\"M0,0 L10,4 L0,8 z\" "
+    "fill=\"#05a\"/></marker>\n"
+    "<marker id=\"head-from\" markerWidth=\"10\" markerHeight=\"8\" "
+    "refX=\"9\" refY=\"4\" orient=\"auto\"><path d=\"M0,0 L10,4 L0,8 z\" "
+    "fill=\"#a50\"/></marker>\n"
+    "</defs>\n";
+
+/* Everything is known now: the picture's height, where the two lines end.
+ * Nothing drawn, nothing written. */
+static void
+svg_end(struct report_ladder *rl)
+{
+	char p[80], t[80];
+	int bottom;
+
+	if (rl->body == NULL)
+		return;
+	fclose(rl->body);
+	rl->body = NULL;
+	bottom = rl->y_last + SVG_ROW / 2;
+	ladder_ends_str(rl, p, t, sizeof p);
+	fprintf(rl->out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
+	    "height=\"%d\" viewBox=\"0 0 %d %d\">\n%s"
+	    "<rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>\n",
+	    SVG_W, rl->y + 10, SVG_W, rl->y + 10, svg_style);
+	svg_text(rl->out, SVG_XTIME, 24, "time", "ms");
+	svg_text(rl->out, SVG_XP - 10, 24, "whoend", "prober");
+	svg_text(rl->out, SVG_XP + 4, 40, "who", p);
+	svg_text(rl->out, SVG_XT + 10, 24, "who", "target");
+	svg_text(rl->out, SVG_XT - 4, 40, "whoend", t);
+	fprintf(rl->out, "<line x1=\"%d\" y1=\"48\" x2=\"%d\" y2=\"%d\" "
+	    "class=\"life\"/>\n<line x1=\"%d\" y1=\"48\" x2=\"%d\" "
+	    "y2=\"%d\" class=\"life\"/>\n", SVG_XP, SVG_XP, bottom, SVG_XT,
+	    SVG_XT, bottom);
+	fwrite(rl->body_buf, 1, rl->body_len, rl->out);
+	fputs("</svg>\n", rl->out);
+	fflush(rl->out);
+	free(rl->body_buf);
+	rl->body_buf = NULL;
+}
+
+static const struct ladder_render render_svg = {
+	.label_max = SVG_LABEL_MAX,
+	.note_width = SVG_NOTE_W,
+	.row = svg_row,
+	.note = svg_note,
+	.summary = svg_summary,
+	.end = svg_end,
+};
+
+/* -------------------------------------------------------------- model */
+
+static void ladder_note_draw(struct report_ladder *, const char *);
+
+static void
+ladder_flush(struct report_ladder *rl)
+{
+	size_t i;
+
+	if (rl->row.used)
+		rl->render->row(rl, &rl->row);
+	memset(&rl->row, 0, sizeof rl->row);
+	for (i = 0; i < rl->nnotes; i++) {
+		ladder_note_draw(rl, rl->notes[i]);
+		free(rl->notes[i]);
+	}
+	rl->nnotes = 0;
+}
+
+static void
+ladder_row_start(struct report_ladder *rl, enum row_kind kind, int64_t t_ns)
 {
 	ladder_flush(rl);
 	rl->row.used = true;
+	rl->row.kind = kind;
 	rl->row.t_ns = t_ns;
-	memset(rl->row.inner, ' ', LAD_INNER);
-	rl->row.inner[LAD_INNER] = '\0';
-}
-
-/* The arrow with its label near the sending end: "-- S 0:0(0) ---->" when
- * the prober sent it, "<---- S. 0:0(0) ack 1 --" when the target did. */
-static void
-ladder_arrow(char *inner, const char *label, bool to_target)
-{
-	size_t n = strlen(label), dashes = LAD_INNER - 5 - n;
-
-	if (to_target) {
-		memcpy(inner, "-- ", 3);
-		memcpy(inner + 3, label, n);
-		inner[3 + n] = ' ';
-		memset(inner + 4 + n, '-', dashes);
-		inner[LAD_INNER - 1] = '>';
-	} else {
-		inner[0] = '<';
-		memset(inner + 1, '-', dashes);
-		inner[1 + dashes] = ' ';
-		memcpy(inner + 2 + dashes, label, n);
-		memcpy(inner + 2 + dashes + n, " --", 3);
-	}
-	inner[LAD_INNER] = '\0';
 }
 
 /* ------------------------------------------------------------- labels */
+
+#define LAD_PREVIEW	20	/* payload bytes in a label at most */
+#define LAD_PREVIEW_MIN	4	/* fewer than this: no preview at all */
 
 /* How much a label may say; each step down says less. */
 struct label_level {
@@ -280,11 +551,13 @@ static void
 ladder_label(const struct report_ladder *rl, const struct segment *v,
     char *buf, size_t len)
 {
+	size_t max = rl->render->label_max;
+
 	struct label_level lv = { LAD_PREVIEW, true, true, true, true };
 
 	for (;;) {
 		ladder_label_at(rl, v, &lv, buf, len);
-		if (strlen(buf) <= LAD_LABEL_MAX)
+		if (strlen(buf) <= max)
 			return;
 		if (lv.preview > LAD_PREVIEW_MIN)
 			lv.preview--;
@@ -301,7 +574,7 @@ ladder_label(const struct report_ladder *rl, const struct segment *v,
 		else
 			break;
 	}
-	memcpy(buf + LAD_LABEL_MAX - 3, "...", 4);
+	memcpy(buf + max - 3, "...", 4);
 }
 
 /* ------------------------------------------------------------- events */
@@ -342,39 +615,41 @@ static void
 ladder_segment(struct report_ladder *rl, const struct event *ev)
 {
 	struct segment view;
-	char label[256];
 
 	if (ev->seg == NULL)
 		return;
 	ladder_learn_ends(rl, ev);
 	report_view_segment(ev, &view);
-	ladder_label(rl, &view, label, sizeof label);
-	ladder_row_start(rl, ev->t_ns);
-	ladder_arrow(rl->row.inner, label, ladder_to_target(rl, ev));
+	ladder_row_start(rl, ladder_to_target(rl, ev) ? ROW_TO : ROW_FROM,
+	    ev->t_ns);
+	ladder_label(rl, &view, rl->row.label, sizeof rl->row.label);
 }
 
 static void
 ladder_icmp(struct report_ladder *rl, const struct event *ev)
 {
-	char label[256], from[64] = "?";
+	char from[64] = "?";
 	const char *name = NULL;
+	size_t max = rl->render->label_max;
+	char *label;
 
 	if (ev->icmp_from != NULL) {
 		name = explain_icmp_name(ev->icmp_from->family, ev->icmp_type,
 		    ev->icmp_code);
 		ipaddr_str(ev->icmp_from, from, sizeof from);
 	}
-	snprintf(label, sizeof label, "ICMP %u/%u %s from %s", ev->icmp_type,
-	    ev->icmp_code, name != NULL ? name : "(unnamed)", from);
-	if (strlen(label) > LAD_LABEL_MAX)
-		memcpy(label + LAD_LABEL_MAX - 3, "...", 4);
-	ladder_row_start(rl, ev->t_ns);
-	ladder_arrow(rl->row.inner, label, false);
+	ladder_row_start(rl, ROW_FROM, ev->t_ns);
+	label = rl->row.label;
+	snprintf(label, LAD_LABEL_BUF, "ICMP %u/%u %s from %s",
+	    ev->icmp_type, ev->icmp_code, name != NULL ? name : "(unnamed)",
+	    from);
+	if (strlen(label) > max)
+		memcpy(label + max - 3, "...", 4);
 }
 
 /* A state goes on the waiting row unless that side already has one there
- * (two changes after one segment, or one a timer caused): then on a row
- * of its own with its own time. */
+ * (two changes after one segment) or a note came in between (a timer, not
+ * the segment, caused it): then on a row of its own with its own time. */
 static void
 ladder_state(struct report_ladder *rl, const struct event *ev)
 {
@@ -384,35 +659,34 @@ ladder_state(struct report_ladder *rl, const struct event *ev)
 	if (ev->text == NULL)
 		return;
 	slot = target ? rl->row.right : rl->row.left;
-	if (!rl->row.used || slot[0] != '\0' || rl->notes_len > 0) {
-		ladder_row_start(rl, ev->t_ns);
+	if (!rl->row.used || slot[0] != '\0' || rl->nnotes > 0) {
+		ladder_row_start(rl, ROW_STATES, ev->t_ns);
 		slot = target ? rl->row.right : rl->row.left;
 	}
-	snprintf(slot, sizeof rl->row.left, "%s", ev->text);
+	snprintf(slot, LAD_STATE_BUF, "%s", ev->text);
 }
 
+/* One line of text for the notes, waiting with the row so that states
+ * still join that row. */
 static void
-ladder_note_line(struct report_ladder *rl, const char *prefix,
+ladder_note_add(struct report_ladder *rl, const char *prefix,
     const char *text, size_t n)
 {
-	char *line;
-	int len;
+	char *s;
 
-	len = xasprintf(&line, "%*s|  %s%-*.*s |\n", LAD_LEFT, "", prefix,
-	    LAD_NOTE_W, (int)n, text);
-	rl->notes = xrealloc(rl->notes, rl->notes_len + (size_t)len + 1);
-	memcpy(rl->notes + rl->notes_len, line, (size_t)len + 1);
-	rl->notes_len += (size_t)len;
-	free(line);
+	xasprintf(&s, "%s%.*s", prefix, (int)n, text);
+	rl->notes = xreallocarray(rl->notes, rl->nnotes + 1,
+	    sizeof *rl->notes);
+	rl->notes[rl->nnotes++] = s;
 }
 
-/* A note between the arrows, wrapped at spaces to stay inside the bars;
- * it waits with the row so that states still join that row. */
+/* A note drawn wrapped at spaces (a word too long is cut). */
 static void
-ladder_note(struct report_ladder *rl, const char *text)
+ladder_note_draw(struct report_ladder *rl, const char *text)
 {
-	const char *prefix = "# ";
-	size_t width = LAD_NOTE_W, n;
+	size_t width = rl->render->note_width, n;
+	char *line;
+	bool first = true;
 
 	while (*text != '\0') {
 		n = strlen(text);
@@ -422,26 +696,28 @@ ladder_note(struct report_ladder *rl, const char *text)
 			if (n == 0)
 				n = width;
 		}
-		ladder_note_line(rl, prefix, text, n);
-		prefix = "  ";
+		line = xmalloc(n + 1);
+		memcpy(line, text, n);
+		line[n] = '\0';
+		rl->render->note(rl, line, first);
+		free(line);
+		first = false;
 		text += n;
 		while (*text == ' ')
 			text++;
 	}
 }
 
+/* Each line of a multi-line text is a note of its own. */
 static void
 ladder_lines(struct report_ladder *rl, const char *prefix, const char *text)
 {
 	const char *nl;
-	char *line;
 
 	for (; *text != '\0'; text = *nl != '\0' ? nl + 1 : nl) {
 		if ((nl = strchr(text, '\n')) == NULL)
 			nl = text + strlen(text);
-		xasprintf(&line, "%s%.*s", prefix, (int)(nl - text), text);
-		ladder_note(rl, line);
-		free(line);
+		ladder_note_add(rl, prefix, text, (size_t)(nl - text));
 	}
 }
 
@@ -471,11 +747,8 @@ ladder_event(void *ctx, const struct event *ev)
 		break;
 	case EV_SUMMARY:
 		ladder_flush(rl);
-		if (ev->text != NULL && ev->text[0] != '\0') {
-			ladder_header(rl);
-			fprintf(rl->out, "\n%s%s", ev->text,
-			    strchr(ev->text, '\0')[-1] == '\n' ? "" : "\n");
-		}
+		if (ev->text != NULL && ev->text[0] != '\0')
+			rl->render->summary(rl, ev->text);
 		break;
 	}
 }
@@ -486,19 +759,32 @@ ladder_close(void *ctx)
 	struct report_ladder *rl = ctx;
 
 	ladder_flush(rl);
-	fflush(rl->out);
+	rl->render->end(rl);
 	free(rl->notes);
 	free(rl);
 }
 
-void *
-report_ladder_new(FILE *out, int flags)
+static struct report_ladder *
+ladder_new(FILE *out, int flags, const struct ladder_render *render)
 {
 	struct report_ladder *rl = xcalloc(1, sizeof *rl);
 
 	rl->out = out;
 	rl->flags = flags;
+	rl->render = render;
 	return rl;
+}
+
+void *
+report_ladder_new(FILE *out, int flags)
+{
+	return ladder_new(out, flags, &render_text);
+}
+
+void *
+report_ladder_svg_new(FILE *out, int flags)
+{
+	return ladder_new(out, flags, &render_svg);
 }
 
 const struct sink_ops report_ladder_ops = {

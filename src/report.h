@@ -37,6 +37,9 @@ extern const struct sink_ops report_pcap_ops;
  * REPORT_IP adds (ttl N) to the labels; others are ignored. `out` is not
  * closed by the sink. */
 void	*report_ladder_new(FILE *out, int flags);
+/* The same as an SVG picture, written whole when the sink closes (with
+ * report_ladder_ops too). */
+void	*report_ladder_svg_new(FILE *out, int flags);
 extern const struct sink_ops report_ladder_ops;
 
 /* Shared by the sinks: seconds.microseconds since the run started

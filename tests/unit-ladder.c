@@ -21,15 +21,16 @@ struct conv {
 	bool		 relative;
 };
 
+typedef void *(*ladder_maker)(FILE *, int);
+
 static void
-conv_start(struct conv *c, const char *prober, uint16_t pport,
-    const char *target, uint16_t tport, uint32_t piss, uint32_t tiss,
-    int flags)
+conv_start_with(struct conv *c, ladder_maker make, const char *prober,
+    uint16_t pport, const char *target, uint16_t tport, uint32_t piss,
+    uint32_t tiss, int flags)
 {
 	memset(c, 0, sizeof *c);
 	c->f = open_memstream(&c->buf, &c->len);
-	sinks_add(&c->chain, &report_ladder_ops, report_ladder_new(c->f,
-	    flags));
+	sinks_add(&c->chain, &report_ladder_ops, make(c->f, flags));
 	ipaddr_parse(prober, &c->prober);
 	ipaddr_parse(target, &c->target);
 	c->pport = pport;
@@ -37,6 +38,15 @@ conv_start(struct conv *c, const char *prober, uint16_t pport,
 	c->piss = piss;
 	c->tiss = tiss;
 	c->relative = true;
+}
+
+static void
+conv_start(struct conv *c, const char *prober, uint16_t pport,
+    const char *target, uint16_t tport, uint32_t piss, uint32_t tiss,
+    int flags)
+{
+	conv_start_with(c, report_ladder_new, prober, pport, target, tport,
+	    piss, tiss, flags);
 }
 
 static int64_t
@@ -177,18 +187,18 @@ conv_check(struct conv *c, const char *name)
 		}
 		printf("# got (also in %s):\n%s", path, c->buf);
 	}
-	check_widths(c->buf, name);
+	if (strstr(name, ".out") != NULL)
+		check_widths(c->buf, name);
 	free(want);
 	free(c->buf);
 }
 
 /* Handshake, data with a retransmission, active close, summary. */
 static void
-test_handshake4(void)
+feed_handshake4(struct conv *c0)
 {
-	struct conv c;
+	struct conv c = *c0;
 
-	conv_start(&c, "198.18.0.1", 40000, "198.18.0.2", 80, 1000, 5000, 0);
 	conv_seg(&c, 0, '<', "S 1000:1000(0) win 65535 "
 	    "<mss 1460,sackOK,TS val 100 ecr 0,nop,wscale 7>");
 	conv_state(&c, 0, 'p', "SYN_SENT");
@@ -220,7 +230,31 @@ test_handshake4(void)
 	conv_state(&c, 3000.4, 'p', "CLOSED");
 	conv_text(&c, 3000.4, EV_SUMMARY, DIR_NONE, "handshake RTT 0.105 ms; "
 	    "5 bytes sent, 7 received\nended: closed");
+	*c0 = c;
+}
+
+static void
+test_handshake4(void)
+{
+	struct conv c;
+
+	conv_start(&c, "198.18.0.1", 40000, "198.18.0.2", 80, 1000, 5000, 0);
+	feed_handshake4(&c);
 	conv_check(&c, "ladder-handshake4.out");
+}
+
+/* The same as SVG; and labels, notes, endpoints are XML-escaped. */
+static void
+test_svg(void)
+{
+	struct conv c;
+
+	conv_start_with(&c, report_ladder_svg_new, "198.18.0.1", 40000,
+	    "198.18.0.2", 80, 1000, 5000, 0);
+	feed_handshake4(&c);
+	conv_note(&c, "<&\"'> escaped");
+	conv_seg(&c, 3001, '>', "R 5009:5022(13) win 0 \"<a href='x'>&\"");
+	conv_check(&c, "ladder-handshake4.svg");
 }
 
 /* IPv6; the target's LISTEN before anything was sent; absolute numbers;
@@ -316,6 +350,7 @@ main(void)
 	test_handshake4();
 	test_ipv6();
 	test_long();
+	test_svg();
 	test_empty();
 	return check_done();
 }
