@@ -40,6 +40,13 @@ struct ladder_row {
 
 struct report_ladder;
 
+/* A growing string (the SVG body). */
+struct strbuf {
+	char	*s;
+	size_t	 len;
+	size_t	 cap;
+};
+
 /* One form of drawing. */
 struct ladder_render {
 	size_t	 label_max;	/* longest arrow label, in characters */
@@ -63,9 +70,7 @@ struct report_ladder {
 	/* ASCII */
 	bool		 header_done;
 	/* SVG: the body waits for the end, when the height is known. */
-	FILE		*body;
-	char		*body_buf;
-	size_t		 body_len;
+	struct strbuf	 body;
 	int		 y;		/* of the next row */
 	int		 y_last;	/* of the last arrow or state row */
 };
@@ -228,62 +233,77 @@ static const struct ladder_render render_text = {
 #define SVG_LABEL_MAX	72
 #define SVG_NOTE_W	72
 
+static void sb_printf(struct strbuf *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+sb_printf(struct strbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if (b->len + (size_t)n + 1 > b->cap) {
+		b->cap = (b->len + (size_t)n + 1) * 2;
+		b->s = xrealloc(b->s, b->cap);
+	}
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
 /* Text content or an attribute value, with XML's five escapes. */
 static void
-svg_escaped(FILE *f, const char *s)
+svg_escaped(struct strbuf *b, const char *s)
 {
+	static const char *const esc[256] = {
+		['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;",
+		['"'] = "&quot;", ['\''] = "&apos;",
+	};
+
 	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		case '\'':
-			fputs("&apos;", f);
-			break;
-		default:
-			fputc(*s, f);
-			break;
-		}
+		if (esc[(uint8_t)*s] != NULL)
+			sb_printf(b, "%s", esc[(uint8_t)*s]);
+		else
+			sb_printf(b, "%c", *s);
 	}
 }
 
 static void
-svg_text(FILE *f, int x, int y, const char *class, const char *s)
+svg_text(struct strbuf *b, int x, int y, const char *class, const char *s)
 {
-	fprintf(f, "<text x=\"%d\" y=\"%d\" class=\"%s\">", x, y, class);
-	svg_escaped(f, s);
-	fputs("</text>\n", f);
+	sb_printf(b, "<text x=\"%d\" y=\"%d\" class=\"%s\">", x, y, class);
+	svg_escaped(b, s);
+	sb_printf(b, "</text>\n");
 }
 
 static void
-svg_body_open(struct report_ladder *rl)
+svg_line(struct strbuf *b, int x1, int y1, int x2, int y2, const char *class)
 {
-	if (rl->body != NULL)
-		return;
-	rl->body = open_memstream(&rl->body_buf, &rl->body_len);
-	if (rl->body == NULL)
-		fatal("open_memstream");
-	rl->y = SVG_TOP;
+	sb_printf(b, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
+	    "class=\"%s\"/>\n", x1, y1, x2, y2, class);
+}
+
+static void
+svg_start(struct report_ladder *rl)
+{
+	if (rl->y == 0)
+		rl->y = SVG_TOP;
 }
 
 static void
 svg_row(struct report_ladder *rl, const struct ladder_row *r)
 {
-	FILE *f;
+	struct strbuf *f = &rl->body;
 	char t[32];
 	int y;
 
-	svg_body_open(rl);
-	f = rl->body;
+	svg_start(rl);
 	y = rl->y;
 	svg_text(f, SVG_XTIME, y + 4, "time", ladder_time(r->t_ns, t,
 	    sizeof t));
@@ -292,12 +312,10 @@ svg_row(struct report_ladder *rl, const struct ladder_row *r)
 	if (r->right[0] != '\0')
 		svg_text(f, SVG_XT + 10, y + 4, "tstate", r->right);
 	if (r->kind == ROW_TO) {
-		fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
-		    "class=\"to\"/>\n", SVG_XP, y, SVG_XT - 2, y);
+		svg_line(f, SVG_XP, y, SVG_XT - 2, y, "to");
 		svg_text(f, SVG_XP + 12, y - 5, "lto", r->label);
 	} else if (r->kind == ROW_FROM) {
-		fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
-		    "class=\"from\"/>\n", SVG_XT, y, SVG_XP + 2, y);
+		svg_line(f, SVG_XT, y, SVG_XP + 2, y, "from");
 		svg_text(f, SVG_XT - 12, y - 5, "lfrom", r->label);
 	}
 	rl->y_last = y;
@@ -309,9 +327,9 @@ svg_note(struct report_ladder *rl, const char *line, bool first)
 {
 	char *s;
 
-	svg_body_open(rl);
+	svg_start(rl);
 	xasprintf(&s, "%s%s", first ? "# " : "  ", line);
-	svg_text(rl->body, SVG_XP + 12, rl->y - 12, "note", s);
+	svg_text(&rl->body, SVG_XP + 12, rl->y - 12, "note", s);
 	free(s);
 	rl->y += SVG_NOTE_ROW;
 }
@@ -322,7 +340,7 @@ svg_summary(struct report_ladder *rl, const char *text)
 	const char *nl;
 	char *line;
 
-	svg_body_open(rl);
+	svg_start(rl);
 	rl->y += SVG_NOTE_ROW;
 	for (; *text != '\0'; text = *nl != '\0' ? nl + 1 : nl) {
 		if ((nl = strchr(text, '\n')) == NULL)
@@ -330,7 +348,7 @@ svg_summary(struct report_ladder *rl, const char *text)
 		line = xmalloc((size_t)(nl - text) + 1);
 		memcpy(line, text, (size_t)(nl - text));
 		line[nl - text] = '\0';
-		svg_text(rl->body, 10, rl->y - 12, "summary", line);
+		svg_text(&rl->body, 10, rl->y - 12, "summary", line);
 		free(line);
 		rl->y += SVG_NOTE_ROW;
 	}
@@ -364,34 +382,32 @@ static const char svg_style[] =
 static void
 svg_end(struct report_ladder *rl)
 {
+	struct strbuf head = { NULL, 0, 0 };
 	char p[80], t[80];
-	int bottom;
+	int bottom = rl->y_last + SVG_ROW / 2, height = rl->y + 10;
 
-	if (rl->body == NULL)
+	if (rl->y == 0)
 		return;
-	fclose(rl->body);
-	rl->body = NULL;
-	bottom = rl->y_last + SVG_ROW / 2;
 	ladder_ends_str(rl, p, t, sizeof p);
-	fprintf(rl->out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	sb_printf(&head, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
 	    "height=\"%d\" viewBox=\"0 0 %d %d\">\n%s"
 	    "<rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>\n",
-	    SVG_W, rl->y + 10, SVG_W, rl->y + 10, svg_style);
-	svg_text(rl->out, SVG_XTIME, 24, "time", "ms");
-	svg_text(rl->out, SVG_XP - 10, 24, "whoend", "prober");
-	svg_text(rl->out, SVG_XP + 4, 40, "who", p);
-	svg_text(rl->out, SVG_XT + 10, 24, "who", "target");
-	svg_text(rl->out, SVG_XT - 4, 40, "whoend", t);
-	fprintf(rl->out, "<line x1=\"%d\" y1=\"48\" x2=\"%d\" y2=\"%d\" "
-	    "class=\"life\"/>\n<line x1=\"%d\" y1=\"48\" x2=\"%d\" "
-	    "y2=\"%d\" class=\"life\"/>\n", SVG_XP, SVG_XP, bottom, SVG_XT,
-	    SVG_XT, bottom);
-	fwrite(rl->body_buf, 1, rl->body_len, rl->out);
+	    SVG_W, height, SVG_W, height, svg_style);
+	svg_text(&head, SVG_XTIME, 24, "time", "ms");
+	svg_text(&head, SVG_XP - 10, 24, "whoend", "prober");
+	svg_text(&head, SVG_XP + 4, 40, "who", p);
+	svg_text(&head, SVG_XT + 10, 24, "who", "target");
+	svg_text(&head, SVG_XT - 4, 40, "whoend", t);
+	svg_line(&head, SVG_XP, 48, SVG_XP, bottom, "life");
+	svg_line(&head, SVG_XT, 48, SVG_XT, bottom, "life");
+	fwrite(head.s, 1, head.len, rl->out);
+	fwrite(rl->body.s, 1, rl->body.len, rl->out);
 	fputs("</svg>\n", rl->out);
 	fflush(rl->out);
-	free(rl->body_buf);
-	rl->body_buf = NULL;
+	free(head.s);
+	free(rl->body.s);
+	rl->body.s = NULL;
 }
 
 static const struct ladder_render render_svg = {
