@@ -233,28 +233,25 @@ static const struct ladder_render render_text = {
 #define SVG_LABEL_MAX	72
 #define SVG_NOTE_W	72
 
-static void sb_printf(struct strbuf *, const char *, ...)
-    __attribute__((format(printf, 2, 3)));
-
 static void
-sb_printf(struct strbuf *b, const char *fmt, ...)
+sb_add(struct strbuf *b, const char *s)
 {
-	va_list ap;
-	int n;
+	size_t n = strlen(s);
 
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if (b->len + (size_t)n + 1 > b->cap) {
-		b->cap = (b->len + (size_t)n + 1) * 2;
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2;
 		b->s = xrealloc(b->s, b->cap);
 	}
-	va_start(ap, fmt);
-	vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
+	memcpy(b->s + b->len, s, n + 1);
+	b->len += n;
+}
+
+/* Append a string xasprintf() made, and free it. */
+static void
+sb_take(struct strbuf *b, char *s)
+{
+	sb_add(b, s);
+	free(s);
 }
 
 /* Text content or an attribute value, with XML's five escapes. */
@@ -266,27 +263,33 @@ svg_escaped(struct strbuf *b, const char *s)
 		['"'] = "&quot;", ['\''] = "&apos;",
 	};
 
+	char c[2] = "";
+
 	for (; *s != '\0'; s++) {
-		if (esc[(uint8_t)*s] != NULL)
-			sb_printf(b, "%s", esc[(uint8_t)*s]);
-		else
-			sb_printf(b, "%c", *s);
+		c[0] = *s;
+		sb_add(b, esc[(uint8_t)*s] != NULL ? esc[(uint8_t)*s] : c);
 	}
 }
 
 static void
 svg_text(struct strbuf *b, int x, int y, const char *class, const char *s)
 {
-	sb_printf(b, "<text x=\"%d\" y=\"%d\" class=\"%s\">", x, y, class);
+	char *tag;
+
+	xasprintf(&tag, "<text x=\"%d\" y=\"%d\" class=\"%s\">", x, y, class);
+	sb_take(b, tag);
 	svg_escaped(b, s);
-	sb_printf(b, "</text>\n");
+	sb_add(b, "</text>\n");
 }
 
 static void
 svg_line(struct strbuf *b, int x1, int y1, int x2, int y2, const char *class)
 {
-	sb_printf(b, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
+	char *tag;
+
+	xasprintf(&tag, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
 	    "class=\"%s\"/>\n", x1, y1, x2, y2, class);
+	sb_take(b, tag);
 }
 
 static void
@@ -383,17 +386,18 @@ static void
 svg_end(struct report_ladder *rl)
 {
 	struct strbuf head = { NULL, 0, 0 };
-	char p[80], t[80];
+	char p[80], t[80], *top;
 	int bottom = rl->y_last + SVG_ROW / 2, height = rl->y + 10;
 
 	if (rl->y == 0)
 		return;
 	ladder_ends_str(rl, p, t, sizeof p);
-	sb_printf(&head, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	xasprintf(&top, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
 	    "height=\"%d\" viewBox=\"0 0 %d %d\">\n%s"
 	    "<rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>\n",
 	    SVG_W, height, SVG_W, height, svg_style);
+	sb_take(&head, top);
 	svg_text(&head, SVG_XTIME, 24, "time", "ms");
 	svg_text(&head, SVG_XP - 10, 24, "whoend", "prober");
 	svg_text(&head, SVG_XP + 4, 40, "who", p);
