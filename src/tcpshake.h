@@ -18,6 +18,7 @@ extern const struct cmd_entry cmd_read_entry;
 extern const struct cmd_entry cmd_guard_entry;
 extern const struct cmd_entry cmd_serve_entry;
 extern const struct cmd_entry cmd_lab_entry;
+extern const struct cmd_entry cmd_run_entry;
 
 /* Global options, parsed before the subcommand. */
 struct global_opts {

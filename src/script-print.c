@@ -1,0 +1,181 @@
+/* script-print.c: a parsed scenario printed back in canonical syntax, and
+ * the parser's errors printed with file:line:column and a caret. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "script.h"
+#include "xmalloc.h"
+
+#define NS_PER_SEC	1000000000LL
+
+/* Seconds with at least three decimals ("0.100", "1.000", "0.0005"),
+ * "0" for zero. */
+static void
+secs_str(char *buf, size_t len, int64_t ns)
+{
+	char *dot;
+	size_t n;
+
+	if (ns == 0) {
+		snprintf(buf, len, "0");
+		return;
+	}
+	snprintf(buf, len, "%lld.%09lld", (long long)(ns / NS_PER_SEC),
+	    (long long)(ns % NS_PER_SEC));
+	dot = strchr(buf, '.');
+	for (n = strlen(buf); n > 0 && buf[n - 1] == '0' &&
+	    dot != NULL && buf + n > dot + 4; n--)
+		buf[n - 1] = '\0';
+}
+
+const char *
+script_time_str(const struct step_time *t, char *buf, size_t len)
+{
+	const char *plus = t->kind == STEP_TIME_REL ? "+" : "";
+	char a[32], b[32];
+
+	switch (t->kind) {
+	case STEP_TIME_ANY:
+		snprintf(buf, len, "*");
+		break;
+	case STEP_TIME_NONE:
+		snprintf(buf, len, "%s", "");
+		break;
+	default:
+		secs_str(a, sizeof a, t->start_ns);
+		secs_str(b, sizeof b, t->end_ns);
+		if (t->window)
+			snprintf(buf, len, "%s%s~%s%s", plus, a, plus, b);
+		else
+			snprintf(buf, len, "%s%s", plus, a);
+		break;
+	}
+	return buf;
+}
+
+char *
+script_step_format(const struct script *sc, const struct step *st)
+{
+	char tbuf[64], flow[80] = "", *seg, *out;
+	const char *dir = st->dir == DIR_TO_TARGET ? "<" : ">";
+
+	script_time_str(&st->time, tbuf, sizeof tbuf);
+	if (st->flow >= 0 && (size_t)st->flow < sc->nflows &&
+	    sc->flows[st->flow].name != NULL)
+		snprintf(flow, sizeof flow, "%s ", sc->flows[st->flow].name);
+	switch (st->kind) {
+	case STEP_PACKET:
+		seg = segment_format(&st->seg, SEGFMT_FULL);
+		xasprintf(&out, "%-8s %s%s %s", tbuf, flow, dir, seg);
+		free(seg);
+		break;
+	case STEP_SILENCE:
+		xasprintf(&out, "%-8s %s> none", tbuf, flow);
+		break;
+	case STEP_SHELL:
+		if (st->time.kind == STEP_TIME_NONE)
+			xasprintf(&out, "`%s`", st->command);
+		else
+			xasprintf(&out, "%-8s `%s`", tbuf, st->command);
+		break;
+	default:
+		xasprintf(&out, "%-8s wait", tbuf);
+		break;
+	}
+	return out;
+}
+
+void
+script_print(FILE *f, const struct script *sc)
+{
+	bool header = false;
+	size_t k;
+	char *line;
+
+	for (k = 0; k < sc->noptions; k++, header = true)
+		fprintf(f, "--%s=%s\n", sc->options[k].name,
+		    sc->options[k].value);
+	if (sc->target_host != NULL) {
+		header = true;
+		fprintf(f, strchr(sc->target_host, ':') != NULL ?
+		    "target [%s]:%u\n" : "target %s:%u\n", sc->target_host,
+		    sc->target_port);
+	}
+	for (k = 0; k < sc->nflows; k++) {
+		if (sc->flows[k].name == NULL)
+			continue;
+		header = true;
+		if (sc->flows[k].sport != 0)
+			fprintf(f, "flow %s %u\n", sc->flows[k].name,
+			    sc->flows[k].sport);
+		else
+			fprintf(f, "flow %s\n", sc->flows[k].name);
+	}
+	if (header && sc->nsteps > 0)
+		fprintf(f, "\n");
+	for (k = 0; k < sc->nsteps; k++) {
+		line = script_step_format(sc, &sc->steps[k]);
+		fprintf(f, "%s\n", line);
+		free(line);
+	}
+}
+
+/* --------------------------------------------------------------- errors */
+
+static void
+error_print(FILE *f, const struct script_error *e)
+{
+	int k;
+
+	if (e->line == 0) {
+		fprintf(f, "%s: error: %s\n", e->file, e->msg);
+		return;
+	}
+	if (e->column == 0)
+		fprintf(f, "%s:%d: error: %s\n", e->file, e->line, e->msg);
+	else
+		fprintf(f, "%s:%d:%d: error: %s\n", e->file, e->line,
+		    e->column, e->msg);
+	if (e->source == NULL)
+		return;
+	fprintf(f, "  %s\n", e->source);
+	if (e->column == 0)
+		return;
+	/* Tabs stay tabs, so the caret lands under the column whatever the
+	 * terminal's tab width. */
+	fputs("  ", f);
+	for (k = 0; k < e->column - 1 && e->source[k] != '\0'; k++)
+		fputc(e->source[k] == '\t' ? '\t' : ' ', f);
+	fputs("^\n", f);
+}
+
+void
+script_errors_print(FILE *f, const struct script_errors *errs)
+{
+	size_t k;
+
+	for (k = 0; k < errs->n; k++)
+		error_print(f, &errs->v[k]);
+	if (errs->truncated && errs->n > 0)
+		fprintf(f, "%s: error: too many errors; stopped after %d\n",
+		    errs->v[errs->n - 1].file, SCRIPT_MAX_ERRORS);
+}
+
+void
+script_errors_clear(struct script_errors *errs)
+{
+	size_t k;
+
+	for (k = 0; k < errs->n; k++) {
+		free(errs->v[k].file);
+		free(errs->v[k].source);
+		free(errs->v[k].msg);
+	}
+	free(errs->v);
+	errs->v = NULL;
+	errs->n = 0;
+	errs->truncated = false;
+}

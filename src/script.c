@@ -1,0 +1,1569 @@
+/* script.c: the .shake parser: lines to steps, comments and -D names,
+ * header lines, times, refusals, and errors with file:line:column. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "script.h"
+#include "xmalloc.h"
+
+/*
+ * A file is read whole and parsed a line at a time (packetdrill's packet
+ * lines are one line each). Each line goes through three stages:
+ *
+ *  1. comments out: '#' and '//' to the end of the line, '/ * ... * /'
+ *     across lines; never inside "strings" or `commands`. They become
+ *     spaces, so columns stay those of the file.
+ *  2. -D names in: a whole word NAME (outside "strings") becomes its
+ *     value. map[] keeps, for each byte of the result, the column it came
+ *     from, so errors still point into the line as written.
+ *  3. the line itself: a header line (--option, target, flow) or a step
+ *     (TIME then a packet, none, wait or a `command`).
+ *
+ * Errors do not stop the parse: each line is judged on its own, up to
+ * SCRIPT_MAX_ERRORS. Lines that continue a refused system call or python
+ * block are skipped, so a packetdrill file gets one error per refusal.
+ */
+
+enum skip_mode {
+	SKIP_NONE,
+	SKIP_SYSCALL,	/* inside a system call's parentheses */
+	SKIP_PYTHON,	/* inside %{ ... }% */
+};
+
+struct parser {
+	const char		*file;
+	const struct script_defs *defs;
+	struct script_errors	*errs;
+	struct script		*sc;
+	size_t			 nerr0;		/* errs->n when we began */
+	bool			 stop;		/* too many errors */
+
+	/* The current line: one physical line, or several when a
+	 * `command` goes on past the end of its first. */
+	int			 lineno;	/* of its first physical line */
+	const char		*orig;		/* as written, '\n' between */
+	char			*text;		/* after stages 1 and 2 */
+	size_t			*map;		/* text index -> orig index */
+
+	/* State across lines. */
+	bool			 in_comment;
+	bool			 in_command;	/* a ` is open at the end */
+	int			 comment_line;
+	int			 comment_col;
+	char			*comment_src;
+	enum skip_mode		 skip;
+	int			 skip_depth;
+	int			 skip_line;
+	int			 skip_col;
+	char			*skip_src;
+	bool			 stepped;	/* a step was seen */
+	int64_t			 last_at;	/* laid-out time, previous step */
+	struct script_def	*fdefs;		/* the file's --define lines */
+	size_t			 nfdefs;
+};
+
+/* ------------------------------------------------------------- errors */
+
+static void
+errors_add(struct parser *p, int line, int column, const char *source,
+    size_t srclen, char *msg)
+{
+	struct script_errors *e = p->errs;
+	struct script_error *r;
+
+	if (e->n - p->nerr0 >= SCRIPT_MAX_ERRORS) {
+		e->truncated = true;
+		p->stop = true;
+		free(msg);
+		return;
+	}
+	e->v = xreallocarray(e->v, e->n + 1, sizeof *e->v);
+	r = &e->v[e->n++];
+	r->file = xstrdup(p->file);
+	r->line = line;
+	r->column = column;
+	r->source = source != NULL ? strndup(source, srclen) : NULL;
+	if (source != NULL && r->source == NULL)
+		fatalx("out of memory");
+	r->msg = msg;
+}
+
+static void perr(struct parser *, size_t, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+static void perr_at(struct parser *, int, int, const char *,
+    const char *, ...) __attribute__((format(printf, 5, 6)));
+
+/* An error at index pos of the current (processed) line. */
+static void
+perr(struct parser *p, size_t pos, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+	size_t o = p->map[pos], start = 0, k;
+	int line = p->lineno;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		fatalx("out of memory formatting an error");
+	va_end(ap);
+	/* The physical line the index falls in. */
+	for (k = 0; k < o; k++)
+		if (p->orig[k] == '\n') {
+			line++;
+			start = k + 1;
+		}
+	errors_add(p, line, (int)(o - start) + 1, p->orig + start,
+	    strcspn(p->orig + start, "\n"), msg);
+}
+
+/* An error at a given line and column (0: none), source may be NULL. */
+static void
+perr_at(struct parser *p, int line, int column, const char *source,
+    const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		fatalx("out of memory formatting an error");
+	va_end(ap);
+	errors_add(p, line, column, source, source != NULL ?
+	    strcspn(source, "\n") : 0, msg);
+}
+
+/* ------------------------------------------------------ character kinds */
+
+static bool
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool
+is_ident0(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static bool
+is_ident(char c)
+{
+	return is_ident0(c) || is_digit(c);
+}
+
+static bool
+is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' ||
+	    c == '\f';
+}
+
+static size_t
+skip_ws(const char *s, size_t i)
+{
+	while (is_blank(s[i]))
+		i++;
+	return i;
+}
+
+/* Length of the identifier at s[i], 0 when there is none. */
+static size_t
+ident_len(const char *s, size_t i)
+{
+	size_t n = 0;
+
+	if (!is_ident0(s[i]))
+		return 0;
+	while (is_ident(s[i + n]))
+		n++;
+	return n;
+}
+
+/* Whether s[i] starts the whole word w. */
+static bool
+word_at(const char *s, size_t i, const char *w)
+{
+	size_t n = strlen(w);
+
+	return strncmp(s + i, w, n) == 0 && !is_ident(s[i + n]) &&
+	    (i == 0 || !is_ident(s[i - 1]));
+}
+
+/* The token at s[i] (to the next blank), quoted in messages. */
+static const char *
+token(const char *s, size_t i, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	while (s[i + n] != '\0' && !is_blank(s[i + n]))
+		n++;
+	if (n < len)
+		snprintf(buf, len, "%.*s", (int)n, s + i);
+	else
+		snprintf(buf, len, "%.*s...", (int)len - 4, s + i);
+	return buf;
+}
+
+/* ------------------------------------------------- stage 1: comments */
+
+/*
+ * Blank the comments of s, the text of one physical line. A `command` may
+ * go on over several lines: in_command says one is open at the end, and
+ * the next line continues it.
+ */
+static void
+strip_comments(struct parser *p, char *s, const char *line, int lineno)
+{
+	char quote = p->in_command ? '`' : 0;
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		if (p->in_comment) {
+			if (s[i] == '*' && s[i + 1] == '/') {
+				s[i++] = ' ';
+				p->in_comment = false;
+			}
+			s[i] = ' ';
+			continue;
+		}
+		if (quote != 0) {
+			if (quote == '"' && s[i] == '\\' && s[i + 1] != '\0')
+				i++;
+			else if (s[i] == quote)
+				quote = 0;
+			continue;
+		}
+		if (s[i] == '"' || s[i] == '`')
+			quote = s[i];
+		else if (s[i] == '#' || (s[i] == '/' && s[i + 1] == '/')) {
+			s[i] = '\0';
+			break;
+		} else if (s[i] == '/' && s[i + 1] == '*') {
+			p->in_comment = true;
+			p->comment_line = lineno;
+			p->comment_col = (int)i + 1;
+			free(p->comment_src);
+			p->comment_src = xstrdup(line);
+			s[i++] = ' ';
+			s[i] = ' ';
+		}
+	}
+	p->in_command = quote == '`';
+}
+
+/* --------------------------------------------------- stage 2: -D names */
+
+static const char *
+def_lookup(const struct parser *p, const char *name, size_t n)
+{
+	size_t i;
+
+	if (p->defs != NULL)
+		for (i = 0; i < p->defs->n; i++)
+			if (strlen(p->defs->v[i].name) == n &&
+			    strncmp(p->defs->v[i].name, name, n) == 0)
+				return p->defs->v[i].value;
+	for (i = 0; i < p->nfdefs; i++)
+		if (strlen(p->fdefs[i].name) == n &&
+		    strncmp(p->fdefs[i].name, name, n) == 0)
+			return p->fdefs[i].value;
+	return NULL;
+}
+
+struct growbuf {
+	char	*s;
+	size_t	*map;
+	size_t	 len;
+	size_t	 cap;
+};
+
+static void
+grow_put(struct growbuf *b, char c, size_t from)
+{
+	if (b->len + 2 > b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 128;
+		b->s = xrealloc(b->s, b->cap);
+		b->map = xreallocarray(b->map, b->cap, sizeof *b->map);
+	}
+	b->s[b->len] = c;
+	b->map[b->len++] = from;
+}
+
+/* p->text and p->map from the comment-free line s. */
+static void
+substitute(struct parser *p, const char *s)
+{
+	struct growbuf b = { NULL, NULL, 0, 0 };
+	const char *v;
+	bool instr = false;
+	size_t i, n, keep = SIZE_MAX;
+
+	/* The NAME of "--define=NAME=value" is not replaced. */
+	i = skip_ws(s, 0);
+	if (strncmp(s + i, "--define=", 9) == 0)
+		keep = i + 9;
+	for (i = 0; s[i] != '\0';) {
+		if (instr || s[i] == '"') {
+			if (s[i] == '\\' && instr && s[i + 1] != '\0')
+				grow_put(&b, s[i], i), i++;
+			else if (s[i] == '"')
+				instr = !instr;
+			grow_put(&b, s[i], i);
+			i++;
+			continue;
+		}
+		n = (i == 0 || !is_ident(s[i - 1])) ? ident_len(s, i) : 0;
+		if (n > 0 && i != keep && (v = def_lookup(p, s + i, n)) != NULL) {
+			for (; *v != '\0'; v++)
+				grow_put(&b, *v, i);
+			i += n;
+			continue;
+		}
+		grow_put(&b, s[i], i);
+		i++;
+	}
+	grow_put(&b, '\0', i);
+	free(p->text);
+	free(p->map);
+	p->text = b.s;
+	p->map = b.map;
+}
+
+/* --------------------------------------------------------- header lines */
+
+static bool
+parse_uint_text(const char *s, unsigned long max, unsigned long *out)
+{
+	unsigned long v = 0;
+	size_t i;
+
+	if (!is_digit(s[0]))
+		return false;
+	for (i = 0; is_digit(s[i]); i++) {
+		v = v * 10 + (unsigned long)(s[i] - '0');
+		if (v > max)
+			return false;
+	}
+	*out = v;
+	return s[i] == '\0';
+}
+
+bool
+script_target_parse(const char *s, char **host, uint16_t *port, char *why,
+    size_t whylen)
+{
+	const char *colon, *h = s, *hend;
+	unsigned long v;
+	struct ipaddr a;
+	char tmp[256];
+	size_t i;
+
+	if (s[0] == '[') {
+		if ((hend = strchr(s, ']')) == NULL || hend[1] != ':') {
+			snprintf(why, whylen, "expected [IPV6]:PORT");
+			return false;
+		}
+		h = s + 1;
+		colon = hend + 1;
+	} else {
+		if ((colon = strrchr(s, ':')) == NULL) {
+			snprintf(why, whylen, "expected HOST:PORT (a port "
+			    "after ':')");
+			return false;
+		}
+		hend = colon;
+		if (memchr(s, ':', (size_t)(colon - s)) != NULL) {
+			snprintf(why, whylen, "an IPv6 address needs "
+			    "brackets: [2001:db8::2]:80");
+			return false;
+		}
+	}
+	if (hend == h || (size_t)(hend - h) >= sizeof tmp) {
+		snprintf(why, whylen, "expected a host before ':'");
+		return false;
+	}
+	snprintf(tmp, sizeof tmp, "%.*s", (int)(hend - h), h);
+	if (s[0] == '[' && (!ipaddr_parse(tmp, &a) || a.family != AF_INET6)) {
+		snprintf(why, whylen, "'%s' is not an IPv6 address", tmp);
+		return false;
+	}
+	for (i = 0; tmp[i] != '\0'; i++)
+		if (!is_ident(tmp[i]) && tmp[i] != '.' && tmp[i] != '-' &&
+		    tmp[i] != ':') {
+			snprintf(why, whylen, "'%s' is not a host name or "
+			    "address", tmp);
+			return false;
+		}
+	if (!parse_uint_text(colon + 1, 65535, &v) || v == 0) {
+		snprintf(why, whylen, "port '%s' is not a number from 1 to "
+		    "65535", colon + 1);
+		return false;
+	}
+	*host = xstrdup(tmp);
+	*port = (uint16_t)v;
+	return true;
+}
+
+/* Header lines come before the first step. */
+static bool
+header_in_place(struct parser *p, size_t at, const char *what)
+{
+	if (!p->stepped)
+		return true;
+	perr(p, at, "%s come before the first step", what);
+	return false;
+}
+
+static void
+set_target(struct parser *p, size_t at, const char *value)
+{
+	char why[128];
+	char *host;
+	uint16_t port;
+
+	if (p->sc->target_line > 0) {
+		perr(p, at, "target given twice (first on line %d)",
+		    p->sc->target_line);
+		return;
+	}
+	if (!script_target_parse(value, &host, &port, why, sizeof why)) {
+		perr(p, at, "%s", why);
+		return;
+	}
+	p->sc->target_host = host;
+	p->sc->target_port = port;
+	p->sc->target_line = p->lineno;
+}
+
+/* "target HOST:PORT"; at is on the word. */
+static void
+parse_target(struct parser *p, size_t at)
+{
+	size_t i = skip_ws(p->text, at + 6), end;
+	char *value;
+
+	if (!header_in_place(p, at, "target lines"))
+		return;
+	if (p->text[i] == '\0') {
+		perr(p, i, "expected HOST:PORT after 'target'");
+		return;
+	}
+	for (end = i; p->text[end] != '\0' && !is_blank(p->text[end]); end++)
+		;
+	if (p->text[skip_ws(p->text, end)] != '\0') {
+		perr(p, skip_ws(p->text, end), "trailing text after the "
+		    "target (one HOST:PORT)");
+		return;
+	}
+	value = xstrdup(p->text + i);
+	value[end - i] = '\0';
+	set_target(p, i, value);
+	free(value);
+}
+
+static int
+flow_find(const struct script *sc, const char *name, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < sc->nflows; i++)
+		if (sc->flows[i].name != NULL &&
+		    strlen(sc->flows[i].name) == n &&
+		    strncmp(sc->flows[i].name, name, n) == 0)
+			return (int)i;
+	return -1;
+}
+
+static const char *const keywords[] = {
+	"none", "wait", "flow", "target", NULL,
+};
+
+static void
+flow_add(struct script *sc, const char *name, uint16_t sport, int line)
+{
+	struct script_flow *f;
+
+	sc->flows = xreallocarray(sc->flows, sc->nflows + 1, sizeof *f);
+	f = &sc->flows[sc->nflows++];
+	f->name = name != NULL ? xstrdup(name) : NULL;
+	f->sport = sport;
+	f->line = line;
+}
+
+/* "flow NAME [PORT]"; at is on the word. */
+static void
+parse_flow(struct parser *p, size_t at)
+{
+	size_t i = skip_ws(p->text, at + 4), n, j, k;
+	unsigned long port = 0;
+	char name[64], num[16];
+	int prev;
+
+	if (!header_in_place(p, at, "flow lines"))
+		return;
+	if ((n = ident_len(p->text, i)) == 0 || n >= sizeof name) {
+		perr(p, i, "expected a flow name (letters, digits, '_') "
+		    "after 'flow'");
+		return;
+	}
+	snprintf(name, sizeof name, "%.*s", (int)n, p->text + i);
+	for (k = 0; keywords[k] != NULL; k++)
+		if (strcmp(name, keywords[k]) == 0) {
+			perr(p, i, "'%s' is a keyword; give the flow another "
+			    "name", name);
+			return;
+		}
+	if ((prev = flow_find(p->sc, name, n)) >= 0) {
+		perr(p, i, "flow '%s' declared twice (first on line %d)", name,
+		    p->sc->flows[prev].line);
+		return;
+	}
+	j = skip_ws(p->text, i + n);
+	if (j == i + n && p->text[j] != '\0') {
+		perr(p, j, "expected a space after the flow name");
+		return;
+	}
+	if (p->text[j] != '\0') {
+		for (k = j; p->text[k] != '\0' && !is_blank(p->text[k]); k++)
+			;
+		snprintf(num, sizeof num, "%.*s", (int)(k - j < 15 ? k - j :
+		    15), p->text + j);
+		if (!parse_uint_text(num, 65535, &port) || port == 0 ||
+		    k - j >= sizeof num) {
+			perr(p, j, "expected the flow's source port (1 to "
+			    "65535), got '%s'", num);
+			return;
+		}
+		if (p->text[skip_ws(p->text, k)] != '\0') {
+			perr(p, skip_ws(p->text, k), "trailing text after the "
+			    "flow's port");
+			return;
+		}
+		for (k = 0; k < p->sc->nflows; k++)
+			if (p->sc->flows[k].sport == port) {
+				perr(p, j, "flows '%s' and '%s' both use source "
+				    "port %lu", p->sc->flows[k].name, name,
+				    port);
+				return;
+			}
+	}
+	flow_add(p->sc, name, (uint16_t)port, p->lineno);
+}
+
+/* ---------------------------------------------------------- option lines */
+
+static bool
+opt_tolerance_usecs(struct parser *p, size_t at, const char *v)
+{
+	unsigned long u;
+
+	if (!parse_uint_text(v, 60000000, &u)) {
+		perr(p, at, "--tolerance_usecs wants a whole number of "
+		    "microseconds (0 to 60000000), got '%s'", v);
+		return false;
+	}
+	p->sc->tolerance_usecs = (int64_t)u;
+	return true;
+}
+
+static bool
+opt_tolerance_percent(struct parser *p, size_t at, const char *v)
+{
+	char *end;
+	double d;
+
+	errno = 0;
+	d = strtod(v, &end);
+	if (!is_digit(v[0]) || *end != '\0' || errno != 0 || d > 100) {
+		perr(p, at, "--tolerance_percent wants a number from 0 to 100, "
+		    "got '%s'", v);
+		return false;
+	}
+	p->sc->tolerance_percent = d;
+	return true;
+}
+
+static bool
+opt_target(struct parser *p, size_t at, const char *v)
+{
+	set_target(p, at, v);
+	return false;		/* kept in the target fields, not as an option */
+}
+
+static bool
+opt_define(struct parser *p, size_t at, const char *v)
+{
+	size_t n = ident_len(v, 0);
+	struct script_def *d;
+
+	if (n == 0 || v[n] != '=') {
+		perr(p, at, "--define wants NAME=value, got '%s'", v);
+		return false;
+	}
+	p->fdefs = xreallocarray(p->fdefs, p->nfdefs + 1, sizeof *d);
+	d = &p->fdefs[p->nfdefs++];
+	d->name = strndup(v, n);
+	d->value = xstrdup(v + n + 1);
+	if (d->name == NULL)
+		fatalx("out of memory");
+	return true;
+}
+
+static bool
+opt_uint(struct parser *p, size_t at, const char *name, const char *v,
+    unsigned long max)
+{
+	unsigned long u;
+
+	if (!parse_uint_text(v, max, &u)) {
+		perr(p, at, "--%s wants a whole number (0 to %lu), got '%s'",
+		    name, max, v);
+		return false;
+	}
+	return true;
+}
+
+static bool
+opt_mss(struct parser *p, size_t at, const char *v)
+{
+	return opt_uint(p, at, "mss", v, 65535);
+}
+
+static bool
+opt_ts_tick(struct parser *p, size_t at, const char *v)
+{
+	return opt_uint(p, at, "tcp_ts_tick_usecs", v, 60000000);
+}
+
+static bool
+opt_ip_version(struct parser *p, size_t at, const char *v)
+{
+	if (strcmp(v, "ipv4") == 0 || strcmp(v, "ipv6") == 0 ||
+	    strcmp(v, "ipv4-mapped-ipv6") == 0)
+		return true;
+	perr(p, at, "--ip_version wants ipv4, ipv6 or ipv4-mapped-ipv6, got "
+	    "'%s'", v);
+	return false;
+}
+
+static bool
+opt_address(struct parser *p, size_t at, const char *v)
+{
+	struct ipaddr a;
+
+	if (ipaddr_parse(v, &a))
+		return true;
+	perr(p, at, "'%s' is not an IPv4 or IPv6 address", v);
+	return false;
+}
+
+/* The known option lines; each checks its value. A row here is all it
+ * takes to add one (the engine reads it with script_option()). */
+static const struct script_optdef {
+	const char	*name;
+	bool		 once;
+	bool		 (*check)(struct parser *, size_t, const char *);
+} optdefs[] = {
+	{ "tolerance_usecs",	true,	opt_tolerance_usecs },
+	{ "tolerance_percent",	true,	opt_tolerance_percent },
+	{ "target",		true,	opt_target },
+	{ "define",		false,	opt_define },
+	/* packetdrill's, accepted so its files parse; kept for the engine. */
+	{ "ip_version",		true,	opt_ip_version },
+	{ "mss",		true,	opt_mss },
+	{ "tcp_ts_tick_usecs",	true,	opt_ts_tick },
+	{ "local_ip",		true,	opt_address },
+	{ "remote_ip",		true,	opt_address },
+};
+#define NOPTDEFS (sizeof optdefs / sizeof optdefs[0])
+
+static void
+opt_unknown(struct parser *p, size_t at, const char *name)
+{
+	char known[256] = "";
+	size_t i;
+
+	for (i = 0; i < NOPTDEFS; i++)
+		snprintf(known + strlen(known), sizeof known - strlen(known),
+		    "%s--%s", i > 0 ? ", " : "", optdefs[i].name);
+	perr(p, at, "unknown option --%s (known: %s)", name, known);
+}
+
+/* "--name=value" or "--name"; at is on the dashes. */
+static void
+parse_option(struct parser *p, size_t at)
+{
+	size_t i = at + 2, n = 0, vat, k;
+	const struct script_optdef *d = NULL;
+	struct script_option *o;
+	char name[64], *value;
+
+	if (!header_in_place(p, at, "option lines"))
+		return;
+	while (is_ident(p->text[i + n]) || p->text[i + n] == '-')
+		n++;
+	if (n == 0 || n >= sizeof name) {
+		perr(p, at, "expected an option name after '--' "
+		    "(--name=value)");
+		return;
+	}
+	for (k = 0; k < n; k++)
+		name[k] = p->text[i + k] == '-' ? '_' : p->text[i + k];
+	name[n] = '\0';
+	for (k = 0; k < NOPTDEFS; k++)
+		if (strcmp(optdefs[k].name, name) == 0)
+			d = &optdefs[k];
+	if (d == NULL) {
+		opt_unknown(p, at, name);
+		return;
+	}
+	vat = i + n;
+	if (p->text[vat] != '=' && p->text[skip_ws(p->text, vat)] != '\0') {
+		perr(p, vat, "expected '=' after --%s", name);
+		return;
+	}
+	if (p->text[vat] != '=' || p->text[vat + 1] == '\0' ||
+	    is_blank(p->text[vat + 1])) {
+		perr(p, vat, "--%s needs a value (--%s=VALUE)", name, name);
+		return;
+	}
+	vat++;
+	value = xstrdup(p->text + vat);
+	for (k = strlen(value); k > 0 && is_blank(value[k - 1]); k--)
+		value[k - 1] = '\0';
+	if (strpbrk(value, " \t") != NULL) {
+		perr(p, vat + (size_t)(strpbrk(value, " \t") - value),
+		    "trailing text after the value of --%s", name);
+		free(value);
+		return;
+	}
+	for (k = 0; d->once && k < p->sc->noptions; k++)
+		if (strcmp(p->sc->options[k].name, name) == 0) {
+			perr(p, at, "--%s given twice (first on line %d)",
+			    name, p->sc->options[k].line);
+			free(value);
+			return;
+		}
+	if (!d->check(p, vat, value)) {
+		free(value);
+		return;
+	}
+	p->sc->options = xreallocarray(p->sc->options, p->sc->noptions + 1,
+	    sizeof *o);
+	o = &p->sc->options[p->sc->noptions++];
+	o->name = xstrdup(name);
+	o->value = value;
+	o->line = p->lineno;
+}
+
+/* ------------------------------------------------------------------ times */
+
+#define NS_PER_SEC	1000000000LL
+
+/* Seconds as written ("0.250", ".1", "3") into ns; i moves past them. */
+static bool
+parse_secs(struct parser *p, size_t *ip, int64_t *ns)
+{
+	const char *s = p->text;
+	size_t i = *ip, at = *ip, idig = 0, fdig = 0;
+	int64_t whole = 0, frac = 0;
+	char tok[32];
+
+	if (!is_digit(s[i]) && !(s[i] == '.' && is_digit(s[i + 1]))) {
+		perr(p, at, "expected a time in seconds (like 0.250 or +.1), "
+		    "got '%s'", token(s, at, tok, sizeof tok));
+		return false;
+	}
+	for (; is_digit(s[i]); i++, idig++)
+		if (idig < 10)
+			whole = whole * 10 + (s[i] - '0');
+	if (s[i] == '.' && s[i + 1] != '.') {
+		for (i++; is_digit(s[i]); i++, fdig++)
+			if (fdig < 9)
+				frac = frac * 10 + (s[i] - '0');
+	}
+	if (is_ident(s[i]) || (s[i] == '.' && s[i + 1] != '.')) {
+		perr(p, at, "malformed time '%s' (seconds, like 0.250)",
+		    token(s, at, tok, sizeof tok));
+		return false;
+	}
+	if (idig > 9) {
+		perr(p, at, "time %.*s is too large (at most 999999999 "
+		    "seconds)", (int)(i - at), s + at);
+		return false;
+	}
+	if (fdig > 9) {
+		perr(p, at, "time %.*s has more than 9 decimals (nanoseconds)",
+		    (int)(i - at), s + at);
+		return false;
+	}
+	for (; fdig < 9; fdig++)
+		frac *= 10;
+	*ns = whole * NS_PER_SEC + frac;
+	*ip = i;
+	return true;
+}
+
+/* TIME: "0.25", "+.1", "*", "0.9~1.1", "+.3~+.4". */
+static bool
+parse_time(struct parser *p, size_t *ip, struct step_time *t)
+{
+	const char *s = p->text;
+	size_t i = *ip;
+	bool rel;
+
+	memset(t, 0, sizeof *t);
+	if (s[i] == '*') {
+		t->kind = STEP_TIME_ANY;
+		if (s[++i] == '~') {
+			perr(p, i, "'*' stands alone: it cannot open a window");
+			return false;
+		}
+		*ip = i;
+		return true;
+	}
+	rel = s[i] == '+';
+	if (rel)
+		i++;
+	if (!parse_secs(p, &i, &t->start_ns))
+		return false;
+	t->kind = rel ? STEP_TIME_REL : STEP_TIME_ABS;
+	if (s[i] == '~') {
+		i++;
+		if ((s[i] == '+') != rel) {
+			perr(p, i, "a window is either absolute (0.9~1.1) or "
+			    "relative (+.3~+.4), not both");
+			return false;
+		}
+		if (rel)
+			i++;
+		if (!parse_secs(p, &i, &t->end_ns))
+			return false;
+		t->window = true;
+	}
+	*ip = i;
+	return true;
+}
+
+/* Seconds as script_print() writes them, for messages. */
+static const char *
+fmt_secs(char *buf, size_t len, int64_t ns)
+{
+	struct step_time t;
+
+	memset(&t, 0, sizeof t);
+	t.kind = STEP_TIME_ABS;
+	t.start_ns = ns;
+	return script_time_str(&t, buf, len);
+}
+
+/* Lay the time out on the clock; checks order and windows. at: column. */
+static bool
+layout_time(struct parser *p, size_t at, struct step_time *t)
+{
+	int64_t prev = p->last_at;
+	char a[32], b[32];
+
+	switch (t->kind) {
+	case STEP_TIME_ABS:
+		t->at_ns = t->start_ns;
+		t->until_ns = t->window ? t->end_ns : t->at_ns;
+		if (t->at_ns < prev) {
+			fmt_secs(a, sizeof a, t->at_ns);
+			fmt_secs(b, sizeof b, prev);
+			perr(p, at, "time goes backwards (%s after %s)", a, b);
+			return false;
+		}
+		break;
+	case STEP_TIME_REL:
+		t->at_ns = prev + t->start_ns;
+		t->until_ns = prev + (t->window ? t->end_ns : t->start_ns);
+		break;
+	default:
+		t->at_ns = t->until_ns = prev;
+		break;
+	}
+	if (t->window && t->end_ns < t->start_ns) {
+		perr(p, at, "the window ends (%s) before it starts (%s)",
+		    fmt_secs(a, sizeof a, t->end_ns),
+		    fmt_secs(b, sizeof b, t->start_ns));
+		return false;
+	}
+	if (t->kind != STEP_TIME_NONE)
+		p->last_at = t->at_ns;
+	return true;
+}
+
+/* ------------------------------------------------------------- refusals */
+
+/* Parentheses, brackets and braces still open at the end of s + i. */
+static int
+depth_after(const char *s, size_t i, int depth)
+{
+	char quote = 0;
+
+	for (; s[i] != '\0'; i++) {
+		if (quote != 0) {
+			if (s[i] == '\\' && s[i + 1] != '\0')
+				i++;
+			else if (s[i] == quote)
+				quote = 0;
+		} else if (s[i] == '"' || s[i] == '\'')
+			quote = s[i];
+		else if (strchr("([{", s[i]) != NULL)
+			depth++;
+		else if (strchr(")]}", s[i]) != NULL && depth > 0)
+			depth--;
+	}
+	return depth;
+}
+
+static void
+skip_begin(struct parser *p, enum skip_mode mode, int depth, size_t at)
+{
+	p->skip = mode;
+	p->skip_depth = depth;
+	p->skip_line = p->lineno;
+	p->skip_col = (int)p->map[at] + 1;
+	free(p->skip_src);
+	p->skip_src = xstrdup(p->orig);
+}
+
+/* "NAME(...) = N", at on NAME: packetdrill's system call lines. */
+static void
+refuse_syscall(struct parser *p, size_t at, size_t n)
+{
+	int depth;
+
+	perr(p, at, "'%.*s(...)' is a system call line: system call lines "
+	    "describe the local kernel under test (packetdrill); a black-box "
+	    "target has no such calls: write the segments it should send "
+	    "instead", (int)n, p->text + at);
+	if ((depth = depth_after(p->text, at + n, 0)) > 0)
+		skip_begin(p, SKIP_SYSCALL, depth, at);
+}
+
+/* "%{ ... }%", at on '%'. */
+static void
+refuse_python(struct parser *p, size_t at)
+{
+	perr(p, at, "'%%{ }%%' is a python block: it inspects the local "
+	    "kernel under test (packetdrill); a black-box target has none: "
+	    "check the target with a `command` line instead");
+	if (strstr(p->text + at, "}%") == NULL)
+		skip_begin(p, SKIP_PYTHON, 0, at);
+}
+
+/* Lines inside a refused call or block; true when the line was eaten. */
+static bool
+skip_line(struct parser *p)
+{
+	if (p->skip == SKIP_PYTHON) {
+		if (strstr(p->orig, "}%") != NULL)
+			p->skip = SKIP_NONE;
+		return true;
+	}
+	if (p->skip == SKIP_SYSCALL) {
+		p->skip_depth = depth_after(p->text, 0, p->skip_depth);
+		if (p->skip_depth == 0)
+			p->skip = SKIP_NONE;
+		return true;
+	}
+	return false;
+}
+
+/* ---------------------------------------------------------------- steps */
+
+static void
+step_add(struct parser *p, struct step *st)
+{
+	struct script *sc = p->sc;
+	size_t e;
+
+	/* The line without its comments, -D names substituted. */
+	st->text = xstrdup(p->text + skip_ws(p->text, 0));
+	for (e = strlen(st->text); e > 0 && is_blank(st->text[e - 1]); e--)
+		st->text[e - 1] = '\0';
+	sc->steps = xreallocarray(sc->steps, sc->nsteps + 1, sizeof *st);
+	sc->steps[sc->nsteps++] = *st;
+}
+
+static void
+step_discard(struct step *st)
+{
+	segment_clear(&st->seg);
+	free(st->command);
+	st->command = NULL;
+}
+
+/* Only '>' lines may leave something open; find where the '<' line does,
+ * outside payload strings. */
+static size_t
+find_open(const char *s, uint32_t bit)
+{
+	bool instr = false;
+	size_t i, j;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] == '"' && (i == 0 || s[i - 1] != '\\'))
+			instr = !instr;
+		if (instr)
+			continue;
+		if (bit == SEG_ANY_SEQ && s[i] == '*')
+			return i;
+		if (bit == SEG_ANY_OPTS && s[i] == '<' &&
+		    strncmp(s + skip_ws(s, i + 1), "...", 3) == 0)
+			return i;
+		if ((bit == SEG_ANY_ACK && word_at(s, i, "ack")) ||
+		    (bit == SEG_ANY_WIN && word_at(s, i, "win"))) {
+			j = skip_ws(s, i + 3);
+			if (s[j] == '*')
+				return i;
+		}
+	}
+	return 0;
+}
+
+static bool
+check_send_open(struct parser *p, size_t segat, const struct segment *seg)
+{
+	static const struct {
+		uint32_t	 bit;
+		const char	*what;
+	} open[] = {
+		{ SEG_ANY_SEQ, "'*' sequence numbers are" },
+		{ SEG_ANY_ACK, "'ack *' is" },
+		{ SEG_ANY_WIN, "'win *' is" },
+		{ SEG_ANY_OPTS, "'<...>' (any options) is" },
+	};
+	size_t k;
+
+	for (k = 0; k < sizeof open / sizeof open[0]; k++)
+		if (seg->has & open[k].bit) {
+			perr(p, segat + find_open(p->text + segat, open[k].bit),
+			    "%s only allowed on '>' lines: a sent segment "
+			    "needs every value", open[k].what);
+			return false;
+		}
+	return true;
+}
+
+/* The flow of a packet or silence line: named (name at nat, n long) or the
+ * default. dat: the direction's index, for messages. */
+static int
+step_flow(struct parser *p, size_t nat, size_t n, size_t dat)
+{
+	struct script *sc = p->sc;
+	char list[128] = "";
+	size_t k;
+	int f;
+
+	if (n > 0) {
+		if ((f = flow_find(sc, p->text + nat, n)) >= 0)
+			return f;
+		for (k = 0; k < sc->nflows; k++)
+			if (sc->flows[k].name != NULL)
+				snprintf(list + strlen(list), sizeof list -
+				    strlen(list), "%s%s", k > 0 ? ", " : "",
+				    sc->flows[k].name);
+		if (list[0] == '\0')
+			perr(p, nat, "unknown flow '%.*s': declare it first "
+			    "with 'flow %.*s [PORT]'", (int)n, p->text + nat,
+			    (int)n, p->text + nat);
+		else
+			perr(p, nat, "unknown flow '%.*s' (declared: %s)",
+			    (int)n, p->text + nat, list);
+		return -1;
+	}
+	if (sc->nflows == 0)
+		flow_add(sc, NULL, 0, 0);
+	if (sc->nflows == 1)
+		return 0;
+	perr(p, dat, "this file declares several flows: name one before the "
+	    "direction (%s %c ...)", sc->flows[0].name, p->text[dat]);
+	return -1;
+}
+
+static const char *const other_protocols[] = {
+	"udp", "icmp", "ipv4", "ipv6", "gre", "mpls", NULL,
+};
+
+/* After the direction: "none" or a segment; i on the first token. */
+static bool
+parse_packet(struct parser *p, size_t i, struct step *st)
+{
+	struct text_error terr;
+	size_t k;
+
+	if (word_at(p->text, i, "none")) {
+		st->kind = STEP_SILENCE;
+		if (st->dir != DIR_FROM_TARGET) {
+			perr(p, i, "'none' (silence) is only for '>' lines: "
+			    "it says the target sends nothing");
+			return false;
+		}
+		k = skip_ws(p->text, i + 4);
+		if (p->text[k] != '\0') {
+			perr(p, k, "trailing text after 'none'");
+			return false;
+		}
+		return true;
+	}
+	for (k = 0; other_protocols[k] != NULL; k++)
+		if (word_at(p->text, i, other_protocols[k])) {
+			perr(p, i, "packetdrill's '%s' lines are not supported: "
+			    "a scenario speaks TCP to its target",
+			    other_protocols[k]);
+			return false;
+		}
+	st->kind = STEP_PACKET;
+	if (p->text[i] == '\0') {
+		perr(p, i, "expected a segment after the direction (FLAGS "
+		    "start:end(len) ...) or 'none'");
+		return false;
+	}
+	if (!segment_parse(p->text + i, &st->seg, &terr)) {
+		perr(p, i + (size_t)terr.column - 1, "%s", terr.msg);
+		return false;
+	}
+	if (st->dir == DIR_TO_TARGET && !check_send_open(p, i, &st->seg))
+		return false;
+	return true;
+}
+
+/* "`command`"; i on the backquote. */
+static bool
+parse_command(struct parser *p, size_t i, struct step *st)
+{
+	const char *end = strchr(p->text + i + 1, '`');
+	size_t e;
+
+	st->kind = STEP_SHELL;
+	if (end == NULL) {
+		perr(p, i, "unterminated command (expected a closing "
+		    "backquote)");
+		return false;
+	}
+	e = (size_t)(end - p->text);
+	if (p->text[skip_ws(p->text, i + 1)] == '`') {
+		perr(p, i, "empty command between the backquotes");
+		return false;
+	}
+	if (p->text[skip_ws(p->text, e + 1)] != '\0') {
+		perr(p, skip_ws(p->text, e + 1), "trailing text after the "
+		    "command");
+		return false;
+	}
+	st->command = strndup(p->text + i + 1, e - i - 1);
+	if (st->command == NULL)
+		fatalx("out of memory");
+	return true;
+}
+
+/* What a time may stand before: only '>' packet lines take '*' or a
+ * window, and silence needs a window. */
+static bool
+check_time_use(struct parser *p, size_t tat, const struct step *st)
+{
+	bool expect = st->kind == STEP_PACKET && st->dir == DIR_FROM_TARGET;
+
+	if (st->kind == STEP_SILENCE && !st->time.window) {
+		perr(p, tat, "silence needs a span: write its time as a "
+		    "window, like +0~+3 > none");
+		return false;
+	}
+	if (st->time.kind == STEP_TIME_ANY && !expect) {
+		perr(p, tat, "'*' time is only allowed on expected (>) lines");
+		return false;
+	}
+	if (st->time.window && !expect && st->kind != STEP_SILENCE) {
+		perr(p, tat, "a time window is only allowed on expected (>) "
+		    "lines");
+		return false;
+	}
+	return true;
+}
+
+/* What follows the time: FLOW? DIR ..., `command`, wait, or a refusal. */
+static bool
+parse_action(struct parser *p, size_t i, size_t span, struct step *st)
+{
+	size_t n = ident_len(p->text, i), j, nat = i;
+
+	if (n > 0) {
+		j = skip_ws(p->text, i + n);
+		if (p->text[j] == '(') {
+			refuse_syscall(p, i, n);
+			return false;
+		}
+		if (word_at(p->text, i, "wait") && p->text[j] == '\0' &&
+		    span == 0) {
+			st->kind = STEP_WAIT;
+			return true;
+		}
+		if (p->text[j] != '<' && p->text[j] != '>') {
+			perr(p, i, "expected '<' or '>' after the time");
+			return false;
+		}
+		i = j;
+	}
+	if (p->text[i] == '%' && p->text[i + 1] == '{') {
+		refuse_python(p, i);
+		return false;
+	}
+	if (span > 0) {
+		perr(p, span, "'...' spans belong to packetdrill's blocking "
+		    "system calls; write a window instead (+0~+3)");
+		return false;
+	}
+	if (p->text[i] == '`' && n == 0)
+		return parse_command(p, i, st);
+	if (p->text[i] != '<' && p->text[i] != '>') {
+		perr(p, i, "expected '<' or '>' after the time");
+		return false;
+	}
+	st->dir = p->text[i] == '<' ? DIR_TO_TARGET : DIR_FROM_TARGET;
+	if ((st->flow = step_flow(p, nat, n, i)) < 0)
+		return false;
+	return parse_packet(p, skip_ws(p->text, i + 1), st);
+}
+
+/* A line that opens with a time; i on it. */
+static void
+parse_step(struct parser *p, size_t i)
+{
+	struct step st;
+	size_t tat = i, span = 0;
+	int64_t dummy;
+
+	memset(&st, 0, sizeof st);
+	segment_init(&st.seg);
+	st.line = p->lineno;
+	st.column = (int)p->map[i] + 1;
+	st.flow = -1;
+	st.dir = DIR_NONE;
+	p->stepped = true;
+	if (!parse_time(p, &i, &st.time))
+		return;
+	if (strncmp(p->text + i, "...", 3) == 0) {
+		/* packetdrill's "+0...0.200 accept(...)"; judged below. */
+		span = i;
+		i += 3;
+		if (!parse_secs(p, &i, &dummy))
+			return;
+	}
+	if (!parse_action(p, skip_ws(p->text, i), span, &st) ||
+	    !check_time_use(p, tat, &st) || !layout_time(p, tat, &st.time)) {
+		step_discard(&st);
+		return;
+	}
+	step_add(p, &st);
+}
+
+/* A command line without a time: setup before the first step, or cleanup
+ * after the last (checked at the end). */
+static void
+parse_untimed_command(struct parser *p, size_t i)
+{
+	struct step st;
+
+	memset(&st, 0, sizeof st);
+	segment_init(&st.seg);
+	st.line = p->lineno;
+	st.column = (int)p->map[i] + 1;
+	st.flow = -1;
+	st.time.kind = STEP_TIME_NONE;
+	if (!parse_command(p, i, &st) || !layout_time(p, i, &st.time)) {
+		step_discard(&st);
+		return;
+	}
+	step_add(p, &st);
+}
+
+static void
+parse_line(struct parser *p)
+{
+	const char *s = p->text;
+	size_t i = skip_ws(s, 0), n;
+
+	if (s[i] == '\0')
+		return;
+	if (s[i] == '-' && s[i + 1] == '-')
+		parse_option(p, i);
+	else if (s[i] == '`')
+		parse_untimed_command(p, i);
+	else if (s[i] == '%' && s[i + 1] == '{')
+		refuse_python(p, i);
+	else if (s[i] == '*' || s[i] == '+' || is_digit(s[i]) ||
+	    (s[i] == '.' && is_digit(s[i + 1])))
+		parse_step(p, i);
+	else if (word_at(s, i, "target"))
+		parse_target(p, i);
+	else if (word_at(s, i, "flow"))
+		parse_flow(p, i);
+	else if ((n = ident_len(s, i)) > 0 && s[skip_ws(s, i + n)] == '(')
+		refuse_syscall(p, i, n);
+	else
+		perr(p, i, "expected a time (0.250, +0.1 or *), an option line "
+		    "(--name=value), 'target HOST:PORT' or 'flow NAME [PORT]'");
+}
+
+/* ------------------------------------------------------------ the file */
+
+/* Untimed commands in the middle; open comments and blocks at the end. */
+static void
+parse_finish(struct parser *p)
+{
+	struct script *sc = p->sc;
+	size_t k, first = sc->nsteps, last = 0;
+
+	if (p->in_comment)
+		perr_at(p, p->comment_line, p->comment_col, p->comment_src,
+		    "unterminated comment (no '*/' before the end of the "
+		    "file)");
+	if (p->skip != SKIP_NONE)
+		perr_at(p, p->skip_line, p->skip_col, p->skip_src,
+		    p->skip == SKIP_PYTHON ? "unterminated python block (no "
+		    "'}%%' before the end of the file)" : "unterminated system "
+		    "call (its parentheses never close)");
+	for (k = 0; k < sc->nsteps; k++)
+		if (sc->steps[k].time.kind != STEP_TIME_NONE) {
+			if (first == sc->nsteps)
+				first = k;
+			last = k;
+		}
+	for (k = first + 1; k < last; k++)
+		if (sc->steps[k].time.kind == STEP_TIME_NONE)
+			perr_at(p, sc->steps[k].line, sc->steps[k].column,
+			    sc->steps[k].text, "a command without a time runs "
+			    "before the first step or after the last; give "
+			    "this one a time (+0 `...`)");
+	if (sc->nflows == 0)
+		flow_add(sc, NULL, 0, 0);
+	if (p->defs != NULL && p->defs->target != NULL) {
+		char why[128], *host;
+		uint16_t port;
+
+		if (!script_target_parse(p->defs->target, &host, &port, why,
+		    sizeof why))
+			perr_at(p, 0, 0, NULL, "--target %s: %s",
+			    p->defs->target, why);
+		else {
+			free(sc->target_host);
+			sc->target_host = host;
+			sc->target_port = port;
+			sc->target_line = 0;
+		}
+	}
+	if (p->defs != NULL && p->defs->need_target && sc->target_host == NULL)
+		perr_at(p, 0, 0, NULL, "no target: add a line 'target "
+		    "HOST:PORT' or give --target HOST:PORT");
+}
+
+static struct script *
+script_new(const char *name)
+{
+	struct script *sc = xcalloc(1, sizeof *sc);
+
+	sc->file = xstrdup(name);
+	sc->tolerance_usecs = SCRIPT_TOLERANCE_USECS;
+	sc->tolerance_percent = SCRIPT_TOLERANCE_PERCENT;
+	return sc;
+}
+
+/* The text's physical lines, '\r' before '\n' dropped; NULL-ended. */
+static char **
+split_lines(const char *text, size_t *count)
+{
+	char **v = NULL;
+	const char *nl;
+	size_t n = 0, len;
+
+	while (*text != '\0') {
+		nl = strchr(text, '\n');
+		len = nl != NULL ? (size_t)(nl - text) : strlen(text);
+		if (len > 0 && text[len - 1] == '\r')
+			len--;
+		v = xreallocarray(v, n + 2, sizeof *v);
+		if ((v[n++] = strndup(text, len)) == NULL)
+			fatalx("out of memory");
+		if (nl == NULL)
+			break;
+		text = nl + 1;
+	}
+	*count = n;
+	return v;
+}
+
+static char *
+join(char *a, const char *b)
+{
+	char *r;
+
+	xasprintf(&r, "%s\n%s", a, b);
+	free(a);
+	return r;
+}
+
+/* One logical line from lines[i]: the stages, then the parse. Returns
+ * the number of physical lines it took. */
+static size_t
+parse_logical(struct parser *p, char **lines, size_t i, size_t n)
+{
+	char *orig, *clean, *more;
+	size_t used = 1;
+
+	p->lineno = (int)i + 1;
+	if (p->skip == SKIP_PYTHON) {
+		p->orig = lines[i];
+		skip_line(p);
+		return 1;
+	}
+	orig = xstrdup(lines[i]);
+	clean = xstrdup(lines[i]);
+	strip_comments(p, clean, lines[i], (int)i + 1);
+	/* A command, or a block comment after some text, goes on. */
+	while ((p->in_command || (p->in_comment &&
+	    clean[skip_ws(clean, 0)] != '\0')) && i + used < n) {
+		more = xstrdup(lines[i + used]);
+		strip_comments(p, more, lines[i + used], (int)(i + used) + 1);
+		orig = join(orig, lines[i + used]);
+		clean = join(clean, more);
+		free(more);
+		used++;
+	}
+	p->in_command = false;
+	p->orig = orig;
+	substitute(p, clean);
+	if (!skip_line(p))
+		parse_line(p);
+	free(clean);
+	free(orig);
+	p->orig = NULL;
+	return used;
+}
+
+struct script *
+script_parse_string(const char *name, const char *text,
+    const struct script_defs *defs, struct script_errors *errs)
+{
+	struct parser p;
+	char **lines;
+	size_t n, i, k;
+
+	memset(&p, 0, sizeof p);
+	p.file = name;
+	p.defs = defs;
+	p.errs = errs;
+	p.nerr0 = errs->n;
+	p.sc = script_new(name);
+	lines = split_lines(text, &n);
+	for (i = 0; i < n && !p.stop;)
+		i += parse_logical(&p, lines, i, n);
+	if (!p.stop)
+		parse_finish(&p);
+	for (i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+	free(p.text);
+	free(p.map);
+	free(p.comment_src);
+	free(p.skip_src);
+	for (k = 0; k < p.nfdefs; k++) {
+		free((char *)p.fdefs[k].name);
+		free((char *)p.fdefs[k].value);
+	}
+	free(p.fdefs);
+	if (errs->n > p.nerr0 || errs->truncated) {
+		script_free(p.sc);
+		return NULL;
+	}
+	return p.sc;
+}
+
+struct script *
+script_parse_file(const char *path, const struct script_defs *defs,
+    struct script_errors *errs)
+{
+	struct script *sc;
+	FILE *f;
+	char *text = NULL, *msg;
+	size_t len = 0, cap = 0, n;
+	struct script_error *r;
+
+	if ((f = fopen(path, "r")) != NULL) {
+		do {
+			if (len + 4096 + 1 > cap) {
+				cap = (len + 4096 + 1) * 2;
+				text = xrealloc(text, cap);
+			}
+			n = fread(text + len, 1, cap - len - 1, f);
+			len += n;
+		} while (n > 0);
+		if (ferror(f)) {
+			free(text);
+			text = NULL;
+		}
+		fclose(f);
+	}
+	if (text == NULL || memchr(text, '\0', len) != NULL) {
+		xasprintf(&msg, "%s", text == NULL ? strerror(errno) :
+		    "not a text file (it holds NUL bytes)");
+		errs->v = xreallocarray(errs->v, errs->n + 1, sizeof *errs->v);
+		r = &errs->v[errs->n++];
+		r->file = xstrdup(path);
+		r->line = r->column = 0;
+		r->source = NULL;
+		r->msg = msg;
+		free(text);
+		return NULL;
+	}
+	text[len] = '\0';
+	sc = script_parse_string(path, text, defs, errs);
+	free(text);
+	return sc;
+}
+
+void
+script_free(struct script *sc)
+{
+	size_t k;
+
+	if (sc == NULL)
+		return;
+	for (k = 0; k < sc->nsteps; k++) {
+		segment_clear(&sc->steps[k].seg);
+		free(sc->steps[k].text);
+		free(sc->steps[k].command);
+	}
+	free(sc->steps);
+	for (k = 0; k < sc->nflows; k++)
+		free(sc->flows[k].name);
+	free(sc->flows);
+	for (k = 0; k < sc->noptions; k++) {
+		free(sc->options[k].name);
+		free(sc->options[k].value);
+	}
+	free(sc->options);
+	free(sc->target_host);
+	free(sc->file);
+	free(sc);
+}
+
+const char *
+script_option(const struct script *sc, const char *name)
+{
+	size_t k;
+
+	for (k = sc->noptions; k > 0; k--)
+		if (strcmp(sc->options[k - 1].name, name) == 0)
+			return sc->options[k - 1].value;
+	return NULL;
+}

@@ -1,0 +1,168 @@
+/* script.h: a .shake scenario file parsed into steps (the language of
+ * tcpshake-scenario(5)), its printer, and its error messages. */
+#ifndef TCPSHAKE_SCRIPT_H
+#define TCPSHAKE_SCRIPT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "event.h"
+#include "segment.h"
+
+/*
+ * Times are nanoseconds. A step's time is kept as written (kind, start_ns,
+ * end_ns) and also laid out on the script's clock (at_ns, until_ns) as if
+ * every earlier step happened exactly on time: a relative time counts from
+ * the previous step's at_ns, '*' takes the previous step's at_ns.
+ *
+ * The engine runs on the same rule with what really happened, packetdrill's
+ * way: a relative time (and '*') counts from the moment the previous step
+ * completed (the capture stamp of the segment sent or matched, the end of
+ * a command, the end of a silence), except that a '<' line right after a
+ * '<' line counts from the previous one's scheduled time, so a burst of
+ * sends does not drift. Absolute times count from the start of the run
+ * and never move.
+ */
+enum step_time_kind {
+	STEP_TIME_ABS,		/* "0.250": from the start of the run */
+	STEP_TIME_REL,		/* "+0.1": from the previous step */
+	STEP_TIME_ANY,		/* "*": whenever it comes (expected lines) */
+	STEP_TIME_NONE,		/* a command line written without a time */
+};
+
+struct step_time {
+	enum step_time_kind kind;
+	int64_t		 start_ns;	/* as written: absolute or offset */
+	bool		 window;	/* "A~B" or "+A~+B" was written */
+	int64_t		 end_ns;	/* as written, same kind as start */
+	int64_t		 at_ns;		/* laid out: start on the clock */
+	int64_t		 until_ns;	/* laid out: window end (= at_ns) */
+};
+
+enum step_kind {
+	STEP_PACKET,	/* '<' send seg, or '>' expect a segment like seg */
+	STEP_SILENCE,	/* "TIME FLOW > none": nothing from the target on the
+			 * flow from at_ns to until_ns (always a window) */
+	STEP_SHELL,	/* "TIME `command`": run it, fail on non-zero exit */
+	STEP_WAIT,	/* "TIME wait": nothing happens; the clock moves on */
+};
+
+struct step {
+	int		 line;		/* 1-based line in the file */
+	int		 column;	/* 1-based column of the time */
+	char		*text;		/* the line, comments out, trimmed */
+	enum step_kind	 kind;
+	struct step_time time;
+	enum event_dir	 dir;		/* PACKET, SILENCE: '<' DIR_TO_TARGET,
+					 * '>' DIR_FROM_TARGET; else DIR_NONE */
+	int		 flow;		/* index in script.flows; -1 for SHELL
+					 * and WAIT */
+	struct segment	 seg;		/* PACKET: has says what was given
+					 * (SEG_HAS_*, SEG_ANY_*, SEG_ABS_*) */
+	char		*command;	/* SHELL: the text between backquotes */
+};
+
+/* A TCP connection the scenario plays; one per TCB and source port. */
+struct script_flow {
+	char		*name;		/* NULL: the implicit flow of a file
+					 * that declares none */
+	uint16_t	 sport;		/* 0: the engine picks a free port */
+	int		 line;		/* of its "flow" line; 0 if implicit */
+};
+
+/* An option line "--name=value" (or "--name"), name with '-' as '_'. */
+struct script_option {
+	char		*name;
+	char		*value;		/* "" when none was given */
+	int		 line;
+};
+
+#define SCRIPT_TOLERANCE_USECS		4000
+#define SCRIPT_TOLERANCE_PERCENT	12.5
+
+struct script {
+	char		*file;		/* the name errors use */
+	struct script_option *options;	/* in file order */
+	size_t		 noptions;
+	int64_t		 tolerance_usecs;	/* SCRIPT_TOLERANCE_USECS unless
+						 * --tolerance_usecs= */
+	double		 tolerance_percent;	/* likewise */
+	char		*target_host;	/* NULL when neither the file nor the
+					 * caller gave one; IPv6 unbracketed */
+	uint16_t	 target_port;
+	int		 target_line;	/* 0 when from the command line */
+	struct script_flow *flows;	/* always at least one */
+	size_t		 nflows;
+	struct step	*steps;
+	size_t		 nsteps;
+};
+
+/* -D NAME=value pairs and what the command line says. */
+struct script_def {
+	const char	*name;		/* [A-Za-z_][A-Za-z0-9_]* */
+	const char	*value;
+};
+
+struct script_defs {
+	const struct script_def *v;	/* the command line wins over the
+					 * file's --define lines */
+	size_t		 n;
+	const char	*target;	/* --target HOST:PORT, or NULL; wins
+					 * over the file's target line */
+	bool		 need_target;	/* no target at all is an error */
+};
+
+/* Parse errors, in file order; at most SCRIPT_MAX_ERRORS are kept and
+ * parsing stops there. */
+#define SCRIPT_MAX_ERRORS	20
+
+struct script_error {
+	char		*file;
+	int		 line;		/* 0: about the whole file */
+	int		 column;	/* 1-based; 0: no caret */
+	char		*source;	/* the line as written, or NULL */
+	char		*msg;
+};
+
+struct script_errors {
+	struct script_error *v;
+	size_t		 n;
+	bool		 truncated;	/* more errors than were kept */
+};
+
+/* NULL on any error, with errs filled (it must start empty or be reused
+ * after script_errors_clear()). defs may be NULL. */
+struct script *script_parse_file(const char *path,
+	    const struct script_defs *defs, struct script_errors *errs);
+/* The same from a string; `name` stands for the file in messages. */
+struct script *script_parse_string(const char *name, const char *text,
+	    const struct script_defs *defs, struct script_errors *errs);
+void	 script_free(struct script *);
+
+/* The value of option line --name=, or NULL. */
+const char *script_option(const struct script *, const char *name);
+
+/* The canonical text: parsing it again gives the same steps. */
+void	 script_print(FILE *, const struct script *);
+/* One step's line as script_print() writes it; free() it. */
+char	*script_step_format(const struct script *, const struct step *);
+/* A time as written ("+0.100", "0.9~1.1", "*"); buf holds 64. */
+const char *script_time_str(const struct step_time *, char *buf, size_t);
+
+/*
+ * "FILE:LINE:COL: error: MSG", then the line and a caret under COL:
+ *
+ *	demo.shake:3:7: error: expected '<' or '>' after the time
+ *	  +0.1  S 0:0(0) win 1000
+ *	        ^
+ */
+void	 script_errors_print(FILE *, const struct script_errors *);
+void	 script_errors_clear(struct script_errors *);
+
+/* "HOST:PORT", "[V6]:PORT": false with why (one sentence) otherwise. */
+bool	 script_target_parse(const char *, char **host, uint16_t *port,
+	    char *why, size_t whylen);
+
+#endif
