@@ -40,6 +40,9 @@ struct event_count {
 	uint64_t	 value;
 };
 
+/* EV_STEP: a scenario step's verdict, defined in engine.h. */
+struct step_outcome;
+
 struct event {
 	enum event_type	 type;
 	enum event_dir	 dir;
@@ -59,6 +62,7 @@ struct event {
 	const struct ipaddr *icmp_from;
 	const struct event_count *counts;	/* EV_SUMMARY, may be NULL */
 	size_t		 ncounts;
+	const struct step_outcome *outcome;	/* EV_STEP, may be NULL */
 };
 
 struct sink_ops {

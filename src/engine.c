@@ -1,0 +1,830 @@
+/* engine.c: the scenario run loop: steps sent on time, the target's
+ * segments captured and matched with deadlines, verdicts as EV_STEP. */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "craft.h"
+#include "decode.h"
+#include "engine.h"
+#include "guard.h"
+#include "match.h"
+#include "report.h"
+#include "route.h"
+#include "sniff.h"
+#include "xmalloc.h"
+
+#define ENGINE_GRACE_NS		2000000LL	/* a stamp read after its deadline */
+#define ENGINE_SENT_WAIT_NS	100000000LL	/* our send to show in the capture */
+
+/* A segment of the target's, waiting for a '>' line of its flow. */
+struct eng_rcvd {
+	struct segment	 seg;
+	int64_t		 t_ns;
+};
+
+struct eng_flow {
+	uint16_t	 sport;
+	int		 fd;		/* a bound socket keeps the port ours */
+	struct match_bases b;
+	struct eng_rcvd	*q;
+	size_t		 qhead, qlen, qcap;
+};
+
+/* A segment we sent, until the capture shows it leave. */
+struct eng_sent {
+	size_t		 flow;
+	uint32_t	 seq;
+	uint8_t		 flags;
+	int64_t		 user_ns;	/* our clock when craft_send returned */
+};
+
+struct engine {
+	const struct script		*sc;
+	const struct engine_config	*cfg;
+	struct route	 rt;
+	uint16_t	 dport;
+	struct craft	*craft;
+	struct sniff	*sniff;
+	struct guard	*guard;
+	int		 linktype;
+	struct eng_flow	*flows;
+	size_t		 nflows;
+	struct eng_sent	*sent;
+	size_t		 nsent, sentcap;
+	int64_t		 mono0;		/* CLOCK_MONOTONIC at the start */
+	int64_t		 real0;		/* CLOCK_REALTIME at the same moment */
+	int64_t		 tol_us;
+	double		 tol_pct;
+	int64_t		 last_sent_t;	/* stamp of the last segment we sent */
+	bool		 wire_failed;
+	char		 err[256];
+	struct engine_result *res;
+};
+
+/* ------------------------------------------------------------ clock */
+
+static int64_t
+ts_ns(const struct timespec *t)
+{
+	return (int64_t)t->tv_sec * 1000000000 + t->tv_nsec;
+}
+
+static int64_t
+clock_ns(clockid_t id)
+{
+	struct timespec t;
+
+	clock_gettime(id, &t);
+	return ts_ns(&t);
+}
+
+static int64_t
+eng_now(const struct engine *e)
+{
+	return clock_ns(CLOCK_MONOTONIC) - e->mono0;
+}
+
+static bool
+eng_stopped(const struct engine *e)
+{
+	return e->cfg->stop != NULL && *e->cfg->stop;
+}
+
+/* ----------------------------------------------------------- events */
+
+static void
+eng_emit(struct engine *e, const struct event *ev)
+{
+	if (e->cfg->emit != NULL)
+		e->cfg->emit(e->cfg->emit_arg, ev);
+}
+
+static void eng_note(struct engine *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+eng_note(struct engine *e, const char *fmt, ...)
+{
+	struct event ev;
+	char s[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s, sizeof s, fmt, ap);
+	va_end(ap);
+	event_init(&ev, EV_NOTE);
+	ev.t_ns = eng_now(e);
+	ev.text = s;
+	eng_emit(e, &ev);
+}
+
+static void
+eng_emit_segment(struct engine *e, const struct decoded *d, int64_t t,
+    const struct timespec *ts, enum event_dir dir, const struct eng_flow *f)
+{
+	struct event ev;
+
+	event_init(&ev, EV_SEGMENT);
+	ev.dir = dir;
+	ev.ts = *ts;
+	ev.t_ns = t;
+	ev.seg = &d->seg;
+	ev.ip = d->ip;
+	ev.iplen = d->iplen;
+	ev.relative = true;
+	if (dir == DIR_TO_TARGET) {
+		ev.seq_base = f->b.ours_known ? f->b.ours : 0;
+		ev.ack_base = f->b.theirs_known ? f->b.theirs : 0;
+	} else {
+		ev.seq_base = f->b.theirs_known ? f->b.theirs : 0;
+		ev.ack_base = f->b.ours_known ? f->b.ours : 0;
+		/* The target's SYN shows its ISN as 0 before a '>' line has
+		 * learned it (match_learn). */
+		if (!f->b.theirs_known && (d->seg.flags & TH_SYN_))
+			ev.seq_base = d->seg.seq;
+	}
+	eng_emit(e, &ev);
+}
+
+/* ---------------------------------------------------------- capture */
+
+static struct eng_flow *
+flow_by_port(struct engine *e, uint16_t port)
+{
+	size_t i;
+
+	for (i = 0; i < e->nflows; i++)
+		if (e->flows[i].sport == port)
+			return &e->flows[i];
+	return NULL;
+}
+
+static void
+flow_push(struct eng_flow *f, const struct segment *seg, int64_t t)
+{
+	struct eng_rcvd *r;
+
+	if (f->qhead > 0 && f->qhead == f->qlen)
+		f->qhead = f->qlen = 0;
+	if (f->qlen == f->qcap) {
+		f->qcap = f->qcap ? f->qcap * 2 : 8;
+		f->q = xreallocarray(f->q, f->qcap, sizeof *f->q);
+	}
+	r = &f->q[f->qlen++];
+	segment_init(&r->seg);
+	segment_copy(&r->seg, seg);
+	r->t_ns = t;
+}
+
+/* The oldest segment not taken yet, or NULL. */
+static struct eng_rcvd *
+flow_peek(struct eng_flow *f)
+{
+	return f->qhead < f->qlen ? &f->q[f->qhead] : NULL;
+}
+
+/* A segment of ours seen leaving: its stamp. */
+static void
+eng_outgoing(struct engine *e, struct eng_flow *f, const struct decoded *d,
+    int64_t t, const struct timespec *ts)
+{
+	size_t i, fi = (size_t)(f - e->flows);
+
+	for (i = 0; i < e->nsent; i++)
+		if (e->sent[i].flow == fi && e->sent[i].seq == d->seg.seq &&
+		    e->sent[i].flags == d->seg.flags)
+			break;
+	eng_emit_segment(e, d, t, ts, DIR_TO_TARGET, f);
+	if (i == e->nsent) {
+		eng_note(e, "a segment on port %u that tcpshake did not send "
+		    "(the local kernel's?)", f->sport);
+		return;
+	}
+	memmove(&e->sent[i], &e->sent[i + 1], (e->nsent - i - 1) *
+	    sizeof *e->sent);
+	e->nsent--;
+	e->last_sent_t = t;
+}
+
+static void
+eng_packet(struct engine *e, const struct sniff_pkt *pkt)
+{
+	struct decoded d;
+	struct eng_flow *f;
+	const struct segment *s;
+	int64_t t = ts_ns(&pkt->ts) - e->real0;
+
+	if (decode_frame(e->linktype, pkt->data, pkt->caplen, &d, NULL, 0) !=
+	    DEC_OK)
+		return;
+	s = &d.seg;
+	if (d.kind != DK_TCP)
+		goto done;
+	if (ipaddr_eq(&s->src, &e->rt.dst) && ipaddr_eq(&s->dst, &e->rt.src) &&
+	    s->sport == e->dport && (f = flow_by_port(e, s->dport)) != NULL) {
+		eng_emit_segment(e, &d, t, &pkt->ts, DIR_FROM_TARGET, f);
+		flow_push(f, s, t);
+	} else if (ipaddr_eq(&s->src, &e->rt.src) &&
+	    ipaddr_eq(&s->dst, &e->rt.dst) && s->dport == e->dport &&
+	    (f = flow_by_port(e, s->sport)) != NULL)
+		eng_outgoing(e, f, &d, t, &pkt->ts);
+done:
+	segment_clear(&d.seg);
+}
+
+/* Read the capture until `until` (run ns), or sooner once done(arg). */
+static void
+eng_pump(struct engine *e, int64_t until, bool (*done)(void *), void *arg)
+{
+	struct sniff_pkt pkt;
+	struct pollfd pfd;
+	struct timespec tmo;
+	int64_t left;
+	int rc;
+
+	pfd.fd = sniff_fd(e->sniff);
+	pfd.events = POLLIN;
+	for (;;) {
+		while ((rc = sniff_next(e->sniff, &pkt, e->err,
+		    sizeof e->err)) == 1)
+			eng_packet(e, &pkt);
+		if (rc == -2) {
+			e->wire_failed = true;
+			return;
+		}
+		if ((done != NULL && done(arg)) || eng_stopped(e))
+			return;
+		if ((left = until - eng_now(e)) <= 0)
+			return;
+		if (left > 100000000)
+			left = 100000000;
+		tmo.tv_sec = 0;
+		tmo.tv_nsec = (long)left;
+		if (ppoll(&pfd, 1, &tmo, NULL) < 0 && errno != EINTR) {
+			snprintf(e->err, sizeof e->err, "poll: %s",
+			    strerror(errno));
+			e->wire_failed = true;
+			return;
+		}
+	}
+}
+
+/* Keep reading the capture until `at`, then spin to it exactly. */
+static void
+eng_wait_until(struct engine *e, int64_t at)
+{
+	eng_pump(e, at - ENGINE_SPIN_NS, NULL, NULL);
+	while (!eng_stopped(e) && eng_now(e) < at)
+		;
+}
+
+static bool
+sent_done(void *arg)
+{
+	const struct engine *e = arg;
+
+	return e->nsent == 0;
+}
+
+static bool
+flow_has_segment(void *arg)
+{
+	return flow_peek(arg) != NULL;
+}
+
+/* ------------------------------------------------------------ steps */
+
+struct eng_clock {
+	int64_t	 ref;		/* when the previous step completed */
+	int64_t	 prev_at;	/* the previous step's scheduled time */
+	bool	 prev_send;	/* the previous step was a '<' line */
+};
+
+/* Where a step lies on the run's clock: [lo, hi], the gap it counts from
+ * (for the tolerance), whether any time will do. */
+struct eng_when {
+	int64_t	 lo, hi, gap;
+	bool	 any;
+};
+
+static struct eng_when
+step_when(const struct step *st, const struct eng_clock *c)
+{
+	struct eng_when w = { c->ref, c->ref, 0, false };
+	const struct step_time *t = &st->time;
+	int64_t base = c->ref;
+
+	if (st->kind == STEP_PACKET && st->dir == DIR_TO_TARGET && c->prev_send)
+		base = c->prev_at;
+	switch (t->kind) {
+	case STEP_TIME_ABS:
+		w.lo = t->start_ns;
+		w.hi = t->window ? t->end_ns : t->start_ns;
+		w.gap = w.lo - c->ref;
+		break;
+	case STEP_TIME_REL:
+		w.lo = base + t->start_ns;
+		w.hi = base + (t->window ? t->end_ns : t->start_ns);
+		w.gap = t->start_ns;
+		break;
+	case STEP_TIME_ANY:
+		w.hi = c->ref + ENGINE_ANY_WAIT_NS;
+		w.any = true;
+		break;
+	case STEP_TIME_NONE:
+		break;
+	}
+	return w;
+}
+
+/* One step's verdict, to the sinks as EV_STEP. */
+struct eng_verdict {
+	bool		 ok;
+	const char	*got;
+	char		 why[1024];
+	int64_t		 t_ns;
+	int64_t		 dev_ns;
+	bool		 has_dev;
+};
+
+static void
+eng_verdict(struct engine *e, const struct step *st, struct eng_verdict *v)
+{
+	struct step_outcome o = { 0 };
+	struct event ev;
+	char t[32], dev[32] = "", *text;
+
+	o.file = e->sc->file;
+	o.line = st->line;
+	o.ok = v->ok;
+	o.expected = st->text;
+	o.got = v->got;
+	o.why = v->ok ? NULL : v->why;
+	o.t_ns = v->t_ns;
+	o.dev_ns = v->dev_ns;
+	o.has_dev = v->has_dev;
+	report_time_str(v->t_ns, t, sizeof t);
+	if (v->has_dev)
+		snprintf(dev, sizeof dev, "%+" PRId64 " us", v->dev_ns / 1000);
+	if (v->ok && st->dir == DIR_FROM_TARGET && v->got != NULL)
+		xasprintf(&text, "ok   %4d %s %10s  > %s", st->line, t, dev,
+		    v->got);
+	else if (v->ok)
+		xasprintf(&text, "ok   %4d %s %10s  %s", st->line, t, dev,
+		    st->text);
+	else
+		xasprintf(&text, "FAIL %4d %s %10s  %s\n     %s:%d: expected: "
+		    "%s\n     got: %s\n     differs: %s", st->line, t, dev,
+		    st->text, e->sc->file, st->line, st->text,
+		    v->got != NULL ? v->got : "nothing", v->why);
+	event_init(&ev, EV_STEP);
+	ev.t_ns = v->t_ns;
+	ev.dir = st->dir;
+	ev.text = text;
+	ev.outcome = &o;
+	eng_emit(e, &ev);
+	free(text);
+	e->res->nsteps++;
+	if (!v->ok)
+		e->res->nfailed++;
+}
+
+static bool
+step_send(struct engine *e, const struct step *st, struct eng_clock *c,
+    struct eng_verdict *v)
+{
+	struct eng_flow *f = &e->flows[st->flow];
+	struct eng_when w = step_when(st, c);
+	struct eng_sent *p;
+	struct segment out;
+	int64_t user_ns = 0;
+	int rc;
+
+	eng_wait_until(e, w.lo);
+	match_outgoing(&st->seg, &f->b, &out);
+	out.src = e->rt.src;
+	out.dst = e->rt.dst;
+	if (!(st->seg.has & SEG_HAS_PORTS)) {
+		out.sport = f->sport;
+		out.dport = e->dport;
+	}
+	rc = craft_send(e->craft, &out, NULL, NULL, e->err, sizeof e->err);
+	if (rc == 0) {
+		if (e->nsent == e->sentcap) {
+			e->sentcap = e->sentcap ? e->sentcap * 2 : 8;
+			e->sent = xreallocarray(e->sent, e->sentcap,
+			    sizeof *e->sent);
+		}
+		p = &e->sent[e->nsent++];
+		p->flow = (size_t)st->flow;
+		p->seq = out.seq;
+		p->flags = out.flags;
+		p->user_ns = user_ns = eng_now(e);
+	}
+	segment_clear(&out);
+	if (rc != 0) {
+		e->wire_failed = true;
+		return false;
+	}
+	/* The send's time is its kernel stamp: wait for the capture. */
+	e->last_sent_t = -1;
+	eng_pump(e, user_ns + ENGINE_SENT_WAIT_NS, sent_done, e);
+	if (e->last_sent_t < 0) {
+		e->last_sent_t = user_ns;
+		e->nsent = 0;
+		eng_note(e, "line %d: the capture did not show the sent "
+		    "segment; its time is tcpshake's own clock", st->line);
+	}
+	c->ref = e->last_sent_t;
+	c->prev_at = w.lo;
+	c->prev_send = true;
+	v->ok = true;
+	v->t_ns = e->last_sent_t;
+	v->dev_ns = v->t_ns - w.lo;
+	v->has_dev = true;
+	return true;
+}
+
+/* The segment seen, as a packet line in the script's numbers. */
+static char *
+got_text(const struct step *st, const struct eng_flow *f,
+    const struct segment *got)
+{
+	struct segment view;
+	char *s;
+	int fmt = SEGFMT_PREVIEW;
+
+	if (st->seg.has & (SEG_HAS_TTL | SEG_HAS_TOS | SEG_HAS_ECN))
+		fmt |= SEGFMT_IP;
+	match_view(got, &st->seg, &f->b, &view);
+	view.has &= ~(uint32_t)SEG_HAS_PORTS;
+	if (!(st->seg.has & SEG_HAS_WIN))
+		view.has &= ~(uint32_t)SEG_HAS_WIN;
+	s = segment_format(&view, fmt);
+	segment_clear(&view);
+	return s;
+}
+
+static bool
+step_expect(struct engine *e, const struct step *st, struct eng_clock *c,
+    struct eng_verdict *v, char **got)
+{
+	struct eng_flow *f = &e->flows[st->flow];
+	struct eng_when w = step_when(st, c);
+	int64_t tol = match_tolerance_ns(e->tol_us, e->tol_pct, w.gap);
+	int64_t deadline = w.any ? w.hi : w.hi + tol;
+	struct match_result r;
+	struct eng_rcvd *rc;
+	char tw[160] = "", t[32], *diffs;
+	bool seg_ok, time_ok = true;
+
+	eng_pump(e, deadline + ENGINE_GRACE_NS, flow_has_segment, f);
+	if ((rc = flow_peek(f)) == NULL) {
+		v->t_ns = eng_now(e);
+		snprintf(v->why, sizeof v->why, "no segment arrived by %s",
+		    report_time_str(deadline, t, sizeof t));
+		c->ref = v->t_ns;
+		c->prev_at = w.lo;
+		c->prev_send = false;
+		return false;
+	}
+	f->qhead++;
+	match_learn(&f->b, &st->seg, &rc->seg);
+	seg_ok = match_segment(&st->seg, &rc->seg, &f->b, &r);
+	if (!w.any) {
+		time_ok = match_time(w.lo, w.hi, tol, rc->t_ns, &v->dev_ns, tw,
+		    sizeof tw);
+		v->has_dev = true;
+	}
+	*got = got_text(st, f, &rc->seg);
+	v->got = *got;
+	v->t_ns = rc->t_ns;
+	diffs = match_result_str(&r);
+	snprintf(v->why, sizeof v->why, "%s%s%s", diffs, diffs[0] != '\0' &&
+	    tw[0] != '\0' ? "; " : "", tw);
+	free(diffs);
+	segment_clear(&rc->seg);
+	c->ref = rc->t_ns;
+	c->prev_at = w.lo;
+	c->prev_send = false;
+	return seg_ok && time_ok;
+}
+
+static bool
+step_silence(struct engine *e, const struct step *st, struct eng_clock *c,
+    struct eng_verdict *v, char **got)
+{
+	struct eng_flow *f = &e->flows[st->flow];
+	struct eng_when w = step_when(st, c);
+	struct eng_rcvd *rc;
+	char until[32], at[32];
+
+	eng_pump(e, w.hi, flow_has_segment, f);
+	c->prev_at = w.lo;
+	c->prev_send = false;
+	if ((rc = flow_peek(f)) == NULL || rc->t_ns > w.hi) {
+		v->t_ns = w.hi;
+		c->ref = w.hi;
+		return true;
+	}
+	f->qhead++;
+	*got = got_text(st, f, &rc->seg);
+	v->got = *got;
+	v->t_ns = rc->t_ns;
+	snprintf(v->why, sizeof v->why, "silence: expected nothing until %s, "
+	    "got a segment at %s", report_time_str(w.hi, until, sizeof until),
+	    report_time_str(rc->t_ns, at, sizeof at));
+	segment_clear(&rc->seg);
+	c->ref = rc->t_ns;
+	return false;
+}
+
+/* Run a command, reading the capture meanwhile; its stdout goes to our
+ * stderr so that reports on stdout (TAP, JSON) stay clean. */
+static bool
+step_shell(struct engine *e, const struct step *st, struct eng_clock *c,
+    struct eng_verdict *v)
+{
+	struct eng_when w = step_when(st, c);
+	int64_t deadline;
+	pid_t pid, r;
+	int status;
+
+	eng_wait_until(e, w.lo);
+	v->dev_ns = eng_now(e) - w.lo;
+	v->has_dev = true;
+	fflush(NULL);
+	if ((pid = fork()) < 0) {
+		snprintf(v->why, sizeof v->why, "command: fork: %s",
+		    strerror(errno));
+		return false;
+	}
+	if (pid == 0) {
+		dup2(STDERR_FILENO, STDOUT_FILENO);
+		execl("/bin/sh", "sh", "-c", st->command, (char *)NULL);
+		_exit(127);
+	}
+	deadline = eng_now(e) + ENGINE_SHELL_WAIT_NS;
+	while ((r = waitpid(pid, &status, WNOHANG)) == 0) {
+		if (eng_now(e) >= deadline || eng_stopped(e)) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			snprintf(v->why, sizeof v->why, "command: still running "
+			    "after %lld s, killed", ENGINE_SHELL_WAIT_NS /
+			    1000000000LL);
+			c->ref = v->t_ns = eng_now(e);
+			return false;
+		}
+		eng_pump(e, eng_now(e) + 1000000, NULL, NULL);
+	}
+	c->ref = v->t_ns = eng_now(e);
+	c->prev_at = w.lo;
+	c->prev_send = false;
+	if (r < 0)
+		snprintf(v->why, sizeof v->why, "command: waitpid: %s",
+		    strerror(errno));
+	else if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return true;
+	else if (WIFEXITED(status))
+		snprintf(v->why, sizeof v->why, "command: exit status %d",
+		    WEXITSTATUS(status));
+	else
+		snprintf(v->why, sizeof v->why, "command: killed by signal %d",
+		    WTERMSIG(status));
+	return false;
+}
+
+static bool
+step_run(struct engine *e, const struct step *st, struct eng_clock *c)
+{
+	struct eng_verdict v;
+	struct eng_when w;
+	char *got = NULL;
+
+	memset(&v, 0, sizeof v);
+	switch (st->kind) {
+	case STEP_PACKET:
+		if (st->dir == DIR_TO_TARGET) {
+			if (!step_send(e, st, c, &v))
+				return false;	/* the wire failed */
+		} else
+			v.ok = step_expect(e, st, c, &v, &got);
+		break;
+	case STEP_SILENCE:
+		v.ok = step_silence(e, st, c, &v, &got);
+		break;
+	case STEP_SHELL:
+		v.ok = step_shell(e, st, c, &v);
+		break;
+	case STEP_WAIT:
+		w = step_when(st, c);
+		eng_pump(e, w.lo, NULL, NULL);
+		c->ref = c->prev_at = v.t_ns = w.lo;
+		c->prev_send = false;
+		v.ok = true;
+		break;
+	}
+	if (e->wire_failed) {
+		free(got);
+		return false;
+	}
+	eng_verdict(e, st, &v);
+	free(got);
+	return v.ok || e->cfg->keep_going;
+}
+
+/* ------------------------------------------------------------ setup */
+
+/* A port of our own for a flow: bound (not listening), so nothing else on
+ * this host takes it while the scenario runs. */
+static int
+flow_bind(struct engine *e, struct eng_flow *f, uint16_t want)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+	socklen_t len;
+	int fam = e->rt.src.family;
+
+	memset(&ss, 0, sizeof ss);
+	if (fam == AF_INET) {
+		s4->sin_family = AF_INET;
+		memcpy(&s4->sin_addr, e->rt.src.a, 4);
+		s4->sin_port = htons(want);
+		len = sizeof *s4;
+	} else {
+		s6->sin6_family = AF_INET6;
+		memcpy(&s6->sin6_addr, e->rt.src.a, 16);
+		s6->sin6_port = htons(want);
+		len = sizeof *s6;
+	}
+	if ((f->fd = socket(fam, SOCK_STREAM, 0)) < 0 ||
+	    bind(f->fd, (struct sockaddr *)&ss, len) < 0 ||
+	    getsockname(f->fd, (struct sockaddr *)&ss, &len) < 0) {
+		snprintf(e->err, sizeof e->err, "cannot take source port %u: "
+		    "%s", want, strerror(errno));
+		return -1;
+	}
+	f->sport = ntohs(fam == AF_INET ? s4->sin_port : s6->sin6_port);
+	return 0;
+}
+
+static int
+eng_open(struct engine *e)
+{
+	char src[64], dst[64], *filter;
+	size_t i;
+
+	if (e->sc->target_host == NULL) {
+		snprintf(e->err, sizeof e->err, "no target: give --target "
+		    "HOST:PORT or a 'target' line");
+		return -1;
+	}
+	e->dport = e->sc->target_port;
+	if (route_resolve(e->sc->target_host, AF_UNSPEC, &e->rt.dst, e->err,
+	    sizeof e->err) < 0 || route_lookup(&e->rt, e->cfg->ifname,
+	    e->cfg->source, e->err, sizeof e->err) < 0)
+		return -1;
+	e->nflows = e->sc->nflows;
+	e->flows = xcalloc(e->nflows, sizeof *e->flows);
+	for (i = 0; i < e->nflows; i++)
+		e->flows[i].fd = -1;
+	for (i = 0; i < e->nflows; i++)
+		if (flow_bind(e, &e->flows[i], e->sc->flows[i].sport) < 0)
+			return -1;
+	if (!e->cfg->no_guard) {
+		if ((e->guard = guard_open(e->err, sizeof e->err)) == NULL)
+			return -1;
+		for (i = 0; i < e->nflows; i++)
+			if (guard_add_flow(e->guard, &e->rt.src,
+			    e->flows[i].sport, &e->rt.dst, e->dport, e->err,
+			    sizeof e->err) < 0)
+				return -1;
+	}
+	ipaddr_str(&e->rt.src, src, sizeof src);
+	ipaddr_str(&e->rt.dst, dst, sizeof dst);
+	xasprintf(&filter, "tcp and host %s and host %s and port %u", src, dst,
+	    e->dport);
+	e->sniff = sniff_open_live(e->rt.ifname, filter, e->err,
+	    sizeof e->err);
+	free(filter);
+	if (e->sniff == NULL)
+		return -1;
+	e->linktype = sniff_linktype(e->sniff);
+	if ((e->craft = craft_open(e->rt.dst.family, CRAFT_WIRE, e->err,
+	    sizeof e->err)) == NULL)
+		return -1;
+	return 0;
+}
+
+static void
+eng_close(struct engine *e)
+{
+	size_t i, k;
+
+	/* Stamps for the last sends, and what the target still says. */
+	if (e->sniff != NULL && !e->wire_failed)
+		eng_pump(e, eng_now(e) + ENGINE_GRACE_NS, NULL, NULL);
+	for (i = 0; i < e->nflows; i++) {
+		if (e->flows[i].fd >= 0)
+			close(e->flows[i].fd);
+		for (k = e->flows[i].qhead; k < e->flows[i].qlen; k++)
+			segment_clear(&e->flows[i].q[k].seg);
+		free(e->flows[i].q);
+	}
+	free(e->flows);
+	free(e->sent);
+	craft_close(e->craft);
+	sniff_close(e->sniff);
+	guard_close(e->guard);
+}
+
+/* The file's verdict: EV_STEP with line 0. */
+static void
+eng_file_verdict(struct engine *e, const char *error)
+{
+	struct step_outcome o = { 0 };
+	struct event ev;
+	char *text;
+
+	o.file = e->sc->file;
+	o.ok = error == NULL && e->res->nfailed == 0 && !e->res->stopped;
+	o.nsteps = e->res->nsteps;
+	o.nfailed = e->res->nfailed;
+	o.error = error;
+	o.t_ns = e->mono0 != 0 ? eng_now(e) : 0;
+	if (error != NULL)
+		xasprintf(&text, "%s: ERROR: %s", e->sc->file, error);
+	else if (e->res->stopped)
+		xasprintf(&text, "%s: STOPPED after %d of %zu steps",
+		    e->sc->file, o.nsteps, e->sc->nsteps);
+	else if (o.ok)
+		xasprintf(&text, "%s: ok, %d steps", e->sc->file, o.nsteps);
+	else
+		xasprintf(&text, "%s: FAIL, %d of %d steps failed (%zu in the "
+		    "file)", e->sc->file, o.nfailed, o.nsteps, e->sc->nsteps);
+	event_init(&ev, EV_STEP);
+	ev.t_ns = o.t_ns;
+	ev.text = text;
+	ev.outcome = &o;
+	eng_emit(e, &ev);
+	free(text);
+}
+
+int
+engine_run(const struct script *sc, const struct engine_config *cfg,
+    struct engine_result *r, char *err, size_t errlen)
+{
+	struct engine e;
+	struct eng_clock c = { 0, 0, false };
+	size_t i;
+	int rc = 0;
+
+	memset(&e, 0, sizeof e);
+	memset(r, 0, sizeof *r);
+	e.sc = sc;
+	e.cfg = cfg;
+	e.res = r;
+	e.tol_us = cfg->tolerance_usecs >= 0 ? cfg->tolerance_usecs :
+	    sc->tolerance_usecs;
+	e.tol_pct = cfg->tolerance_percent >= 0 ? cfg->tolerance_percent :
+	    sc->tolerance_percent;
+	if (eng_open(&e) < 0) {
+		snprintf(err, errlen, "%s: %s", sc->file, e.err);
+		eng_file_verdict(&e, e.err);
+		eng_close(&e);
+		return -1;
+	}
+	e.mono0 = clock_ns(CLOCK_MONOTONIC);
+	e.real0 = clock_ns(CLOCK_REALTIME);
+	for (i = 0; i < sc->nsteps && !e.wire_failed; i++) {
+		if (eng_stopped(&e)) {
+			r->stopped = true;
+			break;
+		}
+		if (!step_run(&e, &sc->steps[i], &c))
+			break;
+	}
+	if (e.wire_failed) {
+		snprintf(err, errlen, "%s:%d: %s", sc->file, i < sc->nsteps ?
+		    sc->steps[i].line : 0, e.err);
+		rc = -1;
+	}
+	eng_close(&e);
+	eng_file_verdict(&e, rc < 0 ? e.err : NULL);
+	return rc;
+}

@@ -1,0 +1,84 @@
+/* engine.h: runs a parsed scenario (script.h) against its target on the
+ * wire: steps on time, expectations matched (match.h), verdicts as events. */
+#ifndef TCPSHAKE_ENGINE_H
+#define TCPSHAKE_ENGINE_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+#include "script.h"
+
+/*
+ * The engine plays every flow of the script from raw sockets; it runs no
+ * TCP of its own: each segment is the one the script wrote, its numbers
+ * moved from the script's relative space to the wire (match.h). The
+ * capture is open and filtered before the first send; the guard keeps the
+ * local kernel from answering the target for every flow's 4-tuple.
+ *
+ * Time is ns since the run started, on the capture's kernel stamps: a
+ * sent segment's time is its stamp in the capture, a received one's its
+ * arrival stamp. Steps follow script.h's rule: a relative time counts
+ * from the completion of the previous step, except a '<' after a '<',
+ * which counts from the previous one's scheduled time. Sends sleep until
+ * shortly before their time, then spin.
+ *
+ * An expected line takes the next segment of its flow from the target
+ * and waits for it until the end of its window plus the tolerance; '*'
+ * waits at most ENGINE_ANY_WAIT_NS. A silence fails on any segment of its
+ * flow not taken by an earlier step and seen before its end. A command
+ * runs through /bin/sh -c and fails on a non-zero exit or after
+ * ENGINE_SHELL_WAIT_NS. Nothing waits without a deadline.
+ */
+#define ENGINE_ANY_WAIT_NS	10000000000LL	/* '*': 10 s */
+#define ENGINE_SHELL_WAIT_NS	30000000000LL	/* a command: 30 s */
+#define ENGINE_SPIN_NS		300000LL	/* sleep until this before a send */
+
+/* EV_STEP's verdict (event.h). `line` 0 is the file's own verdict, sent
+ * once at the end of each file: ok when every step passed, with counts. */
+struct step_outcome {
+	const char	*file;
+	int		 line;		/* 0: the file's verdict */
+	bool		 ok;
+	const char	*expected;	/* the step's line as written */
+	const char	*got;		/* what arrived, in the same syntax, or
+					 * NULL (none, or not a '>' line) */
+	const char	*why;		/* the differences, joined by "; ", or
+					 * NULL when ok */
+	int64_t		 t_ns;		/* when it happened (run's clock) */
+	int64_t		 dev_ns;	/* from the scheduled time or window */
+	bool		 has_dev;
+	/* The file's verdict (line 0). */
+	int		 nsteps;	/* steps run */
+	int		 nfailed;
+	const char	*error;		/* setup error that stopped the file */
+};
+
+struct engine_config {
+	const char	*ifname;	/* NULL: the route's interface */
+	const char	*source;	/* NULL: the route's source address */
+	bool		 no_guard;
+	bool		 keep_going;	/* run the rest after a failure */
+	int64_t		 tolerance_usecs;	/* < 0: the script's */
+	double		 tolerance_percent;	/* < 0: the script's */
+	volatile sig_atomic_t *stop;	/* set by a signal: stop soon */
+	void		(*emit)(void *arg, const struct event *);
+	void		*emit_arg;
+};
+
+struct engine_result {
+	int		 nsteps;	/* steps run */
+	int		 nfailed;
+	bool		 stopped;	/* by *cfg.stop */
+};
+
+/* Run sc (its target must be set). 0 when it ran (r says whether it
+ * passed), -1 with one line in err when it could not start or the wire
+ * failed (capture, send). Emits EV_SEGMENT, EV_STEP, EV_NOTE and, at the
+ * end, the file's EV_STEP verdict. */
+int	 engine_run(const struct script *sc, const struct engine_config *,
+	    struct engine_result *r, char *err, size_t errlen);
+
+#endif
