@@ -17,6 +17,7 @@ struct global_opts gopts;
 
 static const struct cmd_entry *const cmd_table[] = {
 	&cmd_read_entry,
+	&cmd_probe_entry,
 	&cmd_guard_entry,
 	&cmd_serve_entry,
 	&cmd_lab_entry,

@@ -15,6 +15,7 @@ struct cmd_entry {
 
 /* Subcommands: each cmd-*.c defines one of these. */
 extern const struct cmd_entry cmd_read_entry;
+extern const struct cmd_entry cmd_probe_entry;
 extern const struct cmd_entry cmd_guard_entry;
 extern const struct cmd_entry cmd_serve_entry;
 extern const struct cmd_entry cmd_lab_entry;

@@ -1,0 +1,31 @@
+#!/bin/sh
+# probe-syn.sh: a SYN with our seq and options reaches the lab's Linux
+# target as given (the target's own capture says so), and its SYN-ACK
+# acknowledges seq + 1; the run exits 0.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/probe-lib.sh"
+need_root
+probe_lab_start
+
+server_capture_start "$TMP/server.pcap"
+probe_run --seq 1234567 --mss 1300 --sackok --ts 4242:0 --nop --wscale 9 \
+    -p 80 198.18.0.2
+server_capture_stop
+[ "$RC" = 0 ] || { cat "$TMP/out" "$TMP/err" >&2; fail "probe exited $RC, want 0"; }
+
+# Our side: the SYN as sent, the SYN-ACK acking seq + 1, an RTT.
+expect_line "SENT 198\.18\.0\.1:[0-9]+ > 198\.18\.0\.2:80 S 1234567:1234567\(0\) win 65535 <mss 1300,sackOK,TS val 4242 ecr 0,nop,wscale 9>"
+expect_line "RCVD 198\.18\.0\.2:80 > 198\.18\.0\.1:[0-9]+ S\. [0-9]+:[0-9]+\(0\) ack 1234568 .* rtt [0-9]+\.[0-9]+ us"
+expect_line "^--- 198\.18\.0\.2 port 80: 1 sent, 1 received, 0 lost"
+
+# The target's side: seq and every option arrived as given.
+server_capture_text >"$TMP/server.txt"
+grep -Eq "198\.18\.0\.1\.[0-9]+ > 198\.18\.0\.2\.80: Flags \[S\], cksum 0x[0-9a-f]+ \(correct\), seq 1234567, win 65535, options \[mss 1300,sackOK,TS val 4242 ecr 0,nop,wscale 9\]" "$TMP/server.txt" || {
+	cat "$TMP/server.txt" >&2
+	fail "the target did not see our SYN with seq 1234567 and our options"
+}
+grep -Eq "198\.18\.0\.2\.80 > 198\.18\.0\.1\.[0-9]+: Flags \[S\.\], .* ack 1234568," "$TMP/server.txt" || {
+	cat "$TMP/server.txt" >&2
+	fail "the target's SYN-ACK does not ack 1234568"
+}
+exit 0

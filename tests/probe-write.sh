@@ -1,0 +1,64 @@
+#!/bin/sh
+# probe-write.sh: -w FILE.pcap holds every segment the run showed, with
+# the same stamps, readable by tcpdump and by `tcpshake read`; --json
+# prints one JSON object a line.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/probe-lib.sh"
+need_root
+probe_lab_start
+
+probe_run -c 3 -p 80,81 -w "$TMP/probe.pcap" 198.18.0.2
+[ "$RC" = 0 ] || { cat "$TMP/out" "$TMP/err" >&2; fail "probe exited $RC, want 0"; }
+[ "$(grep -c ' SENT ' "$TMP/out")" = 6 ] || fail "want 6 SENT lines"
+[ "$(grep -c ' RCVD ' "$TMP/out")" = 6 ] || fail "want 6 RCVD lines"
+
+# tcpdump reads it, and sees the same segments in the same order.
+tcpdump -r "$TMP/probe.pcap" -nn -S 2>"$TMP/tcpdump.err" >"$TMP/tcpdump.txt" ||
+    fail "tcpdump cannot read the file: $(cat "$TMP/tcpdump.err")"
+sed -nE 's/^[0-9.]+ (SENT|RCVD) ([0-9.]+):([0-9]+) > ([0-9.]+):([0-9]+) ([SFRPUEW.-]+) ([0-9]+):.*/\2.\3 > \4.\5 \6 \7/p' \
+    "$TMP/out" >"$TMP/ours.list"
+sed -nE 's/^[0-9:.]+ IP ([0-9.]+) > ([0-9.]+): Flags \[([^]]*)\], seq ([0-9]+).*/\1 > \2 \3 \4/p' \
+    "$TMP/tcpdump.txt" >"$TMP/tcpdump.list"
+[ "$(wc -l <"$TMP/ours.list")" = 12 ] || fail "could not read our own output back"
+cmp -s "$TMP/ours.list" "$TMP/tcpdump.list" || {
+	diff "$TMP/ours.list" "$TMP/tcpdump.list" >&2
+	fail "tcpdump sees other segments in the file than the run showed"
+}
+
+# tcpshake read prints the same packet lines, and its times (from the
+# file's first record) are ours shifted by the first segment's time: the
+# file keeps the kernel stamps the RTTs came from.
+"$TCPSHAKE" read --absolute "$TMP/probe.pcap" >"$TMP/read.txt" ||
+    fail "tcpshake read cannot read the file"
+sed -nE 's/ rtt [0-9.]+ us$//; s/^([0-9.]+) (SENT|RCVD) /\1 /p' "$TMP/out" >"$TMP/ours.lines"
+grep ' > ' "$TMP/read.txt" >"$TMP/read.lines"
+awk '{ $1 = ""; print }' "$TMP/ours.lines" >"$TMP/a"
+awk '{ $1 = ""; print }' "$TMP/read.lines" >"$TMP/b"
+cmp -s "$TMP/a" "$TMP/b" || {
+	diff "$TMP/a" "$TMP/b" >&2
+	fail "tcpshake read prints other segments than the run showed"
+}
+paste -d' ' "$TMP/ours.lines" "$TMP/read.lines" | awk '
+	NR == 1 { base = $1 }
+	{ ours = ($1 - base) * 1e6; file = $(NF / 2 + 1) * 1e6
+	  d = ours - file; if (d < 0) d = -d
+	  if (d > 1.5) { print "line " NR ": " ours " us vs " file " us"; bad = 1 } }
+	END { exit bad }' >&2 || fail "the file's stamps are not the ones the run reported"
+
+# --json: every line is a JSON object; segments carry their probe number.
+probe_run --json -c 2 -p 80,81 198.18.0.2
+[ "$RC" = 0 ] || fail "--json run exited $RC"
+python3 - "$TMP/out" <<'PY' || fail "--json output is not JSON Lines as expected"
+import json, sys
+kinds = {}
+for n, line in enumerate(open(sys.argv[1]), 1):
+    ev = json.loads(line)
+    key = ev["type"] + ("/" + ev["dir"] if ev["type"] == "segment" else "")
+    kinds[key] = kinds.get(key, 0) + 1
+    if ev["type"] == "segment" and not isinstance(ev.get("probe"), int):
+        sys.exit("line %d: segment without a probe number" % n)
+want = {"note": 1, "segment/sent": 4, "segment/rcvd": 4, "summary": 2}
+if kinds != want:
+    sys.exit("got %r, want %r" % (kinds, want))
+PY
+exit 0
