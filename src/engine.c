@@ -373,6 +373,7 @@ eng_verdict(struct engine *e, const struct step *st, struct eng_verdict *v)
 	o.ok = v->ok;
 	o.expected = st->text;
 	o.got = v->got;
+	o.awaited = st->kind == STEP_PACKET && st->dir == DIR_FROM_TARGET;
 	o.why = v->ok ? NULL : v->why;
 	o.t_ns = v->t_ns;
 	o.dev_ns = v->dev_ns;

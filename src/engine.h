@@ -45,6 +45,8 @@ struct step_outcome {
 	const char	*expected;	/* the step's line as written */
 	const char	*got;		/* what arrived, in the same syntax, or
 					 * NULL (none, or not a '>' line) */
+	bool		 awaited;	/* a '>' packet line: NULL got means
+					 * nothing came by the deadline */
 	const char	*why;		/* the differences, joined by "; ", or
 					 * NULL when ok */
 	int64_t		 t_ns;		/* when it happened (run's clock) */

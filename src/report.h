@@ -42,6 +42,14 @@ void	*report_ladder_new(FILE *out, int flags);
 void	*report_ladder_svg_new(FILE *out, int flags);
 extern const struct sink_ops report_ladder_ops;
 
+/* TAP: one test per scenario file from the engine's EV_STEP outcomes
+ * (engine.h): "ok 1 - FILE" or "not ok 1 - FILE" followed by "# " lines
+ * for each failed step (file:line and the differences, the expected
+ * line, what arrived); the plan "1..N" when the sink closes. Other
+ * events are ignored. `out` is not closed by the sink. */
+void	*report_tap_new(FILE *out);
+extern const struct sink_ops report_tap_ops;
+
 /* Shared by the sinks: seconds.microseconds since the run started
  * ("0.000123", "-0.000001"), into buf. */
 char	*report_time_str(int64_t t_ns, char *buf, size_t len);
