@@ -1252,10 +1252,10 @@ parse_step(struct parser *p, size_t i)
 	p->stepped = true;
 	if (!parse_time(p, &i, &st.time))
 		return;
-	if (strncmp(p->text + i, "...", 3) == 0) {
+	if (strncmp(p->text + skip_ws(p->text, i), "...", 3) == 0) {
 		/* packetdrill's "+0...0.200 accept(...)"; judged below. */
-		span = i;
-		i += 3;
+		span = skip_ws(p->text, i);
+		i = skip_ws(p->text, span + 3);
 		if (!parse_secs(p, &i, &dummy))
 			return;
 	}

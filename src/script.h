@@ -29,7 +29,10 @@ enum step_time_kind {
 	STEP_TIME_ABS,		/* "0.250": from the start of the run */
 	STEP_TIME_REL,		/* "+0.1": from the previous step */
 	STEP_TIME_ANY,		/* "*": whenever it comes (expected lines) */
-	STEP_TIME_NONE,		/* a command line written without a time */
+	STEP_TIME_NONE,		/* a command line written without a time:
+				 * setup when no timed step comes before
+				 * it, cleanup when none comes after (the
+				 * parser allows it nowhere else) */
 };
 
 struct step_time {

@@ -491,6 +491,12 @@ static const struct bad_case {
 	    "t.shake:1:16: error: unknown IP field 'hop' (expected ttl N, tos N, ect0, ect1, ce or noecn)\n"
 	    "  +0 < S 0:0(0) (hop 3)\n"
 	    "                 ^\n" },
+	{ "spaced span before a call",
+	    "+.002 ... 0.052 connect(4, ..., ...) = 0\n",
+	    NULL,
+	    "t.shake:1:17: error: 'connect(...)' is a system call line: system call lines describe the local kernel under test (packetdrill); a black-box target has no such calls: write the segments it should send instead\n"
+	    "  +.002 ... 0.052 connect(4, ..., ...) = 0\n"
+	    "                  ^\n" },
 	{ "-D value mapped to its name",
 	    "+0 < . 1:1(0) ack 1 win WIN\n",
 	    "WIN=abc",
