@@ -123,6 +123,35 @@ script_print(FILE *f, const struct script *sc)
 	}
 }
 
+/* What a printer writes, as a string: open_memstream() keeps one printer
+ * for both. */
+static char *
+to_string(void (*print)(FILE *, const void *), const void *arg)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (f == NULL)
+		fatal("open_memstream");
+	print(f, arg);
+	if (fclose(f) != 0 || buf == NULL)
+		fatalx("out of memory printing a scenario");
+	return buf;
+}
+
+static void
+print_script(FILE *f, const void *sc)
+{
+	script_print(f, sc);
+}
+
+char *
+script_format(const struct script *sc)
+{
+	return to_string(print_script, sc);
+}
+
 /* --------------------------------------------------------------- errors */
 
 static void
@@ -178,4 +207,16 @@ script_errors_clear(struct script_errors *errs)
 	errs->v = NULL;
 	errs->n = 0;
 	errs->truncated = false;
+}
+
+static void
+print_errors(FILE *f, const void *errs)
+{
+	script_errors_print(f, errs);
+}
+
+char *
+script_errors_format(const struct script_errors *errs)
+{
+	return to_string(print_errors, errs);
 }

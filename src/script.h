@@ -149,6 +149,8 @@ const char *script_option(const struct script *, const char *name);
 
 /* The canonical text: parsing it again gives the same steps. */
 void	 script_print(FILE *, const struct script *);
+/* The same into a new string; free() it. */
+char	*script_format(const struct script *);
 /* One step's line as script_print() writes it; free() it. */
 char	*script_step_format(const struct script *, const struct step *);
 /* A time as written ("+0.100", "0.9~1.1", "*"); buf holds 64. */
@@ -162,6 +164,8 @@ const char *script_time_str(const struct step_time *, char *buf, size_t);
  *	        ^
  */
 void	 script_errors_print(FILE *, const struct script_errors *);
+/* The same into a new string (for TAP diagnostics, JSON); free() it. */
+char	*script_errors_format(const struct script_errors *);
 void	 script_errors_clear(struct script_errors *);
 
 /* "HOST:PORT", "[V6]:PORT": false with why (one sentence) otherwise. */

@@ -97,18 +97,6 @@ mutate(const char *seed)
 	return s;
 }
 
-static char *
-print_text(const struct script *sc)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	script_print(f, sc);
-	fclose(f);
-	return buf;
-}
-
 /* What every error must be: a message, and a column inside its line. */
 static const char *
 errors_violation(const struct script_errors *errs)
@@ -149,7 +137,7 @@ check_one(const char *text, char **detail)
 		script_errors_clear(&errs);
 		return bad;
 	}
-	pa = print_text(a);
+	pa = script_format(a);
 	b = script_parse_string("p.shake", pa, NULL, &errs);
 	if (b == NULL) {
 		bad = "the print does not parse";
@@ -158,7 +146,7 @@ check_one(const char *text, char **detail)
 		script_free(a);
 		return bad;
 	}
-	pb = print_text(b);
+	pb = script_format(b);
 	if (strcmp(pa, pb) != 0 || a->nsteps != b->nsteps) {
 		bad = "the print does not print back to itself";
 		*detail = pa;

@@ -11,31 +11,6 @@
 
 /* ------------------------------------------------------------- helpers */
 
-/* The errors as script_errors_print() writes them; free() it. */
-static char *
-errors_text(const struct script_errors *errs)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	script_errors_print(f, errs);
-	fclose(f);
-	return buf;
-}
-
-static char *
-script_text(const struct script *sc)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	script_print(f, sc);
-	fclose(f);
-	return buf;
-}
-
 /* Parse text as "t.shake" with an optional "NAME=value" definition. */
 static struct script *
 parse(const char *text, const char *def, struct script_errors *errs)
@@ -521,7 +496,7 @@ test_catalogue(void)
 
 	for (i = 0; i < sizeof bad_cases / sizeof bad_cases[0]; i++) {
 		sc = parse(bad_cases[i].text, bad_cases[i].def, &errs);
-		got = errors_text(&errs);
+		got = script_errors_format(&errs);
 		if (sc == NULL && strcmp(got, bad_cases[i].want) == 0)
 			CHECK_(true, "error: %s", bad_cases[i].what);
 		else
@@ -593,7 +568,7 @@ test_rich(void)
 
 	CHECK(sc != NULL);
 	if (sc == NULL) {
-		char *t = errors_text(&errs);
+		char *t = script_errors_format(&errs);
 		printf("# %s", t);
 		free(t);
 		script_errors_clear(&errs);
@@ -688,11 +663,11 @@ test_round_trip(const char *what, const char *text)
 		script_errors_clear(&errs);
 		return;
 	}
-	ta = script_text(a);
+	ta = script_format(a);
 	b = parse(ta, NULL, &errs);
 	CHECK_(b != NULL, "round trip %s: the printed form parses", what);
 	if (b == NULL) {
-		la = errors_text(&errs);
+		la = script_errors_format(&errs);
 		printf("# %s# from:\n%s", la, ta);
 		free(la);
 		script_errors_clear(&errs);
@@ -700,7 +675,7 @@ test_round_trip(const char *what, const char *text)
 		script_free(a);
 		return;
 	}
-	tb = script_text(b);
+	tb = script_format(b);
 	if (strcmp(ta, tb) == 0)
 		CHECK_(true, "round trip %s: printed twice the same", what);
 	else
@@ -902,7 +877,7 @@ test_packetdrill(void)
 			strncat(kept, p, (size_t)(nl - p + 1));
 	}
 	sc = parse(kept, NULL, &errs);
-	out = errors_text(&errs);
+	out = script_errors_format(&errs);
 	CHECK_(sc != NULL, "packetdrill file without its calls parses%s%s",
 	    out[0] ? ":\n" : "", out);
 	CHECK(sc != NULL && sc->nsteps == 7 && sc->tolerance_usecs == 10000);
@@ -931,7 +906,7 @@ test_limits(void)
 		strcat(text, "x\n");
 	sc = parse(text, NULL, &errs);
 	CHECK(sc == NULL && errs.n == SCRIPT_MAX_ERRORS && errs.truncated);
-	out = errors_text(&errs);
+	out = script_errors_format(&errs);
 	tail = strrchr(out, '\n');
 	while (tail > out && tail[-1] != '\n')
 		tail--;
@@ -941,7 +916,7 @@ test_limits(void)
 
 	/* A target is needed to run: the file's, or the caller's, which wins. */
 	sc = script_parse_string("t.shake", "0 < S 0:0(0)\n", &defs, &errs);
-	out = errors_text(&errs);
+	out = script_errors_format(&errs);
 	CHECK_STR(out, "t.shake: error: no target: add a line 'target "
 	    "HOST:PORT' or give --target HOST:PORT\n");
 	free(out);
@@ -955,7 +930,7 @@ test_limits(void)
 
 	/* A file that cannot be read. */
 	sc = script_parse_file("/nonexistent/t.shake", NULL, &errs);
-	out = errors_text(&errs);
+	out = script_errors_format(&errs);
 	CHECK_STR(out, "/nonexistent/t.shake: error: No such file or "
 	    "directory\n");
 	free(out);
