@@ -387,11 +387,14 @@ eng_verdict(struct engine *e, const struct step *st, struct eng_verdict *v)
 	else if (v->ok)
 		xasprintf(&text, "ok   %4d %s %10s  %s", st->line, t, dev,
 		    st->text);
-	else
+	else if (o.awaited || v->got != NULL)
 		xasprintf(&text, "FAIL %4d %s %10s  %s\n     %s:%d: expected: "
 		    "%s\n     got: %s\n     differs: %s", st->line, t, dev,
 		    st->text, e->sc->file, st->line, st->text,
 		    v->got != NULL ? v->got : "nothing", v->why);
+	else
+		xasprintf(&text, "FAIL %4d %s %10s  %s\n     %s:%d: %s",
+		    st->line, t, dev, st->text, e->sc->file, st->line, v->why);
 	event_init(&ev, EV_STEP);
 	ev.t_ns = v->t_ns;
 	ev.dir = st->dir;
@@ -786,6 +789,20 @@ eng_file_verdict(struct engine *e, const char *error)
 	free(text);
 }
 
+/* After a failure, the cleanup commands still run: the untimed commands
+ * after the last timed step (tcpshake-scenario(5), COMMANDS). */
+static void
+eng_cleanup(struct engine *e, size_t from, struct eng_clock *c)
+{
+	size_t first = e->sc->nsteps, k;
+
+	while (first > 0 && e->sc->steps[first - 1].kind == STEP_SHELL &&
+	    e->sc->steps[first - 1].time.kind == STEP_TIME_NONE)
+		first--;
+	for (k = first > from ? first : from; k < e->sc->nsteps; k++)
+		step_run(e, &e->sc->steps[k], c);
+}
+
 int
 engine_run(const struct script *sc, const struct engine_config *cfg,
     struct engine_result *r, char *err, size_t errlen)
@@ -820,6 +837,8 @@ engine_run(const struct script *sc, const struct engine_config *cfg,
 		if (!step_run(&e, &sc->steps[i], &c))
 			break;
 	}
+	if (i < sc->nsteps && !e.wire_failed && !r->stopped)
+		eng_cleanup(&e, i + 1, &c);
 	if (e.wire_failed) {
 		snprintf(err, errlen, "%s:%d: %s", sc->file, i < sc->nsteps ?
 		    sc->steps[i].line : 0, e.err);
