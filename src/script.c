@@ -36,6 +36,13 @@ enum skip_mode {
 	SKIP_PYTHON,	/* inside %{ ... }% */
 };
 
+/* Where a command without a time was, to point at it later. */
+struct untimed {
+	int			 line;
+	int			 column;
+	char			*source;
+};
+
 struct parser {
 	const char		*file;
 	const struct script_defs *defs;
@@ -66,6 +73,10 @@ struct parser {
 	int64_t			 last_at;	/* laid-out time, previous step */
 	struct script_def	*fdefs;		/* the file's --define lines */
 	size_t			 nfdefs;
+	struct untimed		*untimed;	/* commands without a time
+						 * after a step: fine unless
+						 * a step follows */
+	size_t			 nuntimed;
 };
 
 /* ------------------------------------------------------------- errors */
@@ -1235,6 +1246,50 @@ parse_action(struct parser *p, size_t i, size_t span, struct step *st)
 	return parse_packet(p, skip_ws(p->text, i + 1), st);
 }
 
+/* A command line without a time: setup before the first step, or cleanup
+ * after the last (checked at the end). */
+static void
+parse_untimed_command(struct parser *p, size_t i)
+{
+	struct step st;
+
+	memset(&st, 0, sizeof st);
+	segment_init(&st.seg);
+	st.line = p->lineno;
+	st.column = (int)p->map[i] + 1;
+	st.flow = -1;
+	st.time.kind = STEP_TIME_NONE;
+	if (!parse_command(p, i, &st) || !layout_time(p, i, &st.time)) {
+		step_discard(&st);
+		return;
+	}
+	if (p->stepped) {
+		/* A cleanup command, unless a step comes after it. */
+		p->untimed = xreallocarray(p->untimed, p->nuntimed + 1,
+		    sizeof *p->untimed);
+		p->untimed[p->nuntimed].line = st.line;
+		p->untimed[p->nuntimed].column = st.column;
+		p->untimed[p->nuntimed++].source = xstrdup(p->orig);
+	}
+	step_add(p, &st);
+}
+
+/* A step comes after commands without a time that followed a step. */
+static void
+untimed_refuse(struct parser *p)
+{
+	size_t k;
+
+	for (k = 0; k < p->nuntimed; k++) {
+		perr_at(p, p->untimed[k].line, p->untimed[k].column,
+		    p->untimed[k].source, "a command without a time runs "
+		    "before the first step or after the last; give this one "
+		    "a time (+0 `...`)");
+		free(p->untimed[k].source);
+	}
+	p->nuntimed = 0;
+}
+
 /* A line that opens with a time; i on it. */
 static void
 parse_step(struct parser *p, size_t i)
@@ -1250,6 +1305,7 @@ parse_step(struct parser *p, size_t i)
 	st.flow = -1;
 	st.dir = DIR_NONE;
 	p->stepped = true;
+	untimed_refuse(p);
 	if (!parse_time(p, &i, &st.time))
 		return;
 	if (strncmp(p->text + skip_ws(p->text, i), "...", 3) == 0) {
@@ -1261,26 +1317,6 @@ parse_step(struct parser *p, size_t i)
 	}
 	if (!parse_action(p, skip_ws(p->text, i), span, &st) ||
 	    !check_time_use(p, tat, &st) || !layout_time(p, tat, &st.time)) {
-		step_discard(&st);
-		return;
-	}
-	step_add(p, &st);
-}
-
-/* A command line without a time: setup before the first step, or cleanup
- * after the last (checked at the end). */
-static void
-parse_untimed_command(struct parser *p, size_t i)
-{
-	struct step st;
-
-	memset(&st, 0, sizeof st);
-	segment_init(&st.seg);
-	st.line = p->lineno;
-	st.column = (int)p->map[i] + 1;
-	st.flow = -1;
-	st.time.kind = STEP_TIME_NONE;
-	if (!parse_command(p, i, &st) || !layout_time(p, i, &st.time)) {
 		step_discard(&st);
 		return;
 	}
@@ -1317,12 +1353,12 @@ parse_line(struct parser *p)
 
 /* ------------------------------------------------------------ the file */
 
-/* Untimed commands in the middle; open comments and blocks at the end. */
+/* Comments and blocks still open at the end; the implicit flow; the
+ * target. */
 static void
 parse_finish(struct parser *p)
 {
 	struct script *sc = p->sc;
-	size_t k, first = sc->nsteps, last = 0;
 
 	if (p->in_comment)
 		perr_at(p, p->comment_line, p->comment_col, p->comment_src,
@@ -1333,18 +1369,6 @@ parse_finish(struct parser *p)
 		    p->skip == SKIP_PYTHON ? "unterminated python block (no "
 		    "'}%%' before the end of the file)" : "unterminated system "
 		    "call (its parentheses never close)");
-	for (k = 0; k < sc->nsteps; k++)
-		if (sc->steps[k].time.kind != STEP_TIME_NONE) {
-			if (first == sc->nsteps)
-				first = k;
-			last = k;
-		}
-	for (k = first + 1; k < last; k++)
-		if (sc->steps[k].time.kind == STEP_TIME_NONE)
-			perr_at(p, sc->steps[k].line, sc->steps[k].column,
-			    sc->steps[k].text, "a command without a time runs "
-			    "before the first step or after the last; give "
-			    "this one a time (+0 `...`)");
 	if (sc->nflows == 0)
 		flow_add(sc, NULL, 0, 0);
 	if (p->defs != NULL && p->defs->target != NULL) {
@@ -1481,6 +1505,9 @@ script_parse_string(const char *name, const char *text,
 		free((char *)p.fdefs[k].value);
 	}
 	free(p.fdefs);
+	for (k = 0; k < p.nuntimed; k++)
+		free(p.untimed[k].source);
+	free(p.untimed);
 	if (errs->n > p.nerr0 || errs->truncated) {
 		script_free(p.sc);
 		return NULL;
