@@ -806,7 +806,6 @@ probe_drain(struct probe_run *r)
 	int rc;
 
 	while ((rc = sniff_next(r->sn, &pkt, err, sizeof err)) == 1) {
-		memset(&d, 0, sizeof d);
 		if (decode_frame(r->linktype, pkt.data, pkt.caplen, &d,
 		    NULL, 0) != DEC_OK)
 			continue;

@@ -1,6 +1,6 @@
-/* probe.c: the probe table. Probes live in one array; a hash on the
- * 4-tuple chains them so a captured segment finds its probe in a lookup
- * plus a short walk over probes sharing its ports, never a scan. */
+/* probe.c: the probe table. Probes live in one array; hashes on the
+ * 4-tuple and seq (or ack) chain them so a captured segment finds its
+ * probe in a lookup and a walk over a chain of one, never a scan. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -9,19 +9,34 @@
 #include "probe.h"
 #include "xmalloc.h"
 
-/* Probes that share a 4-tuple (a fixed --sport) are told apart by seq and
- * ack; when even those are the same, the oldest unmatched wins, and the
- * walk stops after this many candidates so it stays bounded. */
+/* Probes with the same 4-tuple and seq (a fixed --sport and --seq) are
+ * the same to a reply; the oldest unmatched wins, and the walk stops after
+ * this many candidates so it stays bounded. */
 #define PROBE_WALK_MAX	256
+/* Distinct sequence lengths (payload + SYN + FIN) a table keeps; every
+ * probe of one run has the same. */
+#define PROBE_MAX_SEQLENS	4
 
+/*
+ * Two chained hashes over the 4-tuple: one also keyed on the probe's seq
+ * (our segment leaving, an ICMP quote, and a reply acking seq + seqlen),
+ * one also keyed on its ack (a RST answering a segment with ACK set has
+ * seq = that ack). A random source port per probe makes the 4-tuple all
+ * but unique; the seq makes it so when a run reuses ports, and keeps every
+ * lookup at one short chain.
+ */
 struct probe_table {
 	struct ipaddr	 src;
 	struct ipaddr	 dst;
 	struct probe	*p;
 	uint32_t	 n;
 	uint32_t	 max;
-	uint32_t	*bucket;	/* first probe of each chain, newest first */
+	uint32_t	*by_seq;	/* chain heads, newest first */
+	uint32_t	*by_ack;	/* probes with ACK set only */
+	uint32_t	*next_ack;	/* by_ack's chain links */
 	uint32_t	 mask;
+	uint32_t	 seqlens[PROBE_MAX_SEQLENS];
+	int		 nseqlens;
 };
 
 struct probe_table *
@@ -35,11 +50,14 @@ probe_table_new(const struct ipaddr *src, const struct ipaddr *dst,
 	t->dst = *dst;
 	t->max = max;
 	t->p = xcalloc(max > 0 ? max : 1, sizeof *t->p);
+	t->next_ack = xcalloc(max > 0 ? max : 1, sizeof *t->next_ack);
 	while (nb < max && nb < (1u << 30))
 		nb <<= 1;
 	nb <<= 1;	/* load factor at most one half */
-	t->bucket = xmalloc(nb * sizeof *t->bucket);
-	memset(t->bucket, 0xff, nb * sizeof *t->bucket);
+	t->by_seq = xmalloc(nb * sizeof *t->by_seq);
+	t->by_ack = xmalloc(nb * sizeof *t->by_ack);
+	memset(t->by_seq, 0xff, nb * sizeof *t->by_seq);
+	memset(t->by_ack, 0xff, nb * sizeof *t->by_ack);
 	t->mask = nb - 1;
 	return t;
 }
@@ -50,17 +68,35 @@ probe_table_free(struct probe_table *t)
 	if (t == NULL)
 		return;
 	free(t->p);
-	free(t->bucket);
+	free(t->next_ack);
+	free(t->by_seq);
+	free(t->by_ack);
 	free(t);
 }
 
 /* The addresses are the table's own, so the ports carry the 4-tuple. */
 static uint32_t
-probe_hash(const struct probe_table *t, uint16_t sport, uint16_t dport)
+probe_hash(const struct probe_table *t, uint16_t sport, uint16_t dport,
+    uint32_t key)
 {
-	uint32_t h = ((uint32_t)sport << 16 | dport) * 0x9e3779b1u;
+	uint64_t h = ((uint64_t)sport << 48 | (uint64_t)dport << 32 | key) *
+	    0x9e3779b97f4a7c15ull;
 
-	return (h ^ (h >> 15)) & t->mask;
+	return (uint32_t)(h >> 32) & t->mask;
+}
+
+static bool
+probe_note_seqlen(struct probe_table *t, uint32_t seqlen)
+{
+	int i;
+
+	for (i = 0; i < t->nseqlens; i++)
+		if (t->seqlens[i] == seqlen)
+			return true;
+	if (t->nseqlens == PROBE_MAX_SEQLENS)
+		return false;
+	t->seqlens[t->nseqlens++] = seqlen;
+	return true;
 }
 
 uint32_t
@@ -69,7 +105,7 @@ probe_add(struct probe_table *t, const struct segment *seg, uint32_t port_idx)
 	struct probe *p;
 	uint32_t id, h;
 
-	if (t->n >= t->max)
+	if (t->n >= t->max || !probe_note_seqlen(t, segment_seqlen(seg)))
 		return PROBE_NONE;
 	id = t->n++;
 	p = &t->p[id];
@@ -82,9 +118,15 @@ probe_add(struct probe_table *t, const struct segment *seg, uint32_t port_idx)
 	p->flags = seg->flags;
 	p->port_idx = port_idx;
 	p->rtt_ns = -1;
-	h = probe_hash(t, p->sport, p->dport);
-	p->next = t->bucket[h];
-	t->bucket[h] = id;
+	h = probe_hash(t, p->sport, p->dport, p->seq);
+	p->next = t->by_seq[h];
+	t->by_seq[h] = id;
+	t->next_ack[id] = PROBE_NONE;
+	if (p->flags & TH_ACK_) {
+		h = probe_hash(t, p->sport, p->dport, p->ack);
+		t->next_ack[id] = t->by_ack[h];
+		t->by_ack[h] = id;
+	}
 	return id;
 }
 
@@ -126,51 +168,83 @@ probe_fits(const struct probe *p, const struct segment *seg,
 	return false;
 }
 
-/* Walk the chain of (sport, dport) for a probe that fits; the oldest one
- * still waiting wins, else the newest that fits (a duplicate reply). */
-static uint32_t
-probe_find(struct probe_table *t, uint16_t sport, uint16_t dport,
-    const struct segment *seg, enum probe_fit how)
+/* What a walk found: the oldest probe still waiting, and the newest that
+ * fits at all (a duplicate reply goes there). */
+struct probe_found {
+	uint32_t	waiting;
+	uint32_t	fitting;
+};
+
+static void
+probe_walk(struct probe_table *t, bool by_ack, uint16_t sport,
+    uint16_t dport, uint32_t key, const struct segment *seg,
+    enum probe_fit how, struct probe_found *f)
 {
-	uint32_t id, fitting = PROBE_NONE, waiting = PROBE_NONE;
+	uint32_t id, *heads = by_ack ? t->by_ack : t->by_seq;
 	int walked = 0;
 
-	for (id = t->bucket[probe_hash(t, sport, dport)];
-	    id != PROBE_NONE && walked < PROBE_WALK_MAX; id = t->p[id].next) {
+	for (id = heads[probe_hash(t, sport, dport, key)];
+	    id != PROBE_NONE && walked < PROBE_WALK_MAX;
+	    id = by_ack ? t->next_ack[id] : t->p[id].next) {
 		const struct probe *p = &t->p[id];
 
 		if (p->sport != sport || p->dport != dport ||
 		    !probe_fits(p, seg, how))
 			continue;
 		walked++;
-		if (fitting == PROBE_NONE)
-			fitting = id;
-		if (how == FIT_OUT || !p->answered)
-			waiting = id;
+		if (f->fitting == PROBE_NONE || id > f->fitting)
+			f->fitting = id;
+		if ((how == FIT_OUT || !p->answered) &&
+		    (f->waiting == PROBE_NONE || id < f->waiting))
+			f->waiting = id;
 	}
-	return waiting != PROBE_NONE ? waiting : fitting;
+}
+
+static uint32_t
+probe_pick(const struct probe_found *f)
+{
+	return f->waiting != PROBE_NONE ? f->waiting : f->fitting;
 }
 
 uint32_t
 probe_match_out(struct probe_table *t, const struct segment *seg)
 {
+	struct probe_found f = { PROBE_NONE, PROBE_NONE };
+
 	if (!ipaddr_eq(&seg->src, &t->src) || !ipaddr_eq(&seg->dst, &t->dst))
 		return PROBE_NONE;
-	return probe_find(t, seg->sport, seg->dport, seg, FIT_OUT);
+	probe_walk(t, false, seg->sport, seg->dport, seg->seq, seg, FIT_OUT,
+	    &f);
+	return probe_pick(&f);
 }
 
 uint32_t
 probe_match_reply(struct probe_table *t, const struct segment *seg)
 {
+	struct probe_found f = { PROBE_NONE, PROBE_NONE };
+	int i;
+
 	if (!ipaddr_eq(&seg->src, &t->dst) || !ipaddr_eq(&seg->dst, &t->src))
 		return PROBE_NONE;
-	return probe_find(t, seg->dport, seg->sport, seg, FIT_REPLY);
+	/* An ack covering a probe: its seq is the ack less its seqlen. */
+	if (seg->flags & TH_ACK_)
+		for (i = 0; i < t->nseqlens; i++)
+			probe_walk(t, false, seg->dport, seg->sport,
+			    seg->ack - t->seqlens[i], seg, FIT_REPLY, &f);
+	if (seg->flags & TH_RST_)
+		probe_walk(t, true, seg->dport, seg->sport, seg->seq, seg,
+		    FIT_REPLY, &f);
+	return probe_pick(&f);
 }
 
 uint32_t
 probe_match_quoted(struct probe_table *t, const struct segment *seg)
 {
+	struct probe_found f = { PROBE_NONE, PROBE_NONE };
+
 	if (!ipaddr_eq(&seg->src, &t->src) || !ipaddr_eq(&seg->dst, &t->dst))
 		return PROBE_NONE;
-	return probe_find(t, seg->sport, seg->dport, seg, FIT_QUOTED);
+	probe_walk(t, false, seg->sport, seg->dport, seg->seq, seg,
+	    FIT_QUOTED, &f);
+	return probe_pick(&f);
 }

@@ -1,6 +1,7 @@
 /* probe.h: the probe table: every probe sent to one target, found again
  * from a captured segment (our own, leaving; the target's reply; an ICMP
- * error quoting ours) by a hash on the 4-tuple, then checked on seq/ack. */
+ * error quoting ours) by a hash on the 4-tuple and seq or ack, then
+ * checked on every field that relates them. */
 #ifndef TCPSHAKE_PROBE_H
 #define TCPSHAKE_PROBE_H
 
@@ -25,7 +26,7 @@ struct probe {
 	uint32_t	 replies;	/* segments matched, duplicates included */
 	struct timespec	 ts_out;	/* kernel stamp of it leaving */
 	int64_t		 rtt_ns;	/* first reply's RTT, -1 if none */
-	uint32_t	 next;		/* hash chain */
+	uint32_t	 next;		/* chain of the hash on 4-tuple and seq */
 };
 
 struct probe_table;
@@ -36,7 +37,8 @@ struct probe_table *probe_table_new(const struct ipaddr *src,
 void	 probe_table_free(struct probe_table *);
 
 /* Record a probe about to be sent; returns its number, or PROBE_NONE when
- * the table is full. */
+ * the table is full (or holds probes of four other sequence lengths: the
+ * reply lookup tries each length). */
 uint32_t probe_add(struct probe_table *, const struct segment *seg,
 	    uint32_t port_idx);
 struct probe *probe_get(struct probe_table *, uint32_t id);
