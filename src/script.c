@@ -1296,7 +1296,7 @@ parse_step(struct parser *p, size_t i)
 {
 	struct step st;
 	size_t tat = i, span = 0;
-	int64_t dummy;
+	int64_t span_end;		/* read to move past it; refused below */
 
 	memset(&st, 0, sizeof st);
 	segment_init(&st.seg);
@@ -1312,7 +1312,7 @@ parse_step(struct parser *p, size_t i)
 		/* packetdrill's "+0...0.200 accept(...)"; judged below. */
 		span = skip_ws(p->text, i);
 		i = skip_ws(p->text, span + 3);
-		if (!parse_secs(p, &i, &dummy))
+		if (!parse_secs(p, &i, &span_end))
 			return;
 	}
 	if (!parse_action(p, skip_ws(p->text, i), span, &st) ||
