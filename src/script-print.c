@@ -174,10 +174,11 @@ error_print(FILE *f, const struct script_error *e)
 	if (e->column == 0)
 		return;
 	/* Tabs stay tabs, so the caret lands under the column whatever the
-	 * terminal's tab width. */
+	 * terminal's tab width; a UTF-8 character takes one place. */
 	fputs("  ", f);
 	for (k = 0; k < e->column - 1 && e->source[k] != '\0'; k++)
-		fputc(e->source[k] == '\t' ? '\t' : ' ', f);
+		if (((unsigned char)e->source[k] & 0xc0) != 0x80)
+			fputc(e->source[k] == '\t' ? '\t' : ' ', f);
 	fputs("^\n", f);
 }
 

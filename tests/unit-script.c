@@ -472,6 +472,12 @@ static const struct bad_case {
 	    "t.shake:1:17: error: 'connect(...)' is a system call line: system call lines describe the local kernel under test (packetdrill); a black-box target has no such calls: write the segments it should send instead\n"
 	    "  +.002 ... 0.052 connect(4, ..., ...) = 0\n"
 	    "                  ^\n" },
+	{ "caret after UTF-8",
+	    "+0 < P. 1:3(2) \"\xc3\xa9\" x\n",
+	    NULL,
+	    "t.shake:1:21: error: trailing text 'x'\n"
+	    "  +0 < P. 1:3(2) \"\xc3\xa9\" x\n"
+	    "                     ^\n" },
 	{ "-D value mapped to its name",
 	    "+0 < . 1:1(0) ack 1 win WIN\n",
 	    "WIN=abc",
