@@ -528,32 +528,71 @@ step_expect(struct engine *e, const struct step *st, struct eng_clock *c,
 	return seg_ok && time_ok;
 }
 
+/* The first queued segment of f seen in [lo, hi], or NULL. */
+static struct eng_rcvd *
+flow_find_in(struct eng_flow *f, int64_t lo, int64_t hi)
+{
+	size_t k;
+
+	for (k = f->qhead; k < f->qlen; k++)
+		if (f->q[k].t_ns >= lo && f->q[k].t_ns <= hi)
+			return &f->q[k];
+	return NULL;
+}
+
+struct eng_span {
+	struct eng_flow	*f;
+	int64_t		 lo, hi;
+};
+
+static bool
+span_has_segment(void *arg)
+{
+	struct eng_span *sp = arg;
+
+	return flow_find_in(sp->f, sp->lo, sp->hi) != NULL;
+}
+
+/* Take segment rc out of its flow's queue (it is no longer waiting). */
+static void
+flow_take(struct eng_flow *f, struct eng_rcvd *rc)
+{
+	size_t k = (size_t)(rc - f->q);
+
+	segment_clear(&rc->seg);
+	memmove(&f->q[k], &f->q[k + 1], (f->qlen - k - 1) * sizeof *f->q);
+	f->qlen--;
+}
+
+/* Silence: a segment of the flow seen in the window, not taken by an
+ * earlier step, fails it; one seen before the window stays for the next
+ * expected line. */
 static bool
 step_silence(struct engine *e, const struct step *st, struct eng_clock *c,
     struct eng_verdict *v, char **got)
 {
 	struct eng_flow *f = &e->flows[st->flow];
 	struct eng_when w = step_when(st, c);
+	struct eng_span sp = { f, w.lo, w.hi };
 	struct eng_rcvd *rc;
-	char until[32], at[32];
+	char from[32], until[32], at[32];
 
-	eng_pump(e, w.hi, flow_has_segment, f);
+	eng_pump(e, w.hi, span_has_segment, &sp);
 	c->prev_at = w.lo;
 	c->prev_send = false;
-	if ((rc = flow_peek(f)) == NULL || rc->t_ns > w.hi) {
+	if ((rc = flow_find_in(f, w.lo, w.hi)) == NULL) {
 		v->t_ns = w.hi;
 		c->ref = w.hi;
 		return true;
 	}
-	f->qhead++;
 	*got = got_text(st, f, &rc->seg);
 	v->got = *got;
-	v->t_ns = rc->t_ns;
-	snprintf(v->why, sizeof v->why, "silence: expected nothing until %s, "
-	    "got a segment at %s", report_time_str(w.hi, until, sizeof until),
+	v->t_ns = c->ref = rc->t_ns;
+	snprintf(v->why, sizeof v->why, "silence: expected nothing from %s "
+	    "to %s, got a segment at %s", report_time_str(w.lo, from, sizeof from),
+	    report_time_str(w.hi, until, sizeof until),
 	    report_time_str(rc->t_ns, at, sizeof at));
-	segment_clear(&rc->seg);
-	c->ref = rc->t_ns;
+	flow_take(f, rc);
 	return false;
 }
 
