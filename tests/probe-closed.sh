@@ -2,7 +2,8 @@
 # probe-closed.sh: the lab's Linux target refuses a SYN to a closed port
 # with RST-ACK (ack = seq + 1), answers an ACK to its open port with a RST
 # whose seq is our ack, and an ICMP port-unreachable (from a reject rule)
-# is matched to the probe it quotes. All count as answers: exit 0.
+# is matched to the probe it quotes. All count as answers: exit 0. A host
+# name is resolved and printed once.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/probe-lib.sh"
 need_root
@@ -32,8 +33,15 @@ probe_run --seq 77 -p 7777 198.18.0.2
 [ "$RC" = 0 ] || { cat "$TMP/out" "$TMP/err" >&2; fail "ICMP-refused probe: exit $RC, want 0"; }
 expect_line "ICMP 3/3 .* from 198\.18\.0\.2 about 198\.18\.0\.1:[0-9]+ > 198\.18\.0\.2:7777 seq 77$"
 expect_line "^--- 198\.18\.0\.2 port 7777: 1 sent, 1 received, 0 lost"
+
 if grep -q "unmatched" "$TMP/out"; then
 	cat "$TMP/out" >&2
 	fail "a reply was left unmatched"
 fi
+
+# A name is resolved once and said; loopback is found as the interface.
+probe_run -p 9 localhost
+[ "$RC" = 0 ] || { cat "$TMP/out" "$TMP/err" >&2; fail "probe localhost: exit $RC, want 0"; }
+expect_line "^probing localhost \((127\.0\.0\.1|::1)\) from (127\.0\.0\.1|::1) on lo: 1 probe$"
+expect_line "RCVD (127\.0\.0\.1|\[::1\]):9 > .* R\. 0:0\(0\) ack [0-9]+ win 0 rtt"
 exit 0
