@@ -28,4 +28,21 @@ grep -Eq "198\.18\.0\.2\.80 > 198\.18\.0\.1\.[0-9]+: Flags \[S\.\], .* ack 12345
 	cat "$TMP/server.txt" >&2
 	fail "the target's SYN-ACK does not ack 1234568"
 }
+# A payload arrives as given; a wrong checksum arrives wrong, is dropped
+# by the target, and the unanswered probe makes the run exit 1.
+server_capture_start "$TMP/server2.pcap"
+probe_run -A -P --ack 99 --data-hex 68656c6c6f -p 80 198.18.0.2
+RC1=$RC
+probe_run --badsum --timeout 300ms -p 80 198.18.0.2
+RC2=$RC
+server_capture_stop
+[ "$RC1" = 0 ] || fail "data probe exited $RC1, want 0"
+[ "$RC2" = 1 ] || fail "bad-checksum probe exited $RC2, want 1"
+expect_line "^--- 198\.18\.0\.2 port 80: 1 sent, 0 received, 1 lost \(100\.0%\)$"
+server_capture_text >"$TMP/server2.txt"
+grep -Eq "198\.18\.0\.1\.[0-9]+ > 198\.18\.0\.2\.80: Flags \[P\.\], cksum 0x[0-9a-f]+ \(correct\), seq [0-9]+:[0-9]+, ack 99, win 65535, length 5" "$TMP/server2.txt" &&
+grep -Eq "198\.18\.0\.1\.[0-9]+ > 198\.18\.0\.2\.80: Flags \[S\], cksum 0x[0-9a-f]+ \(incorrect -> 0x[0-9a-f]+\)" "$TMP/server2.txt" || {
+	cat "$TMP/server2.txt" >&2
+	fail "the target did not see our payload, or our wrong checksum"
+}
 exit 0

@@ -45,6 +45,18 @@ paste -d' ' "$TMP/ours.lines" "$TMP/read.lines" | awk '
 	  if (d > 1.5) { print "line " NR ": " ours " us vs " file " us"; bad = 1 } }
 	END { exit bad }' >&2 || fail "the file's stamps are not the ones the run reported"
 
+# -q: the summary lines only; -v: IP fields and the packet in hex.
+probe_run -q -c 2 -p 80,81 198.18.0.2
+[ "$RC" = 0 ] || fail "-q run exited $RC"
+[ "$(wc -l <"$TMP/out")" = 2 ] && [ "$(grep -c '^--- 198\.18\.0\.2 port 8[01]: 2 sent, 2 received' "$TMP/out")" = 2 ] || {
+	cat "$TMP/out" >&2
+	fail "-q prints more or less than the two summary lines"
+}
+probe_run -v --ttl 33 -p 81 198.18.0.2
+[ "$RC" = 0 ] || fail "-v run exited $RC"
+expect_line "SENT .* S [0-9]+:[0-9]+\(0\) win 65535 \(ttl 33\) \(tos 0x00\)$"
+expect_line "^    0x0000:  4500 0028 .... 0000 2106 "
+
 # --json: every line is a JSON object; segments carry their probe number.
 probe_run --json -c 2 -p 80,81 198.18.0.2
 [ "$RC" = 0 ] || fail "--json run exited $RC"
