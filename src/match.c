@@ -47,8 +47,11 @@ match_learn(struct match_bases *b, const struct segment *exp,
 	const struct tcp_option *e, *g;
 
 	if (!b->theirs_known && (got->flags & TH_SYN_)) {
+		/* The script's number for that SYN, when it wrote a SYN;
+		 * otherwise the SYN's own seq is the target's 0. */
 		b->theirs = got->seq;
-		if (!(exp->has & (SEG_ANY_SEQ | SEG_ABS_SEQ)))
+		if ((exp->flags & TH_SYN_) &&
+		    !(exp->has & (SEG_ANY_SEQ | SEG_ABS_SEQ)))
 			b->theirs -= exp->seq;
 		b->theirs_known = true;
 	}

@@ -59,6 +59,26 @@ test_learn_and_fields(void)
 	segment_clear(&e);
 	segment_clear(&g);
 
+	/* A SYN met by a line that is no SYN: its own seq is the base. */
+	{
+		struct match_bases b2 = { .ours = 1000, .ours_known = true };
+
+		seg("P. 1:2(1) ack 1", &e);
+		seg("S. 777:777(0) ack 1001", &g);
+		match_learn(&b2, &e, &g);
+		CHECK_INT(b2.theirs, 777);
+		segment_clear(&e);
+		segment_clear(&g);
+		/* A SYN written with another number counts from it. */
+		b2.theirs_known = false;
+		seg("S. 100:100(0) ack 1", &e);
+		seg("S. 777:777(0) ack 1001", &g);
+		match_learn(&b2, &e, &g);
+		CHECK_INT(b2.theirs, 677);
+		segment_clear(&e);
+		segment_clear(&g);
+	}
+
 	/* Once learned, a second SYN does not move the base. */
 	seg("S. 0:0(0) ack 1", &e);
 	seg("S. 777:777(0) ack 1001", &g);
