@@ -9,6 +9,8 @@
 #include <inttypes.h>
 #include <math.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +33,8 @@
 #define PROBE_DEFAULT_WIN	65535
 #define PROBE_BATCH		64	/* sends between drains at full rate */
 #define PROBE_SPIN_NS		200000	/* spin, not sleep, this close */
+#define PROBE_MAX_WORKERS	8	/* senders at full rate */
+#define PROBE_PAR_MIN		1000	/* fewer probes: one sender */
 #define SPORT_LOW		32768	/* random source ports: Linux's */
 #define SPORT_HIGH		60999	/* ephemeral range */
 
@@ -66,22 +70,43 @@ struct probe_stat {
 	double		 min, max, sum, sumsq;	/* RTTs in microseconds */
 };
 
-struct probe_run {
-	struct probe_opts	*o;
-	struct route		 rt;
+/*
+ * One sender with its share of the probes: its own raw socket, its own
+ * capture (filtered to its own source ports when there are several), its
+ * own probe table. At full rate with random source ports there is one per
+ * CPU the process may run on, so the kernel's work for each send (and, in
+ * the lab, the target's) spreads over the CPUs; otherwise there is one.
+ */
+struct probe_worker {
+	struct probe_run	*r;
+	int			 k;		/* which one */
+	struct segment		 seg;		/* the template, its own copy */
 	struct sniff		*sn;
 	int			 linktype;
 	struct craft		*cr;
 	struct probe_table	*tab;
-	struct sink		*out;		/* stdout: text or JSON */
-	struct sink		*files;		/* -w pcap */
-	struct timespec		 start;		/* CLOCK_REALTIME, as pcap */
 	uint64_t		 rng;
-	uint32_t		 nprobes;
+	uint16_t		 sport_lo;	/* its random source ports */
+	uint16_t		 sport_hi;
+	uint32_t		 nprobes;	/* its share */
 	uint32_t		 nsent;
 	uint32_t		 nseen_out;
 	uint32_t		 nanswered;
 	uint64_t		 unmatched;
+	pthread_t		 thread;
+};
+
+struct probe_run {
+	struct probe_opts	*o;
+	struct route		 rt;
+	struct sink		*out;		/* stdout: text or JSON */
+	struct sink		*files;		/* -w pcap */
+	bool			 emit_any;	/* a sink takes segments */
+	pthread_mutex_t		 emit_lock;	/* senders share the sinks */
+	struct timespec		 start;		/* CLOCK_REALTIME, as pcap */
+	uint32_t		 nprobes;
+	int			 nworkers;
+	struct probe_worker	*w;
 };
 
 enum {
@@ -625,26 +650,80 @@ probe_route(struct probe_run *r)
 		    o->target);
 }
 
+/* How many senders: one per CPU (at most PROBE_MAX_WORKERS) at full
+ * rate with random source ports, which are what tells their replies
+ * apart; one otherwise, so paced probes go out in order. */
+static int
+probe_nworkers(const struct probe_opts *o, uint32_t nprobes)
+{
+	cpu_set_t set;
+	int n;
+
+	if (o->interval_ns != 0 || o->sport != 0 ||
+	    nprobes < PROBE_PAR_MIN ||
+	    sched_getaffinity(0, sizeof set, &set) != 0)
+		return 1;
+	n = CPU_COUNT(&set);
+	return n < 1 ? 1 : n > PROBE_MAX_WORKERS ? PROBE_MAX_WORKERS : n;
+}
+
 /* The capture, open and filtered before the first send, so the stamps of
  * our own segments leaving are in it too. */
 static void
-probe_open_capture(struct probe_run *r)
+probe_open_capture(struct probe_worker *w)
 {
-	char src[64], dst[64], filter[256], err[256];
-	bool v6 = r->rt.dst.family == AF_INET6;
+	struct probe_run *r = w->r;
+	char src[64], dst[64], filter[512], err[256];
+	const char *icmp = r->rt.dst.family == AF_INET6 ? "icmp6" : "icmp";
 
 	ipaddr_str(&r->rt.src, src, sizeof src);
 	ipaddr_str(&r->rt.dst, dst, sizeof dst);
 	/* ICMP errors may come from a router on the way, not the target. */
-	snprintf(filter, sizeof filter, "(tcp and host %s and host %s) or "
-	    "(%s and dst host %s)", src, dst, v6 ? "icmp6" : "icmp", src);
-	r->sn = sniff_open_live(r->rt.ifname, filter, err, sizeof err);
-	if (r->sn == NULL)
+	if (r->nworkers == 1)
+		snprintf(filter, sizeof filter, "(tcp and host %s and host "
+		    "%s) or (%s and dst host %s)", src, dst, icmp, src);
+	else
+		snprintf(filter, sizeof filter, "(src host %s and dst host "
+		    "%s and tcp src portrange %u-%u) or (src host %s and dst "
+		    "host %s and tcp dst portrange %u-%u) or (%s and dst host "
+		    "%s)", src, dst, w->sport_lo, w->sport_hi, dst, src,
+		    w->sport_lo, w->sport_hi, icmp, src);
+	w->sn = sniff_open_live(r->rt.ifname, filter, err, sizeof err);
+	if (w->sn == NULL)
 		fatalx("%s", err);
-	r->linktype = sniff_linktype(r->sn);
-	r->cr = craft_open(r->rt.dst.family, CRAFT_WIRE, err, sizeof err);
-	if (r->cr == NULL)
+	w->linktype = sniff_linktype(w->sn);
+	w->cr = craft_open(r->rt.dst.family, CRAFT_WIRE, err, sizeof err);
+	if (w->cr == NULL)
 		fatalx("%s", err);
+}
+
+/* Split the probes and the random source ports between the senders, and
+ * open each one's capture and socket. */
+static void
+probe_open_workers(struct probe_run *r)
+{
+	uint32_t span = (SPORT_HIGH - SPORT_LOW + 1) / (uint32_t)r->nworkers;
+	struct probe_worker *w;
+	int k;
+
+	r->w = xcalloc((size_t)r->nworkers, sizeof *r->w);
+	for (k = 0; k < r->nworkers; k++) {
+		w = &r->w[k];
+		w->r = r;
+		w->k = k;
+		w->nprobes = (r->nprobes - (uint32_t)k + (uint32_t)r->nworkers -
+		    1) / (uint32_t)r->nworkers;
+		w->sport_lo = (uint16_t)(SPORT_LOW + (uint32_t)k * span);
+		w->sport_hi = k == r->nworkers - 1 ? SPORT_HIGH :
+		    (uint16_t)(w->sport_lo + span - 1);
+		if (getrandom(&w->rng, sizeof w->rng, 0) != sizeof w->rng)
+			w->rng = (uint64_t)mono_ns() + (uint64_t)k;
+		segment_copy(&w->seg, &r->o->tmpl);
+		w->seg.src = r->rt.src;
+		w->seg.dst = r->rt.dst;
+		w->tab = probe_table_new(&r->rt.src, &r->rt.dst, w->nprobes);
+		probe_open_capture(w);
+	}
 }
 
 static void
@@ -668,15 +747,22 @@ probe_open_sinks(struct probe_run *r)
 			fatalx("%s", err);
 		sinks_add(&r->files, &report_pcap_ops, ctx);
 	}
+	r->emit_any = !o->quiet || r->files != NULL;
+	pthread_mutex_init(&r->emit_lock, NULL);
 }
 
-/* Segments and ICMP errors: to the files always, to stdout unless -q. */
+/* Segments and ICMP errors: to the files always, to stdout unless -q;
+ * one sender at a time. */
 static void
 probe_emit(struct probe_run *r, const struct event *ev)
 {
+	if (!r->emit_any)
+		return;
+	pthread_mutex_lock(&r->emit_lock);
 	if (!r->o->quiet)
 		sinks_emit(r->out, ev);
 	sinks_emit(r->files, ev);
+	pthread_mutex_unlock(&r->emit_lock);
 }
 
 static void
@@ -701,32 +787,47 @@ probe_note(struct probe_run *r)
 	free(text);
 }
 
+/* Probe id of sender w in the run's numbering (and -p order). */
+static uint32_t
+probe_global(const struct probe_worker *w, uint32_t id)
+{
+	return id * (uint32_t)w->r->nworkers + (uint32_t)w->k;
+}
+
 static void
-probe_seen_out(struct probe_run *r, const struct decoded *d,
+probe_event(struct probe_worker *w, struct event *ev, enum event_type type,
+    const struct decoded *d, const struct sniff_pkt *pkt)
+{
+	event_init(ev, type);
+	ev->dir = type == EV_SEGMENT && !ipaddr_eq(&d->seg.src,
+	    &w->r->rt.dst) ? DIR_TO_TARGET : DIR_FROM_TARGET;
+	ev->ts = pkt->ts;
+	ev->t_ns = ts_diff_ns(&pkt->ts, &w->r->start);
+	ev->seg = &d->seg;
+	ev->ip = d->ip;
+	ev->iplen = d->iplen;
+}
+
+static void
+probe_seen_out(struct probe_worker *w, const struct decoded *d,
     const struct sniff_pkt *pkt, uint32_t id)
 {
-	struct probe *p = probe_get(r->tab, id);
+	struct probe *p = probe_get(w->tab, id);
 	struct event ev;
 
 	p->seen_out = true;
 	p->ts_out = pkt->ts;
-	r->nseen_out++;
-	event_init(&ev, EV_SEGMENT);
-	ev.dir = DIR_TO_TARGET;
-	ev.ts = pkt->ts;
-	ev.t_ns = ts_diff_ns(&pkt->ts, &r->start);
-	ev.seg = &d->seg;
-	ev.ip = d->ip;
-	ev.iplen = d->iplen;
-	ev.probe = (int)id;
-	probe_emit(r, &ev);
+	w->nseen_out++;
+	probe_event(w, &ev, EV_SEGMENT, d, pkt);
+	ev.probe = (int)probe_global(w, id);
+	probe_emit(w->r, &ev);
 }
 
 /* A reply or an ICMP error for probe id: the first one answers it. */
 static int64_t
-probe_answer(struct probe_run *r, uint32_t id, const struct timespec *ts)
+probe_answer(struct probe_worker *w, uint32_t id, const struct timespec *ts)
 {
-	struct probe *p = probe_get(r->tab, id);
+	struct probe *p = probe_get(w->tab, id);
 	int64_t rtt = -1;
 
 	p->replies++;
@@ -735,110 +836,103 @@ probe_answer(struct probe_run *r, uint32_t id, const struct timespec *ts)
 	if (!p->answered) {
 		p->answered = true;
 		p->rtt_ns = rtt;
-		r->nanswered++;
+		w->nanswered++;
 	}
 	return rtt;
 }
 
 static void
-probe_seen_tcp(struct probe_run *r, const struct decoded *d,
+probe_seen_tcp(struct probe_worker *w, const struct decoded *d,
     const struct sniff_pkt *pkt)
 {
 	struct event ev;
 	uint32_t id;
 
-	if ((id = probe_match_out(r->tab, &d->seg)) != PROBE_NONE) {
-		probe_seen_out(r, d, pkt, id);
+	if ((id = probe_match_out(w->tab, &d->seg)) != PROBE_NONE) {
+		probe_seen_out(w, d, pkt, id);
 		return;
 	}
 	/* Our kernel's own segments on the flow (its RST to a SYN-ACK it
 	 * knows nothing of) are neither probes nor replies. */
-	if (!ipaddr_eq(&d->seg.src, &r->rt.dst))
+	if (!ipaddr_eq(&d->seg.src, &w->r->rt.dst))
 		return;
-	event_init(&ev, EV_SEGMENT);
-	ev.dir = DIR_FROM_TARGET;
-	ev.ts = pkt->ts;
-	ev.t_ns = ts_diff_ns(&pkt->ts, &r->start);
-	ev.seg = &d->seg;
-	ev.ip = d->ip;
-	ev.iplen = d->iplen;
-	if ((id = probe_match_reply(r->tab, &d->seg)) != PROBE_NONE) {
-		ev.probe = (int)id;
-		ev.rtt_ns = probe_answer(r, id, &pkt->ts);
+	probe_event(w, &ev, EV_SEGMENT, d, pkt);
+	if ((id = probe_match_reply(w->tab, &d->seg)) != PROBE_NONE) {
+		ev.probe = (int)probe_global(w, id);
+		ev.rtt_ns = probe_answer(w, id, &pkt->ts);
 	} else
-		r->unmatched++;
-	probe_emit(r, &ev);
+		w->unmatched++;
+	probe_emit(w->r, &ev);
 }
 
 static void
-probe_seen_icmp(struct probe_run *r, const struct decoded *d,
+probe_seen_icmp(struct probe_worker *w, const struct decoded *d,
     const struct sniff_pkt *pkt)
 {
 	struct event ev;
 	uint32_t id;
 
-	if ((id = probe_match_quoted(r->tab, &d->seg)) == PROBE_NONE) {
-		r->unmatched++;
+	/* Every sender's capture sees every ICMP error: each takes those
+	 * about its own source ports. */
+	if (w->r->nworkers > 1 && (d->seg.sport < w->sport_lo ||
+	    d->seg.sport > w->sport_hi))
+		return;
+	if ((id = probe_match_quoted(w->tab, &d->seg)) == PROBE_NONE) {
+		w->unmatched++;
 		return;
 	}
-	event_init(&ev, EV_ICMP);
-	ev.dir = DIR_FROM_TARGET;
-	ev.ts = pkt->ts;
-	ev.t_ns = ts_diff_ns(&pkt->ts, &r->start);
-	ev.seg = &d->seg;
-	ev.ip = d->ip;
-	ev.iplen = d->iplen;
-	ev.probe = (int)id;
-	ev.rtt_ns = probe_answer(r, id, &pkt->ts);
+	probe_event(w, &ev, EV_ICMP, d, pkt);
+	ev.probe = (int)probe_global(w, id);
+	ev.rtt_ns = probe_answer(w, id, &pkt->ts);
 	ev.icmp_type = d->icmp_type;
 	ev.icmp_code = d->icmp_code;
 	ev.icmp_from = &d->icmp_from;
-	probe_emit(r, &ev);
+	probe_emit(w->r, &ev);
 }
 
 /* Everything the capture holds now, without blocking. */
 static void
-probe_drain(struct probe_run *r)
+probe_drain(struct probe_worker *w)
 {
 	struct sniff_pkt pkt;
 	struct decoded d;
 	char err[256];
 	int rc;
 
-	while ((rc = sniff_next(r->sn, &pkt, err, sizeof err)) == 1) {
-		if (decode_frame(r->linktype, pkt.data, pkt.caplen, &d,
+	while ((rc = sniff_next(w->sn, &pkt, err, sizeof err)) == 1) {
+		if (decode_frame(w->linktype, pkt.data, pkt.caplen, &d,
 		    NULL, 0) != DEC_OK)
 			continue;
 		if (d.kind == DK_TCP)
-			probe_seen_tcp(r, &d, &pkt);
+			probe_seen_tcp(w, &d, &pkt);
 		else
-			probe_seen_icmp(r, &d, &pkt);
+			probe_seen_icmp(w, &d, &pkt);
 		segment_clear(&d.seg);
 	}
 	if (rc == -2)
-		fatalx("capture on %s: %s", r->rt.ifname, err);
+		fatalx("capture on %s: %s", w->r->rt.ifname, err);
 }
 
 /* Every probe sent so far is answered and was seen leaving. */
 static bool
-probe_all_in(const struct probe_run *r)
+probe_all_in(const struct probe_worker *w)
 {
-	return r->nanswered == r->nsent && r->nseen_out == r->nsent;
+	return w->nanswered == w->nsent && w->nseen_out == w->nsent;
 }
 
 /* Until mono_ns() reaches deadline (or, with until_done, every probe is
  * in): sleep in poll on the capture while far, spin while close; the
  * capture is served either way. */
 static void
-probe_wait_until(struct probe_run *r, int64_t deadline, bool until_done)
+probe_wait_until(struct probe_worker *w, int64_t deadline, bool until_done)
 {
-	struct pollfd pfd = { .fd = sniff_fd(r->sn), .events = POLLIN };
+	struct pollfd pfd = { .fd = sniff_fd(w->sn), .events = POLLIN };
 	struct timespec tmo;
 	int64_t now, left;
 
 	while (!probe_stop && (now = mono_ns()) < deadline) {
-		probe_drain(r);
-		if (until_done && probe_all_in(r))
+		probe_drain(w);
+		if (until_done && probe_all_in(w))
 			return;
 		left = deadline - now - PROBE_SPIN_NS;
 		if (left <= 0)
@@ -848,51 +942,76 @@ probe_wait_until(struct probe_run *r, int64_t deadline, bool until_done)
 		if (ppoll(&pfd, 1, &tmo, NULL) == -1 && errno != EINTR)
 			fatal("poll");
 	}
-	probe_drain(r);
+	probe_drain(w);
 }
 
 static void
-probe_send_one(struct probe_run *r, uint32_t round_pos)
+probe_send_one(struct probe_worker *w, uint32_t id)
 {
-	struct probe_opts *o = r->o;
-	struct segment *seg = &o->tmpl;
-	uint32_t pidx = round_pos % o->nports;
+	struct probe_opts *o = w->r->o;
+	struct segment *seg = &w->seg;
+	uint32_t pidx = probe_global(w, id) % o->nports;
 	char err[256];
 
 	seg->dport = o->ports[pidx];
-	seg->sport = o->sport != 0 ? o->sport : (uint16_t)(SPORT_LOW +
-	    probe_random(&r->rng) % (SPORT_HIGH - SPORT_LOW + 1));
+	seg->sport = o->sport != 0 ? o->sport : (uint16_t)(w->sport_lo +
+	    probe_random(&w->rng) % (w->sport_hi - w->sport_lo + 1u));
 	if (!o->seq_fixed)
-		seg->seq = (uint32_t)probe_random(&r->rng);
+		seg->seq = (uint32_t)probe_random(&w->rng);
 	if (!o->ack_fixed)
 		seg->ack = (seg->flags & TH_ACK_) ?
-		    (uint32_t)probe_random(&r->rng) : 0;
+		    (uint32_t)probe_random(&w->rng) : 0;
 	/* Recorded before sending: the reply may beat us back. */
-	if (probe_add(r->tab, seg, pidx) == PROBE_NONE)
+	if (probe_add(w->tab, seg, pidx) == PROBE_NONE)
 		return;
-	if (craft_send(r->cr, seg, NULL, NULL, err, sizeof err) == -1)
+	if (craft_send(w->cr, seg, NULL, NULL, err, sizeof err) == -1)
 		fatalx("%s", err);
-	r->nsent++;
+	w->nsent++;
 }
 
-static void
-probe_send_all(struct probe_run *r)
+/* One sender's run: its probes on time, then the wait for the last
+ * replies, which ends early once everything is in. */
+static void *
+probe_worker_run(void *arg)
 {
+	struct probe_worker *w = arg;
 	int64_t t0 = mono_ns(), last = t0;
 	uint32_t i;
 
-	for (i = 0; i < r->nprobes && !probe_stop; i++) {
-		if (r->o->interval_ns > 0)
-			probe_wait_until(r, t0 + (int64_t)i *
-			    r->o->interval_ns, false);
+	for (i = 0; i < w->nprobes && !probe_stop; i++) {
+		if (w->r->o->interval_ns > 0)
+			probe_wait_until(w, t0 + (int64_t)i *
+			    w->r->o->interval_ns, false);
 		else if (i % PROBE_BATCH == 0)
-			probe_drain(r);
-		probe_send_one(r, i);
+			probe_drain(w);
+		probe_send_one(w, i);
 		last = mono_ns();
 	}
-	/* The last probe waits --timeout for its reply; stop early once
-	 * everything is in. */
-	probe_wait_until(r, last + r->o->timeout_ns, true);
+	probe_wait_until(w, last + w->r->o->timeout_ns, true);
+	return NULL;
+}
+
+/* One sender runs here; more run in threads that leave signals to this
+ * one (its handler stops them all). */
+static void
+probe_run_workers(struct probe_run *r)
+{
+	sigset_t all, old;
+	int k, e;
+
+	if (r->nworkers == 1) {
+		probe_worker_run(&r->w[0]);
+		return;
+	}
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	for (k = 0; k < r->nworkers; k++)
+		if ((e = pthread_create(&r->w[k].thread, NULL,
+		    probe_worker_run, &r->w[k])) != 0)
+			fatalx("cannot start a sender thread: %s", strerror(e));
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	for (k = 0; k < r->nworkers; k++)
+		pthread_join(r->w[k].thread, NULL);
 }
 
 static void
@@ -938,45 +1057,77 @@ probe_summary_port(struct probe_run *r, uint16_t port,
 	free(text);
 }
 
-/* Per port in -p order; then what did not fit anywhere, if anything. */
+/* Counters summed over the senders. */
+struct probe_totals {
+	uint32_t	sent;
+	uint32_t	seen_out;
+	uint32_t	answered;
+	uint64_t	unmatched;
+	unsigned	drops;
+};
+
 static void
+probe_tally(struct probe_run *r, struct probe_stat *st,
+    struct probe_totals *t)
+{
+	struct probe_worker *w;
+	uint32_t i, n;
+	int k;
+
+	memset(t, 0, sizeof *t);
+	for (k = 0; k < r->nworkers; k++) {
+		w = &r->w[k];
+		t->sent += w->nsent;
+		t->seen_out += w->nseen_out;
+		t->answered += w->nanswered;
+		t->unmatched += w->unmatched;
+		t->drops += sniff_drops(w->sn);
+		n = probe_count(w->tab);
+		for (i = 0; i < n; i++) {
+			const struct probe *p = probe_get(w->tab, i);
+			struct probe_stat *s = &st[p->port_idx];
+
+			s->sent++;
+			if (p->answered)
+				s->answered++;
+			if (p->rtt_ns >= 0)
+				stat_add(s, p->rtt_ns);
+		}
+	}
+}
+
+/* Per port in -p order; then what did not fit anywhere, if anything.
+ * Returns the exit status: 0 when every probe sent was answered. */
+static int
 probe_summary(struct probe_run *r)
 {
 	struct probe_stat *st = xcalloc(r->o->nports, sizeof *st);
+	struct probe_totals t;
 	struct event ev;
 	char *text;
-	uint32_t i, n = probe_count(r->tab);
-	unsigned drops = sniff_drops(r->sn);
+	uint32_t i;
 
-	for (i = 0; i < n; i++) {
-		const struct probe *p = probe_get(r->tab, i);
-		struct probe_stat *s = &st[p->port_idx];
-
-		s->sent++;
-		if (p->answered)
-			s->answered++;
-		if (p->rtt_ns >= 0)
-			stat_add(s, p->rtt_ns);
-	}
+	probe_tally(r, st, &t);
 	for (i = 0; i < r->o->nports; i++)
 		if (st[i].sent > 0)
 			probe_summary_port(r, r->o->ports[i], &st[i]);
 	free(st);
-	if (r->unmatched == 0 && drops == 0 && r->nseen_out == r->nsent)
-		return;
+	if (t.unmatched == 0 && t.drops == 0 && t.seen_out == t.sent)
+		return t.sent > 0 && t.answered == t.sent ? 0 : 1;
 	/* A probe the capture never saw leave was most likely held back by
 	 * the kernel: no neighbour (ARP/NDP) answer for the next hop. */
 	xasprintf(&text, "--- %" PRIu32 " probe%s never seen leaving %s (no "
 	    "ARP/NDP answer?), %" PRIu64 " unmatched repl%s, %u packet%s "
-	    "dropped by the capture", r->nsent - r->nseen_out,
-	    r->nsent - r->nseen_out == 1 ? "" : "s", r->rt.ifname,
-	    r->unmatched, r->unmatched == 1 ? "y" : "ies", drops,
-	    drops == 1 ? "" : "s");
+	    "dropped by the capture", t.sent - t.seen_out,
+	    t.sent - t.seen_out == 1 ? "" : "s", r->rt.ifname,
+	    t.unmatched, t.unmatched == 1 ? "y" : "ies", t.drops,
+	    t.drops == 1 ? "" : "s");
 	event_init(&ev, EV_SUMMARY);
 	ev.text = text;
 	sinks_emit(r->out, &ev);
 	sinks_emit(r->files, &ev);
 	free(text);
+	return t.sent > 0 && t.answered == t.sent ? 0 : 1;
 }
 
 static void
@@ -989,11 +1140,18 @@ probe_on_signal(int sig)
 static void
 probe_close(struct probe_run *r)
 {
+	int k;
+
 	sinks_close(&r->out);
 	sinks_close(&r->files);
-	probe_table_free(r->tab);
-	craft_close(r->cr);
-	sniff_close(r->sn);
+	for (k = 0; k < r->nworkers; k++) {
+		probe_table_free(r->w[k].tab);
+		craft_close(r->w[k].cr);
+		sniff_close(r->w[k].sn);
+		segment_clear(&r->w[k].seg);
+	}
+	free(r->w);
+	pthread_mutex_destroy(&r->emit_lock);
 	segment_clear(&r->o->tmpl);
 	free(r->o->ports);
 }
@@ -1010,14 +1168,10 @@ cmd_probe_exec(int argc, char **argv)
 	memset(&r, 0, sizeof r);
 	r.o = &o;
 	r.nprobes = (uint32_t)(o.count * o.nports);
-	if (getrandom(&r.rng, sizeof r.rng, 0) != sizeof r.rng)
-		r.rng = (uint64_t)mono_ns();
+	r.nworkers = probe_nworkers(&o, r.nprobes);
 	probe_route(&r);
-	probe_open_capture(&r);
+	probe_open_workers(&r);
 	probe_open_sinks(&r);
-	r.tab = probe_table_new(&r.rt.src, &r.rt.dst, r.nprobes);
-	o.tmpl.src = r.rt.src;
-	o.tmpl.dst = r.rt.dst;
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = probe_on_signal;
@@ -1026,9 +1180,8 @@ cmd_probe_exec(int argc, char **argv)
 
 	probe_note(&r);
 	clock_gettime(CLOCK_REALTIME, &r.start);
-	probe_send_all(&r);
-	probe_summary(&r);
-	rc = r.nsent > 0 && r.nanswered == r.nsent ? 0 : 1;
+	probe_run_workers(&r);
+	rc = probe_summary(&r);
 	probe_close(&r);
 	return rc;
 }
