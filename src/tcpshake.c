@@ -21,6 +21,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_guard_entry,
 	&cmd_serve_entry,
 	&cmd_lab_entry,
+	&cmd_connect_entry,
 	&cmd_run_entry,
 };
 #define NCMDS (sizeof cmd_table / sizeof cmd_table[0])

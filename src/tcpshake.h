@@ -19,6 +19,7 @@ extern const struct cmd_entry cmd_probe_entry;
 extern const struct cmd_entry cmd_guard_entry;
 extern const struct cmd_entry cmd_serve_entry;
 extern const struct cmd_entry cmd_lab_entry;
+extern const struct cmd_entry cmd_connect_entry;
 extern const struct cmd_entry cmd_run_entry;
 
 /* Global options, parsed before the subcommand. */

@@ -1,0 +1,1084 @@
+/* cmd-connect.c: `tcpshake connect TARGET:PORT`: a whole TCP conversation
+ * from user space (handshake, data, a chosen close), reported segment by segment. */
+#include "config.h"
+
+#include <sys/random.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "endpoint.h"
+#include "flow.h"
+#include "peer.h"
+#include "report.h"
+#include "route.h"
+#include "segment.h"
+#include "tcpshake.h"
+#include "xmalloc.h"
+
+#define CONNECT_MIN_TIMEOUT_NS	5000000000LL	/* a phase's least bound */
+#define CONNECT_MAX_SEND	(16 * 1024 * 1024)	/* bytes of --send in all */
+#define CONNECT_MAX_SYNACKS	64	/* --no-final-ack stamps kept */
+#define SPORT_LOW		32768	/* random source ports: Linux's */
+#define SPORT_HIGH		60999	/* ephemeral range */
+
+/* Set by SIGINT/SIGTERM/SIGHUP: the run stops, resets the connection,
+ * reports and removes the guard. A handler can reach nothing else. */
+static volatile sig_atomic_t connect_stop;
+
+enum close_mode {
+	CLOSE_FIN,
+	CLOSE_HALF,
+	CLOSE_WAIT,
+	CLOSE_RST,
+	CLOSE_NONE,
+};
+
+static const char *const close_names[] = {
+	[CLOSE_FIN] = "fin",
+	[CLOSE_HALF] = "half",
+	[CLOSE_WAIT] = "wait",
+	[CLOSE_RST] = "rst",
+	[CLOSE_NONE] = "none",
+};
+
+struct send_chunk {
+	uint8_t		*data;
+	size_t		 len;
+};
+
+struct connect_opts {
+	char		*host;
+	uint16_t	 port;
+	struct flow_config fc;
+	bool		 isn_fixed;
+	bool		 opts_given;	/* --mss/--wscale/--sackok/--ts */
+	bool		 no_options;
+	uint32_t	 win;
+	bool		 win_given;
+	uint16_t	 sport;
+	struct send_chunk *sends;
+	size_t		 nsends;
+	size_t		 send_total;
+	bool		 expect_echo;
+	int64_t		 recv_wait_ns;
+	enum close_mode	 close;
+	bool		 close_given;
+	int64_t		 watch_ns;
+	int64_t		 timeout_ns;	/* 0: computed */
+	bool		 no_guard;
+	bool		 absolute;
+	bool		 ladder;
+	bool		 json;
+	const char	*wfile;
+	const char	*iface;
+	const char	*source;
+	const char	*peer_netns;
+	bool		 quiet;
+	int		 verbose;
+};
+
+/* The phase a run is in: what endpoint_run() waits for. */
+enum phase {
+	PH_HANDSHAKE,
+	PH_ACKED,
+	PH_ECHO,
+	PH_RECV,
+	PH_PEER_FIN,
+	PH_CLOSED,
+};
+
+struct connect_run {
+	struct connect_opts *o;
+	struct route	 rt;
+	struct endpoint	*ep;
+	struct ep_flow	*fl;
+	struct peer	*peer;
+	struct sink	*out;		/* stdout */
+	struct sink	*files;		/* -w */
+	enum phase	 phase;
+	const char	*failed;	/* why the exit is 1; NULL: as asked */
+	char		 why[160];
+	int64_t		 synack_t[CONNECT_MAX_SYNACKS];
+	size_t		 nsynack;
+	uint64_t	 segs_sent;
+	uint64_t	 segs_rcvd;
+};
+
+enum {
+	LO_ISN = 256, LO_SPORT, LO_WIN, LO_MSS, LO_WSCALE, LO_SACKOK, LO_TS,
+	LO_NO_OPTIONS, LO_SEND, LO_EXPECT_ECHO, LO_RECV_WAIT, LO_CLOSE,
+	LO_TIME_WAIT, LO_NO_FINAL_ACK, LO_WATCH, LO_RTO, LO_RETRIES,
+	LO_TIMEOUT, LO_NO_GUARD, LO_ABSOLUTE, LO_LADDER, LO_JSON, LO_SOURCE,
+	LO_PEER_NETNS,
+};
+
+static const struct option connect_longopts[] = {
+	{ "isn", required_argument, NULL, LO_ISN },
+	{ "sport", required_argument, NULL, LO_SPORT },
+	{ "win", required_argument, NULL, LO_WIN },
+	{ "mss", required_argument, NULL, LO_MSS },
+	{ "wscale", required_argument, NULL, LO_WSCALE },
+	{ "sackok", no_argument, NULL, LO_SACKOK },
+	{ "ts", no_argument, NULL, LO_TS },
+	{ "no-options", no_argument, NULL, LO_NO_OPTIONS },
+	{ "send", required_argument, NULL, LO_SEND },
+	{ "expect-echo", no_argument, NULL, LO_EXPECT_ECHO },
+	{ "recv-wait", required_argument, NULL, LO_RECV_WAIT },
+	{ "close", required_argument, NULL, LO_CLOSE },
+	{ "time-wait", required_argument, NULL, LO_TIME_WAIT },
+	{ "no-final-ack", no_argument, NULL, LO_NO_FINAL_ACK },
+	{ "watch", required_argument, NULL, LO_WATCH },
+	{ "rto", required_argument, NULL, LO_RTO },
+	{ "retries", required_argument, NULL, LO_RETRIES },
+	{ "timeout", required_argument, NULL, LO_TIMEOUT },
+	{ "no-guard", no_argument, NULL, LO_NO_GUARD },
+	{ "absolute", no_argument, NULL, LO_ABSOLUTE },
+	{ "ladder", no_argument, NULL, LO_LADDER },
+	{ "json", no_argument, NULL, LO_JSON },
+	{ "write", required_argument, NULL, 'w' },
+	{ "interface", required_argument, NULL, 'I' },
+	{ "source", required_argument, NULL, LO_SOURCE },
+	{ "peer-netns", required_argument, NULL, LO_PEER_NETNS },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int cmd_connect_exec(int, char **);
+
+const struct cmd_entry cmd_connect_entry = {
+	.name = "connect",
+	.usage = "connect [--isn N|random] [--sport N] [--win N] [--mss N] "
+	    "[--wscale N] [--sackok] [--ts] [--no-options] [--send STR|@FILE] "
+	    "[--expect-echo] [--recv-wait T] [--close fin|half|wait|rst|none] "
+	    "[--time-wait T] [--no-final-ack --watch T] [--rto T] "
+	    "[--retries N] [--timeout T] [--no-guard] [--absolute] "
+	    "[--ladder|--json] [-w FILE] [-I IFACE] [--source ADDR] "
+	    "[--peer-netns NS] [-q|-v] TARGET:PORT",
+	.summary = "open a TCP connection from user space, talk, close it "
+	    "as asked, show every segment and state",
+	.exec = cmd_connect_exec,
+};
+
+/* ---- Arguments ---- */
+
+static uint64_t
+connect_random(void)
+{
+	uint64_t v;
+
+	if (getrandom(&v, sizeof v, 0) != sizeof v) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		v = (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ull ^
+		    (uint64_t)getpid();
+	}
+	return v;
+}
+
+/* "198.18.0.2:80", "[2001:db8::2]:80", "host:80". */
+static void
+parse_target(struct connect_opts *o, const char *s)
+{
+	const char *colon, *close;
+
+	if (s[0] == '[') {
+		if ((close = strchr(s, ']')) == NULL || close[1] != ':')
+			fatalx("connect: '%s' is not [ADDRESS]:PORT (as in "
+			    "[2001:db8::2]:80)", s);
+		o->host = xstrdup(s + 1);
+		o->host[close - s - 1] = '\0';
+		colon = close + 1;
+	} else {
+		if ((colon = strrchr(s, ':')) == NULL)
+			fatalx("connect: '%s' has no port (give TARGET:PORT, "
+			    "as in 198.18.0.2:80)", s);
+		if (strchr(s, ':') != colon)
+			fatalx("connect: '%s': an IPv6 address goes in "
+			    "brackets, as in [2001:db8::2]:80", s);
+		o->host = xstrdup(s);
+		o->host[colon - s] = '\0';
+	}
+	if (o->host[0] == '\0')
+		fatalx("connect: '%s' has no address before the port", s);
+	o->port = (uint16_t)parse_uint(colon + 1, 1, 65535, "connect: port");
+}
+
+static int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* One C escape after the backslash at *s; advances *s past it. */
+static uint8_t
+unescape_one(const char **s, const char *all)
+{
+	char c = *(*s)++;
+	int hi, lo;
+
+	switch (c) {
+	case 'n': return '\n';
+	case 'r': return '\r';
+	case 't': return '\t';
+	case '0': return '\0';
+	case 'a': return '\a';
+	case 'e': return 0x1b;
+	case '\\': return '\\';
+	case '"': return '"';
+	case '\'': return '\'';
+	case 'x':
+		if ((hi = hex_value((*s)[0])) >= 0 &&
+		    (lo = hex_value((*s)[1])) >= 0) {
+			*s += 2;
+			return (uint8_t)(hi << 4 | lo);
+		}
+		fatalx("--send: '\\x' needs two hex digits in '%s'", all);
+	case '\0':
+		fatalx("--send: '%s' ends in a lone backslash", all);
+	default:
+		fatalx("--send: unknown escape '\\%c' in '%s' (use \\r \\n "
+		    "\\t \\0 \\\\ \\xHH)", c, all);
+	}
+}
+
+static void
+read_send_file(struct send_chunk *c, const char *path)
+{
+	int fd = open(path, O_RDONLY);
+	size_t cap = 4096;
+	ssize_t n;
+
+	if (fd == -1)
+		fatal("--send: cannot open %s", path);
+	c->data = xmalloc(cap);
+	c->len = 0;
+	while ((n = read(fd, c->data + c->len, cap - c->len)) != 0) {
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			fatal("--send: cannot read %s", path);
+		}
+		c->len += (size_t)n;
+		if (c->len > CONNECT_MAX_SEND)
+			fatalx("--send: %s is larger than %d bytes", path,
+			    CONNECT_MAX_SEND);
+		if (c->len == cap)
+			c->data = xrealloc(c->data, cap *= 2);
+	}
+	close(fd);
+}
+
+static void
+parse_send(struct connect_opts *o, const char *arg)
+{
+	struct send_chunk *c;
+	const char *s = arg;
+
+	o->sends = xreallocarray(o->sends, o->nsends + 1, sizeof *o->sends);
+	c = &o->sends[o->nsends++];
+	if (arg[0] == '@')
+		read_send_file(c, arg + 1);
+	else {
+		c->data = xmalloc(strlen(arg) + 1);
+		c->len = 0;
+		while (*s != '\0') {
+			if (*s == '\\') {
+				s++;
+				c->data[c->len++] = unescape_one(&s, arg);
+			} else
+				c->data[c->len++] = (uint8_t)*s++;
+		}
+	}
+	if (c->len == 0)
+		fatalx("--send: '%s' gives no bytes", arg);
+	o->send_total += c->len;
+	if (o->send_total > CONNECT_MAX_SEND)
+		fatalx("--send: more than %d bytes in all", CONNECT_MAX_SEND);
+}
+
+static void
+parse_close(struct connect_opts *o, const char *arg)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof close_names / sizeof close_names[0]; i++)
+		if (strcmp(arg, close_names[i]) == 0) {
+			o->close = (enum close_mode)i;
+			o->close_given = true;
+			return;
+		}
+	fatalx("--close: '%s' is not a close mode (use fin, half, wait, rst "
+	    "or none)", arg);
+}
+
+/* The SYN: ISN, window, options. */
+static bool
+parse_syn_opt(struct connect_opts *o, int ch, const char *arg)
+{
+	struct flow_config *fc = &o->fc;
+
+	switch (ch) {
+	case LO_ISN:
+		o->isn_fixed = strcmp(arg, "random") != 0;
+		if (o->isn_fixed)
+			fc->iss = (uint32_t)parse_uint(arg, 0, UINT32_MAX,
+			    "--isn");
+		return true;
+	case LO_SPORT:
+		o->sport = (uint16_t)parse_uint(arg, 1, 65535, "--sport");
+		return true;
+	case LO_WIN:
+		o->win = (uint32_t)parse_uint(arg, 0, 1u << 30, "--win");
+		o->win_given = true;
+		return true;
+	case LO_MSS:
+		fc->mss = (uint16_t)parse_uint(arg, 1, 65535, "--mss");
+		o->opts_given = true;
+		return true;
+	case LO_WSCALE:
+		fc->wscale = (int)parse_uint(arg, 0, 14, "--wscale");
+		o->opts_given = true;
+		return true;
+	case LO_SACKOK:
+		fc->sackok = true;
+		o->opts_given = true;
+		return true;
+	case LO_TS:
+		fc->ts = true;
+		o->opts_given = true;
+		return true;
+	case LO_NO_OPTIONS:
+		o->no_options = true;
+		return true;
+	}
+	return false;
+}
+
+/* What happens after the handshake, and its timing. */
+static bool
+parse_talk_opt(struct connect_opts *o, int ch, const char *arg)
+{
+	switch (ch) {
+	case LO_SEND:
+		parse_send(o, arg);
+		return true;
+	case LO_EXPECT_ECHO:
+		o->expect_echo = true;
+		return true;
+	case LO_RECV_WAIT:
+		o->recv_wait_ns = parse_duration(arg, "--recv-wait");
+		return true;
+	case LO_CLOSE:
+		parse_close(o, arg);
+		return true;
+	case LO_TIME_WAIT:
+		o->fc.time_wait_ns = parse_duration(arg, "--time-wait");
+		return true;
+	case LO_NO_FINAL_ACK:
+		o->fc.no_final_ack = true;
+		return true;
+	case LO_WATCH:
+		o->watch_ns = parse_duration(arg, "--watch");
+		return true;
+	case LO_RTO:
+		o->fc.rto_ns = parse_duration(arg, "--rto");
+		if (o->fc.rto_ns < 1000000)
+			fatalx("--rto: '%s' is below 1 ms", arg);
+		return true;
+	case LO_RETRIES:
+		o->fc.retries = (int)parse_uint(arg, 0, 20, "--retries");
+		return true;
+	case LO_TIMEOUT:
+		o->timeout_ns = parse_duration(arg, "--timeout");
+		if (o->timeout_ns == 0)
+			fatalx("--timeout: give a duration above 0");
+		return true;
+	}
+	return false;
+}
+
+static bool
+parse_out_opt(struct connect_opts *o, int ch, const char *arg)
+{
+	switch (ch) {
+	case LO_NO_GUARD: o->no_guard = true; return true;
+	case LO_ABSOLUTE: o->absolute = true; return true;
+	case LO_LADDER: o->ladder = true; return true;
+	case LO_JSON: o->json = true; return true;
+	case 'w': o->wfile = arg; return true;
+	case 'I': o->iface = arg; return true;
+	case LO_SOURCE: o->source = arg; return true;
+	case LO_PEER_NETNS: o->peer_netns = arg; return true;
+	case 'q': o->quiet = true; return true;
+	case 'v': o->verbose++; return true;
+	}
+	return false;
+}
+
+/* Combinations that cannot mean anything. */
+static void
+connect_check(struct connect_opts *o)
+{
+	struct flow_config *fc = &o->fc;
+
+	if (o->no_options && o->opts_given)
+		fatalx("connect: --no-options and --mss/--wscale/--sackok/--ts "
+		    "contradict each other");
+	if (o->no_options) {
+		fc->mss = 0;
+		fc->wscale = -1;
+	}
+	if (o->win_given) {
+		if (o->win > 65535 && fc->wscale <= 0)
+			fatalx("--win: %" PRIu32 " needs --wscale (the window "
+			    "field holds 65535 at most)", o->win);
+		fc->rcv_wnd = o->win;
+	}
+	if (o->ladder && o->json)
+		fatalx("connect: --ladder and --json both write to standard "
+		    "output: choose one (add -w FILE for a pcap)");
+	if (o->expect_echo && o->nsends == 0)
+		fatalx("connect: --expect-echo needs --send");
+	if (o->watch_ns > 0 && !fc->no_final_ack)
+		fatalx("connect: --watch goes with --no-final-ack");
+	if (fc->no_final_ack && (o->nsends > 0 || o->recv_wait_ns > 0 ||
+	    o->close_given || fc->time_wait_ns > 0))
+		fatalx("connect: --no-final-ack never completes the handshake: "
+		    "--send, --recv-wait, --close and --time-wait do not apply");
+	if (fc->time_wait_ns > 0 && o->close != CLOSE_FIN &&
+	    o->close != CLOSE_HALF)
+		fatalx("connect: --time-wait needs --close fin or half (only "
+		    "an active close reaches TIME_WAIT)");
+}
+
+static void
+connect_parse(struct connect_opts *o, int argc, char **argv)
+{
+	int ch;
+
+	memset(o, 0, sizeof *o);
+	flow_config_init(&o->fc);
+	o->close = CLOSE_FIN;
+	o->quiet = gopts.quiet;
+	o->verbose = gopts.verbose;
+	while ((ch = getopt_long(argc, argv, "qvw:I:h", connect_longopts,
+	    NULL)) != -1) {
+		if (ch == 'h') {
+			printf("usage: tcpshake %s\n", cmd_connect_entry.usage);
+			exit(0);
+		}
+		if (parse_syn_opt(o, ch, optarg) ||
+		    parse_talk_opt(o, ch, optarg) ||
+		    parse_out_opt(o, ch, optarg))
+			continue;
+		cmd_usage(&cmd_connect_entry);
+	}
+	if (optind != argc - 1) {
+		if (optind >= argc)
+			fatalx("connect: no target (give TARGET:PORT, as in "
+			    "198.18.0.2:80)");
+		fatalx("connect: one target only ('%s' is one too many)",
+		    argv[optind + 1]);
+	}
+	parse_target(o, argv[optind]);
+	connect_check(o);
+}
+
+/* A phase's bound: --timeout, else long enough for every retransmission
+ * the flow makes before it gives up, and never below 5 s. */
+static int64_t
+phase_timeout(const struct connect_opts *o)
+{
+	int64_t total = 0, rto = o->fc.rto_ns;
+	int i;
+
+	if (o->timeout_ns > 0)
+		return o->timeout_ns;
+	for (i = 0; i <= o->fc.retries; i++) {
+		total += rto;
+		rto = rto > FLOW_MAX_RTO_NS / 2 ? FLOW_MAX_RTO_NS : rto * 2;
+	}
+	total += total / 10;
+	return total > CONNECT_MIN_TIMEOUT_NS ? total : CONNECT_MIN_TIMEOUT_NS;
+}
+
+/* ---- Output ---- */
+
+static void
+peer_event(struct connect_run *r)
+{
+	const struct flow *f = ep_flow_tcb(r->fl);
+	struct event ev;
+	int st;
+
+	if (r->peer == NULL || !peer_changed(r->peer, &r->rt.dst,
+	    f->cfg.rport, &r->rt.src, f->cfg.lport, &st))
+		return;
+	event_init(&ev, EV_STATE);
+	ev.dir = DIR_FROM_TARGET;
+	ev.t_ns = endpoint_now(r->ep);
+	ev.text = peer_state_name(st);
+	if (!r->o->quiet)
+		sinks_emit(r->out, &ev);
+	sinks_emit(r->files, &ev);
+}
+
+/* Every event of the endpoint: to the files, to stdout unless -q; the
+ * target's socket state after each segment with --peer-netns. */
+static void
+connect_emit(void *arg, const struct event *ev)
+{
+	struct connect_run *r = arg;
+
+	if (ev->type == EV_SEGMENT && ev->seg != NULL) {
+		if (ev->dir == DIR_TO_TARGET)
+			r->segs_sent++;
+		else if (ev->dir == DIR_FROM_TARGET) {
+			r->segs_rcvd++;
+			if ((ev->seg->flags & (TH_SYN_ | TH_ACK_)) ==
+			    (TH_SYN_ | TH_ACK_) &&
+			    r->nsynack < CONNECT_MAX_SYNACKS)
+				r->synack_t[r->nsynack++] = ev->t_ns;
+		}
+	}
+	if (!r->o->quiet)
+		sinks_emit(r->out, ev);
+	sinks_emit(r->files, ev);
+	if (ev->type == EV_SEGMENT && r->ep != NULL)
+		peer_event(r);
+}
+
+static void
+connect_open_sinks(struct connect_run *r)
+{
+	struct connect_opts *o = r->o;
+	char err[256];
+	void *ctx;
+	int flags = 0;
+
+	if (o->verbose > 0)
+		flags |= REPORT_IP;
+	if (o->verbose > 1)
+		flags |= REPORT_HEX;
+	if (o->json)
+		sinks_add(&r->out, &report_json_ops, report_json_new(stdout));
+	else if (o->ladder)
+		sinks_add(&r->out, &report_ladder_ops,
+		    report_ladder_new(stdout, flags));
+	else
+		sinks_add(&r->out, &report_text_ops,
+		    report_text_new(stdout, flags));
+	if (o->wfile != NULL) {
+		if ((ctx = report_pcap_new(o->wfile, err, sizeof err)) == NULL)
+			fatalx("%s", err);
+		sinks_add(&r->files, &report_pcap_ops, ctx);
+	}
+}
+
+/* ---- The run ---- */
+
+static const char *
+signal_name(int sig)
+{
+	switch (sig) {
+	case SIGINT: return "SIGINT";
+	case SIGTERM: return "SIGTERM";
+	case SIGHUP: return "SIGHUP";
+	}
+	return "a signal";
+}
+
+static void
+connect_on_signal(int sig)
+{
+	connect_stop = sig;
+}
+
+static void
+connect_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = connect_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+static void
+connect_route(struct connect_run *r)
+{
+	struct connect_opts *o = r->o;
+	char err[256];
+
+	if (route_resolve(o->host, AF_UNSPEC, &r->rt.dst, err,
+	    sizeof err) == -1)
+		fatalx("%s", err);
+	snprintf(r->rt.canon, sizeof r->rt.canon, "%s", o->host);
+	if (route_lookup(&r->rt, o->iface, o->source, err, sizeof err) == -1)
+		fatalx("%s", err);
+	if (r->rt.src.family != r->rt.dst.family)
+		fatalx("connect: --source %s and %s are of different "
+		    "families", o->source, o->host);
+}
+
+static void
+connect_open(struct connect_run *r)
+{
+	struct connect_opts *o = r->o;
+	struct endpoint_config ec;
+	char err[256];
+
+	if (o->sport == 0)
+		o->sport = (uint16_t)(SPORT_LOW + connect_random() %
+		    (SPORT_HIGH - SPORT_LOW + 1));
+	if (!o->isn_fixed)
+		o->fc.iss = (uint32_t)connect_random();
+	o->fc.lport = o->sport;
+	o->fc.rport = o->port;
+	o->fc.ts_offset = (uint32_t)connect_random();
+	memset(&ec, 0, sizeof ec);
+	ec.local = r->rt.src;
+	ec.remote = r->rt.dst;
+	ec.ifname = r->rt.ifname;
+	ec.lport = o->fc.lport;
+	ec.rport = o->fc.rport;
+	ec.no_guard = o->no_guard;
+	ec.absolute = o->absolute;
+	ec.state_causes = o->verbose > 0;
+	ec.stop = &connect_stop;
+	ec.emit = connect_emit;
+	ec.emit_arg = r;
+	if (o->peer_netns != NULL &&
+	    (r->peer = peer_open(o->peer_netns, err, sizeof err)) == NULL)
+		fatalx("--peer-netns: %s", err);
+	if ((r->ep = endpoint_open(&ec, err, sizeof err)) == NULL)
+		fatalx("%s", err);
+	if ((r->fl = endpoint_add_flow(r->ep, &o->fc, err, sizeof err)) ==
+	    NULL)
+		fatalx("%s", err);
+}
+
+static bool
+connect_done(void *arg)
+{
+	struct connect_run *r = arg;
+	const struct flow *f = ep_flow_tcb(r->fl);
+	size_t got;
+
+	if (f->state == FLOW_CLOSED)
+		return true;
+	switch (r->phase) {
+	case PH_HANDSHAKE:
+		return f->state != FLOW_SYN_SENT;
+	case PH_ACKED:
+		return f->bytes_acked >= r->o->send_total;
+	case PH_ECHO:
+		ep_flow_received(r->fl, &got);
+		return got >= r->o->send_total;
+	case PH_RECV:
+		return false;
+	case PH_PEER_FIN:
+		return f->state == FLOW_CLOSE_WAIT;
+	case PH_CLOSED:
+		return false;
+	}
+	return true;
+}
+
+static void
+fail_why(struct connect_run *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+fail_why(struct connect_run *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->failed != NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(r->why, sizeof r->why, fmt, ap);
+	va_end(ap);
+	r->failed = r->why;
+}
+
+/* Run one phase to its end. False when the conversation cannot go on. */
+static bool
+run_phase(struct connect_run *r, enum phase ph, int64_t len,
+    const char *what)
+{
+	const struct flow *f = ep_flow_tcb(r->fl);
+	char err[256];
+	enum ep_status st;
+
+	r->phase = ph;
+	st = endpoint_run(r->ep, endpoint_now(r->ep) + len, connect_done, r,
+	    err, sizeof err);
+	if (st == EP_ERROR)
+		fatalx("%s", err);
+	if (st == EP_STOPPED) {
+		fail_why(r, "interrupted by %s", signal_name(connect_stop));
+		return false;
+	}
+	if (f->state == FLOW_CLOSED && ph != PH_CLOSED) {
+		fail_why(r, "%s", flow_end_name(f->end));
+		return false;
+	}
+	if (st == EP_DEADLINE && ph != PH_RECV && ph != PH_CLOSED) {
+		fail_why(r, "%s: nothing within %.3f s", what,
+		    (double)len / 1e9);
+		return false;
+	}
+	return true;
+}
+
+static void
+user_call_check(struct connect_run *r, int rc, const char *err)
+{
+	if (rc == -1)
+		fatalx("%s", err);
+	if (rc == 1)
+		fail_why(r, "the flow refused the call (see the note above)");
+}
+
+static bool
+echo_matches(struct connect_run *r)
+{
+	const uint8_t *got;
+	size_t len, i, off = 0;
+
+	got = ep_flow_received(r->fl, &len);
+	if (len < r->o->send_total) {
+		fail_why(r, "data not echoed: %zu of %zu bytes came back", len,
+		    r->o->send_total);
+		return false;
+	}
+	for (i = 0; i < r->o->nsends; i++) {
+		if (memcmp(got + off, r->o->sends[i].data,
+		    r->o->sends[i].len) != 0) {
+			fail_why(r, "data not echoed: the bytes that came back "
+			    "differ from those sent");
+			return false;
+		}
+		off += r->o->sends[i].len;
+	}
+	return true;
+}
+
+/* --send, in order, acknowledged (and echoed with --expect-echo). */
+static bool
+connect_talk(struct connect_run *r)
+{
+	struct connect_opts *o = r->o;
+	int64_t tmo = phase_timeout(o);
+	char err[256];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < o->nsends; i++) {
+		rc = endpoint_send(r->ep, r->fl, o->sends[i].data,
+		    o->sends[i].len, err, sizeof err);
+		user_call_check(r, rc, err);
+	}
+	if (r->failed != NULL)
+		return false;
+	if (o->nsends > 0 && !run_phase(r, PH_ACKED, tmo,
+	    "waiting for our data to be acknowledged"))
+		return false;
+	if (o->expect_echo && (!run_phase(r, PH_ECHO, tmo,
+	    "waiting for the echo") || !echo_matches(r)))
+		return false;
+	if (o->recv_wait_ns > 0 && !run_phase(r, PH_RECV, o->recv_wait_ns,
+	    "receiving"))
+		return false;
+	return true;
+}
+
+/* With --close half the target may keep sending after our FIN: the bound
+ * counts from the last byte received. */
+static bool
+wait_closed(struct connect_run *r, int64_t tmo, const char *what)
+{
+	const struct flow *f = ep_flow_tcb(r->fl);
+	size_t before, after;
+
+	for (;;) {
+		ep_flow_received(r->fl, &before);
+		run_phase(r, PH_CLOSED, tmo, what);
+		ep_flow_received(r->fl, &after);
+		if (f->state == FLOW_CLOSED || r->failed != NULL ||
+		    r->o->close != CLOSE_HALF || after == before)
+			break;
+	}
+	if (f->state == FLOW_CLOSED && f->end == FLOW_END_CLOSED)
+		return true;
+	if (f->state == FLOW_CLOSED)
+		fail_why(r, "%s", flow_end_name(f->end));
+	else
+		fail_why(r, "%s: still %s after %.3f s", what,
+		    flow_state_name(f->state), (double)tmo / 1e9);
+	return false;
+}
+
+static void
+connect_close(struct connect_run *r)
+{
+	struct connect_opts *o = r->o;
+	int64_t tmo = phase_timeout(o);
+	char err[256];
+
+	switch (o->close) {
+	case CLOSE_NONE:
+		return;
+	case CLOSE_RST:
+		user_call_check(r, endpoint_abort(r->ep, r->fl, err,
+		    sizeof err), err);
+		return;
+	case CLOSE_WAIT:
+		if (!run_phase(r, PH_PEER_FIN, tmo,
+		    "waiting for the target's FIN"))
+			return;
+		break;
+	case CLOSE_FIN:
+	case CLOSE_HALF:
+		break;
+	}
+	user_call_check(r, endpoint_shutdown(r->ep, r->fl, err, sizeof err),
+	    err);
+	if (r->failed == NULL)
+		wait_closed(r, tmo + o->fc.time_wait_ns,
+		    o->close == CLOSE_WAIT ? "waiting for the ACK of our FIN" :
+		    "waiting for the target's FIN");
+}
+
+static void
+connect_watch(struct connect_run *r)
+{
+	int64_t len = r->o->watch_ns > 0 ? r->o->watch_ns :
+	    phase_timeout(r->o);
+	char err[256];
+
+	r->phase = PH_RECV;
+	if (endpoint_run(r->ep, endpoint_now(r->ep) + len, connect_done, r,
+	    err, sizeof err) == EP_ERROR)
+		fatalx("%s", err);
+	if (connect_stop)
+		fail_why(r, "interrupted by %s", signal_name(connect_stop));
+	if (r->nsynack == 0)
+		fail_why(r, "no SYN-ACK within %.3f s (%s)", (double)len / 1e9,
+		    flow_end_name(ep_flow_tcb(r->fl)->end));
+	/* The target keeps its half-open socket until it gives up too. */
+	endpoint_shutdown(r->ep, r->fl, err, sizeof err);
+}
+
+static void
+connect_converse(struct connect_run *r)
+{
+	const struct flow *f = ep_flow_tcb(r->fl);
+	char err[256];
+
+	user_call_check(r, endpoint_connect(r->ep, r->fl, err, sizeof err),
+	    err);
+	if (r->o->fc.no_final_ack) {
+		connect_watch(r);
+		return;
+	}
+	if (run_phase(r, PH_HANDSHAKE, phase_timeout(r->o),
+	    "waiting for the SYN-ACK") && connect_talk(r))
+		connect_close(r);
+	/* Interrupted or failed with the target holding state: reset it
+	 * rather than leave it a connection nobody will close. */
+	if (r->failed != NULL && f->state != FLOW_CLOSED &&
+	    f->state != FLOW_SYN_SENT && f->state != FLOW_TIME_WAIT)
+		endpoint_abort(r->ep, r->fl, err, sizeof err);
+}
+
+/* ---- The summary ---- */
+
+static void
+summary_synacks(struct connect_run *r, FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "\n--- %zu SYN-ACK%s", r->nsynack, r->nsynack == 1 ?
+	    "" : "s");
+	if (r->nsynack > 1) {
+		fprintf(f, ", intervals");
+		for (i = 1; i < r->nsynack; i++)
+			fprintf(f, " %.3f", (double)(r->synack_t[i] -
+			    r->synack_t[i - 1]) / 1e9);
+		fprintf(f, " s");
+	}
+}
+
+static void
+summary_target(struct connect_run *r, FILE *f)
+{
+	const struct flow *fl = ep_flow_tcb(r->fl);
+	struct segment s;
+	char *opts;
+	int64_t rtt = ep_flow_hs_rtt(r->fl);
+
+	if (!fl->have_irs) {
+		fprintf(f, "\n--- no SYN-ACK from the target");
+		return;
+	}
+	segment_init(&s);
+	memcpy(s.opts, fl->peer_opts, sizeof s.opts);
+	s.nopts = fl->peer_nopts;
+	opts = segment_format_opts(&s);
+	fprintf(f, "\n--- target ISN %" PRIu32 ", SYN-ACK win %u %s",
+	    fl->irs, fl->peer_win, s.nopts > 0 ? opts : "<no options>");
+	free(opts);
+	if (rtt >= 0)
+		fprintf(f, ", handshake rtt %" PRId64 ".%03" PRId64 " us",
+		    rtt / 1000, rtt % 1000);
+}
+
+static char *
+summary_text(struct connect_run *r)
+{
+	const struct flow *fl = ep_flow_tcb(r->fl);
+	char dst[80], src[80], *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (f == NULL)
+		fatal("open_memstream");
+	fprintf(f, "--- %s from %s: %s, prober %s",
+	    report_endpoint_str(&r->rt.dst, fl->cfg.rport, dst, sizeof dst),
+	    report_endpoint_str(&r->rt.src, fl->cfg.lport, src, sizeof src),
+	    flow_end_name(fl->end), flow_state_name(fl->state));
+	summary_target(r, f);
+	if (r->o->fc.no_final_ack)
+		summary_synacks(r, f);
+	fprintf(f, "\n--- our ISN %" PRIu32 "; sent %" PRIu64 " bytes (%"
+	    PRIu64 " acked), received %" PRIu64 " (%" PRIu64 " after our "
+	    "FIN); %" PRIu64 " retransmission%s, %" PRIu64 " unacceptable",
+	    fl->iss, fl->bytes_sent, fl->bytes_acked, fl->bytes_received,
+	    ep_flow_received_after_fin(r->fl), fl->retransmissions,
+	    fl->retransmissions == 1 ? "" : "s", fl->unacceptable);
+	if (ep_flow_foreign(r->fl) > 0)
+		fprintf(f, "; %" PRIu64 " segments from the local kernel",
+		    ep_flow_foreign(r->fl));
+	if (endpoint_drops(r->ep) > 0)
+		fprintf(f, "; %u packets dropped by the capture",
+		    endpoint_drops(r->ep));
+	if (r->failed != NULL)
+		fprintf(f, "\n--- not as asked: %s", r->failed);
+	else if (r->o->fc.no_final_ack)
+		fprintf(f, "\n--- as asked (--no-final-ack)");
+	else
+		fprintf(f, "\n--- as asked (--close %s)",
+		    close_names[r->o->close]);
+	fclose(f);
+	return buf;
+}
+
+static void
+connect_summary(struct connect_run *r)
+{
+	const struct flow *fl = ep_flow_tcb(r->fl);
+	int64_t rtt = ep_flow_hs_rtt(r->fl);
+	struct event_count counts[12];
+	struct event ev;
+	size_t n = 0;
+	char *text = summary_text(r);
+
+#define COUNT(k, v) do { counts[n].key = (k); counts[n++].value = (v); } \
+	while (0)
+	COUNT("segments_sent", r->segs_sent);
+	COUNT("segments_received", r->segs_rcvd);
+	COUNT("bytes_sent", fl->bytes_sent);
+	COUNT("bytes_acked", fl->bytes_acked);
+	COUNT("bytes_received", fl->bytes_received);
+	COUNT("retransmissions", fl->retransmissions);
+	COUNT("unacceptable", fl->unacceptable);
+	COUNT("synacks", r->nsynack);
+	COUNT("isn", fl->iss);
+	if (fl->have_irs)
+		COUNT("target_isn", fl->irs);
+	if (rtt >= 0)
+		COUNT("handshake_rtt_ns", (uint64_t)rtt);
+	COUNT("as_asked", r->failed == NULL);
+#undef COUNT
+	event_init(&ev, EV_SUMMARY);
+	ev.text = text;
+	ev.t_ns = endpoint_now(r->ep);
+	ev.counts = counts;
+	ev.ncounts = n;
+	sinks_emit(r->out, &ev);
+	sinks_emit(r->files, &ev);
+	free(text);
+}
+
+static void
+connect_free(struct connect_run *r)
+{
+	size_t i;
+
+	endpoint_close(r->ep);
+	r->ep = NULL;
+	if (r->peer != NULL)
+		peer_close(r->peer);
+	sinks_close(&r->out);
+	sinks_close(&r->files);
+	for (i = 0; i < r->o->nsends; i++)
+		free(r->o->sends[i].data);
+	free(r->o->sends);
+	free(r->o->host);
+}
+
+static int
+cmd_connect_exec(int argc, char **argv)
+{
+	struct connect_opts o;
+	struct connect_run r;
+	char dst[80], src[80];
+	int rc;
+
+	connect_parse(&o, argc, argv);
+	/* A conversation is watched as it happens, through pipes too. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	memset(&r, 0, sizeof r);
+	r.o = &o;
+	connect_route(&r);
+	/* Ours before the guard's: then it leaves them to us, and the run
+	 * ends through endpoint_close(), which removes the guard. */
+	connect_signals();
+	connect_open_sinks(&r);
+	connect_open(&r);
+	endpoint_note(r.ep, "connecting to %s from %s on %s%s",
+	    report_endpoint_str(&r.rt.dst, o.port, dst, sizeof dst),
+	    report_endpoint_str(&r.rt.src, o.sport, src, sizeof src),
+	    r.rt.ifname, o.no_guard ? " (no guard: the local kernel may "
+	    "answer with RST)" : "");
+	connect_converse(&r);
+	/* Whatever went out last is shown before the summary. */
+	endpoint_settle(r.ep);
+	connect_summary(&r);
+	rc = r.failed == NULL ? 0 : 1;
+	connect_free(&r);
+	return rc;
+}
