@@ -111,6 +111,7 @@ struct connect_run {
 	size_t		 nsynack;
 	uint64_t	 segs_sent;
 	uint64_t	 segs_rcvd;
+	bool		 peer_due;	/* a segment shown since the last read */
 };
 
 enum {
@@ -529,6 +530,7 @@ peer_event(struct connect_run *r)
 	struct event ev;
 	int st;
 
+	r->peer_due = false;
 	if (r->peer == NULL || !peer_changed(r->peer, &r->rt.dst,
 	    f->cfg.rport, &r->rt.src, f->cfg.lport, &st))
 		return;
@@ -541,14 +543,29 @@ peer_event(struct connect_run *r)
 	sinks_emit(r->files, &ev);
 }
 
-/* Every event of the endpoint: to the files, to stdout unless -q; the
- * target's socket state after each segment with --peer-netns. */
+/* --peer-netns: the target's socket state is read after a segment is
+ * shown, at the first of: before we send the next one, before the next one
+ * is shown, at the end. The target has handled the segment by then, and
+ * nothing after it has reached the target yet; a change is shown. */
+static void
+connect_before_send(void *arg)
+{
+	struct connect_run *r = arg;
+
+	if (r->peer_due)
+		peer_event(r);
+}
+
+/* Every event of the endpoint: to the files, to stdout unless -q. */
 static void
 connect_emit(void *arg, const struct event *ev)
 {
 	struct connect_run *r = arg;
 
 	if (ev->type == EV_SEGMENT && ev->seg != NULL) {
+		if (r->peer_due)
+			peer_event(r);
+		r->peer_due = r->peer != NULL;
 		if (ev->dir == DIR_TO_TARGET)
 			r->segs_sent++;
 		else if (ev->dir == DIR_FROM_TARGET) {
@@ -562,8 +579,6 @@ connect_emit(void *arg, const struct event *ev)
 	if (!r->o->quiet)
 		sinks_emit(r->out, ev);
 	sinks_emit(r->files, ev);
-	if (ev->type == EV_SEGMENT && r->ep != NULL)
-		peer_event(r);
 }
 
 static void
@@ -668,6 +683,7 @@ connect_open(struct connect_run *r)
 	ec.state_causes = o->verbose > 0;
 	ec.stop = &connect_stop;
 	ec.emit = connect_emit;
+	ec.before_send = connect_before_send;
 	ec.emit_arg = r;
 	if (o->peer_netns != NULL &&
 	    (r->peer = peer_open(o->peer_netns, err, sizeof err)) == NULL)
@@ -1075,8 +1091,11 @@ cmd_connect_exec(int argc, char **argv)
 	    r.rt.ifname, o.no_guard ? " (no guard: the local kernel may "
 	    "answer with RST)" : "");
 	connect_converse(&r);
-	/* Whatever went out last is shown before the summary. */
+	/* Whatever went out last is shown before the summary, and where
+	 * the target's socket ended up. */
 	endpoint_settle(r.ep);
+	if (r.peer_due)
+		peer_event(&r);
 	connect_summary(&r);
 	rc = r.failed == NULL ? 0 : 1;
 	connect_free(&r);

@@ -298,6 +298,10 @@ send_seg(struct endpoint *ep, struct ep_flow *fl, const struct segment *seg,
 	uint32_t len;
 	struct pend *p;
 
+	/* What led to this segment is shown before it leaves. */
+	queue_flush(ep);
+	if (ep->cfg.before_send != NULL)
+		ep->cfg.before_send(ep->cfg.emit_arg);
 	if (craft_send(ep->cr, seg, &bytes, &len, err, errlen) == -1)
 		return -1;
 	p = pend_push(ep, EV_SEGMENT, DIR_TO_TARGET);

@@ -70,6 +70,9 @@ struct endpoint_config {
 	 * except inside its wait, so none is lost between check and wait. */
 	volatile sig_atomic_t *stop;
 	void		(*emit)(void *arg, const struct event *);
+	/* Called (with emit_arg) right before each segment goes out, once
+	 * the events that led to it are emitted; may be NULL. */
+	void		(*before_send)(void *arg);
 	void		*emit_arg;
 };
 
