@@ -1,12 +1,15 @@
 /* cmd-run.c: `tcpshake run FILE.shake...`: scenario files parsed (--check,
- * --print) and, once the engine is in, run against the target. */
+ * --print) or run against their target by the engine (engine.h). */
 #include "config.h"
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine.h"
+#include "report.h"
 #include "script.h"
 #include "tcpshake.h"
 #include "xmalloc.h"
@@ -20,6 +23,15 @@ struct run_opts {
 	const char	*target;	/* --target HOST:PORT */
 	char		**files;
 	int		 nfiles;
+	/* Running the files (neither --check nor --print). */
+	bool		 keep_going;
+	bool		 no_guard;
+	bool		 verbose;	/* text: every segment, not only steps */
+	enum { RUN_TEXT, RUN_JSON, RUN_TAP, RUN_LADDER } report;
+	const char	*pcap;		/* -w FILE */
+	const char	*ifname;	/* -i IFACE */
+	int64_t		 tolerance_usecs;	/* -1: the file's */
+	double		 tolerance_percent;	/* -1: the file's */
 };
 
 static void __attribute__((noreturn))
@@ -53,6 +65,20 @@ run_add_def(struct run_opts *o, const char *arg)
 	d->value = eq + 1;
 }
 
+/* A number from 0 to max for option `name`, or the program ends. */
+static double
+run_number(const char *arg, const char *name, double max)
+{
+	char *end;
+	double v;
+
+	v = strtod(arg, &end);
+	if (end == arg || *end != '\0' || !(v >= 0 && v <= max))
+		fatalx("run: %s wants a number from 0 to %g, got '%s'", name,
+		    max, arg);
+	return v;
+}
+
 static void
 run_parse(int argc, char **argv, struct run_opts *o)
 {
@@ -62,6 +88,16 @@ run_parse(int argc, char **argv, struct run_opts *o)
 		{ "define", required_argument, NULL, 'D' },
 		{ "target", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "keep-going", no_argument, NULL, 'k' },
+		{ "no-guard", no_argument, NULL, 'G' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "tap", no_argument, NULL, 'T' },
+		{ "ladder", no_argument, NULL, 'L' },
+		{ "interface", required_argument, NULL, 'i' },
+		{ "tolerance_usecs", required_argument, NULL, 'U' },
+		{ "tolerance-usecs", required_argument, NULL, 'U' },
+		{ "tolerance_percent", required_argument, NULL, 'P' },
+		{ "tolerance-percent", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char why[128], *host;
@@ -69,8 +105,43 @@ run_parse(int argc, char **argv, struct run_opts *o)
 	int c;
 
 	memset(o, 0, sizeof *o);
-	while ((c = getopt_long(argc, argv, ":D:h", longopts, NULL)) != -1) {
+	o->tolerance_usecs = -1;
+	o->tolerance_percent = -1;
+	while ((c = getopt_long(argc, argv, ":D:hi:vw:", longopts, NULL)) !=
+	    -1) {
 		switch (c) {
+		case 'k':
+			o->keep_going = true;
+			break;
+		case 'G':
+			o->no_guard = true;
+			break;
+		case 'J':
+		case 'T':
+		case 'L':
+			if (o->report != RUN_TEXT)
+				fatalx("run: give one of --json, --tap and "
+				    "--ladder");
+			o->report = c == 'J' ? RUN_JSON : c == 'T' ? RUN_TAP :
+			    RUN_LADDER;
+			break;
+		case 'i':
+			o->ifname = optarg;
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case 'w':
+			o->pcap = optarg;
+			break;
+		case 'U':
+			o->tolerance_usecs = run_number(optarg,
+			    "--tolerance_usecs", 1e9);
+			break;
+		case 'P':
+			o->tolerance_percent = run_number(optarg,
+			    "--tolerance_percent", 1000);
+			break;
 		case 'c':
 			o->check = true;
 			break;
@@ -138,6 +209,185 @@ run_check(const struct run_opts *o)
 	return status;
 }
 
+/* ---- Running the files ---- */
+
+static volatile sig_atomic_t run_stop;
+
+static void
+run_on_signal(int sig)
+{
+	(void)sig;
+	run_stop = 1;
+}
+
+/* The text report: steps, notes and verdicts; with -v every segment. */
+struct run_text {
+	void	*text;
+	bool	 verbose;
+};
+
+static void
+run_text_event(void *ctx, const struct event *ev)
+{
+	struct run_text *rt = ctx;
+
+	if (ev->type != EV_SEGMENT || rt->verbose)
+		report_text_ops.event(rt->text, ev);
+}
+
+static void
+run_text_close(void *ctx)
+{
+	struct run_text *rt = ctx;
+
+	report_text_ops.close(rt->text);
+	free(rt);
+}
+
+static const struct sink_ops run_text_ops = {
+	.name = "run-text",
+	.event = run_text_event,
+	.close = run_text_close,
+};
+
+static struct sink *
+run_sinks(const struct run_opts *o)
+{
+	struct sink *chain = NULL;
+	struct run_text *rt;
+	char err[256];
+	void *pc;
+
+	switch (o->report) {
+	case RUN_TEXT:
+		rt = xcalloc(1, sizeof *rt);
+		rt->text = report_text_new(stdout, 0);
+		rt->verbose = o->verbose;
+		sinks_add(&chain, &run_text_ops, rt);
+		break;
+	case RUN_JSON:
+		sinks_add(&chain, &report_json_ops, report_json_new(stdout));
+		break;
+	case RUN_TAP:
+		sinks_add(&chain, &report_tap_ops, report_tap_new(stdout));
+		break;
+	case RUN_LADDER:
+		sinks_add(&chain, &report_ladder_ops,
+		    report_ladder_new(stdout, 0));
+		break;
+	}
+	if (o->pcap != NULL) {
+		if ((pc = report_pcap_new(o->pcap, err, sizeof err)) == NULL)
+			fatalx("run: %s", err);
+		sinks_add(&chain, &report_pcap_ops, pc);
+	}
+	return chain;
+}
+
+static void
+run_emit(void *arg, const struct event *ev)
+{
+	sinks_emit(arg, ev);
+}
+
+/* A file that does not parse still gets its verdict (TAP: not ok). */
+static void
+run_unparsed(struct sink *chain, const char *file)
+{
+	struct step_outcome out = { 0 };
+	struct event ev;
+	char *text;
+
+	out.file = file;
+	out.error = "the file has errors; see tcpshake run --check";
+	xasprintf(&text, "%s: ERROR: %s", file, out.error);
+	event_init(&ev, EV_STEP);
+	ev.text = text;
+	ev.outcome = &out;
+	sinks_emit(chain, &ev);
+	free(text);
+}
+
+static void
+run_summary(struct sink *chain, int pass, int failed, int errors)
+{
+	struct event_count counts[] = {
+		{ "files", (uint64_t)(pass + failed + errors) },
+		{ "passed", (uint64_t)pass },
+		{ "failed", (uint64_t)failed },
+		{ "errors", (uint64_t)errors },
+	};
+	struct event ev;
+	char *text;
+
+	xasprintf(&text, "%d %s: %d passed, %d failed, %d with errors",
+	    pass + failed + errors, pass + failed + errors == 1 ? "file" :
+	    "files", pass, failed, errors);
+	event_init(&ev, EV_SUMMARY);
+	ev.text = text;
+	ev.counts = counts;
+	ev.ncounts = sizeof counts / sizeof counts[0];
+	sinks_emit(chain, &ev);
+	free(text);
+}
+
+/* Run every file: 0 all passed, 1 a step failed, 2 a file or a run had
+ * an error. */
+static int
+run_scenarios(const struct run_opts *o)
+{
+	struct script_defs defs = { o->defs, o->ndefs, o->target, true };
+	struct script_errors errs = { NULL, 0, false };
+	struct engine_config cfg;
+	struct engine_result r;
+	struct sigaction sa;
+	struct script *sc;
+	struct sink *chain = run_sinks(o);
+	int i, pass = 0, failed = 0, errors = 0;
+	char err[512];
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = run_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	memset(&cfg, 0, sizeof cfg);
+	cfg.ifname = o->ifname;
+	cfg.no_guard = o->no_guard;
+	cfg.keep_going = o->keep_going;
+	cfg.tolerance_usecs = o->tolerance_usecs;
+	cfg.tolerance_percent = o->tolerance_percent;
+	cfg.stop = &run_stop;
+	cfg.emit = run_emit;
+	cfg.emit_arg = chain;
+	for (i = 0; i < o->nfiles && !run_stop; i++) {
+		if ((sc = script_parse_file(o->files[i], &defs, &errs)) ==
+		    NULL) {
+			fflush(stdout);
+			script_errors_print(stderr, &errs);
+			script_errors_clear(&errs);
+			run_unparsed(chain, o->files[i]);
+			errors++;
+			continue;
+		}
+		if (engine_run(sc, &cfg, &r, err, sizeof err) < 0) {
+			fflush(stdout);
+			warnx_("run: %s", err);
+			errors++;
+		} else if (r.nfailed > 0 || r.stopped)
+			failed++;
+		else
+			pass++;
+		script_free(sc);
+	}
+	run_summary(chain, pass, failed, errors);
+	sinks_close(&chain);
+	if (errors > 0 || run_stop)
+		return 2;
+	return failed > 0 ? 1 : 0;
+}
+
 static int
 run_exec(int argc, char **argv)
 {
@@ -146,10 +396,7 @@ run_exec(int argc, char **argv)
 	int status;
 
 	run_parse(argc, argv, &o);
-	if (!o.check && !o.print)
-		fatalx("running scenarios is not available yet; use --check "
-		    "to parse them");
-	status = run_check(&o);
+	status = o.check || o.print ? run_check(&o) : run_scenarios(&o);
 	for (k = 0; k < o.ndefs; k++)
 		free((char *)o.defs[k].name);
 	free(o.defs);
@@ -158,9 +405,11 @@ run_exec(int argc, char **argv)
 
 const struct cmd_entry cmd_run_entry = {
 	.name = "run",
-	.usage = "run --check|--print [-D NAME=value]... [--target HOST:PORT] "
-	    "FILE.shake...",
-	.summary = "parse scenario files (.shake, packetdrill's packet lines "
-	    "seen from the target)",
+	.usage = "run [--check|--print] [-D NAME=value]... [--target HOST:PORT] "
+	    "[--keep-going] [--tolerance_usecs N] [--tolerance_percent P] "
+	    "[--json|--tap|--ladder] [-w FILE.pcap] [-v] [-i IFACE] "
+	    "[--no-guard] FILE.shake...",
+	.summary = "run scenario files (.shake, packetdrill's packet lines "
+	    "seen from the target) against their target",
 	.exec = run_exec,
 };

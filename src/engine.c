@@ -681,7 +681,9 @@ step_run(struct engine *e, const struct step *st, struct eng_clock *c)
 		v.ok = true;
 		break;
 	}
-	if (e->wire_failed) {
+	/* A step cut short by a signal is not a failure of the target. */
+	if (e->wire_failed || (!v.ok && eng_stopped(e))) {
+		e->res->stopped = eng_stopped(e);
 		free(got);
 		return false;
 	}
