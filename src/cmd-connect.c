@@ -954,7 +954,6 @@ summary_target(struct connect_run *r, FILE *f)
 	const struct flow *fl = ep_flow_tcb(r->fl);
 	struct segment s;
 	char *opts;
-	int64_t rtt = ep_flow_hs_rtt(r->fl);
 
 	if (!fl->have_irs) {
 		fprintf(f, "\n--- no SYN-ACK from the target");
@@ -967,32 +966,34 @@ summary_target(struct connect_run *r, FILE *f)
 	fprintf(f, "\n--- target ISN %" PRIu32 ", SYN-ACK win %u %s",
 	    fl->irs, fl->peer_win, s.nopts > 0 ? opts : "<no options>");
 	free(opts);
-	if (rtt >= 0)
-		fprintf(f, ", handshake rtt %" PRId64 ".%03" PRId64 " us",
-		    rtt / 1000, rtt % 1000);
 }
 
 static char *
 summary_text(struct connect_run *r)
 {
 	const struct flow *fl = ep_flow_tcb(r->fl);
+	int64_t rtt = ep_flow_hs_rtt(r->fl);
 	char dst[80], src[80], *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
 	if (f == NULL)
 		fatal("open_memstream");
-	fprintf(f, "--- %s from %s: %s, prober %s",
+	fprintf(f, "--- %s from %s (ISN %" PRIu32 "): %s, prober %s",
 	    report_endpoint_str(&r->rt.dst, fl->cfg.rport, dst, sizeof dst),
 	    report_endpoint_str(&r->rt.src, fl->cfg.lport, src, sizeof src),
-	    flow_end_name(fl->end), flow_state_name(fl->state));
+	    fl->iss, flow_end_name(fl->end), flow_state_name(fl->state));
 	summary_target(r, f);
 	if (r->o->fc.no_final_ack)
 		summary_synacks(r, f);
-	fprintf(f, "\n--- our ISN %" PRIu32 "; sent %" PRIu64 " bytes (%"
-	    PRIu64 " acked), received %" PRIu64 " (%" PRIu64 " after our "
-	    "FIN); %" PRIu64 " retransmission%s, %" PRIu64 " unacceptable",
-	    fl->iss, fl->bytes_sent, fl->bytes_acked, fl->bytes_received,
+	fprintf(f, "\n--- ");
+	if (rtt >= 0)
+		fprintf(f, "handshake rtt %" PRId64 ".%03" PRId64 " us; ",
+		    rtt / 1000, rtt % 1000);
+	fprintf(f, "sent %" PRIu64 " bytes (%" PRIu64 " acked), received %"
+	    PRIu64 " (%" PRIu64 " after our FIN); %" PRIu64
+	    " retransmission%s, %" PRIu64 " unacceptable",
+	    fl->bytes_sent, fl->bytes_acked, fl->bytes_received,
 	    ep_flow_received_after_fin(r->fl), fl->retransmissions,
 	    fl->retransmissions == 1 ? "" : "s", fl->unacceptable);
 	if (ep_flow_foreign(r->fl) > 0)

@@ -26,9 +26,9 @@ in_order() {
 connect_run --send 'x' --close fin 198.18.0.2:80
 expect_rc 0
 in_order "SENT .* F\. 2:2\(0\) ack 1 " "^FIN_WAIT_1$" \
-    "RCVD .* F\. [0-9]+:[0-9]+\(0\) ack 3 " "^TIME_WAIT$" \
+    "RCVD .* FP?\. [0-9]+:[0-9]+\([0-9]+\) ack 3 " "^TIME_WAIT$" \
     "SENT .* \. 3:3\(0\) ack [0-9]+ " "^CLOSED$"
-expect_line "^--- 198\.18\.0\.2:80 from 198\.18\.0\.1:[0-9]+: closed, prober CLOSED$"
+expect_line "^--- 198\.18\.0\.2:80 from 198\.18\.0\.1:[0-9]+ \(ISN [0-9]+\): closed, prober CLOSED$"
 port=$(prober_port)
 sleep 0.2
 [ -z "$(server_sockets "$port")" ] ||
@@ -69,7 +69,7 @@ grep -q "^TIME-WAIT" "$TMP/ss" ||
 connect_run --close rst 198.18.0.2:80
 expect_rc 0
 in_order "SENT .* R 1:1\(0\) win 0$" "^CLOSED$"
-expect_line "^--- 198\.18\.0\.2:80 from 198\.18\.0\.1:[0-9]+: aborted, prober CLOSED$"
+expect_line "^--- 198\.18\.0\.2:80 from 198\.18\.0\.1:[0-9]+ \(ISN [0-9]+\): aborted, prober CLOSED$"
 port=$(prober_port)
 sleep 0.2
 [ -z "$(server_sockets "$port")" ] ||

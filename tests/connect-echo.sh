@@ -14,10 +14,10 @@ expect_rc 0
 # back and our ACK covers it.
 expect_line "SENT 198\.18\.0\.1:[0-9]+ > 198\.18\.0\.2:80 P\. 1:8\(7\) ack 1 win 65535 \"hello\\\\r\\\\n\"$"
 expect_line "SENT 198\.18\.0\.1:[0-9]+ > 198\.18\.0\.2:80 P\. 8:20\(12\) ack 1 win 65535 \"from a file\\\\n\"$"
-expect_line "RCVD 198\.18\.0\.2:80 > 198\.18\.0\.1:[0-9]+ [.P]+ 1:[0-9]+\([0-9]+\) ack 20 "
+expect_line "RCVD 198\.18\.0\.2:80 > 198\.18\.0\.1:[0-9]+ [.P]+ [0-9]+:[0-9]+\([0-9]+\) ack 20 "
 expect_line "RCVD 198\.18\.0\.2:80 > 198\.18\.0\.1:[0-9]+ P\. 1:[0-9]+\([0-9]+\) ack (8|20) win [0-9]+ \"hello\\\\r\\\\n"
 expect_line "SENT 198\.18\.0\.1:[0-9]+ > 198\.18\.0\.2:80 \. 20:20\(0\) ack 20 win 65535$"
-expect_line "^--- our ISN [0-9]+; sent 19 bytes \(19 acked\), received 19 \(0 after our FIN\); 0 retransmissions, 0 unacceptable$"
+expect_line "^--- handshake rtt [0-9]+\.[0-9]{3} us; sent 19 bytes \(19 acked\), received 19 \(0 after our FIN\); 0 retransmissions, 0 unacceptable$"
 expect_line "^--- as asked \(--close fin\)$"
 
 # The same against a server that reads and says nothing back.

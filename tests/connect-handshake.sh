@@ -21,8 +21,9 @@ expect_line "RCVD 198\.18\.0\.2:80 > 198\.18\.0\.1:[0-9]+ S\. [0-9]+:[0-9]+\(0\)
 expect_line "SENT 198\.18\.0\.1:[0-9]+ > 198\.18\.0\.2:80 \. 1234568:1234568\(0\) ack [0-9]+ win [0-9]+ <nop,nop,TS val [0-9]+ ecr [0-9]+>$"
 grep -A1 " S\. " "$TMP/out" | tail -n 1 | grep -qx ESTABLISHED ||
 	{ show "$TMP/out"; fail "ESTABLISHED does not follow the SYN-ACK"; }
-expect_line "^--- 198\.18\.0\.2:80 from 198\.18\.0\.1:[0-9]+: open, prober ESTABLISHED$"
-expect_line "^--- target ISN [0-9]+, SYN-ACK win [0-9]+ <mss 1460,sackOK,TS val [0-9]+ ecr [0-9]+,nop,wscale [0-9]+>, handshake rtt [0-9]+\.[0-9]{3} us$"
+expect_line "^--- 198\.18\.0\.2:80 from 198\.18\.0\.1:[0-9]+ \(ISN 1234567\): open, prober ESTABLISHED$"
+expect_line "^--- target ISN [0-9]+, SYN-ACK win [0-9]+ <mss 1460,sackOK,TS val [0-9]+ ecr [0-9]+,nop,wscale [0-9]+>$"
+expect_line "^--- handshake rtt [0-9]+\.[0-9]{3} us; sent 0 bytes "
 expect_line "^--- as asked \(--close none\)$"
 port=$(prober_port)
 [ -n "$port" ] || { show "$TMP/out"; fail "no source port in the SYN line"; }

@@ -12,8 +12,8 @@ expect_line "^0\.[0-9]{6} SENT \[2001:db8::1\]:[0-9]+ > \[2001:db8::2\]:80 S 0:0
 expect_line "RCVD \[2001:db8::2\]:80 > \[2001:db8::1\]:[0-9]+ S\. 0:0\(0\) ack 1 win [0-9]+ <mss [0-9]+,sackOK,TS val [0-9]+ ecr [0-9]+,nop,wscale [0-9]+> rtt "
 expect_line "SENT \[2001:db8::1\]:[0-9]+ > \[2001:db8::2\]:80 P\. 1:10\(9\) ack 1 .*\"hello v6\\\\n\"$"
 expect_line "RCVD \[2001:db8::2\]:80 > \[2001:db8::1\]:[0-9]+ P\. 1:10\(9\) ack 10 .*\"hello v6\\\\n\"$"
-expect_line "^--- \[2001:db8::2\]:80 from \[2001:db8::1\]:[0-9]+: closed, prober CLOSED$"
-expect_line "^--- our ISN 7; sent 9 bytes \(9 acked\), received 9 "
+expect_line "^--- \[2001:db8::2\]:80 from \[2001:db8::1\]:[0-9]+ \(ISN 7\): closed, prober CLOSED$"
+expect_line "^--- handshake rtt [0-9.]+ us; sent 9 bytes \(9 acked\), received 9 "
 
 # --absolute shows the ISN itself.
 connect_run --isn 7 --absolute --close rst '[2001:db8::2]:80'

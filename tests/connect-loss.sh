@@ -28,7 +28,7 @@ expect_rc 0
 expect_line "^retransmission 1 of SYN, 0\.5[0-9]{2} s after the previous send$"
 expect_line "^retransmission 1 of FIN, 0\.5[0-9]{2} s after the previous send$"
 expect_line "2 retransmissions, 0 unacceptable$"
-expect_line "^--- 198\.18\.0\.2:80 from 198\.18\.0\.1:[0-9]+: closed, prober CLOSED$"
+expect_line "^--- 198\.18\.0\.2:80 from 198\.18\.0\.1:[0-9]+ \(ISN [0-9]+\): closed, prober CLOSED$"
 
 # The interval on the wire between the two SYNs, from the kernel stamps.
 grep -E "SENT .* S 0:0\(0\) " "$TMP/out" | cut -d' ' -f1 | tr '\n' ' ' |
