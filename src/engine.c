@@ -366,6 +366,7 @@ eng_verdict(struct engine *e, const struct step *st, struct eng_verdict *v)
 {
 	struct step_outcome o = { 0 };
 	struct event ev;
+	const char *fname = st->flow >= 0 ? e->sc->flows[st->flow].name : NULL;
 	char t[32], dev[32] = "", *text;
 
 	o.file = e->sc->file;
@@ -382,7 +383,8 @@ eng_verdict(struct engine *e, const struct step *st, struct eng_verdict *v)
 	if (v->has_dev)
 		snprintf(dev, sizeof dev, "%+" PRId64 " us", v->dev_ns / 1000);
 	if (v->ok && st->dir == DIR_FROM_TARGET && v->got != NULL)
-		xasprintf(&text, "ok   %4d %s %10s  > %s", st->line, t, dev,
+		xasprintf(&text, "ok   %4d %s %10s  %s%s> %s", st->line, t, dev,
+		    fname != NULL ? fname : "", fname != NULL ? " " : "",
 		    v->got);
 	else if (v->ok)
 		xasprintf(&text, "ok   %4d %s %10s  %s", st->line, t, dev,

@@ -88,6 +88,17 @@ for f in "$top_srcdir"/scenarios/*.shake; do
 done
 [ $n -ge 36 ] || fail "only $n mutations ran"
 
+# The command line's tolerance wins over the default: a second of it
+# forgives the half-second-early segment.
+m="$TMP/data-exchange-time.shake"
+run_run --tolerance_usecs 1000000 "$m"
+expect_rc 0 "--tolerance_usecs"
+# The gap is the step's own +0.5: 150% of it forgives 0.5 s, 50% not.
+run_run --tolerance_percent 150 "$m"
+expect_rc 0 "--tolerance_percent 150"
+run_run --tolerance_percent 50 "$m"
+expect_rc 1 "--tolerance_percent 50"
+
 # --keep-going: past the first failure to the end; both failures counted.
 m="$TMP/two.shake"
 awk '$2 == ">" && $3 != "none" && !done { sub(/ack [0-9]+/, "ack 9"); done = 1 }

@@ -35,6 +35,43 @@ expect_rc 0 "--tap"
 [ "$(tail -n 1 "$TMP/out")" = "1..$n" ] || fail "--tap: plan is not 1..$n"
 grep -v '^ok [0-9]* - \|^1\.\.\|^# ' "$TMP/out" && fail "--tap: stray lines"
 
+# Two flows in one file, each its own port and numbers; one stays quiet.
+cat >"$TMP/flows.shake" <<'END'
+target 198.18.0.2:80
+flow a
+flow b
+0       a < S 0:0(0) win 65535 <mss 1460>
++0      a > S. 0:0(0) ack 1 <mss 1460>
++0      b < S 100:100(0) win 65535 <mss 1400>
++0      b > S. 0:0(0) ack 1 <mss 1460>
++0      a < . 1:1(0) ack 1 win 65535
++0      b < . 1:1(0) ack 1 win 65535
++0      b < P. 1:4(3) ack 1 win 65535 "abc"
++0      b > . 1:1(0) ack 4
++0      b > P. 1:4(3) ack 4 "abc"
++0~+0.3 a > none
++0      b < R. 4:4(0) ack 4 win 0
++0      a < R. 1:1(0) ack 1 win 0
+END
+run_run -v "$TMP/flows.shake"
+expect_rc 0 "two flows"
+expect_out "b > P. 1:4(3) ack 4 \"abc\"" "two flows"
+[ "$(grep ' SENT ' "$TMP/out" | awk '{ print $3 }' | sort -u | wc -l)" = 2 ] ||
+	fail "two flows: want two source ports"
+
+# IPv6: the same scenario, the target given on the command line.
+run_run --target '[2001:db8::2]:9' "$top_srcdir/scenarios/rst-closed-port.shake"
+expect_rc 0 "IPv6"
+
+# JSON Lines: segments and steps as objects, then the summary.
+run_run --json "$top_srcdir/scenarios/rst-closed-port.shake"
+expect_rc 0 "--json"
+[ "$(grep -c '^{"type":"step"' "$TMP/out")" = 6 ] || {
+	show "$TMP/out"
+	fail "--json: want 5 steps and the file's verdict"
+}
+expect_out '"type":"summary"' "--json"
+
 # -w: a pcap with the sent and received segments of a scenario.
 run_run -w "$TMP/hs.pcap" "$top_srcdir/scenarios/handshake-and-active-close.shake"
 expect_rc 0 "-w"
