@@ -21,6 +21,7 @@
 #include "report.h"
 #include "route.h"
 #include "segment.h"
+#include "serve.h"
 #include "tcpshake.h"
 #include "xmalloc.h"
 
@@ -216,50 +217,6 @@ parse_target(struct connect_opts *o, const char *s)
 	o->port = (uint16_t)parse_uint(colon + 1, 1, 65535, "connect: port");
 }
 
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* One C escape after the backslash at *s; advances *s past it. */
-static uint8_t
-unescape_one(const char **s, const char *all)
-{
-	char c = *(*s)++;
-	int hi, lo;
-
-	switch (c) {
-	case 'n': return '\n';
-	case 'r': return '\r';
-	case 't': return '\t';
-	case '0': return '\0';
-	case 'a': return '\a';
-	case 'e': return 0x1b;
-	case '\\': return '\\';
-	case '"': return '"';
-	case '\'': return '\'';
-	case 'x':
-		if ((hi = hex_value((*s)[0])) >= 0 &&
-		    (lo = hex_value((*s)[1])) >= 0) {
-			*s += 2;
-			return (uint8_t)(hi << 4 | lo);
-		}
-		fatalx("--send: '\\x' needs two hex digits in '%s'", all);
-	case '\0':
-		fatalx("--send: '%s' ends in a lone backslash", all);
-	default:
-		fatalx("--send: unknown escape '\\%c' in '%s' (use \\r \\n "
-		    "\\t \\0 \\\\ \\xHH)", c, all);
-	}
-}
-
 static void
 read_send_file(struct send_chunk *c, const char *path)
 {
@@ -291,23 +248,14 @@ static void
 parse_send(struct connect_opts *o, const char *arg)
 {
 	struct send_chunk *c;
-	const char *s = arg;
+	char *error;
 
 	o->sends = xreallocarray(o->sends, o->nsends + 1, sizeof *o->sends);
 	c = &o->sends[o->nsends++];
 	if (arg[0] == '@')
 		read_send_file(c, arg + 1);
-	else {
-		c->data = xmalloc(strlen(arg) + 1);
-		c->len = 0;
-		while (*s != '\0') {
-			if (*s == '\\') {
-				s++;
-				c->data[c->len++] = unescape_one(&s, arg);
-			} else
-				c->data[c->len++] = (uint8_t)*s++;
-		}
-	}
+	else if (!serve_unescape(arg, &c->data, &c->len, &error))
+		fatalx("--send: %s", error);
 	if (c->len == 0)
 		fatalx("--send: '%s' gives no bytes", arg);
 	o->send_total += c->len;

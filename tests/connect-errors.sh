@@ -27,7 +27,7 @@ expect_error "no target" --send x
 expect_error "--ladder and --json" --ladder --json 198.18.0.2:80
 expect_error "--expect-echo needs --send" --expect-echo 198.18.0.2:80
 expect_error "--watch goes with --no-final-ack" --watch 2s 198.18.0.2:80
-expect_error "--send: unknown escape" --send 'a\q' 198.18.0.2:80
+expect_error "^tcpshake: --send: .*unknown escape" --send 'a\q' 198.18.0.2:80
 
 # Not root: the capture cannot open; the line says what is needed.
 RC=0
