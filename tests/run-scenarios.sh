@@ -59,6 +59,26 @@ expect_out "b > P. 1:4(3) ack 4 \"abc\"" "two flows"
 [ "$(grep ' SENT ' "$TMP/out" | awk '{ print $3 }' | sort -u | wc -l)" = 2 ] ||
 	fail "two flows: want two source ports"
 
+# Timestamps: the target's TS val is its own; the script's "ecr 700"
+# echoes it, so the ecr we send is the val the target sent.
+cat >"$TMP/ts.shake" <<'END'
+target 198.18.0.2:80
+0   < S 0:0(0) win 65535 <mss 1460,sackOK,TS val 100 ecr 0,nop,wscale 7>
++0  > S. 0:0(0) ack 1 <mss 1460,sackOK,TS val 700 ecr 100,nop,wscale 10>
++0  < P. 1:6(5) ack 1 win 512 <nop,nop,TS val 102 ecr 700> "hello"
++0  > . 1:1(0) ack 6 <nop,nop,TS val 700 ecr 102>
++0  > P. 1:6(5) ack 6 <nop,nop,TS val 700 ecr 102> "hello"
++0  < R. 6:6(0) ack 6 win 0
+END
+run_run -v "$TMP/ts.shake"
+expect_rc 0 "timestamps"
+val=$(sed -n 's/.* RCVD .* S\. .*TS val \([0-9]*\) ecr 100.*/\1/p' "$TMP/out")
+[ -n "$val" ] && expect_out "SENT" "timestamps" &&
+    grep ' SENT .* P\. ' "$TMP/out" | grep -q "TS val 102 ecr $val>" || {
+	show "$TMP/out"
+	fail "timestamps: the ecr sent is not the target's val $val"
+}
+
 # IPv6: the same scenario, the target given on the command line.
 run_run --target '[2001:db8::2]:9' "$top_srcdir/scenarios/rst-closed-port.shake"
 expect_rc 0 "IPv6"
