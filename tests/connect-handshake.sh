@@ -49,4 +49,12 @@ grep -q "target ISN $isn," "$TMP/out" ||
 server_sockets "$port" >"$TMP/ss"
 grep -q "^ESTAB" "$TMP/ss" ||
 	{ show "$TMP/ss"; fail "the target does not show ESTABLISHED for port $port"; }
+
+# The same seen through the target's own socket states (sock_diag in the
+# server namespace), drawn in the ladder's right margin: SYN_RECEIVED once
+# our SYN is in, ESTABLISHED once our ACK is.
+connect_run --ladder --peer-netns "$LAB-s" --close none 198.18.0.2:80
+expect_rc 0
+expect_line "SYN_SENT +\|-- S 0:0\(0\) .*-->\|  SYN_RECEIVED$"
+expect_line "^ +[0-9.]+ +\|-- \. 1:1\(0\) ack 1 .*-->\|  ESTABLISHED$"
 exit 0
