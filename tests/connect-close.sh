@@ -35,6 +35,14 @@ sleep 0.2
 [ -z "$(server_sockets "$port")" ] ||
 	{ server_sockets "$port" >&2; fail "--close fin: the target still holds a socket for port $port"; }
 
+# The same through the target's own states (the ladder's right margin):
+# LAST_ACK is read before our last ACK leaves (its CLOSE_WAIT lasts only
+# as long as the echo server takes to close, too short to be sure to
+# see), CLOSED after it.
+connect_run --ladder --peer-netns "$LAB-s" --send 'x' --close fin 198.18.0.2:80
+expect_rc 0
+in_order "\|  LAST_ACK$" "\|  CLOSED$"
+
 # fin with --time-wait: TIME_WAIT is kept for its duration, then left.
 connect_run --close fin --time-wait 1s 198.18.0.2:80
 expect_rc 0
