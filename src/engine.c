@@ -2,6 +2,7 @@
  * segments captured and matched with deadlines, verdicts as EV_STEP. */
 #include "config.h"
 
+#include <sys/prctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -870,6 +871,8 @@ engine_run(const struct script *sc, const struct engine_config *cfg,
 		eng_close(&e);
 		return -1;
 	}
+	/* Sleeps end when asked, not up to 50 us later (timer slack). */
+	prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
 	e.mono0 = clock_ns(CLOCK_MONOTONIC);
 	e.real0 = clock_ns(CLOCK_REALTIME);
 	for (i = 0; i < sc->nsteps && !e.wire_failed; i++) {

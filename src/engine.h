@@ -34,7 +34,9 @@
  */
 #define ENGINE_ANY_WAIT_NS	10000000000LL	/* '*': 10 s */
 #define ENGINE_SHELL_WAIT_NS	30000000000LL	/* a command: 30 s */
-#define ENGINE_SPIN_NS		300000LL	/* sleep until this before a send */
+#define ENGINE_SPIN_NS		1000000LL	/* sleep until this before a send:
+					 * a wakeup on a loaded machine can
+					 * be late by hundreds of us */
 
 /* EV_STEP's verdict (event.h). `line` 0 is the file's own verdict, sent
  * once at the end of each file: ok when every step passed, with counts. */
