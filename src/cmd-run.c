@@ -346,6 +346,8 @@ run_scenarios(const struct run_opts *o)
 	int i, pass = 0, failed = 0, errors = 0;
 	char err[512];
 
+	/* Lines as they happen, also into a pipe (| tee). */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = run_on_signal;
 	sigemptyset(&sa.sa_mask);
