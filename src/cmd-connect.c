@@ -1,5 +1,5 @@
 /* cmd-connect.c: `tcpshake connect TARGET:PORT`: a whole TCP conversation
- * from user space (handshake, data, a chosen close), reported segment by segment. */
+ * from user space (handshake, data, the close asked for), all of it shown. */
 #include "config.h"
 
 #include <sys/random.h>
@@ -26,7 +26,7 @@
 #include "xmalloc.h"
 
 #define CONNECT_MIN_TIMEOUT_NS	5000000000LL	/* a phase's least bound */
-#define CONNECT_MAX_SEND	(16 * 1024 * 1024)	/* bytes of --send in all */
+#define CONNECT_MAX_SEND	(16 << 20)	/* --send bytes in all */
 #define CONNECT_MAX_SYNACKS	64	/* --no-final-ack stamps kept */
 #define SPORT_LOW		32768	/* random source ports: Linux's */
 #define SPORT_HIGH		60999	/* ephemeral range */
@@ -112,7 +112,8 @@ struct connect_run {
 	size_t		 nsynack;
 	uint64_t	 segs_sent;
 	uint64_t	 segs_rcvd;
-	bool		 peer_due;	/* a segment shown since the last read */
+	bool		 peer_due;	/* a segment shown since the last read
+					 * of the target's state */
 };
 
 enum {
@@ -411,7 +412,8 @@ connect_check(struct connect_opts *o)
 	if (fc->no_final_ack && (o->nsends > 0 || o->recv_wait_ns > 0 ||
 	    o->close_given || fc->time_wait_ns > 0))
 		fatalx("connect: --no-final-ack never completes the handshake: "
-		    "--send, --recv-wait, --close and --time-wait do not apply");
+		    "--send, --recv-wait, --close and --time-wait do not "
+		    "apply");
 	if (fc->time_wait_ns > 0 && o->close != CLOSE_FIN &&
 	    o->close != CLOSE_HALF)
 		fatalx("connect: --time-wait needs --close fin or half (only "
