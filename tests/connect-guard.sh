@@ -21,6 +21,8 @@ expect_line "segments from the local kernel"
 # A signal in the middle of --recv-wait: the run ends at once, resets the
 # connection, reports, removes the table; the pcap holds the RST.
 for sig in INT TERM HUP; do
+	# A fresh output file: the loop below must not see the last run's.
+	rm -f "$TMP/out"
 	ip netns exec "$LAB-c" "$TCPSHAKE" connect --recv-wait 10s \
 	    -w "$TMP/$sig.pcap" 198.18.0.2:80 >"$TMP/out" 2>"$TMP/err" &
 	pid=$!
