@@ -34,4 +34,17 @@ expect_line "^--- 198\.18\.0\.2:80 from 198\.18\.0\.1:[0-9]+ \(ISN [0-9]+\): clo
 grep -E "SENT .* S 0:0\(0\) " "$TMP/out" | cut -d' ' -f1 | tr '\n' ' ' |
     awk '{ d = $2 - $1; if (d < 0.425 || d > 0.575) { print d; exit 1 } }' >"$TMP/why" ||
 	{ show "$TMP/out"; fail "SYN retransmitted $(cat "$TMP/why") s after the first, want 0.5 s +-15%"; }
+
+# Every SYN lost: the RTO doubles at each retransmission, the flow gives up
+# after --retries, and the run says the connection timed out (exit 1).
+in_server nft add rule inet loss input tcp dport 80 tcp flags '&' '(syn | ack)' == syn drop ||
+	fail "cannot add the drop-every-SYN rule"
+connect_run --rto 100ms --retries 2 198.18.0.2:80
+expect_rc 1
+[ "$(count_lines "SENT .* S 0:0\(0\) ")" = 3 ] ||
+	{ show "$TMP/out"; fail "the SYN was not sent exactly three times"; }
+expect_line "^retransmission 1 of SYN, 0\.1[0-9]{2} s after the previous send$"
+expect_line "^retransmission 2 of SYN, 0\.2[0-9]{2} s after the previous send$"
+expect_line "^gave up after 2 retransmissions of SYN: no answer$"
+expect_line "^--- not as asked: timed out$"
 exit 0
