@@ -92,6 +92,19 @@ expect_rc 0 "--json"
 }
 expect_out '"type":"summary"' "--json"
 
+# Setup errors: exit 2, one line on stderr naming the fix; a file that
+# does not parse is an error too, and TAP says "not ok" for both.
+run_run -i nosuch0 "$top_srcdir/scenarios/rst-closed-port.shake"
+expect_rc 2 "-i nosuch0"
+[ "$(wc -l <"$TMP/err")" = 1 ] && grep -q "no interface 'nosuch0'" "$TMP/err" ||
+	{ show "$TMP/err"; fail "-i nosuch0: want one line naming the interface"; }
+printf '0 < S 0:0(0) win 100\n' >"$TMP/notarget.shake"
+run_run --tap "$TMP/notarget.shake" "$top_srcdir/scenarios/rst-closed-port.shake"
+expect_rc 2 "no target"
+expect_out "not ok 1 - $TMP/notarget.shake" "no target"
+expect_out "ok 2 - $top_srcdir/scenarios/rst-closed-port.shake" "no target"
+grep -q "no target" "$TMP/err" || { show "$TMP/err"; fail "no target: no message"; }
+
 # -w: a pcap with the sent and received segments of a scenario.
 run_run -w "$TMP/hs.pcap" "$top_srcdir/scenarios/handshake-and-active-close.shake"
 expect_rc 0 "-w"
