@@ -43,10 +43,26 @@ connect_run --ladder --peer-netns "$LAB-s" --send 'x' --close fin 198.18.0.2:80
 expect_rc 0
 in_order "\|  LAST_ACK$" "\|  CLOSED$"
 
-# fin with --time-wait: TIME_WAIT is kept for its duration, then left.
-connect_run --close fin --time-wait 1s 198.18.0.2:80
+# fin with --time-wait: TIME_WAIT is kept for its duration, and a FIN
+# the target retransmits in it is acknowledged again. The target's
+# firewall drops every other pure ACK from us: the handshake's passes, our
+# ACK of its FIN does not, so it sends the FIN again after its RTO.
+in_server nft -f - <<'NFT' || fail "cannot add the ACK-dropping table"
+table inet lastack {
+	chain input {
+		type filter hook input priority 0;
+		tcp dport 80 tcp flags & (fin | syn | rst | psh) == 0 numgen inc mod 2 == 1 drop
+	}
+}
+NFT
+connect_run -v --close fin --time-wait 1s 198.18.0.2:80
+in_server nft delete table inet lastack
 expect_rc 0
-in_order "^TIME_WAIT$" "^TIME_WAIT ended after 1\.000 s$|^CLOSED$"
+in_order "^FIN_WAIT_1 -> TIME_WAIT: " "SENT .* \. 2:2\(0\) ack 2 " \
+    "RCVD .* F\. 1:1\(0\) ack 2 " \
+    "^retransmitted FIN in TIME_WAIT: ACKed again, 1\.000 s restarted$" \
+    "SENT .* \. 2:2\(0\) ack 2 " \
+    "^TIME_WAIT -> CLOSED: TIME_WAIT ended after 1\.000 s$"
 expect_no_line "left at once"
 
 # half: after our FIN the server writes; that data is received and ACKed
