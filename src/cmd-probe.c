@@ -28,7 +28,8 @@
 #include "tcpshake.h"
 #include "xmalloc.h"
 
-#define PROBE_MAX_TOTAL		2000000	/* probes one run may send (64 MB) */
+#define PROBE_MAX_TOTAL		1000000	/* probes a run may send: 85 MB of
+					 * tables at most */
 #define PROBE_DEFAULT_PORT	80
 #define PROBE_DEFAULT_WIN	65535
 #define PROBE_BATCH		64	/* sends between drains at full rate */
