@@ -260,7 +260,11 @@ json_malformed(FILE *out, const struct event *ev)
 static void
 json_state(FILE *out, const struct event *ev)
 {
-	json_text(out, ev, "state");
+	json_head(out, "state", ev);
+	json_key_str(out, "side",
+	    ev->dir == DIR_FROM_TARGET ? "target" : "prober");
+	json_key_str(out, "text", ev->text);
+	fputs("}\n", out);
 }
 
 static void

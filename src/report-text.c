@@ -177,12 +177,23 @@ text_plain(struct report_text *rt, const struct event *ev)
 		fprintf(rt->out, "%s\n", ev->text);
 }
 
+/* The prober's state stands alone on the line after its segment; the
+ * target's (read in the lab) says whose it is. */
+static void
+text_state(struct report_text *rt, const struct event *ev)
+{
+	if (ev->text == NULL)
+		return;
+	fprintf(rt->out, "%s%s\n", ev->dir == DIR_FROM_TARGET ? "target " : "",
+	    ev->text);
+}
+
 static void (*const text_handlers[])(struct report_text *,
     const struct event *) = {
 	[EV_SEGMENT] = text_segment,
 	[EV_MALFORMED] = text_malformed,
 	[EV_ICMP] = text_icmp,
-	[EV_STATE] = text_plain,
+	[EV_STATE] = text_state,
 	[EV_STEP] = text_plain,
 	[EV_NOTE] = text_plain,
 	[EV_SUMMARY] = text_plain,

@@ -390,10 +390,39 @@ test_helpers(void)
 	    "198.18.0.1:80");
 }
 
+/* Whose state it is: the prober's stands alone, the target's says so. */
+static void
+test_state(void)
+{
+	struct event ev;
+	char *out;
+
+	event_init(&ev, EV_STATE);
+	ev.t_ns = 1000;
+	ev.text = "SYN_SENT";
+	out = through(&report_text_ops, 't', 0, &ev);
+	CHECK_STR(out, "SYN_SENT\n");
+	free(out);
+	out = through(&report_json_ops, 'j', 0, &ev);
+	CHECK_STR(out, "{\"type\":\"state\",\"t\":0.000001,"
+	    "\"side\":\"prober\",\"text\":\"SYN_SENT\"}\n");
+	free(out);
+	ev.dir = DIR_FROM_TARGET;
+	ev.text = "SYN_RECEIVED";
+	out = through(&report_text_ops, 't', 0, &ev);
+	CHECK_STR(out, "target SYN_RECEIVED\n");
+	free(out);
+	out = through(&report_json_ops, 'j', 0, &ev);
+	CHECK_STR(out, "{\"type\":\"state\",\"t\":0.000001,"
+	    "\"side\":\"target\",\"text\":\"SYN_RECEIVED\"}\n");
+	free(out);
+}
+
 int
 main(void)
 {
 	test_helpers();
+	test_state();
 	test_text();
 	test_explain();
 	test_json();
