@@ -46,6 +46,37 @@ suite() {	# suite NAME DIR MAKE-TARGET CONFIGURE-ARGS...
 	count "$dir/test-suite.log"
 }
 
+# Safety net: the lab ranges only ever live inside namespaces that the tests
+# make. In the root namespace, drop and count anything sent towards them, and
+# fail the run if a test did: such a segment would have left the host.
+safety=tcpshake_ci_safety
+safety_on() {
+	[ "$(id -u)" = 0 ] && command -v nft >/dev/null || return 0
+	nft delete table inet $safety 2>/dev/null
+	nft -f - <<-NFT
+	table inet $safety {
+		chain out {
+			type filter hook output priority -300; policy accept;
+			ip daddr 198.18.0.0/15 counter drop
+			ip6 daddr 2001:db8::/32 counter drop
+		}
+	}
+	NFT
+}
+safety_off() {
+	[ "$(id -u)" = 0 ] && command -v nft >/dev/null || return 0
+	hits=$(nft list table inet $safety 2>/dev/null |
+	    sed -n 's/.*counter packets \([0-9]*\).*/\1/p' |
+	    awk '{ n += $1 } END { print n + 0 }')
+	nft delete table inet $safety 2>/dev/null
+	if [ "$hits" -gt 0 ]; then
+		echo "SAFETY: $hits packets were sent to 198.18.0.0/15 or 2001:db8::/32 from the root namespace (dropped); a test sends outside its namespaces"
+		failed=$((failed + 1))
+	fi
+}
+trap 'nft delete table inet $safety 2>/dev/null' EXIT INT TERM HUP
+safety_on
+
 suite "test suite" _build check
 suite "unit tests under ASan+UBSan" _build-san check-unit \
 	CFLAGS="-g -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
@@ -58,6 +89,8 @@ else
 	failed=$((failed + 1))
 	tail -n 40 _build/distcheck.log
 fi
+
+safety_off
 
 # As root the live tests must run: a skip there is a failure.
 if [ "$(id -u)" = 0 ] && [ "$skipped" -gt 0 ]; then
