@@ -37,6 +37,7 @@ struct probe_table {
 	uint32_t	 mask;
 	uint32_t	 seqlens[PROBE_MAX_SEQLENS];
 	int		 nseqlens;
+	bool		 syn_data;	/* some probe is a SYN with payload */
 };
 
 struct probe_table *
@@ -118,6 +119,8 @@ probe_add(struct probe_table *t, const struct segment *seg, uint32_t port_idx)
 	p->flags = seg->flags;
 	p->port_idx = port_idx;
 	p->rtt_ns = -1;
+	if ((p->flags & TH_SYN_) && p->seqlen > 1)
+		t->syn_data = true;
 	h = probe_hash(t, p->sport, p->dport, p->seq);
 	p->next = t->by_seq[h];
 	t->by_seq[h] = id;
@@ -157,8 +160,11 @@ probe_fits(const struct probe *p, const struct segment *seg,
 		return !p->seen_out && seg->seq == p->seq &&
 		    seg->flags == p->flags;
 	case FIT_REPLY:
+		/* A SYN's payload may go unacknowledged (no TCP Fast Open):
+		 * the SYN-ACK then acks the SYN alone. */
 		if ((seg->flags & TH_ACK_) &&
-		    seg->ack == p->seq + p->seqlen)
+		    (seg->ack == p->seq + p->seqlen ||
+		    ((p->flags & TH_SYN_) && seg->ack == p->seq + 1)))
 			return true;
 		return (p->flags & TH_ACK_) && (seg->flags & TH_RST_) &&
 		    seg->seq == p->ack;
@@ -226,11 +232,16 @@ probe_match_reply(struct probe_table *t, const struct segment *seg)
 
 	if (!ipaddr_eq(&seg->src, &t->dst) || !ipaddr_eq(&seg->dst, &t->src))
 		return PROBE_NONE;
-	/* An ack covering a probe: its seq is the ack less its seqlen. */
-	if (seg->flags & TH_ACK_)
+	/* An ack covering a probe: its seq is the ack less its seqlen, or
+	 * less 1 for a SYN whose payload was not taken. */
+	if (seg->flags & TH_ACK_) {
 		for (i = 0; i < t->nseqlens; i++)
 			probe_walk(t, false, seg->dport, seg->sport,
 			    seg->ack - t->seqlens[i], seg, FIT_REPLY, &f);
+		if (t->syn_data)
+			probe_walk(t, false, seg->dport, seg->sport,
+			    seg->ack - 1, seg, FIT_REPLY, &f);
+	}
 	if (seg->flags & TH_RST_)
 		probe_walk(t, true, seg->dport, seg->sport, seg->seq, seg,
 		    FIT_REPLY, &f);

@@ -51,8 +51,9 @@ uint32_t probe_count(const struct probe_table *);
 uint32_t probe_match_out(struct probe_table *, const struct segment *seg);
 /* A captured segment from dst to src that answers a probe: the ports
  * reversed, and its ack covering the probe (ack == seq + seqlen, for
- * SYN-ACK and RST-ACK) or its seq equal to the probe's ack (a RST to a
- * segment with ACK set). PROBE_NONE when it fits none. */
+ * SYN-ACK and RST-ACK; or seq + 1 for a SYN whose payload the target did
+ * not take) or its seq equal to the probe's ack (a RST to a segment with
+ * ACK set). PROBE_NONE when it fits none. */
 uint32_t probe_match_reply(struct probe_table *, const struct segment *seg);
 /* The TCP header quoted by an ICMP error: same ports and seq as a probe. */
 uint32_t probe_match_quoted(struct probe_table *, const struct segment *seg);

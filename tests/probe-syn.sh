@@ -28,6 +28,13 @@ grep -Eq "198\.18\.0\.2\.80 > 198\.18\.0\.1\.[0-9]+: Flags \[S\.\], .* ack 12345
 	cat "$TMP/server.txt" >&2
 	fail "the target's SYN-ACK does not ack 1234568"
 }
+# A SYN with a payload: Linux takes the SYN, not the data; its SYN-ACK
+# acks seq + 1 and is still this probe's answer.
+probe_run --seq 500 --data xyz -p 80 198.18.0.2
+[ "$RC" = 0 ] || { cat "$TMP/out" "$TMP/err" >&2; fail "SYN with data: exit $RC, want 0"; }
+expect_line "SENT .* S 500:503\(3\) win 65535 \"xyz\"$"
+expect_line "RCVD 198\.18\.0\.2:80 > .* S\. [0-9]+:[0-9]+\(0\) ack 501 .* rtt [0-9.]+ us$"
+
 # A payload arrives as given; a wrong checksum arrives wrong, is dropped
 # by the target, and the unanswered probe makes the run exit 1.
 server_capture_start "$TMP/server2.pcap"

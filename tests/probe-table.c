@@ -89,6 +89,39 @@ test_ack_probe(void)
 	probe_table_free(t);
 }
 
+/* A SYN with payload: the target may ack the SYN alone, or all of it. */
+static void
+test_syn_data(void)
+{
+	struct probe_table *t = probe_table_new(&A, &B, 4);
+	struct segment s;
+
+	mkseg(&s, &A, &B, 40002, 80, TH_SYN_, 1000, 0);
+	segment_set_data(&s, "abc", 3);
+	CHECK_INT(probe_add(t, &s, 0), 0);
+	CHECK_INT(probe_get(t, 0)->seqlen, 4);
+	segment_clear(&s);
+	mkseg(&s, &B, &A, 80, 40002, TH_SYN_ | TH_ACK_, 5, 1001);
+	CHECK_INT(probe_match_reply(t, &s), 0);
+	s.ack = 1004;
+	CHECK_INT(probe_match_reply(t, &s), 0);
+	s.ack = 1002;
+	CHECK_INT(probe_match_reply(t, &s), PROBE_NONE);
+	probe_table_free(t);
+
+	/* Without SYN, acking one byte of three is no answer. */
+	t = probe_table_new(&A, &B, 4);
+	mkseg(&s, &A, &B, 40003, 80, TH_PSH_, 1000, 0);
+	segment_set_data(&s, "abc", 3);
+	probe_add(t, &s, 0);
+	segment_clear(&s);
+	mkseg(&s, &B, &A, 80, 40003, TH_RST_ | TH_ACK_, 0, 1001);
+	CHECK_INT(probe_match_reply(t, &s), PROBE_NONE);
+	s.ack = 1003;
+	CHECK_INT(probe_match_reply(t, &s), 0);
+	probe_table_free(t);
+}
+
 /* A fixed source port: probes share the 4-tuple and seq tells them apart;
  * identical ones are answered oldest first. */
 static void
@@ -178,6 +211,7 @@ main(void)
 	ipaddr_parse("198.18.0.3", &C);
 	test_syn();
 	test_ack_probe();
+	test_syn_data();
 	test_shared_tuple();
 	test_many();
 	test_ipv6();
