@@ -2,11 +2,6 @@
 # with a scratch directory, and a tcpdump capture in the server namespace
 # (the target's own view of what the prober sent).
 
-# lib.sh's lab_name can give 12 characters; `lab up` takes at most 10.
-lab_name() {
-	echo "p$(basename "$0" .sh | sed 's/^probe-//' | tr -cd 'a-z0-9' | cut -c1-4)$(($$ % 100000))"
-}
-
 # Lab up, scratch dir made; both go away however the test ends.
 probe_lab_start() {
 	lab_start "$@"
