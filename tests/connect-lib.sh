@@ -23,12 +23,6 @@ connect_run() {
 	in_client "$TCPSHAKE" connect "$@" >"$TMP/out" 2>"$TMP/err" || RC=$?
 }
 
-show() {
-	for f in "$@"; do
-		echo "--- $f" >&2
-		cat "$f" >&2
-	done
-}
 
 # Fail unless connect exited $1.
 expect_rc() {

@@ -12,6 +12,15 @@ need_root() {
 	fi
 }
 
+# Print files on stderr, each under a "--- NAME" line. (The loop variable
+# has a name of its own: sh has no locals, and callers loop over "$f".)
+show() {
+	for show_file in "$@"; do
+		echo "--- $show_file" >&2
+		cat "$show_file" >&2
+	done
+}
+
 fail() {
 	echo "FAIL: $*" >&2
 	exit 1

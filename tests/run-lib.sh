@@ -49,12 +49,6 @@ run_run() {
 	    2>"$TMP/err" || RC=$?
 }
 
-show() {
-	for f in "$@"; do
-		echo "--- $f" >&2
-		cat "$f" >&2
-	done
-}
 
 expect_rc() {
 	[ "$RC" = "$1" ] || {
