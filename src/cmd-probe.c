@@ -17,9 +17,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "craft.h"
 #include "decode.h"
 #include "event.h"
+#include "hex.h"
 #include "probe.h"
 #include "report.h"
 #include "route.h"
@@ -246,18 +248,6 @@ parse_ports(struct probe_opts *o, const char *s)
 		    s);
 }
 
-static int
-hex_nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Hex digits (optionally "0x"-prefixed, spaces and colons ignored) into a
  * new buffer; *len gets the byte count. */
 static uint8_t *
@@ -272,7 +262,7 @@ parse_hex(const char *s, size_t *len, const char *what)
 	for (; *s != '\0'; s++) {
 		if (*s == ' ' || *s == ':')
 			continue;
-		if ((v = hex_nibble(*s)) < 0)
+		if ((v = hex_digit(*s)) < 0)
 			fatalx("%s: '%c' is not a hex digit", what, *s);
 		if (hi < 0) {
 			hi = v;
@@ -616,22 +606,6 @@ probe_parse(struct probe_opts *o, int argc, char **argv)
 		    PROBE_MAX_TOTAL);
 }
 
-static int64_t
-mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static int64_t
-ts_diff_ns(const struct timespec *a, const struct timespec *b)
-{
-	return (int64_t)(a->tv_sec - b->tv_sec) * 1000000000 +
-	    (a->tv_nsec - b->tv_nsec);
-}
-
 /* Resolve, find the way out, say so once. */
 static void
 probe_route(struct probe_run *r)
@@ -803,7 +777,7 @@ probe_event(struct probe_worker *w, struct event *ev, enum event_type type,
 	ev->dir = type == EV_SEGMENT && !ipaddr_eq(&d->seg.src,
 	    &w->r->rt.dst) ? DIR_TO_TARGET : DIR_FROM_TARGET;
 	ev->ts = pkt->ts;
-	ev->t_ns = ts_diff_ns(&pkt->ts, &w->r->start);
+	ev->t_ns = timespec_diff_ns(&pkt->ts, &w->r->start);
 	ev->seg = &d->seg;
 	ev->ip = d->ip;
 	ev->iplen = d->iplen;
@@ -833,7 +807,7 @@ probe_answer(struct probe_worker *w, uint32_t id, const struct timespec *ts)
 
 	p->replies++;
 	if (p->seen_out)
-		rtt = ts_diff_ns(ts, &p->ts_out);
+		rtt = timespec_diff_ns(ts, &p->ts_out);
 	if (!p->answered) {
 		p->answered = true;
 		p->rtt_ns = rtt;

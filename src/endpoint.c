@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "craft.h"
 #include "decode.h"
 #include "endpoint.h"
@@ -72,22 +73,6 @@ struct endpoint {
 	bool		 settling;	/* endpoint_close: no timers */
 	int64_t		 last_t;	/* of the last event emitted */
 };
-
-static int64_t
-mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static int64_t
-ts_since(const struct timespec *ts, const struct timespec *start)
-{
-	return (int64_t)(ts->tv_sec - start->tv_sec) * 1000000000 +
-	    (ts->tv_nsec - start->tv_nsec);
-}
 
 int64_t
 endpoint_now(const struct endpoint *ep)
@@ -669,7 +654,7 @@ fill_from_capture(struct endpoint *ep, struct pend *p,
 	p->has_seg = true;
 	pend_set_ip(p, d->ip, d->iplen);
 	p->ev.ts = pkt->ts;
-	p->ev.t_ns = ts_since(&pkt->ts, &ep->start_rt);
+	p->ev.t_ns = timespec_diff_ns(&pkt->ts, &ep->start_rt);
 }
 
 /* One of ours leaving: it gives its pending SENT the kernel's stamp. */
@@ -723,7 +708,7 @@ seen_incoming(struct endpoint *ep, struct ep_flow *fl,
 	enum flow_state before = fl->tcb.state;
 	struct pend *p = pend_push(ep, EV_SEGMENT, DIR_FROM_TARGET);
 	size_t at = ep->qn - 1;
-	int64_t now = ts_since(&pkt->ts, &ep->start_rt);
+	int64_t now = timespec_diff_ns(&pkt->ts, &ep->start_rt);
 
 	fill_from_capture(ep, p, d, pkt);
 	flow_input(&fl->tcb, &d->seg, now, &ep->out);
@@ -731,7 +716,7 @@ seen_incoming(struct endpoint *ep, struct ep_flow *fl,
 	bases_theirs(fl, &p->ev);
 	if (is_hs_answer(fl, before, &d->seg)) {
 		fl->hs_rtt_ns = fl->syn_seen ?
-		    ts_since(&pkt->ts, &fl->syn_ts) : fl->tcb.hs_rtt_ns;
+		    timespec_diff_ns(&pkt->ts, &fl->syn_ts) : fl->tcb.hs_rtt_ns;
 		p->ev.rtt_ns = fl->hs_rtt_ns;
 	}
 	return out_handle(ep, fl, false, err, errlen);
@@ -758,7 +743,7 @@ seen_malformed(struct endpoint *ep, const struct sniff_pkt *pkt,
 	struct pend *p = pend_push(ep, EV_MALFORMED, DIR_NONE);
 
 	p->ev.ts = pkt->ts;
-	p->ev.t_ns = ts_since(&pkt->ts, &ep->start_rt);
+	p->ev.t_ns = timespec_diff_ns(&pkt->ts, &ep->start_rt);
 	pend_text(p, "%s%s%s", decode_strerror(st), detail[0] ? ": " : "",
 	    detail);
 	queue_flush(ep);

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "craft.h"
 #include "decode.h"
 #include "engine.h"
@@ -77,21 +78,6 @@ struct engine {
 };
 
 /* ------------------------------------------------------------ clock */
-
-static int64_t
-ts_ns(const struct timespec *t)
-{
-	return (int64_t)t->tv_sec * 1000000000 + t->tv_nsec;
-}
-
-static int64_t
-clock_ns(clockid_t id)
-{
-	struct timespec t;
-
-	clock_gettime(id, &t);
-	return ts_ns(&t);
-}
 
 static int64_t
 eng_now(const struct engine *e)
@@ -227,7 +213,7 @@ eng_packet(struct engine *e, const struct sniff_pkt *pkt)
 	struct decoded d;
 	struct eng_flow *f;
 	const struct segment *s;
-	int64_t t = ts_ns(&pkt->ts) - e->real0;
+	int64_t t = timespec_ns(&pkt->ts) - e->real0;
 
 	if (decode_frame(e->linktype, pkt->data, pkt->caplen, &d, NULL, 0) !=
 	    DEC_OK)

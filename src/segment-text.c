@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hex.h"
 #include "segment.h"
 #include "xmalloc.h"
 
@@ -84,18 +85,6 @@ is_alnum(char c)
 {
 	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	    c == '_';
-}
-
-static int
-hex_value(char c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 static char
@@ -197,10 +186,10 @@ tx_number_hex(struct lexer *lx, const char *what, uint32_t max,
 	    lx->s[start + 1] != 'X'))
 		return tx_number(lx, what, max, out);
 	lx->pos += 2;
-	if (hex_value(tx_peek(lx)) < 0)
+	if (hex_digit(tx_peek(lx)) < 0)
 		return tx_fail(lx, start, "expected hex digits after 0x in %s",
 		    what);
-	while ((d = hex_value(tx_peek(lx))) >= 0) {
+	while ((d = hex_digit(tx_peek(lx))) >= 0) {
 		if (v <= UINT32_MAX)
 			v = v * 16 + (uint64_t)d;
 		lx->pos++;
@@ -224,7 +213,7 @@ tx_hex_bytes(struct lexer *lx, const char *what, bool need0x, uint8_t *out,
 		return tx_fail(lx, start, "expected %s as 0x and hex digits",
 		    what);
 	*n = 0;
-	while (hex_value(lx->s[lx->pos + digits]) >= 0)
+	while (hex_digit(lx->s[lx->pos + digits]) >= 0)
 		digits++;
 	if (digits == 0 || is_alnum(lx->s[lx->pos + digits]))
 		return tx_fail(lx, start, "expected hex digits for %s", what);
@@ -235,8 +224,8 @@ tx_hex_bytes(struct lexer *lx, const char *what, bool need0x, uint8_t *out,
 		return tx_fail(lx, start, "%s is %zu bytes, more than %zu",
 		    what, digits / 2, max);
 	for (; digits > 0; digits -= 2) {
-		hi = hex_value(lx->s[lx->pos]);
-		lo = hex_value(lx->s[lx->pos + 1]);
+		hi = hex_digit(lx->s[lx->pos]);
+		lo = hex_digit(lx->s[lx->pos + 1]);
 		out[(*n)++] = (uint8_t)(hi << 4 | lo);
 		lx->pos += 2;
 	}
@@ -435,7 +424,7 @@ parse_opt_cookie(struct lexer *lx, struct tcp_option *o, const char *name)
 		o->kind = strcmp(name, "FO") == 0 ? 34 : 19;
 	tx_skip_ws(lx);
 	start = lx->pos;
-	if (hex_value(tx_peek(lx)) >= 0 && !tx_hex_bytes(lx, o->kind == 19 ?
+	if (hex_digit(tx_peek(lx)) >= 0 && !tx_hex_bytes(lx, o->kind == 19 ?
 	    "the md5 digest" : "the cookie", false, o->u.raw + off,
 	    OPT_MAX_RAW - off, &n))
 		return false;
@@ -621,7 +610,7 @@ parse_escape(struct lexer *lx, uint8_t *out)
 	c = tx_peek(lx);
 	if (c == 'x') {
 		lx->pos++;
-		for (i = 0; i < 2 && (d = hex_value(tx_peek(lx))) >= 0; i++) {
+		for (i = 0; i < 2 && (d = hex_digit(tx_peek(lx))) >= 0; i++) {
 			v = v * 16 + (unsigned)d;
 			lx->pos++;
 		}

@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "hex.h"
 #include "serve.h"
 #include "xmalloc.h"
 
@@ -99,18 +100,6 @@ serve_opts_init(struct serve_opts *o)
 	o->backlog = SOMAXCONN;
 }
 
-static int
-serve_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 bool
 serve_unescape(const char *text, uint8_t **out, size_t *outlen, char **error)
 {
@@ -131,8 +120,8 @@ serve_unescape(const char *text, uint8_t **out, size_t *outlen, char **error)
 		case '0': buf[n++] = '\0'; break;
 		case '\\': buf[n++] = '\\'; break;
 		case 'x':
-			if ((hi = serve_hexval(p[1])) >= 0 &&
-			    (lo = serve_hexval(p[2])) >= 0) {
+			if ((hi = hex_digit(p[1])) >= 0 &&
+			    (lo = hex_digit(p[2])) >= 0) {
 				buf[n++] = (uint8_t)(hi << 4 | lo);
 				p += 2;
 				break;
