@@ -1,7 +1,9 @@
 #!/bin/sh
 # scripts/demo.sh: build tcpshake and run its main job on the lab, no outside
 # host needed: bring up a client and a server namespace, probe an open and a
-# closed port of the real Linux stack there, and take the lab down again.
+# closed port of the real Linux stack there, hold a whole conversation from
+# user space drawn as a ladder with both ends' states, run two shipped
+# scenarios, and take the lab down again.
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -19,3 +21,11 @@ echo "\$ tcpshake probe -S -p 80,81 --seq 1234567 --mss 1460 --sackok 198.18.0.2
 echo
 echo "\$ tcpshake probe -S -p 80 2001:db8::2"
 "$ts" lab exec --name $lab -- "$ts" probe -S -p 80 2001:db8::2 || true
+echo
+echo "\$ tcpshake connect --ladder --send 'hello\\r\\n' --expect-echo --peer-netns $lab-s 198.18.0.2:80"
+"$ts" lab exec --name $lab -- "$ts" connect --ladder --send 'hello\r\n' \
+	--expect-echo --peer-netns $lab-s 198.18.0.2:80 || true
+echo
+echo "\$ tcpshake run scenarios/handshake-and-active-close.shake scenarios/rst-closed-port.shake"
+"$ts" lab exec --name $lab -- "$ts" run \
+	scenarios/handshake-and-active-close.shake scenarios/rst-closed-port.shake
