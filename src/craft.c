@@ -17,8 +17,19 @@
  * The bytes handed back are a copy that craft fixes up after libnet:
  * a data offset the user asked for, and a deliberately wrong checksum.
  * The same copy is what goes on the wire, so a caller logging it to a
- * pcap file logs exactly what was sent. */
+ * pcap file logs exactly what was sent.
+ *
+ * Template and patch, for floods: libnet's rebuild (a coalesce that
+ * allocates, and a block lookup that formats a string) and one sendto(2)
+ * per packet cost more than the packet itself. A template is built once;
+ * copies get their ports, numbers and flags written in with the checksum
+ * adjusted (RFC 1624), and leave by sendmmsg(2) on libnet's own raw
+ * socket (IP_HDRINCL for IPv4; IPPROTO_RAW, which implies it, for IPv6),
+ * addressed as libnet_write_raw_ipv4/6() address them. */
 #include "config.h"
+
+#include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -60,6 +71,23 @@ struct craft {
 	/* Zero bytes for a segment whose payload pointer is NULL. */
 	uint8_t		*zeros;
 	size_t		 nzeros;
+
+	/* The template: its bytes with the right TCP checksum (a wrong one
+	 * is made per copy), where its TCP header starts, and where copies
+	 * go. */
+	uint8_t		*tmpl;
+	uint32_t	 tmpl_len;
+	size_t		 tmpl_tcp;
+	bool		 tmpl_badsum;
+	struct sockaddr_storage tmpl_to;
+	socklen_t	 tmpl_tolen;
+
+	/* craft_send_batch's room: the copies and a message for each. */
+	uint8_t		*bat;
+	struct iovec	*bat_iov;
+	struct mmsghdr	*bat_msg;
+	size_t		 bat_n;
+	uint32_t	 bat_len;	/* the template length it was made for */
 };
 
 static int
@@ -132,6 +160,10 @@ craft_close(struct craft *c)
 	libnet_destroy(c->l);
 	free(c->buf);
 	free(c->zeros);
+	free(c->tmpl);
+	free(c->bat);
+	free(c->bat_iov);
+	free(c->bat_msg);
 	free(c);
 }
 
@@ -445,5 +477,149 @@ craft_send(struct craft *c, const struct segment *seg, const uint8_t **out,
 		*out = p;
 	if (outlen != NULL)
 		*outlen = n;
+	return 0;
+}
+
+/* The address sendto(2) needs beside a whole IP packet: the destination,
+ * port 0 (a raw socket has none). */
+static void
+craft_template_to(struct craft *c, const struct segment *seg)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)&c->tmpl_to;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&c->tmpl_to;
+
+	memset(&c->tmpl_to, 0, sizeof c->tmpl_to);
+	if (c->family == AF_INET) {
+		sin->sin_family = AF_INET;
+		memcpy(&sin->sin_addr, seg->dst.a, 4);
+		c->tmpl_tolen = sizeof *sin;
+	} else {
+		sin6->sin6_family = AF_INET6;
+		memcpy(&sin6->sin6_addr, seg->dst.a, 16);
+		c->tmpl_tolen = sizeof *sin6;
+	}
+}
+
+int
+craft_template(struct craft *c, const struct segment *seg, char *err,
+    size_t errlen)
+{
+	const uint8_t *p;
+	uint32_t n;
+	uint8_t *tcp;
+
+	if (craft_build(c, seg, &p, &n, err, errlen) == -1)
+		return -1;
+	free(c->tmpl);
+	c->tmpl = xmalloc(n);
+	memcpy(c->tmpl, p, n);
+	c->tmpl_len = n;
+	c->tmpl_tcp = c->family == AF_INET ? IP4_HLEN : IP6_HLEN;
+	c->tmpl_badsum = seg->badsum;
+	/* Keep the right checksum: patching adjusts it, and a copy that
+	 * should be wrong gets its +1 after. */
+	tcp = c->tmpl + c->tmpl_tcp;
+	if (seg->badsum)
+		put_be16(tcp + 16, (uint16_t)((tcp[16] << 8 | tcp[17]) - 1));
+	craft_template_to(c, seg);
+	return 0;
+}
+
+uint32_t
+craft_template_len(const struct craft *c)
+{
+	return c->tmpl != NULL ? c->tmpl_len : 0;
+}
+
+/* Write v at p (16 bits) and return sum adjusted for the change. */
+static uint16_t
+craft_patch16(uint8_t *p, uint16_t v, uint16_t sum)
+{
+	uint16_t old = (uint16_t)(p[0] << 8 | p[1]);
+
+	put_be16(p, v);
+	return craft_cksum_adjust(sum, old, v);
+}
+
+void
+craft_patch(const struct craft *c, const struct craft_patch *p, uint8_t *out)
+{
+	uint8_t *tcp = out + c->tmpl_tcp;
+	uint16_t sum;
+
+	memcpy(out, c->tmpl, c->tmpl_len);
+	sum = (uint16_t)(tcp[16] << 8 | tcp[17]);
+	sum = craft_patch16(tcp, p->sport, sum);
+	sum = craft_patch16(tcp + 2, p->dport, sum);
+	sum = craft_patch16(tcp + 4, (uint16_t)(p->seq >> 16), sum);
+	sum = craft_patch16(tcp + 6, (uint16_t)p->seq, sum);
+	sum = craft_patch16(tcp + 8, (uint16_t)(p->ack >> 16), sum);
+	sum = craft_patch16(tcp + 10, (uint16_t)p->ack, sum);
+	/* Byte 12 (the data offset, perhaps a lie) stays the template's. */
+	sum = craft_patch16(tcp + 12, (uint16_t)(tcp[12] << 8 | p->flags),
+	    sum);
+	if (c->tmpl_badsum)
+		sum = (uint16_t)(sum + 1);
+	put_be16(tcp + 16, sum);
+}
+
+/* Room for n copies of the template and their messages. */
+static void
+craft_batch_room(struct craft *c, size_t n)
+{
+	if (c->bat_n >= n && c->bat_len == c->tmpl_len)
+		return;
+	free(c->bat);
+	free(c->bat_iov);
+	free(c->bat_msg);
+	c->bat = xreallocarray(NULL, n, c->tmpl_len);
+	c->bat_iov = xcalloc(n, sizeof *c->bat_iov);
+	c->bat_msg = xcalloc(n, sizeof *c->bat_msg);
+	c->bat_n = n;
+	c->bat_len = c->tmpl_len;
+}
+
+int
+craft_send_batch(struct craft *c, const struct craft_patch *p, size_t n,
+    char *err, size_t errlen)
+{
+	size_t i, done;
+	int k;
+
+	if (c->mode != CRAFT_WIRE || c->tmpl == NULL) {
+		snprintf(err, errlen, "craft: %s", c->mode != CRAFT_WIRE ?
+		    "this context builds bytes only and cannot send" :
+		    "no template to send copies of");
+		return -1;
+	}
+	craft_batch_room(c, n);
+	for (i = 0; i < n; i++) {
+		uint8_t *b = c->bat + i * c->tmpl_len;
+
+		craft_patch(c, &p[i], b);
+		c->bat_iov[i].iov_base = b;
+		c->bat_iov[i].iov_len = c->tmpl_len;
+		memset(&c->bat_msg[i], 0, sizeof c->bat_msg[i]);
+		c->bat_msg[i].msg_hdr.msg_name = &c->tmpl_to;
+		c->bat_msg[i].msg_hdr.msg_namelen = c->tmpl_tolen;
+		c->bat_msg[i].msg_hdr.msg_iov = &c->bat_iov[i];
+		c->bat_msg[i].msg_hdr.msg_iovlen = 1;
+	}
+	/* sendmmsg(2) may stop short (at UIO_MAXIOV messages, or on an
+	 * error after the first): go on from where it stopped. */
+	for (done = 0; done < n; done += (size_t)k) {
+		k = sendmmsg(libnet_getfd(c->l), c->bat_msg + done,
+		    (unsigned)(n - done), 0);
+		if (k == -1 && errno == EINTR) {
+			k = 0;
+			continue;
+		}
+		if (k <= 0) {
+			snprintf(err, errlen, "cannot send: %s",
+			    k == 0 ? "sendmmsg sent nothing" :
+			    strerror(errno));
+			return -1;
+		}
+	}
 	return 0;
 }

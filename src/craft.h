@@ -46,4 +46,35 @@ int	 craft_build(struct craft *, const struct segment *seg,
 int	 craft_send(struct craft *, const struct segment *seg,
 	    const uint8_t **out, uint32_t *outlen, char *err, size_t errlen);
 
+/*
+ * Template and patch: the fast path for many segments that differ only in
+ * ports, sequence and ack numbers and flags (a probe run). The template is
+ * built once by craft_build(); each copy gets its fields written in and
+ * its TCP checksum adjusted word by word (RFC 1624), without libnet. A
+ * copy is byte for byte what craft_build() makes of the template with the
+ * same fields (badsum and a lying data offset included).
+ */
+struct craft_patch {
+	uint16_t	sport;
+	uint16_t	dport;
+	uint32_t	seq;
+	uint32_t	ack;
+	uint8_t		flags;
+};
+
+/* Make seg the context's template. Returns 0, or -1 with err. */
+int	 craft_template(struct craft *, const struct segment *seg,
+	    char *err, size_t errlen);
+/* The template's length in bytes (0 before craft_template()). */
+uint32_t craft_template_len(const struct craft *);
+/* Write the template patched with p into out (craft_template_len()
+ * bytes). */
+void	 craft_patch(const struct craft *, const struct craft_patch *p,
+	    uint8_t *out);
+/* Send n copies of the template, the i-th patched with p[i], in as few
+ * system calls as sendmmsg(2) takes. Returns 0 once all n left, or -1
+ * with err. */
+int	 craft_send_batch(struct craft *, const struct craft_patch *p,
+	    size_t n, char *err, size_t errlen);
+
 #endif

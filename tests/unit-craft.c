@@ -723,6 +723,187 @@ test_two_contexts(void)
 	craft_close(c6);
 }
 
+/* ---- template and patch ---- */
+
+/* xorshift64: the same values every run, so a failure repeats. */
+static uint64_t
+rng_next(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+static void
+patch_random(uint64_t *x, struct craft_patch *p)
+{
+	uint64_t r = rng_next(x), q = rng_next(x);
+
+	p->sport = (uint16_t)r;
+	p->dport = (uint16_t)(r >> 16);
+	p->seq = (uint32_t)(r >> 32);
+	p->ack = (uint32_t)q;
+	p->flags = (uint8_t)(q >> 32);
+}
+
+/* Copy p's fields into seg, as a probe run changes its template. */
+static void
+patch_into(struct segment *seg, const struct craft_patch *p)
+{
+	seg->sport = p->sport;
+	seg->dport = p->dport;
+	seg->seq = p->seq;
+	seg->ack = p->ack;
+	seg->flags = p->flags;
+}
+
+/* For many random patches, the patched template equals a fresh
+ * craft_build() of the same segment, byte for byte (ports, numbers, flags
+ * and the TCP checksum included), and a right checksum verifies. */
+static void
+check_patches(int family, struct segment *seg, const char *what)
+{
+	struct craft *c;
+	struct craft_patch p;
+	uint8_t got[2048];
+	const uint8_t *want;
+	uint32_t n, len, i, differ = 0, unbuilt = 0, badsum = 0;
+	uint64_t x = 0x2545f4914f6cdd1dull;
+	char err[256] = "";
+
+	c = craft_open(family, CRAFT_BYTES, err, sizeof err);
+	CHECK_(c != NULL && craft_template(c, seg, err, sizeof err) == 0,
+	    "%s: template builds (%s)", what, err);
+	if (c == NULL)
+		return;
+	len = craft_template_len(c);
+	CHECK_(len > 0 && len <= sizeof got, "%s: template of %u bytes",
+	    what, len);
+	for (i = 0; i < 20000 && len > 0 && len <= sizeof got; i++) {
+		patch_random(&x, &p);
+		craft_patch(c, &p, got);
+		patch_into(seg, &p);
+		if (craft_build(c, seg, &want, &n, err, sizeof err) != 0) {
+			unbuilt++;
+			continue;
+		}
+		if (n != len || memcmp(got, want, len) != 0)
+			differ++;
+		if ((field16(got, ref_iphlen(got) + 16) ==
+		    ref_tcp_cksum(got, len)) == seg->badsum)
+			badsum++;
+	}
+	CHECK_(unbuilt == 0 && differ == 0, "%s: 20000 patched copies equal "
+	    "fresh builds (%u differ, %u failed to build)", what, differ,
+	    unbuilt);
+	CHECK_(badsum == 0, "%s: TCP checksums %s (%u not)", what,
+	    seg->badsum ? "wrong as asked" : "right", badsum);
+	craft_close(c);
+}
+
+/* Where the right checksum of a copy comes out 0x0000 (one's-complement
+ * arithmetic's other zero is 0xffff), the copy still equals a fresh
+ * build, and with badsum it is 0x0001. */
+static void
+check_patch_zero(int family, const char *src, const char *dst)
+{
+	struct craft *c, *fresh;
+	struct segment s;
+	struct craft_patch p = { .sport = 1, .dport = 2, .flags = TH_SYN_ };
+	uint8_t got[100];
+	const uint8_t *want;
+	uint32_t n, off;
+	char err[256];
+	int found = 0, same = 0;
+
+	c = craft_open(family, CRAFT_BYTES, err, sizeof err);
+	fresh = craft_open(family, CRAFT_BYTES, err, sizeof err);
+	segment_init(&s);
+	seg_addrs(&s, src, dst);
+	patch_into(&s, &p);
+	s.seq = 12345;	/* the template's own values differ from the copy's */
+	craft_template(c, &s, err, sizeof err);
+	off = family == AF_INET ? 36 : 56;
+	for (p.seq = 0; p.seq < 0x20000 && !found; p.seq++) {
+		craft_patch(c, &p, got);
+		if (field16(got, off) != 0)
+			continue;
+		found = 1;
+		patch_into(&s, &p);
+		craft_build(fresh, &s, &want, &n, err, sizeof err);
+		same = n == craft_template_len(c) && memcmp(got, want, n) == 0;
+	}
+	CHECK_(found && same, "%s: a copy whose checksum is 0x0000 equals a "
+	    "fresh build", family == AF_INET ? "IPv4" : "IPv6");
+	s.badsum = true;
+	s.seq = 12345;
+	craft_template(c, &s, err, sizeof err);
+	p.seq--;
+	craft_patch(c, &p, got);
+	CHECK_(field16(got, off) == 1, "%s: and 0x0001 with badsum (got "
+	    "%04x)", family == AF_INET ? "IPv4" : "IPv6", field16(got, off));
+	segment_clear(&s);
+	craft_close(c);
+	craft_close(fresh);
+}
+
+static void
+test_patch(void)
+{
+	struct segment s;
+	struct craft *c;
+	struct craft_patch p = { 0 };
+	uint8_t buf[100];
+	char err[256] = "";
+
+	segment_init(&s);
+	seg_addrs(&s, "198.18.0.1", "198.18.0.2");
+	s.win = 65535;
+	add_mss(&s, 1460);
+	add_kind(&s, OPT_SACKOK, 2);
+	add_ts(&s, 7, 0);
+	add_kind(&s, OPT_NOP, 0);
+	add_ws(&s, 7);
+	check_patches(AF_INET, &s, "IPv4 SYN with options");
+	s.df = true;
+	s.ip_id = 99;
+	s.ttl = 3;
+	s.badsum = true;
+	check_patches(AF_INET, &s, "IPv4 badsum, DF, id, ttl");
+	s.badsum = false;
+	s.doff = 15;	/* a lie the checksum covers */
+	segment_set_data(&s, "payload", 7);
+	check_patches(AF_INET, &s, "IPv4 data offset 15 and payload");
+	segment_clear(&s);
+
+	seg_addrs(&s, "2001:db8::1", "2001:db8::2");
+	s.win = 1000;
+	s.tos = 0x20;
+	check_patches(AF_INET6, &s, "IPv6 bare");
+	add_mss(&s, 1220);
+	segment_set_data(&s, NULL, 33);
+	check_patches(AF_INET6, &s, "IPv6 option and odd payload");
+	s.badsum = true;
+	check_patches(AF_INET6, &s, "IPv6 badsum");
+	segment_clear(&s);
+
+	check_patch_zero(AF_INET, "198.18.0.1", "198.18.0.2");
+	check_patch_zero(AF_INET6, "2001:db8::1", "2001:db8::2");
+
+	/* A bytes-only context has a template but cannot send it. */
+	c = craft_open(AF_INET, CRAFT_BYTES, err, sizeof err);
+	CHECK_INT(craft_template_len(c), 0);
+	seg_addrs(&s, "198.18.0.1", "198.18.0.2");
+	craft_template(c, &s, err, sizeof err);
+	CHECK_INT(craft_template_len(c), 40);
+	craft_patch(c, &p, buf);
+	CHECK(craft_send_batch(c, &p, 1, err, sizeof err) == -1 &&
+	    strstr(err, "cannot send") != NULL);
+	segment_clear(&s);
+	craft_close(c);
+}
+
 int
 main(void)
 {
@@ -734,5 +915,6 @@ main(void)
 	test_shapes(AF_INET);
 	test_shapes(AF_INET6);
 	test_two_contexts();
+	test_patch();
 	return check_done();
 }
