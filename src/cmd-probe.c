@@ -36,6 +36,8 @@
 #define PROBE_DEFAULT_WIN	65535
 #define PROBE_BATCH		64	/* sends between drains at full rate */
 #define PROBE_SPIN_NS		200000	/* spin, not sleep, this close */
+#define PROBE_WINDOW		256	/* unanswered probes at full rate */
+#define PROBE_STALL_NS		10000000 /* no answer so long: no window */
 #define PROBE_MAX_WORKERS	8	/* senders at full rate */
 #define PROBE_PAR_MIN		1000	/* fewer probes: one sender */
 #define SPORT_LOW		32768	/* random source ports: Linux's */
@@ -96,6 +98,7 @@ struct probe_worker {
 	uint32_t		 nseen_out;
 	uint32_t		 nanswered;
 	uint64_t		 unmatched;
+	bool			 window_off;	/* answers stalled once */
 	pthread_t		 thread;
 };
 
@@ -670,6 +673,10 @@ probe_open_capture(struct probe_worker *w)
 	w->cr = craft_open(r->rt.dst.family, CRAFT_WIRE, err, sizeof err);
 	if (w->cr == NULL)
 		fatalx("%s", err);
+	/* At full rate every probe is a copy of this, patched. */
+	if (r->o->interval_ns == 0 &&
+	    craft_template(w->cr, &w->seg, err, sizeof err) == -1)
+		fatalx("%s", err);
 }
 
 /* Split the probes and the random source ports between the senders, and
@@ -920,13 +927,15 @@ probe_wait_until(struct probe_worker *w, int64_t deadline, bool until_done)
 	probe_drain(w);
 }
 
-static void
-probe_send_one(struct probe_worker *w, uint32_t id)
+/* Probe id's fields into the sender's segment, and the probe into the
+ * table before it leaves (the reply may beat us back). False when the
+ * table takes no more. */
+static bool
+probe_next(struct probe_worker *w, uint32_t id)
 {
 	struct probe_opts *o = w->r->o;
 	struct segment *seg = &w->seg;
 	uint32_t pidx = probe_global(w, id) % o->nports;
-	char err[256];
 
 	seg->dport = o->ports[pidx];
 	seg->sport = o->sport != 0 ? o->sport : (uint16_t)(w->sport_lo +
@@ -936,29 +945,97 @@ probe_send_one(struct probe_worker *w, uint32_t id)
 	if (!o->ack_fixed)
 		seg->ack = (seg->flags & TH_ACK_) ?
 		    (uint32_t)probe_random(&w->rng) : 0;
-	/* Recorded before sending: the reply may beat us back. */
-	if (probe_add(w->tab, seg, pidx) == PROBE_NONE)
+	return probe_add(w->tab, seg, pidx) != PROBE_NONE;
+}
+
+/* Paced: one probe, built and sent on its own. */
+static void
+probe_send_one(struct probe_worker *w, uint32_t id)
+{
+	char err[256];
+
+	if (!probe_next(w, id))
 		return;
-	if (craft_send(w->cr, seg, NULL, NULL, err, sizeof err) == -1)
+	if (craft_send(w->cr, &w->seg, NULL, NULL, err, sizeof err) == -1)
 		fatalx("%s", err);
 	w->nsent++;
 }
 
-/* One sender's run: its probes on time, then the wait for the last
+/* Full rate: n probes from first on, copies of the sender's template
+ * with their own ports and numbers, in one sendmmsg(2) or few. */
+static void
+probe_send_batch(struct probe_worker *w, uint32_t first, uint32_t n)
+{
+	struct craft_patch p[PROBE_BATCH];
+	uint32_t i, k = 0;
+	char err[256];
+
+	for (i = 0; i < n; i++) {
+		if (!probe_next(w, first + i))
+			continue;
+		p[k].sport = w->seg.sport;
+		p[k].dport = w->seg.dport;
+		p[k].seq = w->seg.seq;
+		p[k].ack = w->seg.ack;
+		p[k].flags = w->seg.flags;
+		k++;
+	}
+	if (k > 0 && craft_send_batch(w->cr, p, k, err, sizeof err) == -1)
+		fatalx("%s", err);
+	w->nsent += k;
+}
+
+/*
+ * At full rate a sender keeps at most PROBE_WINDOW probes waiting for an
+ * answer, while answers keep coming: a target in the lab processes what
+ * arrives on one CPU with a backlog of 1000 packets (netdev_max_backlog)
+ * and drops whatever comes faster than it answers. A stall of
+ * PROBE_STALL_NS without an answer lifts the window for the rest of the
+ * run, so a target that answers nothing holds nothing back.
+ */
+static void
+probe_window(struct probe_worker *w)
+{
+	struct pollfd pfd = { .fd = sniff_fd(w->sn), .events = POLLIN };
+	struct timespec tmo = { 0, PROBE_STALL_NS };
+	int64_t moved = mono_ns();
+	uint32_t before;
+
+	while (!w->window_off && !probe_stop &&
+	    w->nsent - w->nanswered >= PROBE_WINDOW) {
+		before = w->nanswered;
+		if (ppoll(&pfd, 1, &tmo, NULL) == -1 && errno != EINTR)
+			fatal("poll");
+		probe_drain(w);
+		if (w->nanswered != before)
+			moved = mono_ns();
+		else if (mono_ns() - moved >= PROBE_STALL_NS)
+			w->window_off = true;
+	}
+}
+
+/* One sender's run: its probes on time (or, at full rate, in batches
+ * with the capture drained between), then the wait for the last
  * replies, which ends early once everything is in. */
 static void *
 probe_worker_run(void *arg)
 {
 	struct probe_worker *w = arg;
 	int64_t t0 = mono_ns(), last = t0;
-	uint32_t i;
+	uint32_t i, n;
 
-	for (i = 0; i < w->nprobes && !probe_stop; i++) {
-		if (w->r->o->interval_ns > 0)
-			probe_wait_until(w, t0 + (int64_t)i *
-			    w->r->o->interval_ns, false);
-		else if (i % PROBE_BATCH == 0)
-			probe_drain(w);
+	for (i = 0; w->r->o->interval_ns == 0 && i < w->nprobes &&
+	    !probe_stop; i += n) {
+		n = w->nprobes - i < PROBE_BATCH ? w->nprobes - i :
+		    PROBE_BATCH;
+		probe_drain(w);
+		probe_window(w);
+		probe_send_batch(w, i, n);
+		last = mono_ns();
+	}
+	for (; i < w->nprobes && !probe_stop; i++) {
+		probe_wait_until(w, t0 + (int64_t)i * w->r->o->interval_ns,
+		    false);
 		probe_send_one(w, i);
 		last = mono_ns();
 	}

@@ -1,8 +1,11 @@
 #!/bin/sh
-# probe-flood.sh: at full rate (-i 0, one sender per CPU) every probe is
-# seen leaving and matched to its own reply: per-port counts add up, no
-# reply is unmatched, and every probe number appears once as sent and
-# once as answered.
+# probe-flood.sh: at full rate (-i 0, one sender per CPU, probes sent in
+# batches as patched copies of one template) every probe is seen leaving
+# and matched to its own reply: per-port counts add up, no reply is
+# unmatched, and every probe number appears once as sent and once as
+# answered; over IPv6 too. The copies carry right checksums (the target
+# answers them) or, with --badsum, wrong ones; a target that answers
+# nothing does not hold the run back.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/probe-lib.sh"
 need_root
@@ -33,4 +36,40 @@ want = {i: 1 for i in range(2000)}
 if sent != want or rcvd != want:
     sys.exit("sent %d distinct, rcvd %d distinct (want 2000 each, once)" % (len(sent), len(rcvd)))
 PY
+
+probe_run -q -i 0 -c 3000 -p 80,81 2001:db8::2
+[ "$RC" = 0 ] || { cat "$TMP/out" "$TMP/err" >&2; fail "IPv6 flood exited $RC, want 0"; }
+expect_line "^--- 2001:db8::2 port 80: 3000 sent, 3000 received, 0 lost \(0\.0%\), rtt "
+expect_line "^--- 2001:db8::2 port 81: 3000 sent, 3000 received, 0 lost \(0\.0%\), rtt "
+[ "$(wc -l <"$TMP/out")" = 2 ] || { cat "$TMP/out" >&2; fail "IPv6 flood: more than the two summary lines"; }
+
+# --badsum at full rate: every copy leaves with a wrong checksum, so the
+# target drops them all.
+server_capture_start "$TMP/badsum.pcap"
+probe_run -q -i 0 -c 500 --badsum --timeout 300ms -p 81 198.18.0.2
+server_capture_stop
+[ "$RC" = 1 ] || { cat "$TMP/out" "$TMP/err" >&2; fail "--badsum flood exited $RC, want 1"; }
+expect_line "^--- 198\.18\.0\.2 port 81: 500 sent, 0 received, 500 lost"
+server_capture_text >"$TMP/badsum.txt"
+bad=$(grep -c "Flags \[S\], cksum 0x[0-9a-f]* (incorrect" "$TMP/badsum.txt")
+good=$(grep -c "(correct)" "$TMP/badsum.txt")
+[ "$bad" = 500 ] && [ "$good" = 0 ] || fail "--badsum flood: the target saw $bad wrong and $good right checksums, want 500 and 0"
+
+# A target that drops everything: the window of unanswered probes lifts
+# after a stall instead of waiting on every batch (313 batches of 64
+# would take over 3 s), and the run ends after --timeout.
+in_server nft -f - <<'NFT' || fail "cannot load the drop rule in the server namespace"
+table inet floodtest {
+	chain input {
+		type filter hook input priority 0;
+		tcp dport 7000 drop
+	}
+}
+NFT
+t0=$(date +%s%N)
+probe_run -q -i 0 -c 20000 --timeout 300ms -p 7000 198.18.0.2
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+[ "$RC" = 1 ] || { cat "$TMP/out" "$TMP/err" >&2; fail "flood to a silent port exited $RC, want 1"; }
+expect_line "^--- 198\.18\.0\.2 port 7000: 20000 sent, 0 received, 20000 lost"
+[ "$ms" -lt 2500 ] || fail "flood to a silent port took $ms ms (want under 2500)"
 exit 0
