@@ -11,7 +11,9 @@
 
 #include "decode.h"
 #include "event.h"
+#include "read-shake.h"
 #include "report.h"
+#include "script.h"
 #include "sniff.h"
 #include "tcpshake.h"
 #include "xmalloc.h"
@@ -22,6 +24,7 @@ struct read_opts {
 	bool		 json;
 	bool		 absolute;
 	const char	*filter;
+	const char	*shake;		/* --shake HOST:PORT */
 	const char	*path;
 };
 
@@ -59,6 +62,7 @@ struct read_counts {
 struct read_run {
 	const struct read_opts	*opts;
 	struct sink		*sinks;
+	struct shake		*shake;		/* --shake: instead of sinks */
 	struct flow_table	 flows;
 	struct read_counts	 counts;
 	struct timespec		 first;
@@ -266,6 +270,14 @@ read_packet(struct read_run *run, int linktype, const struct sniff_pkt *pkt)
 		run->counts.skipped++;
 		return;
 	}
+	if (run->shake != NULL) {
+		/* A scenario has no line for an ICMP error or a packet
+		 * that does not decode. */
+		if (st == DEC_OK && d.kind == DK_TCP)
+			shake_add(run->shake, &d.seg, ev.t_ns);
+		segment_clear(&d.seg);
+		return;
+	}
 	if (st != DEC_OK) {
 		run->counts.malformed++;
 		snprintf(text, sizeof text, "%s (packet %" PRIu64 ")",
@@ -334,6 +346,7 @@ read_parse(int argc, char **argv, struct read_opts *o)
 		{ "absolute", no_argument, NULL, 'a' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "filter", required_argument, NULL, 'f' },
+		{ "shake", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -363,6 +376,9 @@ read_parse(int argc, char **argv, struct read_opts *o)
 		case 'f':
 			o->filter = optarg;
 			break;
+		case 's':
+			o->shake = optarg;
+			break;
 		case 'h':
 			printf("usage: tcpshake %s\n", cmd_read_entry.usage);
 			exit(0);
@@ -382,6 +398,41 @@ read_parse(int argc, char **argv, struct read_opts *o)
 	if (argc - optind != 1)
 		cmd_usage(&cmd_read_entry);
 	o->path = argv[optind];
+	if (o->shake != NULL && (o->json || o->absolute ||
+	    (o->text_flags & (REPORT_EXPLAIN | REPORT_HEX))))
+		fatalx("read: --shake prints a scenario; leave out --json, "
+		    "--absolute, -e and -x");
+}
+
+/* --shake's HOST:PORT: an address, as the capture has no names. */
+static struct shake *
+read_shake_new(const struct read_opts *o)
+{
+	struct ipaddr a;
+	char *host, why[160];
+	uint16_t port;
+
+	if (!script_target_parse(o->shake, &host, &port, why, sizeof why))
+		fatalx("read: --shake '%s': %s", o->shake, why);
+	if (!ipaddr_parse(host, &a))
+		fatalx("read: --shake '%s': give the target's address, as "
+		    "198.18.0.2:80 or [2001:db8::2]:80", o->shake);
+	free(host);
+	return shake_new(strcmp(o->path, "-") == 0 ? "standard input" :
+	    o->path, &a, port);
+}
+
+/* The scenario, once every packet was read. No segment of the target is
+ * most likely a wrong address or port: say so, rather than print a
+ * scenario without steps. */
+static void
+read_shake_finish(struct read_run *run)
+{
+	if (shake_count(run->shake) == 0)
+		fatalx("read: no TCP segment in '%s' is to or from %s",
+		    run->opts->path, run->opts->shake);
+	shake_write(run->shake, stdout);
+	shake_free(run->shake);
 }
 
 static struct sniff *
@@ -417,7 +468,9 @@ read_exec(int argc, char **argv)
 	sn = read_open(&o);
 	memset(&run, 0, sizeof run);
 	run.opts = &o;
-	if (o.json)
+	if (o.shake != NULL)
+		run.shake = read_shake_new(&o);
+	else if (o.json)
 		sinks_add(&run.sinks, &report_json_ops, report_json_new(stdout));
 	else
 		sinks_add(&run.sinks, &report_text_ops,
@@ -426,7 +479,14 @@ read_exec(int argc, char **argv)
 	err[0] = '\0';
 	while ((r = sniff_next(sn, &pkt, err, sizeof err)) == 1)
 		read_packet(&run, linktype, &pkt);
-	read_summary(&run);
+	/* A file cut short is no conversation to replay. */
+	if (run.shake != NULL && r == -2)
+		fatalx("cannot read '%s' past packet %" PRIu64 ": %s", o.path,
+		    run.pktno, err[0] != '\0' ? err : "read error");
+	if (run.shake != NULL)
+		read_shake_finish(&run);
+	else
+		read_summary(&run);
 	sinks_close(&run.sinks);
 	flows_free(&run.flows);
 	sniff_close(sn);
@@ -440,7 +500,7 @@ read_exec(int argc, char **argv)
 const struct cmd_entry cmd_read_entry = {
 	.name = "read",
 	.usage = "read [-e] [-x] [-v] [--json] [--absolute] [--filter BPF] "
-	    "FILE.pcap",
+	    "[--shake HOST:PORT] FILE.pcap",
 	.summary = "print the TCP segments of a capture file as packet lines",
 	.exec = read_exec,
 };

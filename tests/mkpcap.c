@@ -583,6 +583,40 @@ write_nosyn(void)
 	cap_close(cp);
 }
 
+/* Three connections with 198.18.0.2:80 for read --shake: two at once,
+ * then port 40010 again with a new ISN, refused; and one to port 22
+ * that is not the target's. */
+static void
+write_flows(void)
+{
+	struct cap *cp = cap_open("flows.pcap", DLT_RAW, false);
+
+#define CF(p, ...) (&(struct tcpspec){ .src = C4, .dst = S4, .sport = (p), \
+	.dport = 80, __VA_ARGS__ })
+#define SF(p, ...) (&(struct tcpspec){ .src = S4, .dst = C4, .sport = 80, \
+	.dport = (p), __VA_ARGS__ })
+	cap_tcp(cp, 0, CF(40010, .seq = 100, .flags = F_SYN, .win = 1000));
+	cap_tcp(cp, 1000, CF(40011, .seq = 200, .flags = F_SYN, .win = 1000));
+	cap_tcp(cp, 2000, SF(40010, .seq = 5000, .ack = 101,
+	    .flags = F_SYN | F_ACK, .win = 2000, .opts = mss1460,
+	    .optlen = 4));
+	cap_tcp(cp, 3000, SF(40011, .seq = 6000, .ack = 201,
+	    .flags = F_SYN | F_ACK, .win = 2000, .opts = mss1460,
+	    .optlen = 4));
+	cap_tcp(cp, 4000, CF(40010, .seq = 101, .ack = 5001, .flags = F_ACK,
+	    .win = 1000));
+	cap_tcp(cp, 5000, &(struct tcpspec){ .src = C4, .dst = S4,
+	    .sport = 40012, .dport = 22, .seq = 300, .flags = F_SYN,
+	    .win = 1000 });
+	cap_tcp(cp, 6000, CF(40011, .seq = 201, .flags = F_RST));
+	cap_tcp(cp, 7000, CF(40010, .seq = 101, .ack = 5001,
+	    .flags = F_RST | F_ACK));
+	cap_tcp(cp, 10000, CF(40010, .seq = 900, .flags = F_SYN, .win = 1000));
+	cap_tcp(cp, 11000, SF(40010, .seq = 0, .ack = 901,
+	    .flags = F_RST | F_ACK));
+	cap_close(cp);
+}
+
 /* A link type tcpshake does not decode (802.11). */
 static void
 write_unsupported(void)
@@ -631,6 +665,7 @@ main(int argc, char **argv)
 	write_malformed();
 	write_other();
 	write_nosyn();
+	write_flows();
 	write_unsupported();
 	write_truncated();
 	return 0;

@@ -41,6 +41,26 @@ golden read-other.json other.pcap --json
 golden read-nosyn.json nosyn.pcap --json
 golden read-malformed.json malformed.pcap --json
 
+# --shake: the conversation with one endpoint as a scenario (hand-written
+# expectations), which run --check takes as one, step for step.
+golden read-shake4.shake handshake4.pcap --shake 198.18.0.2:80
+golden read-shake6.shake handshake6.pcap --shake '[2001:db8::2]:443'
+golden read-shake-flows.shake flows.pcap --shake 198.18.0.2:80
+golden read-shake-nosyn.shake nosyn.pcap --shake 198.18.0.2:80
+for f in shake4:10 shake6:3 shake-flows:9 shake-nosyn:2; do
+	name=${f%:*} n=${f#*:}
+	out=$("$TCPSHAKE" run --check "$tmp/read-$name.shake" 2>&1)
+	[ "$out" = "$tmp/read-$name.shake: $n steps, ok" ] ||
+		bad "run --check read-$name.shake: $out"
+done
+# The filter narrows what is replayed: the port-22 SYN of flows.pcap is
+# the only segment of that endpoint.
+"$TCPSHAKE" read --shake 198.18.0.2:22 "$tmp/flows.pcap" >"$tmp/ssh.shake" 2>&1 ||
+	bad "read --shake 198.18.0.2:22 failed: $(cat "$tmp/ssh.shake")"
+[ "$(grep -c '^[0-9+]' "$tmp/ssh.shake")" = 1 ] &&
+	grep -q '^0.000000  < S 300:300(0) win 1000$' "$tmp/ssh.shake" ||
+	bad "read --shake 198.18.0.2:22: $(cat "$tmp/ssh.shake")"
+
 # "-" reads standard input.
 "$TCPSHAKE" read - <"$tmp/handshake4.pcap" >"$tmp/stdin.out" 2>&1 || bad "read - failed"
 diff -u "$data/read-handshake4.out" "$tmp/stdin.out" >&2 || bad "read - differs from read FILE"
@@ -82,7 +102,15 @@ errcase missing "tcpshake: cannot read '$tmp/nope.pcap': No such file or directo
 errcase badopt "tcpshake: read: unknown option '--bogus'" read --bogus "$tmp/sll.pcap"
 grep -q '^usage: tcpshake read ' "$tmp/badopt.err" || bad "bad option: no usage line"
 errcase badshort "tcpshake: read: unknown option '-z'" read -z "$tmp/sll.pcap"
-errcase noarg "usage: tcpshake read [-e] [-x] [-v] [--json] [--absolute] [--filter BPF] FILE.pcap" read
+errcase noarg "usage: tcpshake read [-e] [-x] [-v] [--json] [--absolute] [--filter BPF] [--shake HOST:PORT] FILE.pcap" read
+errcase shakejson "tcpshake: read: --shake prints a scenario; leave out --json, --absolute, -e and -x" \
+	read --shake 198.18.0.2:80 --json "$tmp/sll.pcap"
+errcase shakeport "tcpshake: read: --shake '198.18.0.2': expected HOST:PORT (a port after ':')" \
+	read --shake 198.18.0.2 "$tmp/sll.pcap"
+errcase shakename "tcpshake: read: --shake 'lab:80': give the target's address, as 198.18.0.2:80 or [2001:db8::2]:80" \
+	read --shake lab:80 "$tmp/sll.pcap"
+errcase shakenone "tcpshake: read: no TCP segment in '$tmp/sll.pcap' is to or from 198.18.0.2:80" \
+	read --shake 198.18.0.2:80 "$tmp/sll.pcap"
 errcase filterarg "tcpshake: read: option needs an argument: '--filter'" read "$tmp/sll.pcap" --filter
 errcase linktype "tcpshake: cannot read '$tmp/unsupported.pcap': link type 105 is not one tcpshake decodes (try Ethernet, Linux cooked or raw IP)" \
 	read "$tmp/unsupported.pcap"

@@ -1,0 +1,331 @@
+/* read-shake.c: `read --shake`, a capture's conversation with one endpoint
+ * turned into scenario lines: flows, relative numbers, relative times. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "event.h"
+#include "read-shake.h"
+#include "report.h"
+#include "xmalloc.h"
+
+/* The two sides of a flow: whose ISN a number counts from. */
+#define SIDE_PROBER	0
+#define SIDE_TARGET	1
+
+#define FLOW_NAME_LEN	8	/* "aaaaaaa": more flows than a file holds */
+
+/* One connection with the endpoint. */
+struct shake_flow {
+	struct ipaddr	 peer;
+	uint16_t	 pport;
+	uint32_t	 isn[2];
+	bool		 isn_known[2];
+	bool		 ts_shown;	/* a '>' line wrote the target's TS */
+};
+
+/* One packet line, kept until the flows are all known: the header
+ * declares them before the first step. */
+struct shake_line {
+	int64_t		 t_ns;
+	size_t		 flow;
+	enum event_dir	 dir;
+	char		*text;		/* the packet line after the direction */
+};
+
+struct shake {
+	char		*source;
+	struct ipaddr	 addr;
+	uint16_t	 port;
+	struct shake_flow *flows;
+	size_t		 nflows, flows_cap;
+	struct shake_line *lines;
+	size_t		 nlines, lines_cap;
+};
+
+struct shake *
+shake_new(const char *source, const struct ipaddr *addr, uint16_t port)
+{
+	struct shake *sh = xcalloc(1, sizeof *sh);
+
+	sh->source = xstrdup(source);
+	sh->addr = *addr;
+	sh->port = port;
+	return sh;
+}
+
+void
+shake_free(struct shake *sh)
+{
+	size_t i;
+
+	if (sh == NULL)
+		return;
+	for (i = 0; i < sh->nlines; i++)
+		free(sh->lines[i].text);
+	free(sh->lines);
+	free(sh->flows);
+	free(sh->source);
+	free(sh);
+}
+
+size_t
+shake_count(const struct shake *sh)
+{
+	return sh->nlines;
+}
+
+static bool
+shake_is_target(const struct shake *sh, const struct ipaddr *a,
+    uint16_t port)
+{
+	return port == sh->port && ipaddr_eq(a, &sh->addr);
+}
+
+/* A bare SYN whose ISN differs from the one its side already sent opens
+ * a new connection on the same ports. */
+static bool
+flow_restarts(const struct shake_flow *f, int side,
+    const struct segment *seg)
+{
+	return (seg->flags & (TH_SYN_ | TH_ACK_)) == TH_SYN_ &&
+	    f->isn_known[side] && f->isn[side] != seg->seq;
+}
+
+/* The newest flow with the peer, or a new one. */
+static size_t
+shake_flow_of(struct shake *sh, const struct ipaddr *peer, uint16_t pport,
+    int side, const struct segment *seg)
+{
+	struct shake_flow *f;
+	size_t i;
+
+	for (i = sh->nflows; i-- > 0;) {
+		f = &sh->flows[i];
+		if (f->pport == pport && ipaddr_eq(&f->peer, peer)) {
+			if (!flow_restarts(f, side, seg))
+				return i;
+			break;
+		}
+	}
+	if (sh->nflows == sh->flows_cap) {
+		sh->flows_cap = sh->flows_cap ? sh->flows_cap * 2 : 8;
+		sh->flows = xreallocarray(sh->flows, sh->flows_cap,
+		    sizeof *sh->flows);
+	}
+	f = &sh->flows[sh->nflows];
+	memset(f, 0, sizeof *f);
+	f->peer = *peer;
+	f->pport = pport;
+	return sh->nflows++;
+}
+
+/* The other side's numbers (ack, SACK blocks) relative to its ISN. */
+static void
+view_ack(const struct shake_flow *f, int other, struct segment *v)
+{
+	int i, j;
+
+	if (!f->isn_known[other]) {
+		v->has |= SEG_ABS_ACK;
+		return;
+	}
+	v->ack -= f->isn[other];
+	for (i = 0; i < v->nopts; i++) {
+		if (v->opts[i].kind != OPT_SACK)
+			continue;
+		for (j = 0; j < v->opts[i].u.sack.n && j < OPT_MAX_SACK; j++) {
+			v->opts[i].u.sack.b[j].left -= f->isn[other];
+			v->opts[i].u.sack.b[j].right -= f->isn[other];
+		}
+	}
+}
+
+/* What run must see from the target: its window is its own business, and
+ * its options are checked where they are negotiated (its SYN) or where
+ * run learns its TS clock from them (match.h); elsewhere <...>. */
+static void
+view_expected(struct shake_flow *f, struct segment *v)
+{
+	bool full = (v->flags & TH_SYN_) != 0;
+
+	v->has &= ~(uint32_t)SEG_HAS_WIN;
+	if (v->nopts == 0)
+		return;
+	if (!f->ts_shown && segment_find_opt(v, OPT_TS) != NULL) {
+		full = true;
+		f->ts_shown = true;
+	}
+	if (!full)
+		v->has |= SEG_ANY_OPTS;
+}
+
+/* The segment as a packet line of flow f, learning ISNs on the way. */
+static char *
+shake_text(struct shake_flow *f, int side, const struct segment *seg)
+{
+	struct segment v = *seg;	/* shallow: the payload is borrowed */
+	bool literal = false;
+
+	if ((seg->flags & TH_SYN_) && !f->isn_known[side]) {
+		f->isn[side] = seg->seq;
+		f->isn_known[side] = true;
+		/* The prober's first SYN carries its ISN as written. */
+		literal = side == SIDE_PROBER;
+	}
+	v.has &= ~(uint32_t)(SEG_ABS_SEQ | SEG_ABS_ACK | SEG_ANY_OPTS |
+	    SEG_ANY_SEQ | SEG_ANY_ACK | SEG_ANY_WIN);
+	if (!literal && f->isn_known[side])
+		v.seq -= f->isn[side];
+	else if (!literal)
+		v.has |= SEG_ABS_SEQ;
+	if (v.has & SEG_HAS_ACK)
+		view_ack(f, 1 - side, &v);
+	if (v.nopts == 0)
+		v.has &= ~(uint32_t)SEG_HAS_OPTS;
+	if (side == SIDE_TARGET)
+		view_expected(f, &v);
+	return segment_format(&v, SEGFMT_PAYLOAD);
+}
+
+bool
+shake_add(struct shake *sh, const struct segment *seg, int64_t t_ns)
+{
+	struct shake_line *l;
+	int side;
+	size_t fi;
+
+	if (shake_is_target(sh, &seg->dst, seg->dport)) {
+		side = SIDE_PROBER;
+		fi = shake_flow_of(sh, &seg->src, seg->sport, side, seg);
+	} else if (shake_is_target(sh, &seg->src, seg->sport)) {
+		side = SIDE_TARGET;
+		fi = shake_flow_of(sh, &seg->dst, seg->dport, side, seg);
+	} else
+		return false;
+	if (sh->nlines == sh->lines_cap) {
+		sh->lines_cap = sh->lines_cap ? sh->lines_cap * 2 : 64;
+		sh->lines = xreallocarray(sh->lines, sh->lines_cap,
+		    sizeof *sh->lines);
+	}
+	l = &sh->lines[sh->nlines++];
+	l->t_ns = t_ns;
+	l->flow = fi;
+	l->dir = side == SIDE_PROBER ? DIR_TO_TARGET : DIR_FROM_TARGET;
+	l->text = shake_text(&sh->flows[fi], side, seg);
+	return true;
+}
+
+/* ---- writing ---- */
+
+/* The name after `name` in a..z, aa..zz, aaa..: counting in base 26
+ * with digits a..z and no zero. */
+static void
+name_next(char *name, size_t len)
+{
+	size_t n = strlen(name), i = n;
+
+	while (i-- > 0) {
+		if (name[i] != 'z') {
+			name[i]++;
+			return;
+		}
+		name[i] = 'a';
+	}
+	if (n + 1 < len) {
+		memmove(name + 1, name, n + 1);
+		name[0] = 'a';
+	}
+}
+
+/* Flow names in order, none of them a word the language reserves. */
+static char (*flow_names(size_t n))[FLOW_NAME_LEN]
+{
+	static const char *const reserved[] = { "none", "wait", "flow",
+	    "target" };
+	char (*names)[FLOW_NAME_LEN] = xcalloc(n ? n : 1, sizeof *names);
+	char cur[FLOW_NAME_LEN] = "";
+	size_t i = 0, j;
+
+	while (i < n) {
+		name_next(cur, sizeof cur);
+		for (j = 0; j < sizeof reserved / sizeof reserved[0]; j++)
+			if (strcmp(cur, reserved[j]) == 0)
+				break;
+		if (j == sizeof reserved / sizeof reserved[0])
+			memcpy(names[i++], cur, sizeof cur);
+	}
+	return names;
+}
+
+static void
+shake_header(const struct shake *sh, char (*names)[FLOW_NAME_LEN],
+    FILE *out)
+{
+	char ep[80];
+	const char *base = strrchr(sh->source, '/');
+	size_t i;
+
+	base = base != NULL ? base + 1 : sh->source;
+	report_endpoint_str(&sh->addr, sh->port, ep, sizeof ep);
+	fprintf(out, "# Made by tcpshake read --shake from %s: %zu %s of %zu "
+	    "%s with %s.\n", base, sh->nlines, sh->nlines == 1 ? "segment" :
+	    "segments", sh->nflows, sh->nflows == 1 ? "flow" : "flows", ep);
+	fputs("# '<' lines are sent as captured (the first SYN with the "
+	    "captured ISN);\n# '>' lines leave the target's window open, "
+	    "and its options after its SYN.\n", out);
+	fprintf(out, "target %s\n", ep);
+	if (sh->nflows == 1) {
+		fprintf(out, "# The prober's port in the capture was %u; run "
+		    "takes a free one.\n", sh->flows[0].pport);
+		return;
+	}
+	for (i = 0; i < sh->nflows; i++) {
+		fprintf(out, "flow %s\t# port %u in the capture\n", names[i],
+		    sh->flows[i].pport);
+	}
+}
+
+/* Seconds with microseconds: the first line at 0, as the run starts with
+ * it; the rest relative to the line before, each stamp rounded down to
+ * the microsecond first so the gaps add up to the capture's times. */
+static void
+shake_time(const struct shake *sh, size_t i, char *buf, size_t len)
+{
+	int64_t now, prev, d;
+
+	if (i == 0) {
+		snprintf(buf, len, "0.000000");
+		return;
+	}
+	now = sh->lines[i].t_ns / 1000;
+	prev = sh->lines[i - 1].t_ns / 1000;
+	/* Stamps in a file may go backwards; a scenario cannot. */
+	d = now > prev ? now - prev : 0;
+	snprintf(buf, len, "+%" PRId64 ".%06" PRId64, d / 1000000,
+	    d % 1000000);
+}
+
+void
+shake_write(const struct shake *sh, FILE *out)
+{
+	const struct shake_line *l;
+	char t[40], (*names)[FLOW_NAME_LEN] = flow_names(sh->nflows);
+	size_t i;
+
+	shake_header(sh, names, out);
+	fputc('\n', out);
+	for (i = 0; i < sh->nlines; i++) {
+		l = &sh->lines[i];
+		shake_time(sh, i, t, sizeof t);
+		fprintf(out, "%-9s ", t);
+		if (sh->nflows > 1)
+			fprintf(out, "%s ", names[l->flow]);
+		fprintf(out, "%c %s\n", l->dir == DIR_TO_TARGET ? '<' : '>',
+		    l->text);
+	}
+	free(names);
+}
