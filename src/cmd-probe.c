@@ -67,12 +67,14 @@ struct probe_opts {
 	const char	*source;
 };
 
-/* Per-port counters for the summary. */
+/* Per-port counters for the summary; RTTs in nanoseconds, their mean
+ * and spread kept by Welford's method (no sum of squares to cancel). */
 struct probe_stat {
 	uint64_t	 sent;
 	uint64_t	 answered;
 	uint64_t	 nrtt;
-	double		 min, max, sum, sumsq;	/* RTTs in microseconds */
+	int64_t		 min, max;
+	double		 mean, m2;
 };
 
 /*
@@ -1069,33 +1071,51 @@ probe_run_workers(struct probe_run *r)
 static void
 stat_add(struct probe_stat *s, int64_t rtt_ns)
 {
-	double us = (double)rtt_ns / 1000.0;
+	double d;
 
-	if (s->nrtt == 0 || us < s->min)
-		s->min = us;
-	if (s->nrtt == 0 || us > s->max)
-		s->max = us;
-	s->sum += us;
-	s->sumsq += us * us;
+	if (s->nrtt == 0 || rtt_ns < s->min)
+		s->min = rtt_ns;
+	if (s->nrtt == 0 || rtt_ns > s->max)
+		s->max = rtt_ns;
 	s->nrtt++;
+	d = (double)rtt_ns - s->mean;
+	s->mean += d / (double)s->nrtt;
+	s->m2 += d * ((double)rtt_ns - s->mean);
 }
 
+/* Population standard deviation, in nanoseconds. */
+static double
+stat_stddev(const struct probe_stat *s)
+{
+	return s->nrtt > 0 && s->m2 > 0 ? sqrt(s->m2 / (double)s->nrtt) : 0.0;
+}
+
+/* One port's summary: a line for people, and the same numbers by name
+ * for JSON (RTTs in whole nanoseconds; none when nothing came back). */
 static void
 probe_summary_port(struct probe_run *r, uint16_t port,
     const struct probe_stat *s)
 {
+	struct event_count counts[] = {
+		{ .key = "port", .value = port },
+		{ .key = "sent", .value = s->sent },
+		{ .key = "received", .value = s->answered },
+		{ .key = "lost", .value = s->sent - s->answered },
+		{ .key = "rtt_min_ns", .value = (uint64_t)s->min },
+		{ .key = "rtt_avg_ns", .value = (uint64_t)llround(s->mean) },
+		{ .key = "rtt_max_ns", .value = (uint64_t)s->max },
+		{ .key = "rtt_stddev_ns",
+		  .value = (uint64_t)llround(stat_stddev(s)) },
+	};
 	struct event ev;
 	char dst[64], rtt[160], *text;
-	double avg, var;
 
 	rtt[0] = '\0';
-	if (s->nrtt > 0) {
-		avg = s->sum / (double)s->nrtt;
-		var = s->sumsq / (double)s->nrtt - avg * avg;
+	if (s->nrtt > 0)
 		snprintf(rtt, sizeof rtt, ", rtt min/avg/max/stddev = "
-		    "%.3f/%.3f/%.3f/%.3f us", s->min, avg, s->max,
-		    var > 0 ? sqrt(var) : 0.0);
-	}
+		    "%.3f/%.3f/%.3f/%.3f us", (double)s->min / 1000.0,
+		    s->mean / 1000.0, (double)s->max / 1000.0,
+		    stat_stddev(s) / 1000.0);
 	xasprintf(&text, "--- %s port %u: %" PRIu64 " sent, %" PRIu64
 	    " received, %" PRIu64 " lost (%.1f%%)%s",
 	    ipaddr_str(&r->rt.dst, dst, sizeof dst), port, s->sent,
@@ -1104,6 +1124,8 @@ probe_summary_port(struct probe_run *r, uint16_t port,
 	    rtt);
 	event_init(&ev, EV_SUMMARY);
 	ev.text = text;
+	ev.counts = counts;
+	ev.ncounts = s->nrtt > 0 ? sizeof counts / sizeof counts[0] : 4;
 	sinks_emit(r->out, &ev);
 	sinks_emit(r->files, &ev);
 	free(text);
@@ -1148,6 +1170,35 @@ probe_tally(struct probe_run *r, struct probe_stat *st,
 	}
 }
 
+/* What did not fit anywhere, when there is any. */
+static void
+probe_summary_misfits(struct probe_run *r, const struct probe_totals *t)
+{
+	struct event_count counts[] = {
+		{ .key = "never_seen_leaving", .value = t->sent - t->seen_out },
+		{ .key = "unmatched", .value = t->unmatched },
+		{ .key = "capture_drops", .value = t->drops },
+	};
+	struct event ev;
+	char *text;
+
+	/* A probe the capture never saw leave was most likely held back by
+	 * the kernel: no neighbour (ARP/NDP) answer for the next hop. */
+	xasprintf(&text, "--- %" PRIu32 " probe%s never seen leaving %s (no "
+	    "ARP/NDP answer?), %" PRIu64 " unmatched repl%s, %u packet%s "
+	    "dropped by the capture", t->sent - t->seen_out,
+	    t->sent - t->seen_out == 1 ? "" : "s", r->rt.ifname,
+	    t->unmatched, t->unmatched == 1 ? "y" : "ies", t->drops,
+	    t->drops == 1 ? "" : "s");
+	event_init(&ev, EV_SUMMARY);
+	ev.text = text;
+	ev.counts = counts;
+	ev.ncounts = sizeof counts / sizeof counts[0];
+	sinks_emit(r->out, &ev);
+	sinks_emit(r->files, &ev);
+	free(text);
+}
+
 /* Per port in -p order; then what did not fit anywhere, if anything.
  * Returns the exit status: 0 when every probe sent was answered. */
 static int
@@ -1155,8 +1206,6 @@ probe_summary(struct probe_run *r)
 {
 	struct probe_stat *st = xcalloc(r->o->nports, sizeof *st);
 	struct probe_totals t;
-	struct event ev;
-	char *text;
 	uint32_t i;
 
 	probe_tally(r, st, &t);
@@ -1164,21 +1213,8 @@ probe_summary(struct probe_run *r)
 		if (st[i].sent > 0)
 			probe_summary_port(r, r->o->ports[i], &st[i]);
 	free(st);
-	if (t.unmatched == 0 && t.drops == 0 && t.seen_out == t.sent)
-		return t.sent > 0 && t.answered == t.sent ? 0 : 1;
-	/* A probe the capture never saw leave was most likely held back by
-	 * the kernel: no neighbour (ARP/NDP) answer for the next hop. */
-	xasprintf(&text, "--- %" PRIu32 " probe%s never seen leaving %s (no "
-	    "ARP/NDP answer?), %" PRIu64 " unmatched repl%s, %u packet%s "
-	    "dropped by the capture", t.sent - t.seen_out,
-	    t.sent - t.seen_out == 1 ? "" : "s", r->rt.ifname,
-	    t.unmatched, t.unmatched == 1 ? "y" : "ies", t.drops,
-	    t.drops == 1 ? "" : "s");
-	event_init(&ev, EV_SUMMARY);
-	ev.text = text;
-	sinks_emit(r->out, &ev);
-	sinks_emit(r->files, &ev);
-	free(text);
+	if (t.unmatched != 0 || t.drops != 0 || t.seen_out != t.sent)
+		probe_summary_misfits(r, &t);
 	return t.sent > 0 && t.answered == t.sent ? 0 : 1;
 }
 

@@ -57,20 +57,49 @@ probe_run -v --ttl 33 -p 81 198.18.0.2
 expect_line "SENT .* S [0-9]+:[0-9]+\(0\) win 65535 \(ttl 33\) \(tos 0x00\)$"
 expect_line "^    0x0000:  4500 0028 .... 0000 2106 "
 
-# --json: every line is a JSON object; segments carry their probe number.
-probe_run --json -c 2 -p 80,81 198.18.0.2
+# --json: every line is a JSON object; segments carry their probe number;
+# each port's summary object carries the numbers the segments add up to,
+# RTTs in whole nanoseconds (rtt_us has three decimals: exact ns).
+probe_run --json -c 3 -p 80,81 198.18.0.2
 [ "$RC" = 0 ] || fail "--json run exited $RC"
 python3 - "$TMP/out" <<'PY' || fail "--json output is not JSON Lines as expected"
-import json, sys
-kinds = {}
+import json, math, sys
+kinds, sent, rtts, summaries = {}, {}, {}, []
 for n, line in enumerate(open(sys.argv[1]), 1):
     ev = json.loads(line)
     key = ev["type"] + ("/" + ev["dir"] if ev["type"] == "segment" else "")
     kinds[key] = kinds.get(key, 0) + 1
-    if ev["type"] == "segment" and not isinstance(ev.get("probe"), int):
+    if ev["type"] == "summary":
+        summaries.append(ev)
+        continue
+    if ev["type"] != "segment":
+        continue
+    if not isinstance(ev.get("probe"), int):
         sys.exit("line %d: segment without a probe number" % n)
-want = {"note": 1, "segment/sent": 4, "segment/rcvd": 4, "summary": 2}
+    if ev["dir"] == "sent":
+        sent[ev["dport"]] = sent.get(ev["dport"], 0) + 1
+    else:
+        rtts.setdefault(ev["sport"], {}).setdefault(ev["probe"],
+            round(ev["rtt_us"] * 1000))
+want = {"note": 1, "segment/sent": 6, "segment/rcvd": 6, "summary": 2}
 if kinds != want:
     sys.exit("got %r, want %r" % (kinds, want))
+for s in summaries:
+    port = s["port"]
+    r = list(rtts[port].values())
+    mean = sum(r) / len(r)
+    sd = math.sqrt(sum((x - mean) ** 2 for x in r) / len(r))
+    exact = {"sent": sent[port], "received": len(r), "lost": 0,
+             "rtt_min_ns": min(r), "rtt_max_ns": max(r)}
+    for k, v in exact.items():
+        if s.get(k) != v:
+            sys.exit("port %d: %s is %r, want %r" % (port, k, s.get(k), v))
+    for k, v in (("rtt_avg_ns", mean), ("rtt_stddev_ns", sd)):
+        if not isinstance(s.get(k), int) or abs(s[k] - v) > 1:
+            sys.exit("port %d: %s is %r, want %.1f" % (port, k, s.get(k), v))
+    if not s["text"].startswith("--- 198.18.0.2 port %d: 3 sent" % port):
+        sys.exit("port %d: text %r" % (port, s["text"]))
+if sorted(s["port"] for s in summaries) != [80, 81]:
+    sys.exit("summaries for ports %r" % [s["port"] for s in summaries])
 PY
 exit 0
