@@ -1,5 +1,6 @@
-/* report-pcap.c: the pcap sink, every segment's IP packet written as a
- * LINKTYPE_RAW record with nanosecond stamps, flushed record by record. */
+/* report-pcap.c: the pcap sink, every segment's IP packet (and every ICMP
+ * error's, quote included) written as a LINKTYPE_RAW record with
+ * nanosecond stamps, flushed record by record. */
 #include "config.h"
 
 #include <errno.h>
@@ -26,7 +27,8 @@ pcap_event(void *ctx, const struct event *ev)
 	struct pcap_pkthdr h;
 	struct timespec ts = ev->ts;
 
-	if (ev->type != EV_SEGMENT || ev->ip == NULL || ev->iplen == 0)
+	if ((ev->type != EV_SEGMENT && ev->type != EV_ICMP) ||
+	    ev->ip == NULL || ev->iplen == 0)
 		return;
 	/* A segment we built ourselves may carry no kernel stamp. */
 	if (ts.tv_sec == 0 && ts.tv_nsec == 0)
