@@ -260,8 +260,9 @@ read_packet(struct read_run *run, int linktype, const struct sniff_pkt *pkt)
 	event_init(&ev, EV_SEGMENT);
 	ev.ts = pkt->ts;
 	ev.t_ns = read_elapsed(run, &pkt->ts);
-	st = decode_frame(linktype, pkt->data, pkt->caplen, &d, detail,
-	    sizeof detail);
+	/* The wire length tells a snaplen's cut from a lying IP length. */
+	st = decode_frame_len(linktype, pkt->data, pkt->caplen, pkt->len, &d,
+	    detail, sizeof detail);
 	if (st == DEC_LINK_UNSUPPORTED)
 		fatalx("cannot read '%s': link type %d is not one tcpshake "
 		    "decodes (try Ethernet, Linux cooked or raw IP)",

@@ -4,11 +4,13 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "checksum.h"
 #include "decode.h"
 #include "extract.h"
+#include "xmalloc.h"
 
 #define ETHERTYPE_IPV4	0x0800
 #define ETHERTYPE_IPV6	0x86dd
@@ -38,7 +40,10 @@ struct why {
 /* What the IP layer leaves for the transport layer. */
 struct ipinfo {
 	const uint8_t	*l4;	/* transport header */
-	size_t		 l4len;	/* bytes to the end of the IP packet */
+	size_t		 l4len;	/* bytes to the end of the IP packet, as
+				 * captured */
+	size_t		 l4wire;	/* the same on the wire: more than
+					 * l4len when the snaplen cut it */
 	uint8_t		 proto;
 	bool		 partial;	/* a first fragment: no checksum */
 	uint32_t	 iplen;		/* IP packet length, as trusted */
@@ -223,11 +228,27 @@ tcp_checksum(const uint8_t *tcp, size_t len, const struct ipinfo *ii,
 		seg->cksum_state = CKSUM_BAD;
 }
 
+/* A payload the snaplen cut: its whole length as the wire had it, the
+ * bytes captured, the rest zero, and no checksum to verify. */
+static void
+tcp_cut_payload(const uint8_t *p, size_t captured, size_t wire,
+    struct segment *seg)
+{
+	uint8_t *data = xcalloc(wire, 1);
+
+	memcpy(data, p, captured);
+	segment_set_data(seg, data, (uint32_t)wire);
+	free(data);
+	seg->truncated = true;
+	seg->captured = (uint32_t)captured;
+	seg->cksum_state = CKSUM_UNKNOWN;
+}
+
 static enum decode_status
 tcp_decode(const struct ipinfo *ii, struct segment *seg, struct why *w)
 {
 	const uint8_t *p = ii->l4;
-	size_t len = ii->l4len, hlen;
+	size_t len = ii->l4len, wire = ii->l4wire, hlen;
 	struct cursor c;
 	uint8_t doff;
 	enum decode_status st;
@@ -237,18 +258,30 @@ tcp_decode(const struct ipinfo *ii, struct segment *seg, struct why *w)
 	    !cursor_be32(&c, &seg->seq) || !cursor_be32(&c, &seg->ack) ||
 	    !cursor_u8(&c, &doff) || !cursor_u8(&c, &seg->flags) ||
 	    !cursor_be16(&c, &seg->win) || !cursor_be16(&c, &seg->cksum) ||
-	    !cursor_be16(&c, &seg->urg))
+	    !cursor_be16(&c, &seg->urg)) {
+		/* Its own length, when the data offset was captured. */
+		hlen = get_u8(p, len, 12, &doff) && doff >> 4 >= 5 ?
+		    (size_t)(doff >> 4) * 4 : TCP_HLEN;
+		if (wire >= hlen)
+			return why(w, DEC_TCP_TRUNCATED, "TCP header cut by the "
+			    "capture: %zu of its %zu bytes captured (snaplen "
+			    "too small)", len, hlen);
 		return why(w, DEC_TCP_TRUNCATED, "TCP header needs %d bytes, "
-		    "the packet has %zu", TCP_HLEN, len);
+		    "the packet has %zu", TCP_HLEN, wire);
+	}
 	seg->doff = doff >> 4;
 	hlen = (size_t)seg->doff * 4;
 	if (seg->doff < 5)
 		return why(w, DEC_TCP_DOFF_SMALL, "TCP data offset %u is below "
 		    "5", seg->doff);
-	if (hlen > len)
+	if (hlen > wire)
 		return why(w, DEC_TCP_DOFF_LARGE, "TCP data offset %u (%zu "
 		    "bytes) exceeds the %zu-byte segment", seg->doff, hlen,
-		    len);
+		    wire);
+	if (hlen > len)
+		return why(w, DEC_TCP_TRUNCATED, "TCP header cut by the "
+		    "capture: %zu of its %zu bytes captured (snaplen too "
+		    "small)", len, hlen);
 	st = decode_tcp_options(p + TCP_HLEN, hlen - TCP_HLEN, seg, w->buf,
 	    w->len);
 	if (st != DEC_OK)
@@ -258,8 +291,12 @@ tcp_decode(const struct ipinfo *ii, struct segment *seg, struct why *w)
 		seg->has |= SEG_HAS_ACK;
 	if (seg->flags & TH_URG_)
 		seg->has |= SEG_HAS_URG;
-	if (len > hlen)
+	if (wire > hlen)
 		seg->has |= SEG_HAS_DATA;
+	if (wire > len) {
+		tcp_cut_payload(p + hlen, len - hlen, wire - hlen, seg);
+		return DEC_OK;
+	}
 	tcp_checksum(p, len, ii, seg);
 	segment_set_data(seg, p + hlen, (uint32_t)(len - hlen));
 	return DEC_OK;
@@ -270,14 +307,15 @@ tcp_decode(const struct ipinfo *ii, struct segment *seg, struct why *w)
 /* Quoted headers (inside ICMP errors) are cut short by design: running
  * out of bytes there is an ICMP truncation, not a lying IP header. */
 static enum decode_status
-ip4_decode(const uint8_t *p, size_t len, bool quoted, struct segment *seg,
-    struct ipinfo *ii, struct why *w)
+ip4_decode(const uint8_t *p, size_t len, size_t wire, bool quoted,
+    struct segment *seg, struct ipinfo *ii, struct why *w)
 {
 	const char *q = quoted ? "quoted " : "";
 	struct cursor c;
 	uint8_t vihl;
 	uint16_t totlen, frag;
 	size_t hlen, end;
+	bool cut = false;
 
 	cursor_init(&c, p, len);
 	if (!cursor_u8(&c, &vihl) || !cursor_u8(&c, &seg->tos) ||
@@ -303,10 +341,16 @@ ip4_decode(const uint8_t *p, size_t len, bool quoted, struct segment *seg,
 	if (totlen < hlen)
 		return why(w, DEC_IP_TOTLEN, "%sIPv4 total length %u is below "
 		    "the header length %zu", q, totlen, hlen);
-	if (totlen > len && !quoted)
+	if (totlen > len && !quoted && totlen > wire && wire > len)
+		return why(w, DEC_IP_TOTLEN, "IPv4 total length %u exceeds the "
+		    "%zu bytes on the wire (%zu captured)", totlen, wire, len);
+	if (totlen > len && !quoted && totlen > wire)
 		return why(w, DEC_IP_TOTLEN, "IPv4 total length %u exceeds the "
 		    "%zu captured bytes (captured %zu of %u bytes)", totlen,
 		    len, len, totlen);
+	/* The wire had it all; the capture's snaplen cut it. */
+	if (totlen > len && !quoted)
+		cut = true;
 	if ((frag & 0x1fff) != 0)
 		return why(w, DEC_FRAGMENT, "%sIPv4 fragment at offset %u "
 		    "holds no TCP header", q, (frag & 0x1fff) * 8);
@@ -317,6 +361,7 @@ ip4_decode(const uint8_t *p, size_t len, bool quoted, struct segment *seg,
 	seg->has |= SEG_HAS_TTL | SEG_HAS_TOS | SEG_HAS_ID;
 	ii->l4 = p + hlen;
 	ii->l4len = end - hlen;
+	ii->l4wire = (cut ? totlen : end) - hlen;
 	ii->partial = (frag & 0x2000) != 0;
 	ii->iplen = (uint32_t)end;
 	ii->cksum_dst = seg->dst;
@@ -412,8 +457,8 @@ ip6_exthdrs(const uint8_t *p, size_t end, bool quoted, size_t *offp,
 }
 
 static enum decode_status
-ip6_decode(const uint8_t *p, size_t len, bool quoted, struct segment *seg,
-    struct ipinfo *ii, struct why *w)
+ip6_decode(const uint8_t *p, size_t len, size_t wire, bool quoted,
+    struct segment *seg, struct ipinfo *ii, struct why *w)
 {
 	const char *q = quoted ? "quoted " : "";
 	struct cursor c;
@@ -436,7 +481,11 @@ ip6_decode(const uint8_t *p, size_t len, bool quoted, struct segment *seg,
 	if (plen == 0 && ii->proto == IP6_HOPOPTS)
 		return why(w, DEC_IP6_PLEN, "%sIPv6 payload length 0 with a "
 		    "hop-by-hop header: a jumbogram, not supported", q);
-	if (plen > len - 40 && !quoted)
+	if (plen > len - 40 && !quoted && plen > wire - 40 && wire > len)
+		return why(w, DEC_IP6_PLEN, "IPv6 payload length %u exceeds "
+		    "the %zu bytes on the wire after the header (%zu "
+		    "captured)", plen, wire - 40, len - 40);
+	if (plen > len - 40 && !quoted && plen > wire - 40)
 		return why(w, DEC_IP6_PLEN, "IPv6 payload length %u exceeds "
 		    "the %zu bytes captured after the header (captured %zu "
 		    "of %u bytes)", plen, len - 40, len, 40u + plen);
@@ -451,6 +500,10 @@ ip6_decode(const uint8_t *p, size_t len, bool quoted, struct segment *seg,
 		return st;
 	ii->l4 = p + off;
 	ii->l4len = end - off;
+	/* Cut by the snaplen (the checks above leave no other way for the
+	 * payload length to pass the captured end): the wire had it all. */
+	ii->l4wire = 40 + (size_t)plen > end && !quoted ?
+	    40 + (size_t)plen - off : ii->l4len;
 	return DEC_OK;
 }
 
@@ -476,8 +529,8 @@ icmp_quote(int family, const uint8_t *p, size_t len, struct decoded *d,
 
 	segment_init(&q);
 	memset(&ii, 0, sizeof ii);
-	st = family == AF_INET ? ip4_decode(p, len, true, &q, &ii, w) :
-	    ip6_decode(p, len, true, &q, &ii, w);
+	st = family == AF_INET ? ip4_decode(p, len, len, true, &q, &ii, w) :
+	    ip6_decode(p, len, len, true, &q, &ii, w);
 	if (st != DEC_OK)
 		return st;
 	if (ii.proto != PROTO_TCP)
@@ -517,10 +570,11 @@ icmp_decode(int family, const struct ipinfo *ii, struct decoded *d,
 
 /* ---- IP ---- */
 
-/* version 0 takes either, from the first nibble. */
+/* version 0 takes either, from the first nibble. `wire` is the packet's
+ * length on the wire, at least len. */
 static enum decode_status
-ip_decode(const uint8_t *pkt, size_t len, int version, struct decoded *d,
-    struct why *w)
+ip_decode(const uint8_t *pkt, size_t len, size_t wire, int version,
+    struct decoded *d, struct why *w)
 {
 	struct ipinfo ii;
 	enum decode_status st;
@@ -532,9 +586,9 @@ ip_decode(const uint8_t *pkt, size_t len, int version, struct decoded *d,
 	if (version == 0)
 		version = b0 >> 4;
 	if (version == 4)
-		st = ip4_decode(pkt, len, false, &d->seg, &ii, w);
+		st = ip4_decode(pkt, len, wire, false, &d->seg, &ii, w);
 	else if (version == 6)
-		st = ip6_decode(pkt, len, false, &d->seg, &ii, w);
+		st = ip6_decode(pkt, len, wire, false, &d->seg, &ii, w);
 	else
 		return why(w, DEC_IP_VERSION, "IP version %u is neither 4 nor "
 		    "6", b0 >> 4);
@@ -577,7 +631,7 @@ decode_ip(const uint8_t *pkt, size_t len, struct decoded *d, char *detail,
 	struct why w = { detail, detaillen };
 
 	decoded_init(d, detail, detaillen);
-	return decoded_finish(d, ip_decode(pkt, len, 0, d, &w));
+	return decoded_finish(d, ip_decode(pkt, len, len, 0, d, &w));
 }
 
 /* ---- link layers ---- */
@@ -687,6 +741,14 @@ enum decode_status
 decode_frame(int linktype, const uint8_t *frame, size_t caplen,
     struct decoded *d, char *detail, size_t detaillen)
 {
+	return decode_frame_len(linktype, frame, caplen, caplen, d, detail,
+	    detaillen);
+}
+
+enum decode_status
+decode_frame_len(int linktype, const uint8_t *frame, size_t caplen,
+    size_t wirelen, struct decoded *d, char *detail, size_t detaillen)
+{
 	struct why w = { detail, detaillen };
 	struct linkinfo li;
 	enum decode_status st;
@@ -700,8 +762,12 @@ decode_frame(int linktype, const uint8_t *frame, size_t caplen,
 	if (li.off >= caplen)
 		return why(&w, DEC_IP_TRUNCATED, "no IP packet after the "
 		    "%zu-byte link header", li.off);
+	/* A record claiming less on the wire than it holds is taken at
+	 * what it holds. */
+	if (wirelen < caplen)
+		wirelen = caplen;
 	return decoded_finish(d, ip_decode(frame + li.off, caplen - li.off,
-	    li.version, d, &w));
+	    wirelen - li.off, li.version, d, &w));
 }
 
 /* ---- status text ---- */

@@ -75,9 +75,14 @@ struct decoded {
  *
  * Captures cut short: decode_frame sees only caplen, so a snaplen-truncated
  * packet and one whose IP length lies look the same. Both are refused with
- * DEC_IP_TOTLEN (IPv4, "captured N of M bytes") or DEC_IP6_PLEN (IPv6),
- * even when the whole TCP header was captured: a segment whose payload and
- * checksum are missing would be reported as if it were all there.
+ * DEC_IP_TOTLEN (IPv4, "captured N of M bytes") or DEC_IP6_PLEN (IPv6).
+ * decode_frame_len also knows the frame's length on the wire (pcap's len):
+ * when the IP length fits in it, the snaplen cut the packet, and a
+ * segment whose headers were all captured decodes with seg.truncated set,
+ * seg.len the whole payload's length, seg.captured the bytes captured
+ * (data holds len bytes, the rest zero) and cksum_state CKSUM_UNKNOWN. A
+ * cut TCP header is DEC_TCP_TRUNCATED ("cut by the capture"); an IP
+ * length beyond the wire length is still a lie.
  *
  * Checksums: cksum_state is CKSUM_OK or CKSUM_BAD, with cksum_good the
  * right value; CKSUM_UNKNOWN for a first fragment (the rest is elsewhere).
@@ -87,6 +92,11 @@ struct decoded {
  * Option offsets in `detail` count from the first option byte. */
 enum decode_status decode_frame(int linktype, const uint8_t *frame,
 	    size_t caplen, struct decoded *d, char *detail, size_t detaillen);
+/* The same with the frame's length on the wire (wirelen >= caplen; a
+ * smaller one is taken as caplen). */
+enum decode_status decode_frame_len(int linktype, const uint8_t *frame,
+	    size_t caplen, size_t wirelen, struct decoded *d, char *detail,
+	    size_t detaillen);
 /* Decode an IP packet with no link header. */
 enum decode_status decode_ip(const uint8_t *pkt, size_t len,
 	    struct decoded *d, char *detail, size_t detaillen);

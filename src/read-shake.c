@@ -169,6 +169,7 @@ shake_text(struct shake_flow *f, int side, const struct segment *seg)
 {
 	struct segment v = *seg;	/* shallow: the payload is borrowed */
 	bool literal = false;
+	char *line, *text;
 
 	if ((seg->flags & TH_SYN_) && !f->isn_known[side]) {
 		f->isn[side] = seg->seq;
@@ -188,7 +189,17 @@ shake_text(struct shake_flow *f, int side, const struct segment *seg)
 		v.has &= ~(uint32_t)SEG_HAS_OPTS;
 	if (side == SIDE_TARGET)
 		view_expected(f, &v);
-	return segment_format(&v, SEGFMT_PAYLOAD);
+	if (!seg->truncated)
+		return segment_format(&v, SEGFMT_PAYLOAD);
+	/* The capture cut the payload: the line gives its length alone (a
+	 * '<' line sends zeros, a '>' line takes any bytes) and says so. */
+	v.data = NULL;
+	v.has &= ~(uint32_t)SEG_HAS_DATA;
+	line = segment_format(&v, SEGFMT_PAYLOAD);
+	xasprintf(&text, "%s	# captured %" PRIu32 " of %" PRIu32 " payload "
+	    "bytes", line, seg->captured, seg->len);
+	free(line);
+	return text;
 }
 
 bool

@@ -174,8 +174,12 @@ json_segment_fields(FILE *out, const struct event *ev,
 			fputc(',', out);
 		json_opt(out, &v->opts[i]);
 	}
+	/* A payload the capture cut: the bytes captured, and how many. */
 	fputs("],\"payload_hex\":", out);
-	json_hex(out, v->data, v->data != NULL ? v->len : 0);
+	json_hex(out, v->data, v->data == NULL ? 0 : v->truncated ?
+	    v->captured : v->len);
+	if (v->truncated)
+		fprintf(out, ",\"payload_captured\":%" PRIu32, v->captured);
 }
 
 static void

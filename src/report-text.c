@@ -104,6 +104,21 @@ text_hexdump(FILE *out, const uint8_t *p, uint32_t len)
 		fputc('\n', out);
 }
 
+/* After a segment the snaplen cut: the bytes captured, then the mark. */
+static void
+text_cut(FILE *out, const struct segment *v)
+{
+	char *data;
+
+	if (v->captured > 0 && v->data != NULL) {
+		data = segment_format_data(v->data, v->captured, 24);
+		fprintf(out, " %s%s", data, v->captured <= 24 ? "..." : "");
+		free(data);
+	}
+	fprintf(out, " [captured %" PRIu32 " of %" PRIu32 " payload bytes]",
+	    v->captured, v->len);
+}
+
 static void
 text_segment(struct report_text *rt, const struct event *ev)
 {
@@ -116,12 +131,18 @@ text_segment(struct report_text *rt, const struct event *ev)
 	if (rt->flags & REPORT_IP)
 		fmt |= SEGFMT_IP;
 	report_view_segment(ev, &view);
+	/* A payload the capture cut: the preview shows what was captured,
+	 * not the zeros standing in for the rest. */
+	if (view.truncated)
+		view.data = NULL;
 	line = segment_format(&view, fmt);
 	text_prefix(rt, ev);
 	fprintf(rt->out, "%s > %s %s",
 	    report_endpoint_str(&view.src, view.sport, src, sizeof src),
 	    report_endpoint_str(&view.dst, view.dport, dst, sizeof dst), line);
 	free(line);
+	if (view.truncated)
+		text_cut(rt->out, ev->seg);
 	if (ev->rtt_ns >= 0)
 		fprintf(rt->out, " rtt %" PRId64 ".%03" PRId64 " us",
 		    ev->rtt_ns / 1000, ev->rtt_ns % 1000);

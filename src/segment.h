@@ -129,6 +129,11 @@ struct segment {
 	/* Payload: owned by the segment, freed by segment_clear(). */
 	uint8_t		*data;
 	uint32_t	len;		/* payload length (end - start) */
+	/* decode: the capture's snaplen cut the payload. Only `captured` of
+	 * its len bytes were captured; data still holds len bytes, the
+	 * missing tail zero, and the checksum is CKSUM_UNKNOWN. */
+	bool		truncated;
+	uint32_t	captured;
 
 	uint32_t	has;		/* SEG_HAS_* / SEG_ANY_* / SEG_ABS_* */
 	struct timespec	ts;		/* capture time, when known */

@@ -41,6 +41,7 @@ struct cap {
 	pcap_t		*dead;
 	pcap_dumper_t	*dump;
 	bool		 nano;
+	size_t		 snap;		/* records keep at most this much */
 };
 
 static const char *dir;
@@ -201,23 +202,32 @@ opts_ts(uint8_t *o, uint32_t val, uint32_t ecr)
 }
 
 static struct cap *
-cap_open(const char *name, int linktype, bool nano)
+cap_open_snap(const char *name, int linktype, bool nano, size_t snap)
 {
 	static struct cap c;
 	char path[4096];
 
 	snprintf(path, sizeof path, "%s/%s", dir, name);
 	c.nano = nano;
-	c.dead = pcap_open_dead_with_tstamp_precision(linktype, 65535, nano ?
-	    PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO);
+	c.snap = snap;
+	c.dead = pcap_open_dead_with_tstamp_precision(linktype, (int)snap,
+	    nano ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO);
 	if (c.dead == NULL || (c.dump = pcap_dump_open(c.dead, path)) == NULL)
 		die("cannot write", path);
 	return &c;
 }
 
-/* One record at T0 + t_ns. */
+static struct cap *
+cap_open(const char *name, int linktype, bool nano)
+{
+	return cap_open_snap(name, linktype, nano, 65535);
+}
+
+/* One record at T0 + t_ns of a len-byte frame, of which caplen bytes
+ * are kept, as a capture's snaplen does. */
 static void
-cap_write(struct cap *c, uint64_t t_ns, const uint8_t *p, size_t len)
+cap_write_cut(struct cap *c, uint64_t t_ns, const uint8_t *p, size_t len,
+    size_t caplen)
 {
 	struct pcap_pkthdr h;
 
@@ -226,8 +236,16 @@ cap_write(struct cap *c, uint64_t t_ns, const uint8_t *p, size_t len)
 	h.ts.tv_usec = (suseconds_t)(t_ns % 1000000000);
 	if (!c->nano)
 		h.ts.tv_usec /= 1000;
-	h.caplen = h.len = (bpf_u_int32)len;
+	h.len = (bpf_u_int32)len;
+	h.caplen = (bpf_u_int32)(caplen < len ? caplen : len);
 	pcap_dump((u_char *)c->dump, &h, p);
+}
+
+/* One record at T0 + t_ns, cut at the file's snaplen. */
+static void
+cap_write(struct cap *c, uint64_t t_ns, const uint8_t *p, size_t len)
+{
+	cap_write_cut(c, t_ns, p, len, c->snap);
 }
 
 static void
@@ -617,6 +635,51 @@ write_flows(void)
 	cap_close(cp);
 }
 
+/* As tcpdump -s 96 writes: frames cut at 96 bytes, with their length on
+ * the wire kept. The SYNs and the request fit; the response's payload is
+ * cut (30 of its 1448 bytes captured); a record cut at 50 bytes holds
+ * half a TCP header; an IP length beyond even the wire's is a lie. */
+static void
+write_snaplen(void)
+{
+	const uint32_t c = 1000000000, s = 3000000000u;
+	struct cap *cp = cap_open_snap("snaplen.pcap", DLT_EN10MB, false, 96);
+	static char big[1448];
+	uint8_t o[40], ip[2048], frame[2100];
+	size_t n;
+
+	memset(big, 'a', sizeof big);
+	memcpy(big, "HTTP/1.0 200 OK\r\n\r\n", 19);
+#define CN(...) (&(struct tcpspec){ .src = C4, .dst = S4, .sport = 40020, \
+	.dport = 80, __VA_ARGS__ })
+#define SN(...) (&(struct tcpspec){ .src = S4, .dst = C4, .sport = 80, \
+	.dport = 40020, __VA_ARGS__ })
+	cap_ether_tcp(cp, 0, true, CN(.seq = c, .flags = F_SYN, .win = 64240,
+	    .opts = opts_syn(o, 1460, 100, 0, 7), .optlen = 20, .id = 1));
+	cap_ether_tcp(cp, 100000, false, SN(.seq = s, .ack = c + 1,
+	    .flags = F_SYN | F_ACK, .win = 65160,
+	    .opts = opts_syn(o, 1460, 5000, 100, 7), .optlen = 20));
+	cap_ether_tcp(cp, 200000, true, CN(.seq = c + 1, .ack = s + 1,
+	    .flags = F_PSH | F_ACK, .win = 502, .opts = opts_ts(o, 101, 5000),
+	    .optlen = 12, .data = REQ, .len = 18, .id = 2));
+	cap_ether_tcp(cp, 300000, false, SN(.seq = s + 1, .ack = c + 19,
+	    .flags = F_PSH | F_ACK, .win = 509, .opts = opts_ts(o, 5001, 101),
+	    .optlen = 12, .data = big, .len = sizeof big));
+	n = ether(frame, false, 0x0800, ip, ip_tcp(SN(.seq = s + 1449,
+	    .ack = c + 19, .flags = F_ACK, .win = 509,
+	    .opts = opts_ts(o, 5002, 101), .optlen = 12), ip));
+	cap_write_cut(cp, 400000, frame, n, 50);
+	n = ip_tcp(SN(.seq = s + 1449, .ack = c + 19, .flags = F_PSH | F_ACK,
+	    .win = 509, .opts = opts_ts(o, 5003, 101), .optlen = 12,
+	    .data = big, .len = sizeof big), ip);
+	put16(ip + 2, 1600);
+	cap_write(cp, 500000, frame, ether(frame, false, 0x0800, ip, n));
+	cap_ether_tcp(cp, 600000, true, CN(.seq = c + 19, .ack = s + 1449,
+	    .flags = F_ACK, .win = 501, .opts = opts_ts(o, 102, 5001),
+	    .optlen = 12, .id = 3));
+	cap_close(cp);
+}
+
 /* A link type tcpshake does not decode (802.11). */
 static void
 write_unsupported(void)
@@ -666,6 +729,7 @@ main(int argc, char **argv)
 	write_other();
 	write_nosyn();
 	write_flows();
+	write_snaplen();
 	write_unsupported();
 	write_truncated();
 	return 0;

@@ -41,13 +41,24 @@ golden read-other.json other.pcap --json
 golden read-nosyn.json nosyn.pcap --json
 golden read-malformed.json malformed.pcap --json
 
+# tcpdump -s 96: a payload the snaplen cut is a segment with its whole
+# length, the bytes captured and a mark; a cut TCP header and an IP
+# length beyond the wire's are malformed.
+golden read-snaplen.out snaplen.pcap
+golden read-snaplen.shake snaplen.pcap --shake 198.18.0.2:80
+"$TCPSHAKE" read --json "$tmp/snaplen.pcap" >"$tmp/read-snaplen.json" 2>&1 || bad "read --json snaplen.pcap failed"
+grep -q '"len":1448,.*"payload_hex":"485454502f312e3020323030204f4b0d0a0d0a6161616161616161616161","payload_captured":30,"checksum":"unknown",.*"checksum_right":null' \
+    "$tmp/read-snaplen.json" || bad "read --json snaplen.pcap: the cut segment: $(sed -n 4p "$tmp/read-snaplen.json")"
+[ "$(grep -c payload_captured "$tmp/read-snaplen.json")" = 1 ] ||
+	bad "read --json snaplen.pcap: payload_captured on more than the cut segment"
+
 # --shake: the conversation with one endpoint as a scenario (hand-written
 # expectations), which run --check takes as one, step for step.
 golden read-shake4.shake handshake4.pcap --shake 198.18.0.2:80
 golden read-shake6.shake handshake6.pcap --shake '[2001:db8::2]:443'
 golden read-shake-flows.shake flows.pcap --shake 198.18.0.2:80
 golden read-shake-nosyn.shake nosyn.pcap --shake 198.18.0.2:80
-for f in shake4:10 shake6:3 shake-flows:9 shake-nosyn:2; do
+for f in shake4:10 shake6:3 shake-flows:9 shake-nosyn:2 snaplen:5; do
 	name=${f%:*} n=${f#*:}
 	out=$("$TCPSHAKE" run --check "$tmp/read-$name.shake" 2>&1)
 	[ "$out" = "$tmp/read-$name.shake: $n steps, ok" ] ||
@@ -76,7 +87,7 @@ out=$("$TCPSHAKE" -q read "$tmp/malformed.pcap")
 
 # Every JSON line parses, when there is a parser to ask.
 if command -v python3 >/dev/null 2>&1; then
-	for f in sll other nosyn malformed; do
+	for f in sll other nosyn malformed snaplen; do
 		python3 -c 'import json, sys
 for line in sys.stdin: json.loads(line)' <"$tmp/read-$f.json" ||
 			bad "read --json $f.pcap is not JSON Lines"

@@ -552,8 +552,9 @@ static const struct bad bad[] = {
 	{ "total length beyond the capture", LINK_RAW, "", V4_ACK, 2, 60, 2,
 	    0, DEC_IP_TOTLEN, "IPv4 total length 60 exceeds the 40 captured "
 	    "bytes (captured 40 of 60 bytes)" },
-	/* A snaplen-cut capture looks the same and is refused the same way,
-	 * even with the TCP header all there (see decode.h). */
+	/* Without the wire length (decode_frame), a snaplen-cut capture
+	 * looks the same and is refused the same way, even with the TCP
+	 * header all there; decode_frame_len tells them apart (test_snaplen). */
 	{ "snaplen-truncated capture", LINK_RAW, "", V4_SYN, 0, 0, 0, 54,
 	    DEC_IP_TOTLEN, "captured 54 of 60 bytes" },
 	{ "IPv4 header cut", LINK_RAW, "", V4_ACK, 0, 0, 0, 10,
@@ -735,6 +736,104 @@ test_opt_direct(void)
 	segment_clear(&seg);
 }
 
+/* Decode buf's first caplen bytes of a wirelen-byte frame. */
+static enum decode_status
+cut(int link, size_t caplen, size_t wirelen, struct decoded *d)
+{
+	return decode_frame_len(link, buf, caplen, wirelen, d, detail,
+	    sizeof detail);
+}
+
+/* A capture's snaplen cut the packet: with the wire length known, a
+ * segment whose headers were captured decodes, its payload marked; an IP
+ * length beyond the wire's is still a lie. */
+static void
+test_snaplen(void)
+{
+	struct decoded d;
+	size_t n, l;
+
+	/* "GET / HTTP/1.0..." cut after 6 of its 18 payload bytes. */
+	n = hex(V4_RAW_DATA, buf);
+	CHECK_INT(cut(LINK_RAW, 54, n, &d), DEC_OK);
+	CHECK_STR(detail, "");
+	CHECK(d.seg.truncated);
+	CHECK_INT(d.seg.captured, 6);
+	CHECK_INT(d.seg.len, 18);
+	CHECK_INT(d.seg.cksum_state, CKSUM_UNKNOWN);
+	CHECK(d.seg.has & SEG_HAS_DATA);
+	CHECK(d.seg.data != NULL && memcmp(d.seg.data, "GET / \0\0\0\0\0\0"
+	    "\0\0\0\0\0\0", 18) == 0);
+	CHECK_INT(d.iplen, 54);
+	CHECK_INT(d.seg.seq, 1001);
+	CHECK_INT(d.seg.nopts, 2);
+	segment_clear(&d.seg);
+	/* The same bytes without the wire length: refused (decode.h). */
+	CHECK_INT(decode_frame(LINK_RAW, buf, 54, &d, detail, sizeof detail),
+	    DEC_IP_TOTLEN);
+	CHECK_STR(detail, "IPv4 total length 66 exceeds the 54 captured bytes "
+	    "(captured 54 of 66 bytes)");
+	/* Cut after the header: no payload byte captured. */
+	CHECK_INT(cut(LINK_RAW, 48, n, &d), DEC_OK);
+	CHECK(d.seg.truncated);
+	CHECK_INT(d.seg.captured, 0);
+	CHECK_INT(d.seg.len, 18);
+	segment_clear(&d.seg);
+	/* The whole packet, and a wire length below caplen: not cut. */
+	CHECK_INT(cut(LINK_RAW, n, n, &d), DEC_OK);
+	CHECK(!d.seg.truncated);
+	CHECK_INT(d.seg.cksum_state, CKSUM_OK);
+	segment_clear(&d.seg);
+	CHECK_INT(cut(LINK_RAW, n, 10, &d), DEC_OK);
+	CHECK(!d.seg.truncated);
+	segment_clear(&d.seg);
+	/* Cut inside the TCP options, inside the fixed header. */
+	CHECK_INT(cut(LINK_RAW, 44, n, &d), DEC_TCP_TRUNCATED);
+	CHECK_STR(detail, "TCP header cut by the capture: 24 of its 28 bytes "
+	    "captured (snaplen too small)");
+	CHECK_INT(cut(LINK_RAW, 30, n, &d), DEC_TCP_TRUNCATED);
+	CHECK_STR(detail, "TCP header cut by the capture: 10 of its 20 bytes "
+	    "captured (snaplen too small)");
+	/* A lying total length, beyond even the wire's. */
+	put_be16(buf + 2, 100);
+	CHECK_INT(cut(LINK_RAW, 54, n, &d), DEC_IP_TOTLEN);
+	CHECK_STR(detail, "IPv4 total length 100 exceeds the 66 bytes on the "
+	    "wire (54 captured)");
+	CHECK_INT(cut(LINK_RAW, n, n, &d), DEC_IP_TOTLEN);
+	CHECK_STR(detail, "IPv4 total length 100 exceeds the 66 captured bytes "
+	    "(captured 66 of 100 bytes)");
+
+	/* Ethernet padding on the wire: the IP length, not the frame's,
+	 * says where the segment ends. */
+	n = frame(ETH_V4, V4_RAW_DATA, &l);
+	CHECK_INT(cut(LINK_EN10MB, l + 60, n + 4, &d), DEC_OK);
+	CHECK(d.seg.truncated);
+	CHECK_INT(d.seg.captured, 12);
+	CHECK_INT(d.seg.len, 18);
+	segment_clear(&d.seg);
+
+	/* IPv6: V4_RAW_DATA's TCP bytes behind an IPv6 header. */
+	n = hex("60 00 00 00 00 2e 06 40 20 01 0d b8 00 00 00 00 "
+	    "00 00 00 00 00 00 00 01 20 01 0d b8 00 00 00 00 "
+	    "00 00 00 00 00 00 00 02 ", buf);
+	n += check_hex(V4_RAW_DATA + 20 * 3, buf + n, MAXPKT - n);
+	CHECK_INT(n, 86);
+	CHECK_INT(cut(LINK_RAW, 72, n, &d), DEC_OK);
+	CHECK(d.seg.truncated);
+	CHECK_INT(d.seg.captured, 4);
+	CHECK_INT(d.seg.len, 18);
+	CHECK_INT(d.seg.cksum_state, CKSUM_UNKNOWN);
+	CHECK(d.seg.data != NULL && memcmp(d.seg.data, "GET ", 4) == 0);
+	segment_clear(&d.seg);
+	CHECK_INT(cut(LINK_RAW, 72, 72, &d), DEC_IP6_PLEN);
+	CHECK_STR(detail, "IPv6 payload length 46 exceeds the 32 bytes captured "
+	    "after the header (captured 72 of 86 bytes)");
+	put_be16(buf + 4, 60);
+	CHECK_INT(cut(LINK_RAW, 72, n, &d), DEC_IP6_PLEN);
+	CHECK_STR(detail, "IPv6 payload length 60 exceeds the 46 bytes on the "
+	    "wire after the header (32 captured)");
+}
+
 static void
 test_strerror(void)
 {
@@ -769,6 +868,7 @@ main(void)
 	test_tcp_truncated();
 	test_tcp_doff();
 	test_bad();
+	test_snaplen();
 	test_opt_direct();
 	test_strerror();
 	return check_done();
