@@ -1,10 +1,8 @@
-/* endpoint.c: flows driven over the wire: raw sends, a capture giving the
- * kernel's stamps both ways, the guard, timers, and the events in order. */
+/* endpoint.c: flows driven over the wire (wire.c): their segments sent and
+ * seen with the kernel's stamps, their timers, and the events in order. */
 #include "config.h"
 
-#include <errno.h>
 #include <inttypes.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,11 +11,9 @@
 #include <time.h>
 
 #include "clock.h"
-#include "craft.h"
 #include "decode.h"
 #include "endpoint.h"
-#include "guard.h"
-#include "sniff.h"
+#include "wire.h"
 #include "xmalloc.h"
 
 /* An event waiting its turn. A segment we sent waits for the capture to
@@ -32,7 +28,7 @@ struct pend {
 	struct ipaddr	 icmp_from;
 	struct ep_flow	*fl;
 	bool		 waiting;	/* sent, not yet seen leaving */
-	int64_t		 sent_at;	/* user-space clock at sending */
+	uint64_t	 tag;		/* its wire_send() tag */
 };
 
 struct ep_flow {
@@ -48,18 +44,10 @@ struct ep_flow {
 	uint64_t	 foreign;
 };
 
-/* Sent segments given the user-space time: if the capture shows them
- * later, they are not mistaken for someone else's. */
-#define LATE_KEYS	16
-
 struct endpoint {
 	struct endpoint_config cfg;
-	struct sniff	*sn;
-	int		 linktype;
-	struct craft	*cr;
-	struct guard	*gd;
-	struct timespec	 start_rt;	/* pcap stamps are realtime */
-	int64_t		 start_mono;
+	struct wire	*w;
+	uint64_t	 next_tag;
 	struct ep_flow	**flows;
 	size_t		 nflows;
 	struct pend	*q;
@@ -67,9 +55,6 @@ struct endpoint {
 	size_t		 qcap;
 	struct flow_out	 out;
 	bool		 fallback_said;
-	struct segment	 late[LATE_KEYS];	/* keys only: no payload */
-	bool		 late_used[LATE_KEYS];
-	size_t		 nlate;
 	bool		 settling;	/* endpoint_close: no timers */
 	int64_t		 last_t;	/* of the last event emitted */
 };
@@ -77,23 +62,7 @@ struct endpoint {
 int64_t
 endpoint_now(const struct endpoint *ep)
 {
-	return mono_ns() - ep->start_mono;
-}
-
-/* The realtime stamp of run time t, for events without a kernel stamp. */
-static struct timespec
-run_to_realtime(const struct endpoint *ep, int64_t t)
-{
-	struct timespec ts = ep->start_rt;
-	int64_t ns = ts.tv_nsec + t % 1000000000;
-
-	ts.tv_sec += t / 1000000000 + ns / 1000000000;
-	ts.tv_nsec = ns % 1000000000;
-	if (ts.tv_nsec < 0) {
-		ts.tv_nsec += 1000000000;
-		ts.tv_sec--;
-	}
-	return ts;
+	return wire_now(ep->w);
 }
 
 /* ---- The queue of events ---- */
@@ -113,7 +82,7 @@ pend_push(struct endpoint *ep, enum event_type type, enum event_dir dir)
 	p->ev.dir = dir;
 	p->ev.relative = !ep->cfg.absolute;
 	p->ev.t_ns = endpoint_now(ep);
-	p->ev.ts = run_to_realtime(ep, p->ev.t_ns);
+	p->ev.ts = wire_realtime(ep->w, p->ev.t_ns);
 	segment_init(&p->seg);
 	return p;
 }
@@ -155,7 +124,7 @@ pend_emit(struct endpoint *ep, struct pend *p)
 	if (p->ev.type != EV_SEGMENT && p->ev.type != EV_ICMP &&
 	    p->ev.type != EV_MALFORMED && p->ev.t_ns < ep->last_t) {
 		p->ev.t_ns = ep->last_t;
-		p->ev.ts = run_to_realtime(ep, ep->last_t);
+		p->ev.ts = wire_realtime(ep->w, ep->last_t);
 	}
 	ep->last_t = p->ev.t_ns;
 	p->ev.seg = p->has_seg ? &p->seg : NULL;
@@ -184,64 +153,42 @@ queue_flush(struct endpoint *ep)
 	ep->qn -= i;
 }
 
-static void
-late_remember(struct endpoint *ep, const struct segment *s)
+static struct pend *
+pend_by_tag(struct endpoint *ep, uint64_t tag)
 {
-	struct segment *k = &ep->late[ep->nlate % LATE_KEYS];
+	size_t i;
 
-	ep->late_used[ep->nlate++ % LATE_KEYS] = false;
-	segment_init(k);
-	k->sport = s->sport;
-	k->dport = s->dport;
-	k->seq = s->seq;
-	k->ack = s->ack;
-	k->flags = s->flags;
-	k->len = s->len;
-	k->win = s->win;
+	for (i = 0; i < ep->qn; i++)
+		if (ep->q[i].waiting && ep->q[i].tag == tag)
+			return &ep->q[i];
+	return NULL;
 }
 
-/* Sent segments the capture did not show in time: their time is the
- * user-space clock's, and the reader is told so once. */
+/* Sent segments the capture did not show in time (now < 0: any): their
+ * time is the user-space clock's, and the reader is told so once. */
 static void
 queue_expire(struct endpoint *ep, int64_t now)
 {
-	int64_t bound = ep->cfg.sent_wait_ns;
-	size_t i;
+	struct pend *p;
+	uint64_t tag;
 	bool any = false;
 
-	for (i = 0; i < ep->qn; i++) {
-		struct pend *p = &ep->q[i];
-
-		if (!p->waiting || (now >= 0 && now - p->sent_at < bound))
-			continue;
-		p->waiting = false;
-		late_remember(ep, &p->seg);
-		any = true;
-	}
+	while (ep->w != NULL && wire_expire(ep->w, now < 0 ? WIRE_NEVER : now,
+	    &tag))
+		if ((p = pend_by_tag(ep, tag)) != NULL) {
+			p->waiting = false;
+			any = true;
+		}
 	if (any && !ep->fallback_said) {
-		struct pend *p;
-
 		ep->fallback_said = true;
 		/* The note goes after what it is about. */
 		p = pend_push(ep, EV_NOTE, DIR_NONE);
 		pend_text(p, "a sent segment did not show in the capture on "
 		    "%s within %.0f ms: its time is the user-space clock's, "
 		    "not the kernel's", ep->cfg.ifname ? ep->cfg.ifname :
-		    "any", (double)bound / 1e6);
+		    "any", (double)ep->cfg.sent_wait_ns / 1e6);
 	}
 	queue_flush(ep);
-}
-
-/* Earliest time a waiting segment gives up on the capture. */
-static int64_t
-queue_next_expiry(const struct endpoint *ep)
-{
-	size_t i;
-
-	for (i = 0; i < ep->qn; i++)
-		if (ep->q[i].waiting)
-			return ep->q[i].sent_at + ep->cfg.sent_wait_ns;
-	return FLOW_NO_TIMEOUT;
 }
 
 void
@@ -287,7 +234,8 @@ send_seg(struct endpoint *ep, struct ep_flow *fl, const struct segment *seg,
 	queue_flush(ep);
 	if (ep->cfg.before_send != NULL)
 		ep->cfg.before_send(ep->cfg.emit_arg);
-	if (craft_send(ep->cr, seg, &bytes, &len, err, errlen) == -1)
+	if (wire_send(ep->w, seg, ep->next_tag, &bytes, &len, err,
+	    errlen) == -1)
 		return -1;
 	p = pend_push(ep, EV_SEGMENT, DIR_TO_TARGET);
 	segment_copy(&p->seg, seg);
@@ -296,7 +244,7 @@ send_seg(struct endpoint *ep, struct ep_flow *fl, const struct segment *seg,
 	bases_ours(fl, &p->ev);
 	p->fl = fl;
 	p->waiting = true;
-	p->sent_at = p->ev.t_ns;
+	p->tag = ep->next_tag++;
 	return 0;
 }
 
@@ -403,69 +351,37 @@ out_handle(struct endpoint *ep, struct ep_flow *fl, bool user_call,
 
 /* ---- Opening and closing ---- */
 
-static char *
-capture_filter(const struct endpoint_config *c)
-{
-	char l[64], r[64], *f;
-	bool v6 = c->local.family == AF_INET6;
-
-	ipaddr_str(&c->local, l, sizeof l);
-	ipaddr_str(&c->remote, r, sizeof r);
-	if (c->lport != 0 && c->rport != 0)
-		xasprintf(&f, "(tcp and host %s and host %s and port %u and "
-		    "port %u) or (%s and dst host %s)", l, r, c->lport,
-		    c->rport, v6 ? "icmp6" : "icmp", l);
-	else
-		xasprintf(&f, "(tcp and host %s and host %s) or (%s and dst "
-		    "host %s)", l, r, v6 ? "icmp6" : "icmp", l);
-	return f;
-}
-
 struct endpoint *
 endpoint_open(const struct endpoint_config *cfg, char *err, size_t errlen)
 {
-	struct endpoint *ep = xcalloc(1, sizeof *ep);
-	char *filter;
+	struct endpoint *ep;
+	struct wire_config wc = { .local = cfg->local, .remote = cfg->remote,
+	    .ifname = cfg->ifname, .icmp = true, .no_guard = cfg->no_guard,
+	    .sent_wait_ns = cfg->sent_wait_ns };
+	struct wire *w;
 
+	/* Narrow the capture to one flow only when both its ports are known. */
+	if (cfg->lport != 0 && cfg->rport != 0) {
+		wc.lport = cfg->lport;
+		wc.rport = cfg->rport;
+	}
+	if ((w = wire_open(&wc, err, errlen)) == NULL)
+		return NULL;
+	ep = xcalloc(1, sizeof *ep);
 	ep->cfg = *cfg;
 	if (ep->cfg.sent_wait_ns <= 0)
 		ep->cfg.sent_wait_ns = ENDPOINT_SENT_WAIT_NS;
-	if (cfg->local.family != cfg->remote.family) {
-		snprintf(err, errlen, "local and remote addresses are of "
-		    "different families");
-		free(ep);
-		return NULL;
-	}
+	ep->w = w;
 	flow_out_init(&ep->out);
-	filter = capture_filter(cfg);
-	ep->sn = sniff_open_live(cfg->ifname, filter, err, errlen);
-	free(filter);
-	if (ep->sn == NULL)
-		goto fail;
-	ep->linktype = sniff_linktype(ep->sn);
-	if ((ep->cr = craft_open(cfg->local.family, CRAFT_WIRE, err,
-	    errlen)) == NULL)
-		goto fail;
-	if (!cfg->no_guard && (ep->gd = guard_open(err, errlen)) == NULL)
-		goto fail;
-	clock_gettime(CLOCK_REALTIME, &ep->start_rt);
-	ep->start_mono = mono_ns();
 	return ep;
-fail:
-	endpoint_close(ep);
-	return NULL;
 }
 
 static bool
 nothing_waiting(void *arg)
 {
 	const struct endpoint *ep = arg;
-	size_t i;
 
-	for (i = 0; i < ep->qn; i++)
-		if (ep->q[i].waiting)
-			return false;
-	return true;
+	return wire_unseen(ep->w) == 0;
 }
 
 void
@@ -474,7 +390,7 @@ endpoint_settle(struct endpoint *ep)
 	volatile sig_atomic_t *stop = ep->cfg.stop;
 	char err[256];
 
-	if (ep->sn != NULL && !nothing_waiting(ep)) {
+	if (ep->w != NULL && !nothing_waiting(ep)) {
 		/* A signal may have ended the run: still show what went out. */
 		ep->cfg.stop = NULL;
 		ep->settling = true;
@@ -497,9 +413,7 @@ endpoint_close(struct endpoint *ep)
 	for (i = 0; i < ep->qn; i++)
 		pend_emit(ep, &ep->q[i]);
 	free(ep->q);
-	guard_close(ep->gd);
-	craft_close(ep->cr);
-	sniff_close(ep->sn);
+	wire_close(ep->w);
 	for (i = 0; i < ep->nflows; i++) {
 		flow_free(&ep->flows[i]->tcb);
 		free(ep->flows[i]->rcv);
@@ -513,13 +427,13 @@ endpoint_close(struct endpoint *ep)
 const char *
 endpoint_guard_table(const struct endpoint *ep)
 {
-	return ep->gd != NULL ? guard_table(ep->gd) : NULL;
+	return wire_guard_table(ep->w);
 }
 
 unsigned
 endpoint_drops(const struct endpoint *ep)
 {
-	return ep->sn != NULL ? sniff_drops(ep->sn) : 0;
+	return wire_drops(ep->w);
 }
 
 struct ep_flow *
@@ -539,15 +453,12 @@ endpoint_add_flow(struct endpoint *ep, const struct flow_config *cfg,
 	fl = xcalloc(1, sizeof *fl);
 	flow_init(&fl->tcb, &c);
 	fl->hs_rtt_ns = -1;
-	if (ep->gd != NULL) {
-		if (guard_add_flow(ep->gd, &c.local, c.lport, &c.remote,
-		    c.rport, err, errlen) == -1) {
-			flow_free(&fl->tcb);
-			free(fl);
-			return NULL;
-		}
-		fl->guarded = true;
+	if (wire_guard_flow(ep->w, c.lport, c.rport, err, errlen) == -1) {
+		flow_free(&fl->tcb);
+		free(fl);
+		return NULL;
 	}
+	fl->guarded = wire_guarded(ep->w);
 	ep->flows = xreallocarray(ep->flows, ep->nflows + 1,
 	    sizeof *ep->flows);
 	ep->flows[ep->nflows++] = fl;
@@ -612,73 +523,44 @@ flow_by_ports(struct endpoint *ep, uint16_t lport, uint16_t rport)
 	return NULL;
 }
 
-static bool
-same_key(const struct segment *a, const struct segment *b)
-{
-	return a->sport == b->sport && a->dport == b->dport &&
-	    a->seq == b->seq && a->flags == b->flags && a->len == b->len &&
-	    a->win == b->win && (!(a->flags & TH_ACK_) || a->ack == b->ack);
-}
-
-/* The first segment of ours still waiting that this capture is. */
-static struct pend *
-match_sent(struct endpoint *ep, const struct segment *seg)
-{
-	size_t i;
-
-	for (i = 0; i < ep->qn; i++)
-		if (ep->q[i].waiting && same_key(&ep->q[i].seg, seg))
-			return &ep->q[i];
-	return NULL;
-}
-
-static bool
-match_late(struct endpoint *ep, const struct segment *seg)
-{
-	size_t i, n = ep->nlate < LATE_KEYS ? ep->nlate : LATE_KEYS;
-
-	for (i = 0; i < n; i++)
-		if (!ep->late_used[i] && same_key(&ep->late[i], seg)) {
-			ep->late_used[i] = true;
-			return true;
-		}
-	return false;
-}
-
 static void
-fill_from_capture(struct endpoint *ep, struct pend *p,
-    const struct decoded *d, const struct sniff_pkt *pkt)
+fill_from_capture(struct pend *p, const struct wire_pkt *pkt)
 {
 	segment_clear(&p->seg);
-	segment_copy(&p->seg, &d->seg);
+	segment_copy(&p->seg, &pkt->d.seg);
 	p->has_seg = true;
-	pend_set_ip(p, d->ip, d->iplen);
+	pend_set_ip(p, pkt->d.ip, pkt->d.iplen);
 	p->ev.ts = pkt->ts;
-	p->ev.t_ns = timespec_diff_ns(&pkt->ts, &ep->start_rt);
+	p->ev.t_ns = pkt->t_ns;
 }
 
 /* One of ours leaving: it gives its pending SENT the kernel's stamp. */
 static void
-seen_outgoing(struct endpoint *ep, struct ep_flow *fl,
-    const struct decoded *d, const struct sniff_pkt *pkt)
+seen_sent(struct endpoint *ep, const struct wire_pkt *pkt)
 {
 	struct pend *p;
 
-	if ((p = match_sent(ep, &d->seg)) != NULL) {
-		fill_from_capture(ep, p, d, pkt);
-		p->waiting = false;
-		if ((d->seg.flags & (TH_SYN_ | TH_ACK_)) == TH_SYN_) {
-			fl->syn_seen = true;
-			fl->syn_ts = pkt->ts;
-		}
-		queue_flush(ep);
+	if ((p = pend_by_tag(ep, pkt->tag)) == NULL)
 		return;
+	fill_from_capture(p, pkt);
+	p->waiting = false;
+	if ((pkt->d.seg.flags & (TH_SYN_ | TH_ACK_)) == TH_SYN_) {
+		p->fl->syn_seen = true;
+		p->fl->syn_ts = pkt->ts;
 	}
-	if (match_late(ep, &d->seg))
-		return;
+	queue_flush(ep);
+}
+
+/* The flow's 4-tuple, but not sent by us: the local kernel's. */
+static void
+seen_foreign(struct endpoint *ep, struct ep_flow *fl,
+    const struct wire_pkt *pkt)
+{
+	struct pend *p;
+
 	fl->foreign++;
 	p = pend_push(ep, EV_SEGMENT, DIR_TO_TARGET);
-	fill_from_capture(ep, p, d, pkt);
+	fill_from_capture(p, pkt);
 	bases_ours(fl, &p->ev);
 	p = pend_push(ep, EV_NOTE, DIR_NONE);
 	pend_text(p, "the segment above was not sent by tcpshake: the local "
@@ -702,19 +584,17 @@ is_hs_answer(const struct ep_flow *fl, enum flow_state before,
 /* The target's segment: the event first, then what the flow made of it. */
 static int
 seen_incoming(struct endpoint *ep, struct ep_flow *fl,
-    const struct decoded *d, const struct sniff_pkt *pkt, char *err,
-    size_t errlen)
+    const struct wire_pkt *pkt, char *err, size_t errlen)
 {
 	enum flow_state before = fl->tcb.state;
 	struct pend *p = pend_push(ep, EV_SEGMENT, DIR_FROM_TARGET);
 	size_t at = ep->qn - 1;
-	int64_t now = timespec_diff_ns(&pkt->ts, &ep->start_rt);
 
-	fill_from_capture(ep, p, d, pkt);
-	flow_input(&fl->tcb, &d->seg, now, &ep->out);
+	fill_from_capture(p, pkt);
+	flow_input(&fl->tcb, &pkt->d.seg, pkt->t_ns, &ep->out);
 	p = &ep->q[at];		/* flow_input may not push, but be sure */
 	bases_theirs(fl, &p->ev);
-	if (is_hs_answer(fl, before, &d->seg)) {
+	if (is_hs_answer(fl, before, &pkt->d.seg)) {
 		fl->hs_rtt_ns = fl->syn_seen ?
 		    timespec_diff_ns(&pkt->ts, &fl->syn_ts) : fl->tcb.hs_rtt_ns;
 		p->ev.rtt_ns = fl->hs_rtt_ns;
@@ -723,79 +603,73 @@ seen_incoming(struct endpoint *ep, struct ep_flow *fl,
 }
 
 static void
-seen_icmp(struct endpoint *ep, struct ep_flow *fl, const struct decoded *d,
-    const struct sniff_pkt *pkt)
+seen_icmp(struct endpoint *ep, struct ep_flow *fl, const struct wire_pkt *pkt)
 {
 	struct pend *p = pend_push(ep, EV_ICMP, DIR_FROM_TARGET);
 
-	fill_from_capture(ep, p, d, pkt);
+	fill_from_capture(p, pkt);
 	bases_ours(fl, &p->ev);
-	p->ev.icmp_type = d->icmp_type;
-	p->ev.icmp_code = d->icmp_code;
-	p->icmp_from = d->icmp_from;
+	p->ev.icmp_type = pkt->d.icmp_type;
+	p->ev.icmp_code = pkt->d.icmp_code;
+	p->icmp_from = pkt->d.icmp_from;
 	queue_flush(ep);
 }
 
 static void
-seen_malformed(struct endpoint *ep, const struct sniff_pkt *pkt,
-    enum decode_status st, const char *detail)
+seen_malformed(struct endpoint *ep, const struct wire_pkt *pkt)
 {
 	struct pend *p = pend_push(ep, EV_MALFORMED, DIR_NONE);
 
 	p->ev.ts = pkt->ts;
-	p->ev.t_ns = timespec_diff_ns(&pkt->ts, &ep->start_rt);
-	pend_text(p, "%s%s%s", decode_strerror(st), detail[0] ? ": " : "",
-	    detail);
+	p->ev.t_ns = pkt->t_ns;
+	pend_text(p, "%s%s%s", decode_strerror(pkt->status),
+	    pkt->detail[0] ? ": " : "", pkt->detail);
 	queue_flush(ep);
 }
 
 static int
-seen_packet(struct endpoint *ep, const struct sniff_pkt *pkt, char *err,
+seen_packet(struct endpoint *ep, const struct wire_pkt *pkt, char *err,
     size_t errlen)
 {
-	struct decoded d;
+	const struct segment *s = &pkt->d.seg;
 	struct ep_flow *fl;
-	const struct segment *s = &d.seg;
-	enum decode_status st;
-	char detail[160] = "";
-	int rc = 0;
 
-	memset(&d, 0, sizeof d);
-	st = decode_frame(ep->linktype, pkt->data, pkt->caplen, &d, detail,
-	    sizeof detail);
-	if (st != DEC_OK) {
-		if (!decode_is_skip(st))
-			seen_malformed(ep, pkt, st, detail);
-		return 0;
-	}
-	if (d.kind == DK_ICMP) {
-		if (ipaddr_eq(&s->src, &ep->cfg.local) &&
-		    (fl = flow_by_ports(ep, s->sport, s->dport)) != NULL)
-			seen_icmp(ep, fl, &d, pkt);
-	} else if (ipaddr_eq(&s->src, &ep->cfg.local) &&
-	    ipaddr_eq(&s->dst, &ep->cfg.remote)) {
+	switch (pkt->kind) {
+	case WIRE_SENT:
+		seen_sent(ep, pkt);
+		break;
+	case WIRE_LATE:		/* shown already, on the user-space clock */
+		break;
+	case WIRE_FOREIGN:
 		if ((fl = flow_by_ports(ep, s->sport, s->dport)) != NULL)
-			seen_outgoing(ep, fl, &d, pkt);
-	} else if (ipaddr_eq(&s->src, &ep->cfg.remote) &&
-	    ipaddr_eq(&s->dst, &ep->cfg.local)) {
+			seen_foreign(ep, fl, pkt);
+		break;
+	case WIRE_ICMP:
+		if ((fl = flow_by_ports(ep, s->sport, s->dport)) != NULL)
+			seen_icmp(ep, fl, pkt);
+		break;
+	case WIRE_ARRIVED:
 		if ((fl = flow_by_ports(ep, s->dport, s->sport)) != NULL)
-			rc = seen_incoming(ep, fl, &d, pkt, err, errlen);
+			return seen_incoming(ep, fl, pkt, err, errlen);
+		break;
+	case WIRE_MALFORMED:
+		seen_malformed(ep, pkt);
+		break;
 	}
-	segment_clear(&d.seg);
-	return rc;
+	return 0;
 }
 
 static int
 drain(struct endpoint *ep, char *err, size_t errlen)
 {
-	struct sniff_pkt pkt;
+	struct wire_pkt pkt;
 	char e[256];
 	int rc;
 
-	while ((rc = sniff_next(ep->sn, &pkt, e, sizeof e)) == 1)
+	while ((rc = wire_read(ep->w, &pkt, e, sizeof e)) == 1)
 		if (seen_packet(ep, &pkt, err, errlen) == -1)
 			return -1;
-	if (rc == -2) {
+	if (rc == -1) {
 		snprintf(err, errlen, "capture on %s: %s", ep->cfg.ifname ?
 		    ep->cfg.ifname : "any", e);
 		return -1;
@@ -812,7 +686,7 @@ timers(struct endpoint *ep, int64_t now, int64_t *next, char *err,
 	size_t i;
 	int64_t t;
 
-	*next = queue_next_expiry(ep);
+	*next = wire_next_expiry(ep->w);
 	for (i = 0; i < ep->nflows && !ep->settling; i++) {
 		struct ep_flow *fl = ep->flows[i];
 
@@ -839,25 +713,6 @@ hold_signals(sigset_t *old)
 	sigprocmask(SIG_BLOCK, &set, old);
 }
 
-static int
-wait_fd(struct endpoint *ep, int64_t ns, const sigset_t *mask, char *err,
-    size_t errlen)
-{
-	struct pollfd pfd = { .fd = sniff_fd(ep->sn), .events = POLLIN };
-	struct timespec tmo;
-
-	if (ns < 0)
-		ns = 0;
-	tmo.tv_sec = ns / 1000000000;
-	tmo.tv_nsec = ns % 1000000000;
-	if (ppoll(&pfd, 1, &tmo, mask) == -1 && errno != EINTR) {
-		snprintf(err, errlen, "poll on the capture: %s",
-		    strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 static enum ep_status
 run_loop(struct endpoint *ep, int64_t deadline, bool (*done)(void *),
     void *arg, const sigset_t *mask, char *err, size_t errlen)
@@ -879,7 +734,7 @@ run_loop(struct endpoint *ep, int64_t deadline, bool (*done)(void *),
 			return EP_DEADLINE;
 		if (deadline < next)
 			next = deadline;
-		if (wait_fd(ep, next - now, mask, err, errlen) == -1)
+		if (wire_wait(ep->w, next - now, mask, err, errlen) == -1)
 			return EP_ERROR;
 	}
 }

@@ -1,0 +1,425 @@
+/* wire.c: the prober's path to the target: capture (open first), raw
+ * sender, guard, the kernel stamps of our sends, decoded arrivals. */
+#include "config.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "clock.h"
+#include "craft.h"
+#include "decode.h"
+#include "guard.h"
+#include "sniff.h"
+#include "wire.h"
+#include "xmalloc.h"
+
+/* ---- The table of sends waiting for their stamps ---- */
+
+struct stamp_key {
+	struct segment	 key;		/* header fields only: no payload */
+	uint64_t	 tag;
+	int64_t		 at;
+};
+
+struct wire_stamps {
+	struct stamp_key *k;		/* in sending order */
+	size_t		 n, cap;
+	struct segment	 late[WIRE_LATE_KEYS];
+	bool		 late_used[WIRE_LATE_KEYS];
+	size_t		 nlate;
+};
+
+struct wire_stamps *
+wire_stamps_new(void)
+{
+	return xcalloc(1, sizeof(struct wire_stamps));
+}
+
+void
+wire_stamps_free(struct wire_stamps *t)
+{
+	if (t == NULL)
+		return;
+	free(t->k);
+	free(t);
+}
+
+static void
+key_of(struct segment *k, const struct segment *s)
+{
+	segment_init(k);
+	k->sport = s->sport;
+	k->dport = s->dport;
+	k->seq = s->seq;
+	k->ack = s->ack;
+	k->flags = s->flags;
+	k->len = s->len;
+	k->win = s->win;
+}
+
+/* The capture shows our bytes as sent: these fields identify them. */
+static bool
+same_key(const struct segment *a, const struct segment *b)
+{
+	return a->sport == b->sport && a->dport == b->dport &&
+	    a->seq == b->seq && a->flags == b->flags && a->len == b->len &&
+	    a->win == b->win && (!(a->flags & TH_ACK_) || a->ack == b->ack);
+}
+
+void
+wire_stamps_add(struct wire_stamps *t, const struct segment *seg,
+    uint64_t tag, int64_t at)
+{
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 8;
+		t->k = xreallocarray(t->k, t->cap, sizeof *t->k);
+	}
+	key_of(&t->k[t->n].key, seg);
+	t->k[t->n].tag = tag;
+	t->k[t->n].at = at;
+	t->n++;
+}
+
+static void
+stamps_remove(struct wire_stamps *t, size_t i)
+{
+	memmove(&t->k[i], &t->k[i + 1], (t->n - i - 1) * sizeof *t->k);
+	t->n--;
+}
+
+static bool
+stamps_match_late(struct wire_stamps *t, const struct segment *seg)
+{
+	size_t i, n = t->nlate < WIRE_LATE_KEYS ? t->nlate : WIRE_LATE_KEYS;
+
+	for (i = 0; i < n; i++)
+		if (!t->late_used[i] && same_key(&t->late[i], seg)) {
+			t->late_used[i] = true;
+			return true;
+		}
+	return false;
+}
+
+enum wire_kind
+wire_stamps_match(struct wire_stamps *t, const struct segment *seg,
+    uint64_t *tag, int64_t *at)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (same_key(&t->k[i].key, seg)) {
+			*tag = t->k[i].tag;
+			*at = t->k[i].at;
+			stamps_remove(t, i);
+			return WIRE_SENT;
+		}
+	return stamps_match_late(t, seg) ? WIRE_LATE : WIRE_FOREIGN;
+}
+
+size_t
+wire_stamps_count(const struct wire_stamps *t)
+{
+	return t->n;
+}
+
+int64_t
+wire_stamps_oldest(const struct wire_stamps *t)
+{
+	return t->n > 0 ? t->k[0].at : WIRE_NEVER;
+}
+
+bool
+wire_stamps_expire(struct wire_stamps *t, int64_t before, uint64_t *tag)
+{
+	size_t slot;
+
+	if (t->n == 0 || t->k[0].at > before)
+		return false;
+	slot = t->nlate++ % WIRE_LATE_KEYS;
+	t->late[slot] = t->k[0].key;
+	t->late_used[slot] = false;
+	*tag = t->k[0].tag;
+	stamps_remove(t, 0);
+	return true;
+}
+
+/* ---- The wire ---- */
+
+struct wire {
+	struct wire_config cfg;
+	struct sniff	*sn;
+	int		 linktype;
+	struct craft	*cr;
+	struct guard	*gd;
+	struct wire_stamps *st;
+	struct timespec	 start_rt;	/* pcap stamps are realtime */
+	int64_t		 start_mono;
+	uint8_t		*last_data;	/* the last wire_read()'s payload */
+};
+
+char *
+wire_filter(const struct wire_config *c)
+{
+	char l[64], r[64], lp[16] = "", rp[16] = "", *f;
+
+	ipaddr_str(&c->local, l, sizeof l);
+	ipaddr_str(&c->remote, r, sizeof r);
+	if (c->lport != 0)
+		snprintf(lp, sizeof lp, " and port %u", c->lport);
+	if (c->rport != 0)
+		snprintf(rp, sizeof rp, " and port %u", c->rport);
+	if (c->icmp)
+		xasprintf(&f, "(tcp and host %s and host %s%s%s) or (%s and "
+		    "dst host %s)", l, r, lp, rp, c->local.family == AF_INET6 ?
+		    "icmp6" : "icmp", l);
+	else
+		xasprintf(&f, "tcp and host %s and host %s%s%s", l, r, lp, rp);
+	return f;
+}
+
+static int
+open_capture(struct wire *w, char *err, size_t errlen)
+{
+	char *filter = wire_filter(&w->cfg);
+
+	w->sn = sniff_open_live(w->cfg.ifname, filter, err, errlen);
+	free(filter);
+	if (w->sn == NULL)
+		return -1;
+	w->linktype = sniff_linktype(w->sn);
+	if ((w->cr = craft_open(w->cfg.local.family, CRAFT_WIRE, err,
+	    errlen)) == NULL)
+		return -1;
+	return 0;
+}
+
+static int
+open_guard(struct wire *w, char *err, size_t errlen)
+{
+	if (w->cfg.no_guard)
+		return 0;
+	return (w->gd = guard_open(err, errlen)) == NULL ? -1 : 0;
+}
+
+struct wire *
+wire_open(const struct wire_config *cfg, char *err, size_t errlen)
+{
+	struct wire *w;
+	int rc;
+
+	if (cfg->local.family != cfg->remote.family) {
+		snprintf(err, errlen, "local and remote addresses are of "
+		    "different families");
+		return NULL;
+	}
+	w = xcalloc(1, sizeof *w);
+	w->cfg = *cfg;
+	if (w->cfg.sent_wait_ns <= 0)
+		w->cfg.sent_wait_ns = WIRE_SENT_WAIT_NS;
+	w->st = wire_stamps_new();
+	if (cfg->guard_first)
+		rc = open_guard(w, err, errlen) == -1 ||
+		    open_capture(w, err, errlen) == -1 ? -1 : 0;
+	else
+		rc = open_capture(w, err, errlen) == -1 ||
+		    open_guard(w, err, errlen) == -1 ? -1 : 0;
+	if (rc == -1) {
+		wire_close(w);
+		return NULL;
+	}
+	wire_start(w);
+	return w;
+}
+
+void
+wire_close(struct wire *w)
+{
+	if (w == NULL)
+		return;
+	guard_close(w->gd);
+	craft_close(w->cr);
+	sniff_close(w->sn);
+	wire_stamps_free(w->st);
+	free(w->last_data);
+	free(w);
+}
+
+void
+wire_start(struct wire *w)
+{
+	clock_gettime(CLOCK_REALTIME, &w->start_rt);
+	w->start_mono = mono_ns();
+}
+
+int64_t
+wire_now(const struct wire *w)
+{
+	return mono_ns() - w->start_mono;
+}
+
+int64_t
+wire_stamp_ns(const struct wire *w, const struct timespec *ts)
+{
+	return timespec_diff_ns(ts, &w->start_rt);
+}
+
+struct timespec
+wire_realtime(const struct wire *w, int64_t t)
+{
+	struct timespec ts = w->start_rt;
+	int64_t ns = ts.tv_nsec + t % 1000000000;
+
+	ts.tv_sec += t / 1000000000 + ns / 1000000000;
+	ts.tv_nsec = ns % 1000000000;
+	if (ts.tv_nsec < 0) {
+		ts.tv_nsec += 1000000000;
+		ts.tv_sec--;
+	}
+	return ts;
+}
+
+int
+wire_guard_flow(struct wire *w, uint16_t lport, uint16_t rport, char *err,
+    size_t errlen)
+{
+	if (w->gd == NULL)
+		return 0;
+	return guard_add_flow(w->gd, &w->cfg.local, lport, &w->cfg.remote,
+	    rport, err, errlen);
+}
+
+bool
+wire_guarded(const struct wire *w)
+{
+	return w->gd != NULL;
+}
+
+const char *
+wire_guard_table(const struct wire *w)
+{
+	return w->gd != NULL ? guard_table(w->gd) : NULL;
+}
+
+unsigned
+wire_drops(const struct wire *w)
+{
+	return sniff_drops(w->sn);
+}
+
+/* ---- Sending ---- */
+
+int
+wire_send(struct wire *w, const struct segment *seg, uint64_t tag,
+    const uint8_t **bytes, uint32_t *len, char *err, size_t errlen)
+{
+	if (craft_send(w->cr, seg, bytes, len, err, errlen) == -1)
+		return -1;
+	wire_stamps_add(w->st, seg, tag, wire_now(w));
+	return 0;
+}
+
+size_t
+wire_unseen(const struct wire *w)
+{
+	return wire_stamps_count(w->st);
+}
+
+int64_t
+wire_next_expiry(const struct wire *w)
+{
+	int64_t at = wire_stamps_oldest(w->st);
+
+	return at == WIRE_NEVER ? WIRE_NEVER : at + w->cfg.sent_wait_ns;
+}
+
+bool
+wire_expire(struct wire *w, int64_t now, uint64_t *tag)
+{
+	return wire_stamps_expire(w->st, now == WIRE_NEVER ? WIRE_NEVER :
+	    now - w->cfg.sent_wait_ns, tag);
+}
+
+/* ---- Reading ---- */
+
+/* Which of ours, theirs or neither a decoded packet is. */
+static bool
+classify(struct wire *w, struct wire_pkt *pkt)
+{
+	const struct segment *s = &pkt->d.seg;
+
+	if (pkt->d.kind == DK_ICMP) {
+		pkt->kind = WIRE_ICMP;
+		return ipaddr_eq(&s->src, &w->cfg.local);
+	}
+	if (ipaddr_eq(&s->src, &w->cfg.local) &&
+	    ipaddr_eq(&s->dst, &w->cfg.remote)) {
+		pkt->kind = wire_stamps_match(w->st, s, &pkt->tag,
+		    &pkt->sent_ns);
+		return true;
+	}
+	pkt->kind = WIRE_ARRIVED;
+	return ipaddr_eq(&s->src, &w->cfg.remote) &&
+	    ipaddr_eq(&s->dst, &w->cfg.local);
+}
+
+/* One captured frame: true when the caller should see it. */
+static bool
+take(struct wire *w, const struct sniff_pkt *sp, struct wire_pkt *pkt)
+{
+	memset(pkt, 0, sizeof *pkt);
+	pkt->ts = sp->ts;
+	pkt->t_ns = wire_stamp_ns(w, &sp->ts);
+	pkt->status = decode_frame(w->linktype, sp->data, sp->caplen, &pkt->d,
+	    pkt->detail, sizeof pkt->detail);
+	if (pkt->status != DEC_OK) {
+		pkt->kind = WIRE_MALFORMED;
+		segment_init(&pkt->d.seg);
+		return !decode_is_skip(pkt->status);
+	}
+	/* The payload is the wire's until the next read. */
+	w->last_data = pkt->d.seg.data;
+	if (classify(w, pkt))
+		return true;
+	free(w->last_data);
+	w->last_data = NULL;
+	return false;
+}
+
+int
+wire_read(struct wire *w, struct wire_pkt *pkt, char *err, size_t errlen)
+{
+	struct sniff_pkt sp;
+	int rc;
+
+	free(w->last_data);
+	w->last_data = NULL;
+	while ((rc = sniff_next(w->sn, &sp, err, errlen)) == 1)
+		if (take(w, &sp, pkt))
+			return 1;
+	return rc == -2 ? -1 : 0;
+}
+
+int
+wire_wait(struct wire *w, int64_t ns, const sigset_t *mask, char *err,
+    size_t errlen)
+{
+	struct pollfd pfd = { .fd = sniff_fd(w->sn), .events = POLLIN };
+	struct timespec tmo;
+
+	if (ns < 0)
+		ns = 0;
+	tmo.tv_sec = ns / 1000000000;
+	tmo.tv_nsec = ns % 1000000000;
+	if (ppoll(&pfd, 1, &tmo, mask) == -1 && errno != EINTR) {
+		snprintf(err, errlen, "poll on the capture: %s",
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,181 @@
+/* unit-wire.c: wire.c's pure parts: the capture filter it builds, and the
+ * table that gives each sent segment the capture's stamp of it. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "segment.h"
+#include "wire.h"
+
+static struct ipaddr
+addr(int family, const char *s)
+{
+	struct ipaddr a;
+
+	memset(&a, 0, sizeof a);
+	a.family = family;
+	inet_pton(family, s, a.a);
+	return a;
+}
+
+static void
+filter_is(const struct wire_config *c, const char *want)
+{
+	char *f = wire_filter(c);
+
+	CHECK_STR(f, want);
+	free(f);
+}
+
+static void
+test_filter(void)
+{
+	struct wire_config c;
+
+	memset(&c, 0, sizeof c);
+	c.local = addr(AF_INET, "198.18.0.1");
+	c.remote = addr(AF_INET, "198.18.0.2");
+	/* run: the target's port only, no ICMP. */
+	c.rport = 80;
+	filter_is(&c, "tcp and host 198.18.0.1 and host 198.18.0.2 and port 80");
+	/* connect: one flow, and ICMP errors to us. */
+	c.lport = 40000;
+	c.icmp = true;
+	filter_is(&c, "(tcp and host 198.18.0.1 and host 198.18.0.2 and port "
+	    "40000 and port 80) or (icmp and dst host 198.18.0.1)");
+	c.lport = c.rport = 0;
+	filter_is(&c, "(tcp and host 198.18.0.1 and host 198.18.0.2) or "
+	    "(icmp and dst host 198.18.0.1)");
+	c.local = addr(AF_INET6, "2001:db8::1");
+	c.remote = addr(AF_INET6, "2001:db8::2");
+	filter_is(&c, "(tcp and host 2001:db8::1 and host 2001:db8::2) or "
+	    "(icmp6 and dst host 2001:db8::1)");
+	c.icmp = false;
+	filter_is(&c, "tcp and host 2001:db8::1 and host 2001:db8::2");
+}
+
+static struct segment
+seg(uint16_t sport, uint32_t seq, uint8_t flags, uint32_t ack, uint32_t len)
+{
+	struct segment s;
+
+	segment_init(&s);
+	s.sport = sport;
+	s.dport = 80;
+	s.seq = seq;
+	s.flags = flags;
+	s.ack = ack;
+	s.len = len;
+	s.win = 65535;
+	return s;
+}
+
+static void
+test_match(void)
+{
+	struct wire_stamps *t = wire_stamps_new();
+	struct segment syn = seg(40000, 100, TH_SYN_, 0, 0);
+	struct segment ack = seg(40000, 101, TH_ACK_, 5001, 0);
+	struct segment other;
+	uint64_t tag = 0;
+	int64_t at = 0;
+
+	wire_stamps_add(t, &syn, 1, 1000);
+	wire_stamps_add(t, &ack, 2, 2000);
+	CHECK_INT(wire_stamps_count(t), 2);
+	CHECK_INT(wire_stamps_oldest(t), 1000);
+
+	/* The capture may show them in another order: each finds its own. */
+	CHECK_INT(wire_stamps_match(t, &ack, &tag, &at), WIRE_SENT);
+	CHECK_INT(tag, 2);
+	CHECK_INT(at, 2000);
+	CHECK_INT(wire_stamps_count(t), 1);
+	/* A second copy of it is not ours any more. */
+	CHECK_INT(wire_stamps_match(t, &ack, &tag, &at), WIRE_FOREIGN);
+
+	/* Fields that differ make it someone else's: the ack of an ACK, the
+	 * window, the length, the port. */
+	other = seg(40000, 100, TH_SYN_, 0, 0);
+	other.win = 1024;
+	CHECK_INT(wire_stamps_match(t, &other, &tag, &at), WIRE_FOREIGN);
+	other = seg(40001, 100, TH_SYN_, 0, 0);
+	CHECK_INT(wire_stamps_match(t, &other, &tag, &at), WIRE_FOREIGN);
+	other = seg(40000, 100, TH_SYN_, 0, 1);
+	CHECK_INT(wire_stamps_match(t, &other, &tag, &at), WIRE_FOREIGN);
+	wire_stamps_add(t, &ack, 3, 3000);
+	other = seg(40000, 101, TH_ACK_, 5002, 0);
+	CHECK_INT(wire_stamps_match(t, &other, &tag, &at), WIRE_FOREIGN);
+	/* Without the ACK flag the ack field is not part of the key. */
+	other = seg(40000, 100, TH_SYN_, 77, 0);
+	CHECK_INT(wire_stamps_match(t, &other, &tag, &at), WIRE_SENT);
+	CHECK_INT(tag, 1);
+	CHECK_INT(wire_stamps_match(t, &ack, &tag, &at), WIRE_SENT);
+	CHECK_INT(tag, 3);
+	CHECK_INT(wire_stamps_count(t), 0);
+	CHECK_INT(wire_stamps_oldest(t), WIRE_NEVER);
+
+	/* Two equal sends (a retransmission): the first sent is matched
+	 * first. */
+	wire_stamps_add(t, &syn, 10, 10000);
+	wire_stamps_add(t, &syn, 11, 11000);
+	CHECK_INT(wire_stamps_match(t, &syn, &tag, &at), WIRE_SENT);
+	CHECK_INT(tag, 10);
+	CHECK_INT(wire_stamps_match(t, &syn, &tag, &at), WIRE_SENT);
+	CHECK_INT(tag, 11);
+	wire_stamps_free(t);
+}
+
+static void
+test_expire(void)
+{
+	struct wire_stamps *t = wire_stamps_new();
+	struct segment s;
+	uint64_t tag = 0;
+	int64_t at = 0;
+	int i, n;
+
+	s = seg(40000, 1, TH_ACK_, 1, 0);
+	wire_stamps_add(t, &s, 1, 1000);
+	s = seg(40000, 2, TH_ACK_, 1, 0);
+	wire_stamps_add(t, &s, 2, 2000);
+	CHECK(!wire_stamps_expire(t, 999, &tag));
+	CHECK(wire_stamps_expire(t, 1500, &tag));
+	CHECK_INT(tag, 1);
+	CHECK(!wire_stamps_expire(t, 1500, &tag));
+	CHECK_INT(wire_stamps_oldest(t), 2000);
+	/* Given up, then seen: late, once; the one still waiting is sent. */
+	s = seg(40000, 1, TH_ACK_, 1, 0);
+	CHECK_INT(wire_stamps_match(t, &s, &tag, &at), WIRE_LATE);
+	CHECK_INT(wire_stamps_match(t, &s, &tag, &at), WIRE_FOREIGN);
+	s = seg(40000, 2, TH_ACK_, 1, 0);
+	CHECK_INT(wire_stamps_match(t, &s, &tag, &at), WIRE_SENT);
+
+	/* Giving up everything (WIRE_NEVER), in sending order. */
+	for (i = 0; i < 20; i++) {
+		s = seg(40000, 100 + (uint32_t)i, TH_ACK_, 1, 0);
+		wire_stamps_add(t, &s, (uint64_t)i, i);
+	}
+	for (n = 0; wire_stamps_expire(t, WIRE_NEVER, &tag); n++)
+		CHECK_INT(tag, n);
+	CHECK_INT(n, 20);
+	/* Only the last WIRE_LATE_KEYS are remembered. */
+	s = seg(40000, 100, TH_ACK_, 1, 0);
+	CHECK_INT(wire_stamps_match(t, &s, &tag, &at), WIRE_FOREIGN);
+	s = seg(40000, 100 + 20 - WIRE_LATE_KEYS, TH_ACK_, 1, 0);
+	CHECK_INT(wire_stamps_match(t, &s, &tag, &at), WIRE_LATE);
+	s = seg(40000, 119, TH_ACK_, 1, 0);
+	CHECK_INT(wire_stamps_match(t, &s, &tag, &at), WIRE_LATE);
+	wire_stamps_free(t);
+}
+
+int
+main(void)
+{
+	test_filter();
+	test_match();
+	test_expire();
+	return check_done();
+}
