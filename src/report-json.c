@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine.h"
 #include "explain.h"
 #include "report.h"
 #include "segment.h"
@@ -271,10 +272,49 @@ json_state(FILE *out, const struct event *ev)
 	fputs("}\n", out);
 }
 
+/* Microseconds from ns, with the sign in front of the whole number. */
+static void
+json_us(FILE *out, const char *key, int64_t ns)
+{
+	uint64_t mag = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
+
+	fprintf(out, ",\"%s\":%s%" PRIu64 ".%03" PRIu64, key, ns < 0 ? "-" :
+	    "", mag / 1000, mag % 1000);
+}
+
+/* A scenario step's verdict as keys (tcpshake(1), run): the step's file,
+ * line and verdict, the line as written, what came and what differs;
+ * line 0 is the file's verdict with its counts. The sentence stays as
+ * "text" for people. */
 static void
 json_step(FILE *out, const struct event *ev)
 {
-	json_text(out, ev, "step");
+	const struct step_outcome *o = ev->outcome;
+
+	if (o == NULL) {
+		json_text(out, ev, "step");
+		return;
+	}
+	json_head(out, "step", ev);
+	json_key_str(out, "file", o->file);
+	fprintf(out, ",\"line\":%d,\"ok\":%s", o->line, o->ok ? "true" :
+	    "false");
+	if (o->line == 0) {
+		fprintf(out, ",\"steps\":%d,\"failed\":%d", o->nsteps,
+		    o->nfailed);
+		json_key_str(out, "error", o->error);
+	} else {
+		json_key_str(out, "expected", o->expected);
+		fprintf(out, ",\"awaited\":%s", o->awaited ? "true" : "false");
+		json_key_str(out, "got", o->got);
+		json_key_str(out, "differs", o->why);
+		if (o->has_dev)
+			json_us(out, "deviation_us", o->dev_ns);
+		else
+			fputs(",\"deviation_us\":null", out);
+	}
+	json_key_str(out, "text", ev->text);
+	fputs("}\n", out);
 }
 
 static void

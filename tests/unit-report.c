@@ -10,6 +10,7 @@
 
 #include "check.h"
 #include "decode.h"
+#include "engine.h"
 #include "explain.h"
 #include "report.h"
 #include "sniff.h"
@@ -418,6 +419,80 @@ test_state(void)
 	free(out);
 }
 
+/* run's step verdicts: structured keys from the outcome, the sentence as
+ * "text"; without an outcome, only the sentence. */
+static void
+test_json_step(void)
+{
+	struct step_outcome o = {
+		.file = "demo.shake", .line = 7, .ok = true,
+		.expected = "+0 > S. 0:0(0) ack 1 <...>",
+		.got = "S. 0:0(0) ack 1 <mss 1460>", .awaited = true,
+		.t_ns = 1500000, .dev_ns = 12345, .has_dev = true,
+	};
+	struct event ev;
+	char *out;
+
+	event_init(&ev, EV_STEP);
+	ev.t_ns = 1500000;
+	ev.text = "ok 7";
+	ev.outcome = &o;
+	out = through(&report_json_ops, 'j', 0, &ev);
+	CHECK_STR(out, "{\"type\":\"step\",\"t\":0.001500,"
+	    "\"file\":\"demo.shake\",\"line\":7,\"ok\":true,"
+	    "\"expected\":\"+0 > S. 0:0(0) ack 1 <...>\",\"awaited\":true,"
+	    "\"got\":\"S. 0:0(0) ack 1 <mss 1460>\",\"differs\":null,"
+	    "\"deviation_us\":12.345,\"text\":\"ok 7\"}\n");
+	free(out);
+
+	/* A miss: nothing came, early by 2.5 ms, what differs. */
+	o.ok = false;
+	o.got = NULL;
+	o.why = "time: expected 1.000000, got 0.997500 (2500 us early)";
+	o.dev_ns = -2500001;
+	ev.text = "FAIL 7";
+	out = through(&report_json_ops, 'j', 0, &ev);
+	CHECK_STR(out, "{\"type\":\"step\",\"t\":0.001500,"
+	    "\"file\":\"demo.shake\",\"line\":7,\"ok\":false,"
+	    "\"expected\":\"+0 > S. 0:0(0) ack 1 <...>\",\"awaited\":true,"
+	    "\"got\":null,\"differs\":\"time: expected 1.000000, got "
+	    "0.997500 (2500 us early)\",\"deviation_us\":-2500.001,"
+	    "\"text\":\"FAIL 7\"}\n");
+	free(out);
+
+	/* A command: no segment awaited, no deviation. */
+	o.ok = true;
+	o.expected = "+0 `true`";
+	o.awaited = false;
+	o.why = NULL;
+	o.has_dev = false;
+	ev.text = "ok 8";
+	out = through(&report_json_ops, 'j', 0, &ev);
+	CHECK(out != NULL && strstr(out, "\"awaited\":false,\"got\":null,"
+	    "\"differs\":null,\"deviation_us\":null,") != NULL);
+	free(out);
+
+	/* Line 0: the file's verdict, with its counts. */
+	memset(&o, 0, sizeof o);
+	o.file = "demo.shake";
+	o.nsteps = 9;
+	o.nfailed = 1;
+	ev.text = "demo.shake: FAIL, 1 of 9 steps failed (12 in the file)";
+	out = through(&report_json_ops, 'j', 0, &ev);
+	CHECK_STR(out, "{\"type\":\"step\",\"t\":0.001500,"
+	    "\"file\":\"demo.shake\",\"line\":0,\"ok\":false,"
+	    "\"steps\":9,\"failed\":1,\"error\":null,\"text\":"
+	    "\"demo.shake: FAIL, 1 of 9 steps failed (12 in the file)\"}\n");
+	free(out);
+
+	ev.outcome = NULL;
+	ev.text = "a step";
+	out = through(&report_json_ops, 'j', 0, &ev);
+	CHECK_STR(out, "{\"type\":\"step\",\"t\":0.001500,"
+	    "\"text\":\"a step\"}\n");
+	free(out);
+}
+
 int
 main(void)
 {
@@ -426,6 +501,7 @@ main(void)
 	test_text();
 	test_explain();
 	test_json();
+	test_json_step();
 	test_pcap();
 	return check_done();
 }
