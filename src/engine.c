@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,19 +17,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "clock.h"
-#include "craft.h"
 #include "decode.h"
 #include "engine.h"
-#include "guard.h"
 #include "match.h"
 #include "report.h"
 #include "route.h"
-#include "sniff.h"
+#include "wire.h"
 #include "xmalloc.h"
 
 #define ENGINE_GRACE_NS		2000000LL	/* a stamp read after its deadline */
-#define ENGINE_SENT_WAIT_NS	100000000LL	/* our send to show in the capture */
 
 /* A segment of the target's, waiting for a '>' line of its flow. */
 struct eng_rcvd {
@@ -46,29 +41,15 @@ struct eng_flow {
 	size_t		 qhead, qlen, qcap;
 };
 
-/* A segment we sent, until the capture shows it leave. */
-struct eng_sent {
-	size_t		 flow;
-	uint32_t	 seq;
-	uint8_t		 flags;
-	int64_t		 user_ns;	/* our clock when craft_send returned */
-};
-
 struct engine {
 	const struct script		*sc;
 	const struct engine_config	*cfg;
 	struct route	 rt;
 	uint16_t	 dport;
-	struct craft	*craft;
-	struct sniff	*sniff;
-	struct guard	*guard;
-	int		 linktype;
+	struct wire	*w;
+	bool		 started;	/* the run's clock is running */
 	struct eng_flow	*flows;
 	size_t		 nflows;
-	struct eng_sent	*sent;
-	size_t		 nsent, sentcap;
-	int64_t		 mono0;		/* CLOCK_MONOTONIC at the start */
-	int64_t		 real0;		/* CLOCK_REALTIME at the same moment */
 	int64_t		 tol_us;
 	double		 tol_pct;
 	int64_t		 last_sent_t;	/* stamp of the last segment we sent */
@@ -82,7 +63,7 @@ struct engine {
 static int64_t
 eng_now(const struct engine *e)
 {
-	return clock_ns(CLOCK_MONOTONIC) - e->mono0;
+	return wire_now(e->w);
 }
 
 static bool
@@ -184,72 +165,68 @@ flow_peek(struct eng_flow *f)
 	return f->qhead < f->qlen ? &f->q[f->qhead] : NULL;
 }
 
-/* A segment of ours seen leaving: its stamp. */
+/* A segment of ours seen leaving (its tag is its flow), or the flow's
+ * 4-tuple sent by someone else. */
 static void
-eng_outgoing(struct engine *e, struct eng_flow *f, const struct decoded *d,
-    int64_t t, const struct timespec *ts)
+eng_outgoing(struct engine *e, const struct wire_pkt *pkt)
 {
-	size_t i, fi = (size_t)(f - e->flows);
+	const struct segment *s = &pkt->d.seg;
+	struct eng_flow *f;
 
-	for (i = 0; i < e->nsent; i++)
-		if (e->sent[i].flow == fi && e->sent[i].seq == d->seg.seq &&
-		    e->sent[i].flags == d->seg.flags)
-			break;
-	eng_emit_segment(e, d, t, ts, DIR_TO_TARGET, f);
-	if (i == e->nsent) {
-		eng_note(e, "a segment on port %u that tcpshake did not send "
-		    "(the local kernel's?)", f->sport);
+	if (pkt->kind == WIRE_SENT) {
+		eng_emit_segment(e, &pkt->d, pkt->t_ns, &pkt->ts,
+		    DIR_TO_TARGET, &e->flows[pkt->tag]);
+		e->last_sent_t = pkt->t_ns;
 		return;
 	}
-	memmove(&e->sent[i], &e->sent[i + 1], (e->nsent - i - 1) *
-	    sizeof *e->sent);
-	e->nsent--;
-	e->last_sent_t = t;
+	if (s->dport != e->dport || (f = flow_by_port(e, s->sport)) == NULL)
+		return;
+	eng_emit_segment(e, &pkt->d, pkt->t_ns, &pkt->ts, DIR_TO_TARGET, f);
+	/* A late one of ours was given up on, and said so, at its step. */
+	if (pkt->kind == WIRE_FOREIGN)
+		eng_note(e, "a segment on port %u that tcpshake did not send "
+		    "(the local kernel's?)", f->sport);
 }
 
 static void
-eng_packet(struct engine *e, const struct sniff_pkt *pkt)
+eng_packet(struct engine *e, const struct wire_pkt *pkt)
 {
-	struct decoded d;
+	const struct segment *s = &pkt->d.seg;
 	struct eng_flow *f;
-	const struct segment *s;
-	int64_t t = timespec_ns(&pkt->ts) - e->real0;
 
-	if (decode_frame(e->linktype, pkt->data, pkt->caplen, &d, NULL, 0) !=
-	    DEC_OK)
-		return;
-	s = &d.seg;
-	if (d.kind != DK_TCP)
-		goto done;
-	if (ipaddr_eq(&s->src, &e->rt.dst) && ipaddr_eq(&s->dst, &e->rt.src) &&
-	    s->sport == e->dport && (f = flow_by_port(e, s->dport)) != NULL) {
-		eng_emit_segment(e, &d, t, &pkt->ts, DIR_FROM_TARGET, f);
-		flow_push(f, s, t);
-	} else if (ipaddr_eq(&s->src, &e->rt.src) &&
-	    ipaddr_eq(&s->dst, &e->rt.dst) && s->dport == e->dport &&
-	    (f = flow_by_port(e, s->sport)) != NULL)
-		eng_outgoing(e, f, &d, t, &pkt->ts);
-done:
-	segment_clear(&d.seg);
+	switch (pkt->kind) {
+	case WIRE_ARRIVED:
+		if (s->sport != e->dport ||
+		    (f = flow_by_port(e, s->dport)) == NULL)
+			break;
+		eng_emit_segment(e, &pkt->d, pkt->t_ns, &pkt->ts,
+		    DIR_FROM_TARGET, f);
+		flow_push(f, s, pkt->t_ns);
+		break;
+	case WIRE_SENT:
+	case WIRE_LATE:
+	case WIRE_FOREIGN:
+		eng_outgoing(e, pkt);
+		break;
+	case WIRE_ICMP:		/* the capture asks for none */
+	case WIRE_MALFORMED:
+		break;
+	}
 }
 
 /* Read the capture until `until` (run ns), or sooner once done(arg). */
 static void
 eng_pump(struct engine *e, int64_t until, bool (*done)(void *), void *arg)
 {
-	struct sniff_pkt pkt;
-	struct pollfd pfd;
-	struct timespec tmo;
+	struct wire_pkt pkt;
 	int64_t left;
 	int rc;
 
-	pfd.fd = sniff_fd(e->sniff);
-	pfd.events = POLLIN;
 	for (;;) {
-		while ((rc = sniff_next(e->sniff, &pkt, e->err,
+		while ((rc = wire_read(e->w, &pkt, e->err,
 		    sizeof e->err)) == 1)
 			eng_packet(e, &pkt);
-		if (rc == -2) {
+		if (rc == -1) {
 			e->wire_failed = true;
 			return;
 		}
@@ -259,11 +236,7 @@ eng_pump(struct engine *e, int64_t until, bool (*done)(void *), void *arg)
 			return;
 		if (left > 100000000)
 			left = 100000000;
-		tmo.tv_sec = 0;
-		tmo.tv_nsec = (long)left;
-		if (ppoll(&pfd, 1, &tmo, NULL) < 0 && errno != EINTR) {
-			snprintf(e->err, sizeof e->err, "poll: %s",
-			    strerror(errno));
+		if (wire_wait(e->w, left, NULL, e->err, sizeof e->err) == -1) {
 			e->wire_failed = true;
 			return;
 		}
@@ -284,7 +257,7 @@ sent_done(void *arg)
 {
 	const struct engine *e = arg;
 
-	return e->nsent == 0;
+	return wire_unseen(e->w) == 0;
 }
 
 static bool
@@ -402,8 +375,8 @@ step_send(struct engine *e, const struct step *st, struct eng_clock *c,
 {
 	struct eng_flow *f = &e->flows[st->flow];
 	struct eng_when w = step_when(st, c);
-	struct eng_sent *p;
 	struct segment out;
+	uint64_t tag;
 	int64_t user_ns = 0;
 	int rc;
 
@@ -415,19 +388,11 @@ step_send(struct engine *e, const struct step *st, struct eng_clock *c,
 		out.sport = f->sport;
 		out.dport = e->dport;
 	}
-	rc = craft_send(e->craft, &out, NULL, NULL, e->err, sizeof e->err);
-	if (rc == 0) {
-		if (e->nsent == e->sentcap) {
-			e->sentcap = e->sentcap ? e->sentcap * 2 : 8;
-			e->sent = xreallocarray(e->sent, e->sentcap,
-			    sizeof *e->sent);
-		}
-		p = &e->sent[e->nsent++];
-		p->flow = (size_t)st->flow;
-		p->seq = out.seq;
-		p->flags = out.flags;
-		p->user_ns = user_ns = eng_now(e);
-	}
+	/* The tag is the flow, for the numbering of the sent event. */
+	rc = wire_send(e->w, &out, (uint64_t)st->flow, NULL, NULL, e->err,
+	    sizeof e->err);
+	if (rc == 0)
+		user_ns = eng_now(e);
 	segment_clear(&out);
 	if (rc != 0) {
 		e->wire_failed = true;
@@ -435,10 +400,11 @@ step_send(struct engine *e, const struct step *st, struct eng_clock *c,
 	}
 	/* The send's time is its kernel stamp: wait for the capture. */
 	e->last_sent_t = -1;
-	eng_pump(e, user_ns + ENGINE_SENT_WAIT_NS, sent_done, e);
+	eng_pump(e, user_ns + WIRE_SENT_WAIT_NS, sent_done, e);
 	if (e->last_sent_t < 0) {
 		e->last_sent_t = user_ns;
-		e->nsent = 0;
+		while (wire_expire(e->w, WIRE_NEVER, &tag))
+			;
 		eng_note(e, "line %d: the capture did not show the sent "
 		    "segment; its time is tcpshake's own clock", st->line);
 	}
@@ -720,7 +686,7 @@ flow_bind(struct engine *e, struct eng_flow *f, uint16_t want)
 static int
 eng_open(struct engine *e)
 {
-	char src[64], dst[64], *filter;
+	struct wire_config wc;
 	size_t i;
 
 	if (e->sc->target_host == NULL) {
@@ -740,28 +706,21 @@ eng_open(struct engine *e)
 	for (i = 0; i < e->nflows; i++)
 		if (flow_bind(e, &e->flows[i], e->sc->flows[i].sport) < 0)
 			return -1;
-	if (!e->cfg->no_guard) {
-		if ((e->guard = guard_open(e->err, sizeof e->err)) == NULL)
+	/* The guard first: without privileges, the line names
+	 * CAP_NET_ADMIN (tcpshake(1), run). */
+	memset(&wc, 0, sizeof wc);
+	wc.local = e->rt.src;
+	wc.remote = e->rt.dst;
+	wc.ifname = e->rt.ifname;
+	wc.rport = e->dport;
+	wc.no_guard = e->cfg->no_guard;
+	wc.guard_first = true;
+	if ((e->w = wire_open(&wc, e->err, sizeof e->err)) == NULL)
+		return -1;
+	for (i = 0; i < e->nflows; i++)
+		if (wire_guard_flow(e->w, e->flows[i].sport, e->dport, e->err,
+		    sizeof e->err) < 0)
 			return -1;
-		for (i = 0; i < e->nflows; i++)
-			if (guard_add_flow(e->guard, &e->rt.src,
-			    e->flows[i].sport, &e->rt.dst, e->dport, e->err,
-			    sizeof e->err) < 0)
-				return -1;
-	}
-	ipaddr_str(&e->rt.src, src, sizeof src);
-	ipaddr_str(&e->rt.dst, dst, sizeof dst);
-	xasprintf(&filter, "tcp and host %s and host %s and port %u", src, dst,
-	    e->dport);
-	e->sniff = sniff_open_live(e->rt.ifname, filter, e->err,
-	    sizeof e->err);
-	free(filter);
-	if (e->sniff == NULL)
-		return -1;
-	e->linktype = sniff_linktype(e->sniff);
-	if ((e->craft = craft_open(e->rt.dst.family, CRAFT_WIRE, e->err,
-	    sizeof e->err)) == NULL)
-		return -1;
 	return 0;
 }
 
@@ -771,7 +730,7 @@ eng_close(struct engine *e)
 	size_t i, k;
 
 	/* Stamps for the last sends, and what the target still says. */
-	if (e->sniff != NULL && !e->wire_failed)
+	if (e->started && !e->wire_failed)
 		eng_pump(e, eng_now(e) + ENGINE_GRACE_NS, NULL, NULL);
 	for (i = 0; i < e->nflows; i++) {
 		if (e->flows[i].fd >= 0)
@@ -781,10 +740,7 @@ eng_close(struct engine *e)
 		free(e->flows[i].q);
 	}
 	free(e->flows);
-	free(e->sent);
-	craft_close(e->craft);
-	sniff_close(e->sniff);
-	guard_close(e->guard);
+	wire_close(e->w);
 }
 
 /* The file's verdict: EV_STEP with line 0. */
@@ -800,7 +756,7 @@ eng_file_verdict(struct engine *e, const char *error)
 	o.nsteps = e->res->nsteps;
 	o.nfailed = e->res->nfailed;
 	o.error = error;
-	o.t_ns = e->mono0 != 0 ? eng_now(e) : 0;
+	o.t_ns = e->started ? eng_now(e) : 0;
 	if (error != NULL)
 		xasprintf(&text, "%s: ERROR: %s", e->sc->file, error);
 	else if (e->res->stopped)
@@ -859,8 +815,8 @@ engine_run(const struct script *sc, const struct engine_config *cfg,
 	}
 	/* Sleeps end when asked, not up to 50 us later (timer slack). */
 	prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
-	e.mono0 = clock_ns(CLOCK_MONOTONIC);
-	e.real0 = clock_ns(CLOCK_REALTIME);
+	wire_start(e.w);
+	e.started = true;
 	for (i = 0; i < sc->nsteps && !e.wire_failed; i++) {
 		if (eng_stopped(&e)) {
 			r->stopped = true;
