@@ -48,6 +48,7 @@ struct engine {
 	uint16_t	 dport;
 	struct wire	*w;
 	bool		 started;	/* the run's clock is running */
+	int64_t		 end_ns;	/* on it, when the wire closed */
 	struct eng_flow	*flows;
 	size_t		 nflows;
 	int64_t		 tol_us;
@@ -740,7 +741,10 @@ eng_close(struct engine *e)
 		free(e->flows[i].q);
 	}
 	free(e->flows);
+	if (e->started)
+		e->end_ns = eng_now(e);
 	wire_close(e->w);
+	e->w = NULL;
 }
 
 /* The file's verdict: EV_STEP with line 0. */
@@ -756,7 +760,8 @@ eng_file_verdict(struct engine *e, const char *error)
 	o.nsteps = e->res->nsteps;
 	o.nfailed = e->res->nfailed;
 	o.error = error;
-	o.t_ns = e->started ? eng_now(e) : 0;
+	if (e->started)
+		o.t_ns = e->w != NULL ? eng_now(e) : e->end_ns;
 	if (error != NULL)
 		xasprintf(&text, "%s: ERROR: %s", e->sc->file, error);
 	else if (e->res->stopped)
