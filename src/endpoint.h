@@ -1,5 +1,5 @@
 /* endpoint.h: the prober's TCP endpoints on the wire: flows (flow.c) driven
- * through raw sends, a live capture and the kernel-RST guard, as events. */
+ * over wire.h (raw sends, a live capture, the kernel-RST guard), as events. */
 #ifndef TCPSHAKE_ENDPOINT_H
 #define TCPSHAKE_ENDPOINT_H
 

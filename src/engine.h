@@ -16,7 +16,8 @@
  * TCP of its own: each segment is the one the script wrote, its numbers
  * moved from the script's relative space to the wire (match.h). The
  * capture is open and filtered before the first send; the guard keeps the
- * local kernel from answering the target for every flow's 4-tuple.
+ * local kernel from answering the target for every flow's 4-tuple (both
+ * through wire.h).
  *
  * Time is ns since the run started, on the capture's kernel stamps: a
  * sent segment's time is its stamp in the capture, a received one's its
