@@ -211,6 +211,7 @@ lab_do_up(const struct lab_args *a)
 		lab_print_made(a, &cf, &made);
 	fflush(stdout);
 	sigprocmask(SIG_SETMASK, &old, NULL);
+	lab_words_free(cf.serve_argv);
 	return 0;
 }
 
@@ -218,6 +219,7 @@ static int
 lab_do_exec(const struct lab_args *a)
 {
 	char *error;
+	int errnum;
 
 	if (!lab_exists(a->name))
 		fatalx("lab '%s' is not up (tcpshake lab up --name %s)",
@@ -225,9 +227,11 @@ lab_do_exec(const struct lab_args *a)
 	fflush(stdout);
 	lab_exec(a->name, a->server ? LAB_SERVER : LAB_CLIENT, a->cmd,
 	    &error);
-	/* As env(1) and the shells do: 127 not found, 126 not runnable. */
+	errnum = errno;
 	fprintf(stderr, "tcpshake: %s\n", error);
-	return errno == ENOENT ? 127 : 126;
+	free(error);
+	/* As env(1) and the shells do: 127 not found, 126 not runnable. */
+	return errnum == ENOENT ? 127 : 126;
 }
 
 static int
@@ -235,13 +239,17 @@ cmd_lab_exec(int argc, char **argv)
 {
 	struct lab_args a;
 	char *error;
+	int rc;
 
 	lab_parse(&a, argc, argv);
 	if (geteuid() != 0)
 		fatalx("lab needs root (network namespaces): run it with "
 		    "sudo");
-	if (strcmp(a.verb, "up") == 0)
-		return lab_do_up(&a);
+	if (strcmp(a.verb, "up") == 0) {
+		rc = lab_do_up(&a);
+		lab_sysctls_free(a.sysctls, a.nsysctls);
+		return rc;
+	}
 	if (strcmp(a.verb, "exec") == 0)
 		return lab_do_exec(&a);
 	if (!lab_exists(a.name)) {

@@ -101,6 +101,30 @@ lab_sysctl_parse(const char *kv, enum lab_side side, struct lab_sysctl *sc,
 	return true;
 }
 
+void
+lab_words_free(char **words)
+{
+	size_t i;
+
+	if (words == NULL)
+		return;
+	for (i = 0; words[i] != NULL; i++)
+		free(words[i]);
+	free(words);
+}
+
+void
+lab_sysctls_free(struct lab_sysctl *sc, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(sc[i].key);
+		free(sc[i].value);
+	}
+	free(sc);
+}
+
 char **
 lab_split_words(const char *s, char **error)
 {
@@ -132,9 +156,7 @@ lab_split_words(const char *s, char **error)
 			xasprintf(error, "--serve: unclosed %c in '%s'", quote,
 			    w);
 			free(w);
-			while (n > 0)
-				free(words[--n]);
-			free(words);
+			lab_words_free(words);
 			return NULL;
 		}
 		words = xreallocarray(words, n + 2, sizeof *words);

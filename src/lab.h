@@ -64,6 +64,9 @@ bool	 lab_sysctl_parse(const char *, enum lab_side, struct lab_sysctl *,
  * \ escapes (inside "..." only before " and \).
  * Returns a NULL-terminated array, or NULL with *error. */
 char	**lab_split_words(const char *, char **error);
+/* Free what lab_split_words() and lab_sysctl_parse() made. */
+void	 lab_words_free(char **);
+void	 lab_sysctls_free(struct lab_sysctl *, size_t);
 /* The port a serve command line listens on (its --port, else 80). */
 uint16_t lab_serve_port(char *const *argv);
 
