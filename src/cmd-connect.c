@@ -80,6 +80,7 @@ struct connect_opts {
 	bool		 ladder;
 	bool		 json;
 	const char	*wfile;
+	const char	*svgfile;	/* --svg: the ladder as a picture */
 	const char	*iface;
 	const char	*source;
 	const char	*peer_netns;
@@ -104,7 +105,8 @@ struct connect_run {
 	struct ep_flow	*fl;
 	struct peer	*peer;
 	struct sink	*out;		/* stdout */
-	struct sink	*files;		/* -w */
+	struct sink	*files;		/* -w, --svg */
+	FILE		*svg;		/* --svg's file, closed after its sink */
 	enum phase	 phase;
 	const char	*failed;	/* why the exit is 1; NULL: as asked */
 	char		 why[160];
@@ -121,7 +123,7 @@ enum {
 	LO_NO_OPTIONS, LO_SEND, LO_EXPECT_ECHO, LO_RECV_WAIT, LO_CLOSE,
 	LO_TIME_WAIT, LO_NO_FINAL_ACK, LO_WATCH, LO_RTO, LO_RETRIES,
 	LO_TIMEOUT, LO_NO_GUARD, LO_ABSOLUTE, LO_LADDER, LO_JSON, LO_SOURCE,
-	LO_PEER_NETNS,
+	LO_PEER_NETNS, LO_SVG,
 };
 
 static const struct option connect_longopts[] = {
@@ -147,6 +149,7 @@ static const struct option connect_longopts[] = {
 	{ "absolute", no_argument, NULL, LO_ABSOLUTE },
 	{ "ladder", no_argument, NULL, LO_LADDER },
 	{ "json", no_argument, NULL, LO_JSON },
+	{ "svg", required_argument, NULL, LO_SVG },
 	{ "write", required_argument, NULL, 'w' },
 	{ "interface", required_argument, NULL, 'I' },
 	{ "source", required_argument, NULL, LO_SOURCE },
@@ -166,7 +169,7 @@ const struct cmd_entry cmd_connect_entry = {
 	    "[--expect-echo] [--recv-wait T] [--close fin|half|wait|rst|none] "
 	    "[--time-wait T] [--no-final-ack --watch T] [--rto T] "
 	    "[--retries N] [--timeout T] [--no-guard] [--absolute] "
-	    "[--ladder|--json] [-w FILE] [-I IFACE] [--source ADDR] "
+	    "[--ladder|--json] [-w FILE] [--svg FILE] [-I IFACE] [--source ADDR] "
 	    "[--peer-netns NS] [-q|-v] TARGET:PORT",
 	.summary = "open a TCP connection from user space, talk, close it "
 	    "as asked, show every segment and state",
@@ -374,6 +377,7 @@ parse_out_opt(struct connect_opts *o, int ch, const char *arg)
 	case LO_LADDER: o->ladder = true; return true;
 	case LO_JSON: o->json = true; return true;
 	case 'w': o->wfile = arg; return true;
+	case LO_SVG: o->svgfile = arg; return true;
 	case 'I': o->iface = arg; return true;
 	case LO_SOURCE: o->source = arg; return true;
 	case LO_PEER_NETNS: o->peer_netns = arg; return true;
@@ -555,6 +559,12 @@ connect_open_sinks(struct connect_run *r)
 		if ((ctx = report_pcap_new(o->wfile, err, sizeof err)) == NULL)
 			fatalx("%s", err);
 		sinks_add(&r->files, &report_pcap_ops, ctx);
+	}
+	if (o->svgfile != NULL) {
+		if ((r->svg = fopen(o->svgfile, "w")) == NULL)
+			fatal("cannot write '%s'", o->svgfile);
+		sinks_add(&r->files, &report_ladder_ops,
+		    report_ladder_svg_new(r->svg, flags & REPORT_IP));
 	}
 }
 
@@ -1011,6 +1021,9 @@ connect_free(struct connect_run *r)
 		peer_close(r->peer);
 	sinks_close(&r->out);
 	sinks_close(&r->files);
+	if (r->svg != NULL && fclose(r->svg) != 0)
+		warnx_("cannot write '%s'", r->o->svgfile);
+	r->svg = NULL;
 	for (i = 0; i < r->o->nsends; i++)
 		free(r->o->sends[i].data);
 	free(r->o->sends);

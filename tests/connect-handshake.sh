@@ -53,8 +53,19 @@ grep -q "^ESTAB" "$TMP/ss" ||
 # The same seen through the target's own socket states (sock_diag in the
 # server namespace), drawn in the ladder's right margin: SYN_RECEIVED once
 # our SYN is in, ESTABLISHED once our ACK is.
-connect_run --ladder --peer-netns "$LAB-s" --close none 198.18.0.2:80
+connect_run --ladder --peer-netns "$LAB-s" --close none \
+    --svg "$TMP/hs.svg" 198.18.0.2:80
 expect_rc 0
 expect_line "SYN_SENT +\|-- S 0:0\(0\) .*-->\|  SYN_RECEIVED$"
 expect_line "^ +[0-9.]+ +\|-- \. 1:1\(0\) ack 1 .*-->\|  ESTABLISHED$"
+
+# --svg: the same ladder as a picture, well-formed, with both ends' states.
+python3 - "$TMP/hs.svg" <<'PY' || { show "$TMP/hs.svg"; fail "--svg"; }
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+texts = [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text")]
+for want in ("SYN_SENT", "SYN_RECEIVED", "ESTABLISHED"):
+    assert any(want in t for t in texts), want
+assert any(t.startswith("S 0:0(0)") for t in texts), texts
+PY
 exit 0
