@@ -424,12 +424,6 @@ endpoint_close(struct endpoint *ep)
 	free(ep);
 }
 
-const char *
-endpoint_guard_table(const struct endpoint *ep)
-{
-	return wire_guard_table(ep->w);
-}
-
 unsigned
 endpoint_drops(const struct endpoint *ep)
 {
@@ -787,13 +781,3 @@ ep_flow_foreign(const struct ep_flow *fl)
 	return fl->foreign;
 }
 
-bool
-ep_flow_settled(const struct endpoint *ep, const struct ep_flow *fl)
-{
-	size_t i;
-
-	for (i = 0; i < ep->qn; i++)
-		if (ep->q[i].waiting && ep->q[i].fl == fl)
-			return false;
-	return true;
-}

@@ -98,8 +98,6 @@ void	 endpoint_close(struct endpoint *);
 
 /* ns since endpoint_open() on the run's clock. */
 int64_t	 endpoint_now(const struct endpoint *);
-/* The guard's table name, or NULL without a guard. */
-const char *endpoint_guard_table(const struct endpoint *);
 /* Packets the capture dropped so far. */
 unsigned endpoint_drops(const struct endpoint *);
 
@@ -144,7 +142,5 @@ uint64_t ep_flow_received_after_fin(const struct ep_flow *);
 int64_t	 ep_flow_hs_rtt(const struct ep_flow *);
 /* Segments of the flow's 4-tuple we did not send (the local kernel's). */
 uint64_t ep_flow_foreign(const struct ep_flow *);
-/* Every segment the flow sent has been seen leaving (or timed out). */
-bool	 ep_flow_settled(const struct endpoint *, const struct ep_flow *);
 
 #endif

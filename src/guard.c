@@ -453,12 +453,6 @@ guard_flush(bool all, FILE *out, char *err, size_t errlen)
 }
 
 int
-guard_cleanup_stale(char *err, size_t errlen)
-{
-	return guard_flush(false, NULL, err, errlen);
-}
-
-int
 guard_list(FILE *out, char *err, size_t errlen)
 {
 	struct nft_ctx *nft;

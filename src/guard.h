@@ -65,8 +65,6 @@ void	 guard_close(struct guard *);
  * Leftovers, in the current network namespace. A table is "stale" when
  * the process named by its pid no longer exists.
  */
-/* Remove stale tables: the count removed, or -1 with err. */
-int	 guard_cleanup_stale(char *err, size_t errlen);
 /* Print each tcpshake table, its pid, whether that pid is alive, and its
  * rules. Returns the number of tables, or -1 with err. */
 int	 guard_list(FILE *out, char *err, size_t errlen);

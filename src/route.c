@@ -101,7 +101,9 @@ route_from_sockaddr(const struct sockaddr *sa, struct ipaddr *a)
 	return false;
 }
 
-int
+/* The source address the kernel would use towards dst: a UDP socket is
+ * connected (nothing is sent) and asked for its name. */
+static int
 route_source(const struct ipaddr *dst, struct ipaddr *src, char *err,
     size_t errlen)
 {
@@ -137,7 +139,8 @@ route_source(const struct ipaddr *dst, struct ipaddr *src, char *err,
 	return 0;
 }
 
-int
+/* The interface holding address a (getifaddrs). */
+static int
 route_iface_of(const struct ipaddr *a, char *ifname, size_t len, char *err,
     size_t errlen)
 {
@@ -172,7 +175,9 @@ route_linklocal(const struct ipaddr *a)
 	    (a->a[1] & 0xc0) == 0x80;
 }
 
-int
+/* The first address of the given family on interface ifname; a global
+ * IPv6 address before a link-local one. */
+static int
 route_addr_of(const char *ifname, int family, struct ipaddr *out,
     char *err, size_t errlen)
 {

@@ -20,19 +20,11 @@ struct route {
  * AF_UNSPEC, AF_INET or AF_INET6. Returns 0, or -1 with one line in err. */
 int	 route_resolve(const char *name, int family, struct ipaddr *out,
 	    char *err, size_t errlen);
-/* The source address the kernel would use towards dst: a UDP socket is
- * connected (nothing is sent) and asked for its name. */
-int	 route_source(const struct ipaddr *dst, struct ipaddr *src,
-	    char *err, size_t errlen);
-/* The interface holding address a (getifaddrs). */
-int	 route_iface_of(const struct ipaddr *a, char *ifname, size_t len,
-	    char *err, size_t errlen);
-/* The first address of the given family on interface ifname; prefers a
- * global address over a link-local one for IPv6. */
-int	 route_addr_of(const char *ifname, int family, struct ipaddr *out,
-	    char *err, size_t errlen);
-/* Fill r->src and r->ifname for r->dst. ifname and src override the
- * routing table when not NULL (src as text). */
+/* Fill r->src and r->ifname for r->dst: the source address the kernel
+ * would use (a UDP socket is connected, nothing is sent, and asked for its
+ * name) and the interface holding it. ifname and src override the routing
+ * table when not NULL (src as text); given only ifname, its first address
+ * of the family is used, global before link-local. */
 int	 route_lookup(struct route *r, const char *ifname, const char *src,
 	    char *err, size_t errlen);
 

@@ -305,12 +305,6 @@ wire_guarded(const struct wire *w)
 	return w->gd != NULL;
 }
 
-const char *
-wire_guard_table(const struct wire *w)
-{
-	return w->gd != NULL ? guard_table(w->gd) : NULL;
-}
-
 unsigned
 wire_drops(const struct wire *w)
 {

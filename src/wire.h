@@ -101,8 +101,6 @@ struct timespec wire_realtime(const struct wire *, int64_t t);
 int	 wire_guard_flow(struct wire *, uint16_t lport, uint16_t rport,
 	    char *err, size_t errlen);
 bool	 wire_guarded(const struct wire *);
-/* The guard's table name, or NULL without a guard. */
-const char *wire_guard_table(const struct wire *);
 /* Packets the capture dropped so far. */
 unsigned wire_drops(const struct wire *);
 
