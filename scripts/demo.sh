@@ -4,15 +4,17 @@
 # closed port of the real Linux stack there, hold a whole conversation from
 # user space drawn as a ladder with both ends' states, run two shipped
 # scenarios, and take the lab down again.
+#
+# scripts/demo.sh [LAB]: the lab's name (default demo and the pid, so another user's
+# lab is never taken down or replaced).
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 sh scripts/deps.sh
 sh scripts/build.sh _build
 ts="$top/_build/tcpshake"
-lab=demo
+lab=${1:-demo$(($$ % 100000))}
 trap '"$ts" lab down --name $lab >/dev/null 2>&1 || true' EXIT INT TERM HUP
-"$ts" lab down --name $lab >/dev/null 2>&1 || true
 "$ts" lab up --name $lab
 echo
 echo "\$ tcpshake probe -S -p 80,81 --seq 1234567 --mss 1460 --sackok 198.18.0.2"

@@ -49,10 +49,11 @@ suite() {	# suite NAME DIR MAKE-TARGET CONFIGURE-ARGS...
 # Safety net: the lab ranges only ever live inside namespaces that the tests
 # make. In the root namespace, drop and count anything sent towards them, and
 # fail the run if a test did: such a segment would have left the host.
-safety=tcpshake_ci_safety
+# The table name carries the pid: parallel runs never take down each
+# other's net.
+safety=tcpshake_ci_safety_$$
 safety_on() {
 	[ "$(id -u)" = 0 ] && command -v nft >/dev/null || return 0
-	nft delete table inet $safety 2>/dev/null
 	nft -f - <<-NFT
 	table inet $safety {
 		chain out {
