@@ -3,7 +3,8 @@
 # Runs apt-get only when something is missing.
 set -e
 pkgs="build-essential autoconf automake pkg-config libpcap-dev libnet1-dev
-libnftables-dev nftables iproute2 tcpdump python3 hping3 nmap"
+libnftables-dev nftables iproute2 tcpdump python3 hping3 nmap ethtool
+nginx-light openssh-server"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||

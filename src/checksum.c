@@ -99,6 +99,14 @@ cksum_tcp(const struct ipaddr *src, const struct ipaddr *dst,
 }
 
 uint16_t
+cksum_tcp_pseudo(const struct ipaddr *src, const struct ipaddr *dst,
+    size_t tcplen)
+{
+	return (uint16_t)cksum_fold(cksum_pseudo(src, dst, tcplen) &
+	    ~CKSUM_ODD);
+}
+
+uint16_t
 cksum_ipv4_header(const uint8_t *hdr, size_t hlen)
 {
 	uint32_t sum;

@@ -21,6 +21,11 @@ uint16_t cksum_finish(uint32_t sum);
  * addresses of one family (AF_UNSPEC) there is no pseudo-header to add. */
 uint16_t cksum_tcp(const struct ipaddr *src, const struct ipaddr *dst,
 	    const uint8_t *tcp, size_t tcplen);
+/* The pseudo-header alone, summed and folded but not complemented: what
+ * Linux leaves in the checksum field for the NIC to finish (an offloaded
+ * checksum, CHECKSUM_PARTIAL). */
+uint16_t cksum_tcp_pseudo(const struct ipaddr *src, const struct ipaddr *dst,
+	    size_t tcplen);
 /* The IPv4 header checksum for hdr (hlen bytes), field taken as zero. */
 uint16_t cksum_ipv4_header(const uint8_t *hdr, size_t hlen);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "checksum.h"
+#include "offload.h"
 #include "decode.h"
 #include "extract.h"
 #include "xmalloc.h"
@@ -219,13 +220,8 @@ tcp_checksum(const uint8_t *tcp, size_t len, const struct ipinfo *ii,
 		return;
 	}
 	seg->cksum_good = cksum_tcp(&seg->src, &ii->cksum_dst, tcp, len);
-	/* In one's complement 0x0000 and 0xffff are both zero: a sender
-	 * may write either when the sum comes out as zero. */
-	if (seg->cksum == seg->cksum_good ||
-	    (seg->cksum_good == 0 && seg->cksum == 0xffff))
-		seg->cksum_state = CKSUM_OK;
-	else
-		seg->cksum_state = CKSUM_BAD;
+	seg->cksum_state = offload_cksum_verdict(seg->cksum, seg->cksum_good,
+	    &seg->src, &ii->cksum_dst, len);
 }
 
 /* A payload the snaplen cut: its whole length as the wire had it, the

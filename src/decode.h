@@ -84,8 +84,9 @@ struct decoded {
  * cut TCP header is DEC_TCP_TRUNCATED ("cut by the capture"); an IP
  * length beyond the wire length is still a lie.
  *
- * Checksums: cksum_state is CKSUM_OK or CKSUM_BAD, with cksum_good the
- * right value; CKSUM_UNKNOWN for a first fragment (the rest is elsewhere).
+ * Checksums: cksum_state is CKSUM_OK, CKSUM_OFFLOADED (the field holds
+ * the pseudo-header sum a NIC was left to finish: offload.h) or CKSUM_BAD,
+ * with cksum_good the right value; CKSUM_UNKNOWN for a first fragment (the rest is elsewhere).
  * IPv6 routing headers with segments left (types 0, 2, 4) give the final
  * destination for the pseudo-header. The IPv4 header checksum and ICMP
  * checksums are not checked. IPv6 jumbograms are refused (DEC_IP6_PLEN).

@@ -20,6 +20,7 @@
 #include "decode.h"
 #include "engine.h"
 #include "match.h"
+#include "offload.h"
 #include "report.h"
 #include "route.h"
 #include "wire.h"
@@ -37,6 +38,7 @@ struct eng_flow {
 	uint16_t	 sport;
 	int		 fd;		/* a bound socket keeps the port ours */
 	struct match_bases b;
+	uint16_t	 syn_mss;	/* MSS option of our SYN; 0: none seen */
 	struct eng_rcvd	*q;
 	size_t		 qhead, qlen, qcap;
 };
@@ -54,6 +56,7 @@ struct engine {
 	int64_t		 tol_us;
 	double		 tol_pct;
 	int64_t		 last_sent_t;	/* stamp of the last segment we sent */
+	unsigned	 mtu;		/* the interface's; 0: unknown */
 	bool		 wire_failed;
 	char		 err[256];
 	struct engine_result *res;
@@ -175,8 +178,11 @@ eng_outgoing(struct engine *e, const struct wire_pkt *pkt)
 	struct eng_flow *f;
 
 	if (pkt->kind == WIRE_SENT) {
+		f = &e->flows[pkt->tag];
 		eng_emit_segment(e, &pkt->d, pkt->t_ns, &pkt->ts,
-		    DIR_TO_TARGET, &e->flows[pkt->tag]);
+		    DIR_TO_TARGET, f);
+		if ((s->flags & TH_SYN_) && segment_find_opt(s, OPT_MSS))
+			f->syn_mss = segment_find_opt(s, OPT_MSS)->u.mss;
 		e->last_sent_t = pkt->t_ns;
 		return;
 	}
@@ -187,6 +193,25 @@ eng_outgoing(struct engine *e, const struct wire_pkt *pkt)
 	if (pkt->kind == WIRE_FOREIGN)
 		eng_note(e, "a segment on port %u that tcpshake did not send "
 		    "(the local kernel's?)", f->sport);
+}
+
+/* A super-segment (TSO, GSO, GRO) is matched as the segments that were on
+ * the wire (offload.h); the report shows it once, as captured. */
+static void
+eng_push_wire(struct engine *e, struct eng_flow *f, const struct wire_pkt *pkt)
+{
+	struct segment *parts;
+	size_t n, i;
+
+	n = offload_wire_segments(&pkt->d.seg, pkt->d.iplen, e->mtu,
+	    f->syn_mss, &parts);
+	if (n > 1)
+		eng_note(e, "a super-segment of %" PRIu32 " bytes: matched as "
+		    "the %zu segments of %" PRIu32 " it was on the wire",
+		    pkt->d.seg.len, n, parts[0].len);
+	for (i = 0; i < n; i++)
+		flow_push(f, &parts[i], pkt->t_ns);
+	offload_split_free(parts, n);
 }
 
 static void
@@ -202,7 +227,7 @@ eng_packet(struct engine *e, const struct wire_pkt *pkt)
 			break;
 		eng_emit_segment(e, &pkt->d, pkt->t_ns, &pkt->ts,
 		    DIR_FROM_TARGET, f);
-		flow_push(f, s, pkt->t_ns);
+		eng_push_wire(e, f, pkt);
 		break;
 	case WIRE_SENT:
 	case WIRE_LATE:
@@ -718,6 +743,7 @@ eng_open(struct engine *e)
 	wc.guard_first = true;
 	if ((e->w = wire_open(&wc, e->err, sizeof e->err)) == NULL)
 		return -1;
+	e->mtu = offload_iface_mtu(e->rt.ifname);
 	for (i = 0; i < e->nflows; i++)
 		if (wire_guard_flow(e->w, e->flows[i].sport, e->dport, e->err,
 		    sizeof e->err) < 0)

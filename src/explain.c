@@ -182,6 +182,12 @@ explain_window_sum_urg(FILE *out, const struct segment *seg)
 		    "a receiver drops this segment\n", seg->cksum,
 		    seg->cksum_good);
 		break;
+	case CKSUM_OFFLOADED:
+		fprintf(out, IND "checksum 0x%04x: offloaded, the pseudo-header "
+		    "sum the sender's kernel left for its NIC to finish "
+		    "(would be 0x%04x); not a wrong checksum\n", seg->cksum,
+		    seg->cksum_good);
+		break;
 	default:
 		fprintf(out, IND "checksum 0x%04x: not verified\n", seg->cksum);
 		break;

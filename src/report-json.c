@@ -149,6 +149,7 @@ static const char *const cksum_names[] = {
 	[CKSUM_UNKNOWN] = "unknown",
 	[CKSUM_OK] = "ok",
 	[CKSUM_BAD] = "bad",
+	[CKSUM_OFFLOADED] = "offloaded",
 };
 
 static void

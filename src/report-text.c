@@ -149,6 +149,8 @@ text_segment(struct report_text *rt, const struct event *ev)
 	if (view.cksum_state == CKSUM_BAD)
 		fprintf(rt->out, " [bad checksum 0x%04x, should be 0x%04x]",
 		    view.cksum, view.cksum_good);
+	else if (view.cksum_state == CKSUM_OFFLOADED)
+		fputs(" [checksum offloaded]", rt->out);
 	fputc('\n', rt->out);
 	if (rt->flags & REPORT_EXPLAIN)
 		explain_segment(rt->out, ev);

@@ -70,6 +70,7 @@ enum cksum_state {
 	CKSUM_UNKNOWN = 0,	/* not computed (e.g. parsed from text) */
 	CKSUM_OK,
 	CKSUM_BAD,
+	CKSUM_OFFLOADED,	/* left for the NIC to fill in (offload.h) */
 };
 
 /*

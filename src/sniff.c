@@ -15,10 +15,14 @@
 #include <pcap/pcap.h>
 
 #include "extract.h"
+#include "offload.h"
 #include "sniff.h"
 #include "xmalloc.h"
 
-#define SNIFF_SNAPLEN	65535
+/* A super-segment (GSO, TSO, GRO) holds up to 64 KB of IP and its link
+ * header: a 65535-byte snap length would cut the largest. */
+#define SNIFF_SNAPLEN	262144
+#define SNIFF_FRAME_MAX	(65535 + 18)	/* libpcap's frame with offloads */
 #define SNIFF_TIMEOUT_MS 10	/* the fd is polled; this only bounds a read */
 #define SNIFF_FRAMES	512		/* packets the ring holds unread */
 #define SNIFF_BUF_MIN	(2 << 20)	/* libpcap's own default */
@@ -101,14 +105,14 @@ sniff_set_filter(pcap_t *p, const char *filter, char *err, size_t errlen)
  * can be (the MTU, within the snap length): on lo (MTU 65536) its 2 MB
  * default holds some thirty packets, and a probe flood on lo lost 87% of
  * them. Ask for room for SNIFF_FRAMES packets, within bounds; on an
- * Ethernet-sized MTU that is the default. "any" and an MTU we cannot
- * learn count as the snap length.
+ * Ethernet-sized MTU that is the default. "any", an MTU we cannot learn
+ * and an interface with offloads count as the largest frame.
  */
 static int
 sniff_buffer_size(const char *iface)
 {
 	struct ifreq ifr;
-	long mtu = SNIFF_SNAPLEN, want;
+	long mtu = SNIFF_FRAME_MAX, want;
 	int fd;
 
 	if (iface != NULL && strlen(iface) < sizeof ifr.ifr_name &&
@@ -119,8 +123,10 @@ sniff_buffer_size(const char *iface)
 			mtu = ifr.ifr_mtu;
 		close(fd);
 	}
-	if (mtu > SNIFF_SNAPLEN)
-		mtu = SNIFF_SNAPLEN;
+	/* With segmentation or receive offload on, libpcap makes every
+	 * frame of the ring as large as a super-segment. */
+	if (offload_iface_segments(iface) || mtu > SNIFF_FRAME_MAX)
+		mtu = SNIFF_FRAME_MAX;
 	want = (long)SNIFF_FRAMES * (mtu + 128);	/* + frame headers */
 	return want < SNIFF_BUF_MIN ? SNIFF_BUF_MIN :
 	    want > SNIFF_BUF_MAX ? SNIFF_BUF_MAX : (int)want;
