@@ -20,7 +20,8 @@ const struct cmd_entry cmd_lab_entry = {
 	.name = "lab",
 	.usage = "lab up|down|status|exec [--name NAME] "
 	    "[--sysctl KEY=VALUE] [--client-sysctl KEY=VALUE] "
-	    "[--serve \"ARGS\"] [--no-serve] [--server] [--] [CMD ARGS...]",
+	    "[--serve \"ARGS\"] [--no-serve] [--offloads on|off] [--server] "
+	    "[--] [CMD ARGS...]",
 	.summary = "make a client and a server namespace joined by veth",
 	.exec = cmd_lab_exec,
 };
@@ -31,6 +32,7 @@ enum {
 	OPT_SERVE,
 	OPT_NO_SERVE,
 	OPT_SERVER,
+	OPT_OFFLOADS,
 };
 
 static const struct option lab_longopts[] = {
@@ -40,6 +42,7 @@ static const struct option lab_longopts[] = {
 	{ "serve",		required_argument, NULL, OPT_SERVE },
 	{ "no-serve",		no_argument,	   NULL, OPT_NO_SERVE },
 	{ "server",		no_argument,	   NULL, OPT_SERVER },
+	{ "offloads",		required_argument, NULL, OPT_OFFLOADS },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -53,6 +56,7 @@ struct lab_args {
 	const char		*serve;		/* --serve "ARGS" */
 	bool			 no_serve;
 	bool			 server;	/* exec --server */
+	const char		*offloads;	/* up --offloads on|off */
 	char			**cmd;		/* exec's CMD ARGS... */
 };
 
@@ -79,9 +83,14 @@ lab_check_verb(const struct lab_args *a, int argc, char **argv, int optind_)
 	    strcmp(a->verb, "status") != 0 && !exec)
 		fatalx("lab: unknown action '%s' (give up, down, status or "
 		    "exec)", a->verb);
-	if (!up && (a->nsysctls > 0 || a->serve || a->no_serve))
-		fatalx("lab %s: --sysctl, --client-sysctl, --serve and "
-		    "--no-serve go with 'lab up'", a->verb);
+	if (!up && (a->nsysctls > 0 || a->serve || a->no_serve ||
+	    a->offloads))
+		fatalx("lab %s: --sysctl, --client-sysctl, --serve, "
+		    "--no-serve and --offloads go with 'lab up'", a->verb);
+	if (a->offloads && strcmp(a->offloads, "on") != 0 &&
+	    strcmp(a->offloads, "off") != 0)
+		fatalx("lab up: --offloads takes on or off, not '%s'",
+		    a->offloads);
 	if (!exec && a->server)
 		fatalx("lab %s: --server goes with 'lab exec'", a->verb);
 	if (exec && optind_ == argc)
@@ -134,6 +143,9 @@ lab_parse(struct lab_args *a, int argc, char **argv)
 		case OPT_SERVER:
 			a->server = true;
 			break;
+		case OPT_OFFLOADS:
+			a->offloads = optarg;
+			break;
 		case 'h':
 			printf("usage: tcpshake %s\n", cmd_lab_entry.usage);
 			exit(0);
@@ -173,6 +185,9 @@ lab_print_made(const struct lab_args *a, const struct lab_config *cf,
 		    made->serve_port, made->log);
 	} else
 		printf("  serve:  none (--no-serve)\n");
+	printf("  offloads: %s\n", cf->offloads ? "on (checksum offload, "
+	    "TSO, GSO, GRO: captures hold partial checksums and "
+	    "super-segments)" : "off (the capture sees wire segments)");
 	for (i = 0; i < cf->nsysctls; i++)
 		printf("  sysctl: %s %s=%s\n", cf->sysctls[i].side ==
 		    LAB_CLIENT ? "client" : "server", cf->sysctls[i].key,
@@ -188,6 +203,7 @@ lab_do_up(const struct lab_args *a)
 		.name = a->name,
 		.sysctls = a->sysctls,
 		.nsysctls = a->nsysctls,
+		.offloads = a->offloads && strcmp(a->offloads, "on") == 0,
 	};
 	struct lab_made made;
 	sigset_t block, old;

@@ -327,11 +327,12 @@ lab_leave(int saved)
 	close(saved);
 }
 
-/* Turn off checksum offload, TSO, GSO and GRO on the veth end: the
- * capture must see real segments with real checksums, not 64 KB
- * super-packets carrying partial sums. Called inside the namespace. */
+/* Turn checksum offload, TSO, GSO and GRO off on the veth end (the
+ * default: the capture sees real segments with real checksums, not 64 KB
+ * super-packets carrying partial sums), or on (--offloads on: what a
+ * container's veth gives). Called inside the namespace. */
 static void
-lab_offloads_off(const char *ifname)
+lab_offloads_set(const char *ifname, bool on)
 {
 	static const uint32_t cmds[] = {
 		ETHTOOL_STXCSUM, ETHTOOL_STSO, ETHTOOL_SGSO, ETHTOOL_SGRO,
@@ -347,7 +348,7 @@ lab_offloads_off(const char *ifname)
 		memset(&ifr, 0, sizeof ifr);
 		snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", ifname);
 		ev.cmd = cmds[i];
-		ev.data = 0;
+		ev.data = on;
 		ifr.ifr_data = (void *)&ev;
 		ioctl(fd, SIOCETHTOOL, &ifr);
 	}
@@ -465,9 +466,9 @@ lab_ns_add(const char *name, enum lab_side side, char **error)
 }
 
 /* Loopback up, addresses on the veth end (IPv6 without DAD, so it is
- * usable at once), link up, offloads off. */
+ * usable at once), link up, offloads off (or on). */
 static bool
-lab_side_setup(const char *name, size_t i, char **error)
+lab_side_setup(const char *name, size_t i, bool offloads, char **error)
 {
 	char ns[32], v4[64], v6[64];
 	char *lo[] = { "ip", "-n", ns, "link", "set", "lo", "up", NULL };
@@ -487,7 +488,7 @@ lab_side_setup(const char *name, size_t i, char **error)
 		return false;
 	if (!lab_enter(name, lab_sides[i].side, &saved, error))
 		return false;
-	lab_offloads_off(lab_sides[i].ifname);
+	lab_offloads_set(lab_sides[i].ifname, offloads);
 	lab_leave(saved);
 	return true;
 }
@@ -534,7 +535,7 @@ lab_links_wait(const char *name, char **error)
 }
 
 static bool
-lab_net_setup(const char *name, char **error)
+lab_net_setup(const char *name, bool offloads, char **error)
 {
 	char nc[32], nsv[32];
 	char *veth[] = { "ip", "link", "add", LAB_CLIENT_IF, "netns", nc,
@@ -545,8 +546,8 @@ lab_net_setup(const char *name, char **error)
 	return lab_ns_add(name, LAB_CLIENT, error) &&
 	    lab_ns_add(name, LAB_SERVER, error) &&
 	    lab_cmd(error, veth) &&
-	    lab_side_setup(name, 0, error) &&
-	    lab_side_setup(name, 1, error) &&
+	    lab_side_setup(name, 0, offloads, error) &&
+	    lab_side_setup(name, 1, offloads, error) &&
 	    lab_links_wait(name, error);
 }
 
@@ -692,7 +693,8 @@ lab_up(const struct lab_config *cf, struct lab_made *made, char **error)
 			xasprintf(error, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (lab_net_setup(cf->name, error) && lab_sysctls_apply(cf, error) &&
+	if (lab_net_setup(cf->name, cf->offloads, error) &&
+	    lab_sysctls_apply(cf, error) &&
 	    (cf->serve_argv == NULL || lab_serve_start(cf, made, error)))
 		return 0;
 	lab_down(cf->name, &ignored);

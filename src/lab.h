@@ -44,6 +44,8 @@ struct lab_config {
 	size_t			 nsysctls;
 	char			**serve_argv;	/* words after "serve"; NULL:
 						 * start no server */
+	bool			 offloads;	/* checksum offload, TSO, GSO
+						 * and GRO on; false: off */
 };
 
 /* What lab_up made, for the front end to print. */
