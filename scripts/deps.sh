@@ -1,10 +1,12 @@
 #!/bin/sh
-# scripts/deps.sh: install what tcpshake needs to build and test on Debian.
-# Runs apt-get only when something is missing.
+# scripts/deps.sh [--fuzz]: install what tcpshake needs to build and test on
+# Debian; --fuzz adds clang and its libFuzzer runtime for the fuzz targets
+# (./configure --enable-fuzz). Runs apt-get only when something is missing.
 set -e
 pkgs="build-essential autoconf automake pkg-config libpcap-dev libnet1-dev
 libnftables-dev nftables iproute2 tcpdump python3 hping3 nmap ethtool
 nginx-light openssh-server"
+[ "${1:-}" = --fuzz ] && pkgs="$pkgs clang libclang-rt-dev"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||

@@ -1,12 +1,13 @@
 #!/bin/sh
 # scripts/test.sh: build everything and run the whole test suite, as CI
 # does: the full suite (live tests in network namespaces need root), the
-# unit tests once more under ASan+UBSan, and make distcheck. Ends with the
+# unit tests once more under ASan+UBSan, the libFuzzer targets for a
+# minute (make fuzz-smoke, clang), and make distcheck. Ends with the
 # line "N passed, N failed" and exits non-zero on any failure.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-sh scripts/deps.sh || exit 2
+sh scripts/deps.sh --fuzz || exit 2
 autoreconf -fi >/dev/null 2>&1 || { echo "autoreconf failed"; exit 2; }
 
 passed=0 failed=0 skipped=0
@@ -81,6 +82,18 @@ safety_on
 suite "test suite" _build check
 suite "unit tests under ASan+UBSan" _build-san check-unit \
 	CFLAGS="-g -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
+
+# Each libFuzzer target from its seeds for a bounded time: one pass each.
+echo "== fuzz smoke (libFuzzer)"
+rm -rf _build-fuzz
+if sh scripts/build.sh _build-fuzz --enable-fuzz CC=clang &&
+    (cd _build-fuzz && make fuzz-smoke) >_build-fuzz/smoke.log 2>&1; then
+	grep '^fuzz-smoke:' _build-fuzz/smoke.log
+	passed=$((passed + $(grep -c '^fuzz-smoke: .* ok' _build-fuzz/smoke.log)))
+else
+	failed=$((failed + 1))
+	tail -n 40 _build-fuzz/smoke.log 2>/dev/null
+fi
 
 echo "== make distcheck"
 if (cd _build && make distcheck >distcheck.log 2>&1); then

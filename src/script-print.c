@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "echo.h"
 #include "script.h"
 #include "xmalloc.h"
 
@@ -56,10 +57,31 @@ script_time_str(const struct step_time *t, char *buf, size_t len)
 	return buf;
 }
 
+/* A command as written back: the parser takes a CR before a line feed for
+ * the line's end (CRLF files), so a CR the command holds there is written
+ * twice and the parse gives it back. */
+static char *
+command_text(const char *cmd)
+{
+	size_t n = 0, k;
+	char *out, *o;
+
+	for (k = 0; cmd[k] != '\0'; k++)
+		n += cmd[k] == '\r' && cmd[k + 1] == '\n' ? 2 : 1;
+	o = out = xmalloc(n + 1);
+	for (k = 0; cmd[k] != '\0'; k++) {
+		if (cmd[k] == '\r' && cmd[k + 1] == '\n')
+			*o++ = '\r';
+		*o++ = cmd[k];
+	}
+	*o = '\0';
+	return out;
+}
+
 char *
 script_step_format(const struct script *sc, const struct step *st)
 {
-	char tbuf[64], flow[80] = "", *seg, *out;
+	char tbuf[64], flow[80] = "", *seg, *out, *cmd;
 	const char *dir = st->dir == DIR_TO_TARGET ? "<" : ">";
 
 	script_time_str(&st->time, tbuf, sizeof tbuf);
@@ -76,10 +98,12 @@ script_step_format(const struct script *sc, const struct step *st)
 		xasprintf(&out, "%-8s %s> none", tbuf, flow);
 		break;
 	case STEP_SHELL:
+		cmd = command_text(st->command);
 		if (st->time.kind == STEP_TIME_NONE)
-			xasprintf(&out, "`%s`", st->command);
+			xasprintf(&out, "`%s`", cmd);
 		else
-			xasprintf(&out, "%-8s `%s`", tbuf, st->command);
+			xasprintf(&out, "%-8s `%s`", tbuf, cmd);
+		free(cmd);
 		break;
 	default:
 		xasprintf(&out, "%-8s wait", tbuf);
@@ -154,32 +178,25 @@ script_format(const struct script *sc)
 
 /* --------------------------------------------------------------- errors */
 
+/* Messages quote the file's text: escaped, and cut well past any message
+ * of ours. */
+#define MSG_WIDTH	400
+
 static void
 error_print(FILE *f, const struct script_error *e)
 {
-	int k;
-
-	if (e->line == 0) {
-		fprintf(f, "%s: error: %s\n", e->file, e->msg);
+	echo_escaped(f, e->file, strlen(e->file), MSG_WIDTH);
+	if (e->line > 0)
+		fprintf(f, ":%d", e->line);
+	if (e->line > 0 && e->column > 0)
+		fprintf(f, ":%d", e->column);
+	fputs(": error: ", f);
+	echo_escaped(f, e->msg, strlen(e->msg), MSG_WIDTH);
+	fputc('\n', f);
+	if (e->line == 0 || e->source == NULL)
 		return;
-	}
-	if (e->column == 0)
-		fprintf(f, "%s:%d: error: %s\n", e->file, e->line, e->msg);
-	else
-		fprintf(f, "%s:%d:%d: error: %s\n", e->file, e->line,
-		    e->column, e->msg);
-	if (e->source == NULL)
-		return;
-	fprintf(f, "  %s\n", e->source);
-	if (e->column == 0)
-		return;
-	/* Tabs stay tabs, so the caret lands under the column whatever the
-	 * terminal's tab width; a UTF-8 character takes one place. */
-	fputs("  ", f);
-	for (k = 0; k < e->column - 1 && e->source[k] != '\0'; k++)
-		if (((unsigned char)e->source[k] & 0xc0) != 0x80)
-			fputc(e->source[k] == '\t' ? '\t' : ' ', f);
-	fputs("^\n", f);
+	echo_caret(f, "  ", e->source, strlen(e->source),
+	    e->column > 0 ? (size_t)e->column : 0);
 }
 
 void

@@ -110,26 +110,50 @@ static void perr(struct parser *, size_t, const char *, ...)
 static void perr_at(struct parser *, int, int, const char *,
     const char *, ...) __attribute__((format(printf, 5, 6)));
 
+/* Where index pos of the current (processed) line is in the file: its
+ * physical line, the column in it, and where that line starts in orig. */
+static void
+locate(const struct parser *p, size_t pos, int *line, int *column,
+    size_t *start)
+{
+	size_t o = p->map[pos], k;
+
+	*line = p->lineno;
+	*start = 0;
+	for (k = 0; k < o; k++)
+		if (p->orig[k] == '\n') {
+			(*line)++;
+			*start = k + 1;
+		}
+	*column = (int)(o - *start) + 1;
+}
+
+/* The physical line of index pos of the current line. */
+static int
+line_at(const struct parser *p, size_t pos)
+{
+	size_t start;
+	int line, column;
+
+	locate(p, pos, &line, &column, &start);
+	return line;
+}
+
 /* An error at index pos of the current (processed) line. */
 static void
 perr(struct parser *p, size_t pos, const char *fmt, ...)
 {
 	va_list ap;
 	char *msg;
-	size_t o = p->map[pos], start = 0, k;
-	int line = p->lineno;
+	size_t start;
+	int line, column;
 
 	va_start(ap, fmt);
 	if (vasprintf(&msg, fmt, ap) < 0)
 		fatalx("out of memory formatting an error");
 	va_end(ap);
-	/* The physical line the index falls in. */
-	for (k = 0; k < o; k++)
-		if (p->orig[k] == '\n') {
-			line++;
-			start = k + 1;
-		}
-	errors_add(p, line, (int)(o - start) + 1, p->orig + start,
+	locate(p, pos, &line, &column, &start);
+	errors_add(p, line, column, p->orig + start,
 	    strcspn(p->orig + start, "\n"), msg);
 }
 
@@ -450,7 +474,7 @@ set_target(struct parser *p, size_t at, const char *value)
 	}
 	p->sc->target_host = host;
 	p->sc->target_port = port;
-	p->sc->target_line = p->lineno;
+	p->sc->target_line = line_at(p, at);
 }
 
 /* "target HOST:PORT"; at is on the word. */
@@ -565,7 +589,7 @@ parse_flow(struct parser *p, size_t at)
 				return;
 			}
 	}
-	flow_add(p->sc, name, (uint16_t)port, p->lineno);
+	flow_add(p->sc, name, (uint16_t)port, line_at(p, at));
 }
 
 /* ---------------------------------------------------------- option lines */
@@ -771,7 +795,7 @@ parse_option(struct parser *p, size_t at)
 	o = &p->sc->options[p->sc->noptions++];
 	o->name = xstrdup(name);
 	o->value = value;
-	o->line = p->lineno;
+	o->line = line_at(p, at);
 }
 
 /* ------------------------------------------------------------------ times */
@@ -939,12 +963,15 @@ depth_after(const char *s, size_t i, int depth)
 static void
 skip_begin(struct parser *p, enum skip_mode mode, int depth, size_t at)
 {
+	size_t start;
+
 	p->skip = mode;
 	p->skip_depth = depth;
-	p->skip_line = p->lineno;
-	p->skip_col = (int)p->map[at] + 1;
+	locate(p, at, &p->skip_line, &p->skip_col, &start);
 	free(p->skip_src);
-	p->skip_src = xstrdup(p->orig);
+	p->skip_src = strndup(p->orig + start, strcspn(p->orig + start, "\n"));
+	if (p->skip_src == NULL)
+		fatalx("out of memory");
 }
 
 /* "NAME(...) = N", at on NAME: packetdrill's system call lines. */
@@ -1252,11 +1279,11 @@ static void
 parse_untimed_command(struct parser *p, size_t i)
 {
 	struct step st;
+	size_t start;
 
 	memset(&st, 0, sizeof st);
 	segment_init(&st.seg);
-	st.line = p->lineno;
-	st.column = (int)p->map[i] + 1;
+	locate(p, i, &st.line, &st.column, &start);
 	st.flow = -1;
 	st.time.kind = STEP_TIME_NONE;
 	if (!parse_command(p, i, &st) || !layout_time(p, i, &st.time)) {
@@ -1269,7 +1296,7 @@ parse_untimed_command(struct parser *p, size_t i)
 		    sizeof *p->untimed);
 		p->untimed[p->nuntimed].line = st.line;
 		p->untimed[p->nuntimed].column = st.column;
-		p->untimed[p->nuntimed++].source = xstrdup(p->orig);
+		p->untimed[p->nuntimed++].source = xstrdup(p->orig + start);
 	}
 	step_add(p, &st);
 }
@@ -1295,13 +1322,12 @@ static void
 parse_step(struct parser *p, size_t i)
 {
 	struct step st;
-	size_t tat = i, span = 0;
+	size_t tat = i, span = 0, start;
 	int64_t span_end;		/* read to move past it; refused below */
 
 	memset(&st, 0, sizeof st);
 	segment_init(&st.seg);
-	st.line = p->lineno;
-	st.column = (int)p->map[i] + 1;
+	locate(p, i, &st.line, &st.column, &start);
 	st.flow = -1;
 	st.dir = DIR_NONE;
 	p->stepped = true;

@@ -35,6 +35,9 @@ run_atfatal(void)
 		atfatal_fns[--atfatal_n]();
 }
 
+static void vmsg(const char *, va_list, int)
+    __attribute__((format(printf, 1, 0)));
+
 static void
 vmsg(const char *fmt, va_list ap, int errnum)
 {

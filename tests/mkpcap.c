@@ -696,7 +696,7 @@ static void
 write_truncated(void)
 {
 	char from[4096], to[4096], buf[8192];
-	FILE *in, *out;
+	FILE *in, *out = NULL;
 	size_t n;
 
 	snprintf(from, sizeof from, "%s/handshake4.pcap", dir);

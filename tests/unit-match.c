@@ -289,6 +289,24 @@ test_time(void)
 	    "0.900000 (100000 us early)");
 }
 
+/* Found by fuzzing packet-line parse plus match: a segment with a length
+ * but no bytes (a line written without a payload) made match_data read
+ * through a NULL pointer. Such bytes are zeros. */
+static void
+test_length_without_bytes(void)
+{
+	struct match_bases b = { .ours = 1000, .ours_known = true,
+	    .theirs = 50000, .theirs_known = true };
+
+	CHECK_STR(diffs("P. 1:5(4) ack 1 \"abcd\"",
+	    "P. 50001:50005(4) ack 1001", &b),
+	    "payload: expected \"abcd\", got \"\\0\\0\\0\\0\"");
+	CHECK_STR(diffs("P. 1:3(2) ack 1 0x0000",
+	    "P. 50001:50003(2) ack 1001", &b), "");
+	CHECK_STR(diffs("P. 1:3(2) ack 1",
+	    "P. 50001:50003(2) ack 1001 \"hi\"", &b), "");
+}
+
 int
 main(void)
 {
@@ -299,5 +317,6 @@ main(void)
 	test_view();
 	test_outgoing();
 	test_time();
+	test_length_without_bytes();
 	return check_done();
 }

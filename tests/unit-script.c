@@ -490,6 +490,49 @@ static const struct bad_case {
 	    "t.shake:1:6: error: unknown flag 'X' (expected letters from SFRPUEW, '.' or '-')\n"
 	    "  +0 < FLAGS 0:0(0)\n"
 	    "       ^\n" },
+	{ "system call after a block comment: the line it is on",
+	    "0 /* c\n */ write(4, 10\n",
+	    NULL,
+	    "t.shake:2:5: error: 'write(...)' is a system call line: system "
+	    "call lines describe the local kernel under test (packetdrill); a "
+	    "black-box target has no such calls: write the segments it should "
+	    "send instead\n"
+	    "   */ write(4, 10\n"
+	    "      ^\n"
+	    "t.shake:2:5: error: unterminated system call (its parentheses "
+	    "never close)\n"
+	    "   */ write(4, 10\n"
+	    "      ^\n" },
+	{ "a step after a block comment: the line it is on",
+	    "/* c\n */ 0 < S 0:0(0) win 1000 \"ab\"\n",
+	    NULL,
+	    "t.shake:2:27: error: payload is 2 bytes but the length says 0\n"
+	    "   */ 0 < S 0:0(0) win 1000 \"ab\"\n"
+	    "                            ^\n" },
+	{ "control characters echoed escaped",
+	    "\033]0;title\007 < S 0:0(0)\n",
+	    NULL,
+	    "t.shake:1:1: error: expected a time (0.250, +0.1 or *), an option "
+	    "line (--name=value), 'target HOST:PORT' or 'flow NAME [PORT]'\n"
+	    "  \\e]0;title\\x07 < S 0:0(0)\n"
+	    "  ^\n" },
+	{ "control characters in a message escaped, caret after them",
+	    "\t0 < S\033 0:0(0)\n",
+	    NULL,
+	    "t.shake:1:7: error: unknown flag '\\e' (expected letters from "
+	    "SFRPUEW, '.' or '-')\n"
+	    "  \t0 < S\\e 0:0(0)\n"
+	    "  \t     ^\n" },
+	{ "a long line cut to a window around the caret",
+	    "0 < P. 1:81(80) ack 1 \"01234567890123456789012345678901234567890"
+	    "123456789012345678901234567890123456789\" zzzabcdefghijabcdefghij"
+	    "abcdefghijabcdefghijabcdefghij\n",
+	    NULL,
+	    "t.shake:1:106: error: trailing text 'zzzabcdefghijabcdefghijabcdef"
+	    "ghijabc...'\n"
+	    "  ...123456789012345678901234567890123456789\" zzzabcdefghijabcdef"
+	    "ghijabcdefghijabcdef...\n"
+	    "                                              ^\n" },
 };
 
 static void
@@ -712,6 +755,30 @@ test_round_trip(const char *what, const char *text)
 	CHECK_INT(a->nflows, b->nflows);
 	free(ta);
 	free(tb);
+	script_free(a);
+	script_free(b);
+}
+
+/* A CR before a line feed ends a CRLF file's line; one that a command
+ * holds there survives the print. */
+static void
+test_command_cr(void)
+{
+	struct script_errors errs = { NULL, 0, false };
+	struct script *a, *b;
+	char *t;
+
+	a = parse("0 `echo a\r\r\nb`\r\n", NULL, &errs);
+	CHECK(a != NULL && a->nsteps == 1);
+	if (a == NULL)
+		return;
+	CHECK_STR(a->steps[0].command, "echo a\r\nb");
+	t = script_format(a);
+	b = parse(t, NULL, &errs);
+	CHECK(b != NULL && b->nsteps == 1);
+	if (b != NULL)
+		CHECK_STR(b->steps[0].command, "echo a\r\nb");
+	free(t);
 	script_free(a);
 	script_free(b);
 }
@@ -984,6 +1051,9 @@ main(void)
 	test_rich();
 	test_round_trip("rich", rich);
 	test_round_trip("flows", flows);
+	test_round_trip("CR in a command", "0 `printf 'a\\r\\n'; echo a\r\r\n"
+	    "echo b`\n");
+	test_command_cr();
 	test_flows();
 	test_defines();
 	test_comments();
