@@ -17,6 +17,7 @@
 
 #include "endpoint.h"
 #include "flow.h"
+#include "fmt.h"
 #include "peer.h"
 #include "report.h"
 #include "route.h"
@@ -940,8 +941,8 @@ summary_text(struct connect_run *r)
 	if (f == NULL)
 		fatal("open_memstream");
 	fprintf(f, "--- %s from %s (ISN %" PRIu32 "): %s, prober %s",
-	    report_endpoint_str(&r->rt.dst, fl->cfg.rport, dst, sizeof dst),
-	    report_endpoint_str(&r->rt.src, fl->cfg.lport, src, sizeof src),
+	    fmt_endpoint(&r->rt.dst, fl->cfg.rport, dst, sizeof dst),
+	    fmt_endpoint(&r->rt.src, fl->cfg.lport, src, sizeof src),
 	    fl->iss, flow_end_name(fl->end), flow_state_name(fl->state));
 	summary_target(r, f);
 	if (r->o->fc.no_final_ack)
@@ -978,7 +979,7 @@ connect_summary(struct connect_run *r)
 {
 	const struct flow *fl = ep_flow_tcb(r->fl);
 	int64_t rtt = ep_flow_hs_rtt(r->fl);
-	struct event_count counts[12];
+	struct event_count counts[11];
 	struct event ev;
 	size_t n = 0;
 	char *text = summary_text(r);
@@ -998,9 +999,9 @@ connect_summary(struct connect_run *r)
 		COUNT("target_isn", fl->irs);
 	if (rtt >= 0)
 		COUNT("handshake_rtt_ns", (uint64_t)rtt);
-	COUNT("as_asked", r->failed == NULL);
 #undef COUNT
 	event_init(&ev, EV_SUMMARY);
+	ev.verdict = r->failed == NULL ? VERDICT_OK : VERDICT_FAIL;
 	ev.text = text;
 	ev.t_ns = endpoint_now(r->ep);
 	ev.counts = counts;
@@ -1050,8 +1051,8 @@ cmd_connect_exec(int argc, char **argv)
 	connect_open_sinks(&r);
 	connect_open(&r);
 	endpoint_note(r.ep, "connecting to %s from %s on %s%s",
-	    report_endpoint_str(&r.rt.dst, o.port, dst, sizeof dst),
-	    report_endpoint_str(&r.rt.src, o.sport, src, sizeof src),
+	    fmt_endpoint(&r.rt.dst, o.port, dst, sizeof dst),
+	    fmt_endpoint(&r.rt.src, o.sport, src, sizeof src),
 	    r.rt.ifname, o.no_guard ? " (no guard: the local kernel may "
 	    "answer with RST)" : "");
 	connect_converse(&r);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "outcome.h"
 #include "segment.h"
 
 enum event_type {
@@ -40,8 +41,13 @@ struct event_count {
 	uint64_t	 value;
 };
 
-/* EV_STEP: a scenario step's verdict, defined in engine.h. */
-struct step_outcome;
+/* EV_SUMMARY: the command's verdict on what it did, one JSON key ("ok")
+ * for every command. */
+enum event_verdict {
+	VERDICT_NONE = 0,
+	VERDICT_OK,
+	VERDICT_FAIL,
+};
 
 struct event {
 	enum event_type	 type;
@@ -63,6 +69,7 @@ struct event {
 	const struct event_count *counts;	/* EV_SUMMARY, may be NULL */
 	size_t		 ncounts;
 	const struct step_outcome *outcome;	/* EV_STEP, may be NULL */
+	enum event_verdict verdict;	/* EV_SUMMARY */
 };
 
 struct sink_ops {

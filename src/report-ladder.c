@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "explain.h"
+#include "fmt.h"
 #include "report.h"
 #include "segment.h"
 #include "xmalloc.h"
@@ -98,8 +99,8 @@ ladder_ends_str(const struct report_ladder *rl, char *p, char *t, size_t len)
 	p[0] = t[0] = '\0';
 	if (!rl->have_ends)
 		return;
-	report_endpoint_str(&rl->prober, rl->pport, p, len);
-	report_endpoint_str(&rl->target, rl->tport, t, len);
+	fmt_endpoint(&rl->prober, rl->pport, p, len);
+	fmt_endpoint(&rl->target, rl->tport, t, len);
 }
 
 /* -------------------------------------------------------------- ASCII */
@@ -639,7 +640,7 @@ ladder_segment(struct report_ladder *rl, const struct event *ev)
 	if (ev->seg == NULL)
 		return;
 	ladder_learn_ends(rl, ev);
-	report_view_segment(ev, &view);
+	fmt_view_segment(ev, &view);
 	ladder_row_start(rl, ladder_to_target(rl, ev) ? ROW_TO : ROW_FROM,
 	    ev->t_ns);
 	ladder_label(rl, &view, rl->row.label, sizeof rl->row.label);
@@ -741,6 +742,22 @@ ladder_lines(struct report_ladder *rl, const char *prefix, const char *text)
 	}
 }
 
+/* A step's verdict, in the text report's words, between the arrows. */
+static void
+ladder_step(struct report_ladder *rl, const struct event *ev)
+{
+	char *text;
+
+	if (ev->outcome == NULL) {
+		if (ev->text != NULL)
+			ladder_lines(rl, "", ev->text);
+		return;
+	}
+	text = fmt_outcome(ev->outcome);
+	ladder_lines(rl, "", text);
+	free(text);
+}
+
 static void
 ladder_event(void *ctx, const struct event *ev)
 {
@@ -761,6 +778,8 @@ ladder_event(void *ctx, const struct event *ev)
 			ladder_lines(rl, "malformed: ", ev->text);
 		break;
 	case EV_STEP:
+		ladder_step(rl, ev);
+		break;
 	case EV_NOTE:
 		if (ev->text != NULL)
 			ladder_lines(rl, "", ev->text);
