@@ -115,6 +115,7 @@ struct connect_run {
 	size_t		 nsynack;
 	uint64_t	 segs_sent;
 	uint64_t	 segs_rcvd;
+	bool		 peer_shown;	/* a target state was shown */
 	bool		 peer_due;	/* a segment shown since the last read
 					 * of the target's state */
 };
@@ -482,33 +483,29 @@ static void
 peer_event(struct connect_run *r)
 {
 	const struct flow *f = ep_flow_tcb(r->fl);
-	struct event ev;
 	int st;
 
-	r->peer_due = false;
-	if (r->peer == NULL || !peer_changed(r->peer, &r->rt.dst,
-	    f->cfg.rport, &r->rt.src, f->cfg.lport, &st))
+	if (r->peer == NULL || r->ep == NULL || !peer_changed(r->peer,
+	    &r->rt.dst, f->cfg.rport, &r->rt.src, f->cfg.lport, &st))
 		return;
-	event_init(&ev, EV_STATE);
-	ev.dir = DIR_FROM_TARGET;
-	ev.t_ns = endpoint_now(r->ep);
-	ev.text = peer_state_name(st);
-	if (!r->o->quiet)
-		sinks_emit(r->out, &ev);
-	sinks_emit(r->files, &ev);
+	/* No socket before our SYN reached it is no change to show. */
+	if (st == PEER_CLOSED && !r->peer_shown)
+		return;
+	r->peer_shown = true;
+	r->peer_due = false;
+	endpoint_state(r->ep, DIR_FROM_TARGET, peer_state_name(st));
 }
 
-/* --peer-netns: the target's socket state is read after a segment is
- * shown, at the first of: before we send the next one, before the next one
- * is shown, at the end. The target has handled the segment by then, and
- * nothing after it has reached the target yet; a change is shown. */
+/* --peer-netns: the target's socket state is read before each segment we
+ * send (the target has handled what we sent before it), when one of the
+ * target's arrives (the state it sent it in), once the endpoint is idle
+ * after showing a segment (our last one's effect), and at the end; a
+ * change is queued with the endpoint's events, after the segment that
+ * caused it, whatever the capture's lag in showing them. */
 static void
 connect_before_send(void *arg)
 {
-	struct connect_run *r = arg;
-
-	if (r->peer_due)
-		peer_event(r);
+	peer_event(arg);
 }
 
 /* Every event of the endpoint: to the files, to stdout unless -q. */
@@ -518,8 +515,6 @@ connect_emit(void *arg, const struct event *ev)
 	struct connect_run *r = arg;
 
 	if (ev->type == EV_SEGMENT && ev->seg != NULL) {
-		if (r->peer_due)
-			peer_event(r);
 		r->peer_due = r->peer != NULL;
 		if (ev->dir == DIR_TO_TARGET)
 			r->segs_sent++;
@@ -645,6 +640,7 @@ connect_open(struct connect_run *r)
 	ec.stop = &connect_stop;
 	ec.emit = connect_emit;
 	ec.before_send = connect_before_send;
+	ec.before_recv = connect_before_send;
 	ec.emit_arg = r;
 	if (o->peer_netns != NULL &&
 	    (r->peer = peer_open(o->peer_netns, err, sizeof err)) == NULL)
@@ -663,6 +659,8 @@ connect_done(void *arg)
 	const struct flow *f = ep_flow_tcb(r->fl);
 	size_t got;
 
+	if (r->peer_due)
+		peer_event(r);
 	if (f->state == FLOW_CLOSED)
 		return true;
 	switch (r->phase) {
@@ -1059,8 +1057,7 @@ cmd_connect_exec(int argc, char **argv)
 	/* Whatever went out last is shown before the summary, and where
 	 * the target's socket ended up. */
 	endpoint_settle(r.ep);
-	if (r.peer_due)
-		peer_event(&r);
+	peer_event(&r);
 	connect_summary(&r);
 	rc = r.failed == NULL ? 0 : 1;
 	connect_free(&r);

@@ -20,7 +20,9 @@ enum event_type {
 			 * name ("SYN_SENT"); dir DIR_FROM_TARGET means the
 			 * target's socket (read in the lab), otherwise the
 			 * prober's own; emitted right after the EV_SEGMENT
-			 * that caused it */
+			 * that caused it, or with `timer` set when a timer
+			 * caused it (TIME_WAIT's end, a retransmission
+			 * giving up) */
 	EV_STEP,	/* a scripted step met or missed */
 	EV_NOTE,	/* a sentence for people (text) */
 	EV_SUMMARY,	/* end of a run: counters (text holds the summary) */
@@ -70,6 +72,8 @@ struct event {
 	size_t		 ncounts;
 	const struct step_outcome *outcome;	/* EV_STEP, may be NULL */
 	enum event_verdict verdict;	/* EV_SUMMARY */
+	bool		 timer;		/* EV_STATE: caused by a timer, not by
+					 * the segment before it */
 };
 
 struct sink_ops {
