@@ -17,6 +17,7 @@
 
 #include "endpoint.h"
 #include "flow.h"
+#include "fmt.h"
 #include "peer.h"
 #include "report.h"
 #include "route.h"
@@ -114,6 +115,7 @@ struct connect_run {
 	size_t		 nsynack;
 	uint64_t	 segs_sent;
 	uint64_t	 segs_rcvd;
+	bool		 peer_shown;	/* a target state was shown */
 	bool		 peer_due;	/* a segment shown since the last read
 					 * of the target's state */
 };
@@ -481,33 +483,29 @@ static void
 peer_event(struct connect_run *r)
 {
 	const struct flow *f = ep_flow_tcb(r->fl);
-	struct event ev;
 	int st;
 
-	r->peer_due = false;
-	if (r->peer == NULL || !peer_changed(r->peer, &r->rt.dst,
-	    f->cfg.rport, &r->rt.src, f->cfg.lport, &st))
+	if (r->peer == NULL || r->ep == NULL || !peer_changed(r->peer,
+	    &r->rt.dst, f->cfg.rport, &r->rt.src, f->cfg.lport, &st))
 		return;
-	event_init(&ev, EV_STATE);
-	ev.dir = DIR_FROM_TARGET;
-	ev.t_ns = endpoint_now(r->ep);
-	ev.text = peer_state_name(st);
-	if (!r->o->quiet)
-		sinks_emit(r->out, &ev);
-	sinks_emit(r->files, &ev);
+	/* No socket before our SYN reached it is no change to show. */
+	if (st == PEER_CLOSED && !r->peer_shown)
+		return;
+	r->peer_shown = true;
+	r->peer_due = false;
+	endpoint_state(r->ep, DIR_FROM_TARGET, peer_state_name(st));
 }
 
-/* --peer-netns: the target's socket state is read after a segment is
- * shown, at the first of: before we send the next one, before the next one
- * is shown, at the end. The target has handled the segment by then, and
- * nothing after it has reached the target yet; a change is shown. */
+/* --peer-netns: the target's socket state is read before each segment we
+ * send (the target has handled what we sent before it), when one of the
+ * target's arrives (the state it sent it in), once the endpoint is idle
+ * after showing a segment (our last one's effect), and at the end; a
+ * change is queued with the endpoint's events, after the segment that
+ * caused it, whatever the capture's lag in showing them. */
 static void
 connect_before_send(void *arg)
 {
-	struct connect_run *r = arg;
-
-	if (r->peer_due)
-		peer_event(r);
+	peer_event(arg);
 }
 
 /* Every event of the endpoint: to the files, to stdout unless -q. */
@@ -517,8 +515,6 @@ connect_emit(void *arg, const struct event *ev)
 	struct connect_run *r = arg;
 
 	if (ev->type == EV_SEGMENT && ev->seg != NULL) {
-		if (r->peer_due)
-			peer_event(r);
 		r->peer_due = r->peer != NULL;
 		if (ev->dir == DIR_TO_TARGET)
 			r->segs_sent++;
@@ -644,6 +640,7 @@ connect_open(struct connect_run *r)
 	ec.stop = &connect_stop;
 	ec.emit = connect_emit;
 	ec.before_send = connect_before_send;
+	ec.before_recv = connect_before_send;
 	ec.emit_arg = r;
 	if (o->peer_netns != NULL &&
 	    (r->peer = peer_open(o->peer_netns, err, sizeof err)) == NULL)
@@ -662,6 +659,8 @@ connect_done(void *arg)
 	const struct flow *f = ep_flow_tcb(r->fl);
 	size_t got;
 
+	if (r->peer_due)
+		peer_event(r);
 	if (f->state == FLOW_CLOSED)
 		return true;
 	switch (r->phase) {
@@ -940,8 +939,8 @@ summary_text(struct connect_run *r)
 	if (f == NULL)
 		fatal("open_memstream");
 	fprintf(f, "--- %s from %s (ISN %" PRIu32 "): %s, prober %s",
-	    report_endpoint_str(&r->rt.dst, fl->cfg.rport, dst, sizeof dst),
-	    report_endpoint_str(&r->rt.src, fl->cfg.lport, src, sizeof src),
+	    fmt_endpoint(&r->rt.dst, fl->cfg.rport, dst, sizeof dst),
+	    fmt_endpoint(&r->rt.src, fl->cfg.lport, src, sizeof src),
 	    fl->iss, flow_end_name(fl->end), flow_state_name(fl->state));
 	summary_target(r, f);
 	if (r->o->fc.no_final_ack)
@@ -978,7 +977,7 @@ connect_summary(struct connect_run *r)
 {
 	const struct flow *fl = ep_flow_tcb(r->fl);
 	int64_t rtt = ep_flow_hs_rtt(r->fl);
-	struct event_count counts[12];
+	struct event_count counts[11];
 	struct event ev;
 	size_t n = 0;
 	char *text = summary_text(r);
@@ -998,9 +997,9 @@ connect_summary(struct connect_run *r)
 		COUNT("target_isn", fl->irs);
 	if (rtt >= 0)
 		COUNT("handshake_rtt_ns", (uint64_t)rtt);
-	COUNT("as_asked", r->failed == NULL);
 #undef COUNT
 	event_init(&ev, EV_SUMMARY);
+	ev.verdict = r->failed == NULL ? VERDICT_OK : VERDICT_FAIL;
 	ev.text = text;
 	ev.t_ns = endpoint_now(r->ep);
 	ev.counts = counts;
@@ -1050,16 +1049,15 @@ cmd_connect_exec(int argc, char **argv)
 	connect_open_sinks(&r);
 	connect_open(&r);
 	endpoint_note(r.ep, "connecting to %s from %s on %s%s",
-	    report_endpoint_str(&r.rt.dst, o.port, dst, sizeof dst),
-	    report_endpoint_str(&r.rt.src, o.sport, src, sizeof src),
+	    fmt_endpoint(&r.rt.dst, o.port, dst, sizeof dst),
+	    fmt_endpoint(&r.rt.src, o.sport, src, sizeof src),
 	    r.rt.ifname, o.no_guard ? " (no guard: the local kernel may "
 	    "answer with RST)" : "");
 	connect_converse(&r);
 	/* Whatever went out last is shown before the summary, and where
 	 * the target's socket ended up. */
 	endpoint_settle(r.ep);
-	if (r.peer_due)
-		peer_event(&r);
+	peer_event(&r);
 	connect_summary(&r);
 	rc = r.failed == NULL ? 0 : 1;
 	connect_free(&r);

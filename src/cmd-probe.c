@@ -1126,6 +1126,8 @@ probe_summary_port(struct probe_run *r, uint16_t port,
 	ev.text = text;
 	ev.counts = counts;
 	ev.ncounts = s->nrtt > 0 ? sizeof counts / sizeof counts[0] : 4;
+	ev.verdict = s->sent > 0 && s->answered == s->sent ? VERDICT_OK :
+	    VERDICT_FAIL;
 	sinks_emit(r->out, &ev);
 	sinks_emit(r->files, &ev);
 	free(text);

@@ -326,6 +326,8 @@ read_summary(struct read_run *run)
 	ev.text = text;
 	ev.counts = counts;
 	ev.ncounts = sizeof counts / sizeof counts[0];
+	ev.verdict = c->malformed == 0 && c->badsum == 0 ? VERDICT_OK :
+	    VERDICT_FAIL;
 	sinks_emit(run->sinks, &ev);
 	free(text);
 }

@@ -2,6 +2,7 @@
  * --print) or run against their target by the engine (engine.h). */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -29,6 +30,8 @@ struct run_opts {
 	bool		 verbose;	/* text: every segment, not only steps */
 	enum { RUN_TEXT, RUN_JSON, RUN_TAP, RUN_LADDER } report;
 	const char	*pcap;		/* -w FILE */
+	const char	*junit;		/* --junit FILE */
+	const char	*svg;		/* --svg FILE */
 	const char	*ifname;	/* -i IFACE */
 	int64_t		 tolerance_usecs;	/* -1: the file's */
 	double		 tolerance_percent;	/* -1: the file's */
@@ -93,6 +96,8 @@ run_parse(int argc, char **argv, struct run_opts *o)
 		{ "json", no_argument, NULL, 'J' },
 		{ "tap", no_argument, NULL, 'T' },
 		{ "ladder", no_argument, NULL, 'L' },
+		{ "junit", required_argument, NULL, 'X' },
+		{ "svg", required_argument, NULL, 'S' },
 		{ "interface", required_argument, NULL, 'i' },
 		{ "tolerance_usecs", required_argument, NULL, 'U' },
 		{ "tolerance-usecs", required_argument, NULL, 'U' },
@@ -133,6 +138,12 @@ run_parse(int argc, char **argv, struct run_opts *o)
 			break;
 		case 'w':
 			o->pcap = optarg;
+			break;
+		case 'X':
+			o->junit = optarg;
+			break;
+		case 'S':
+			o->svg = optarg;
 			break;
 		case 'U':
 			o->tolerance_usecs = run_number(optarg,
@@ -176,6 +187,9 @@ run_parse(int argc, char **argv, struct run_opts *o)
 		cmd_usage(&cmd_run_entry);
 	o->files = argv + optind;
 	o->nfiles = argc - optind;
+	if (o->svg != NULL && o->nfiles > 1)
+		fatalx("run: --svg draws one file's conversation; give one "
+		    "FILE.shake");
 }
 
 /* Parse every file; 0 when all parse, 2 when any has errors. */
@@ -250,6 +264,50 @@ static const struct sink_ops run_text_ops = {
 	.close = run_text_close,
 };
 
+/* --svg FILE: the ladder as a picture, closed with the sink. */
+struct run_svg {
+	void	*ladder;
+	FILE	*f;
+};
+
+static void
+run_svg_event(void *ctx, const struct event *ev)
+{
+	struct run_svg *rs = ctx;
+
+	report_ladder_ops.event(rs->ladder, ev);
+}
+
+static void
+run_svg_close(void *ctx)
+{
+	struct run_svg *rs = ctx;
+
+	report_ladder_ops.close(rs->ladder);
+	if (fclose(rs->f) != 0)
+		warnx_("run: --svg: cannot write the picture: %s",
+		    strerror(errno));
+	free(rs);
+}
+
+static const struct sink_ops run_svg_ops = {
+	.name = "run-svg",
+	.event = run_svg_event,
+	.close = run_svg_close,
+};
+
+static void
+run_svg(struct sink **chain, const char *path)
+{
+	struct run_svg *rs = xcalloc(1, sizeof *rs);
+
+	if ((rs->f = fopen(path, "w")) == NULL)
+		fatalx("run: --svg: cannot write '%s': %s", path,
+		    strerror(errno));
+	rs->ladder = report_ladder_svg_new(rs->f, 0);
+	sinks_add(chain, &run_svg_ops, rs);
+}
+
 static struct sink *
 run_sinks(const struct run_opts *o)
 {
@@ -281,6 +339,13 @@ run_sinks(const struct run_opts *o)
 			fatalx("run: %s", err);
 		sinks_add(&chain, &report_pcap_ops, pc);
 	}
+	if (o->junit != NULL) {
+		if ((pc = report_junit_new(o->junit, err, sizeof err)) == NULL)
+			fatalx("run: --junit %s", err);
+		sinks_add(&chain, &report_junit_ops, pc);
+	}
+	if (o->svg != NULL)
+		run_svg(&chain, o->svg);
 	return chain;
 }
 
@@ -296,16 +361,12 @@ run_unparsed(struct sink *chain, const char *file)
 {
 	struct step_outcome out = { 0 };
 	struct event ev;
-	char *text;
 
 	out.file = file;
 	out.error = "the file has errors; see tcpshake run --check";
-	xasprintf(&text, "%s: ERROR: %s", file, out.error);
 	event_init(&ev, EV_STEP);
-	ev.text = text;
 	ev.outcome = &out;
 	sinks_emit(chain, &ev);
-	free(text);
 }
 
 static void
@@ -327,6 +388,8 @@ run_summary(struct sink *chain, int pass, int failed, int errors)
 	ev.text = text;
 	ev.counts = counts;
 	ev.ncounts = sizeof counts / sizeof counts[0];
+	ev.verdict = failed == 0 && errors == 0 && !run_stop ? VERDICT_OK :
+	    VERDICT_FAIL;
 	sinks_emit(chain, &ev);
 	free(text);
 }
@@ -409,7 +472,8 @@ const struct cmd_entry cmd_run_entry = {
 	.name = "run",
 	.usage = "run [--check|--print] [-D NAME=value]... [--target HOST:PORT] "
 	    "[--keep-going] [--tolerance_usecs N] [--tolerance_percent P] "
-	    "[--json|--tap|--ladder] [-w FILE.pcap] [-v] [-i IFACE] "
+	    "[--json|--tap|--ladder] [--junit FILE.xml] [--svg FILE.svg] "
+	    "[-w FILE.pcap] [-v] [-i IFACE] "
 	    "[--no-guard] FILE.shake...",
 	.summary = "run scenario files (.shake, packetdrill's packet lines "
 	    "seen from the target) against their target",

@@ -56,6 +56,7 @@ struct endpoint {
 	struct flow_out	 out;
 	bool		 fallback_said;
 	bool		 settling;	/* endpoint_close: no timers */
+	bool		 in_timer;	/* handling a flow's timer */
 	int64_t		 last_t;	/* of the last event emitted */
 };
 
@@ -192,6 +193,15 @@ queue_expire(struct endpoint *ep, int64_t now)
 }
 
 void
+endpoint_state(struct endpoint *ep, enum event_dir dir, const char *name)
+{
+	struct pend *p = pend_push(ep, EV_STATE, dir);
+
+	pend_text(p, "%s", name);
+	queue_flush(ep);
+}
+
+void
 endpoint_note(struct endpoint *ep, const char *fmt, ...)
 {
 	struct pend *p = pend_push(ep, EV_NOTE, DIR_NONE);
@@ -270,6 +280,7 @@ item_state(struct endpoint *ep, const struct flow_item *it)
 	struct pend *p = pend_push(ep, EV_STATE, DIR_NONE);
 
 	pend_text(p, "%s", flow_state_name(it->to));
+	p->ev.timer = ep->in_timer;
 }
 
 /* One item as events; FLOW_SEND goes on the wire. */
@@ -528,6 +539,52 @@ fill_from_capture(struct pend *p, const struct wire_pkt *pkt)
 	p->ev.t_ns = pkt->t_ns;
 }
 
+static bool
+pend_is_packet(const struct pend *p)
+{
+	return p->ev.type == EV_SEGMENT || p->ev.type == EV_ICMP ||
+	    p->ev.type == EV_MALFORMED;
+}
+
+/* A packet's block: it and the states and notes after it. */
+static size_t
+block_end(const struct endpoint *ep, size_t i)
+{
+	size_t j = i + 1;
+
+	while (j < ep->qn && !pend_is_packet(&ep->q[j]))
+		j++;
+	return j;
+}
+
+/*
+ * Ours at i left later than packets of the target queued behind it: they
+ * arrived while it waited to be sent and were handled after it. The wire's
+ * order is the reader's: its block goes after theirs, so times never run
+ * backwards down a ladder.
+ */
+static void
+queue_order(struct endpoint *ep, size_t i)
+{
+	struct pend *tmp;
+	size_t j, k, n;
+
+	for (;;) {
+		j = block_end(ep, i);
+		if (j >= ep->qn || ep->q[j].waiting ||
+		    ep->q[j].ev.t_ns >= ep->q[i].ev.t_ns)
+			return;
+		k = block_end(ep, j);
+		n = j - i;
+		tmp = xreallocarray(NULL, n, sizeof *tmp);
+		memcpy(tmp, ep->q + i, n * sizeof *tmp);
+		memmove(ep->q + i, ep->q + j, (k - j) * sizeof *tmp);
+		memcpy(ep->q + i + (k - j), tmp, n * sizeof *tmp);
+		free(tmp);
+		i += k - j;
+	}
+}
+
 /* One of ours leaving: it gives its pending SENT the kernel's stamp. */
 static void
 seen_sent(struct endpoint *ep, const struct wire_pkt *pkt)
@@ -542,6 +599,7 @@ seen_sent(struct endpoint *ep, const struct wire_pkt *pkt)
 		p->fl->syn_seen = true;
 		p->fl->syn_ts = pkt->ts;
 	}
+	queue_order(ep, (size_t)(p - ep->q));
 	queue_flush(ep);
 }
 
@@ -581,8 +639,14 @@ seen_incoming(struct endpoint *ep, struct ep_flow *fl,
     const struct wire_pkt *pkt, char *err, size_t errlen)
 {
 	enum flow_state before = fl->tcb.state;
-	struct pend *p = pend_push(ep, EV_SEGMENT, DIR_FROM_TARGET);
-	size_t at = ep->qn - 1;
+	struct pend *p;
+	size_t at;
+
+	/* What the target became by sending it goes before it. */
+	if (ep->cfg.before_recv != NULL)
+		ep->cfg.before_recv(ep->cfg.emit_arg);
+	p = pend_push(ep, EV_SEGMENT, DIR_FROM_TARGET);
+	at = ep->qn - 1;
 
 	fill_from_capture(p, pkt);
 	flow_input(&fl->tcb, &pkt->d.seg, pkt->t_ns, &ep->out);
@@ -686,8 +750,12 @@ timers(struct endpoint *ep, int64_t now, int64_t *next, char *err,
 
 		if (flow_next_timeout(&fl->tcb) <= now) {
 			flow_on_timer(&fl->tcb, now, &ep->out);
-			if (out_handle(ep, fl, false, err, errlen) == -1)
+			ep->in_timer = true;
+			if (out_handle(ep, fl, false, err, errlen) == -1) {
+				ep->in_timer = false;
 				return -1;
+			}
+			ep->in_timer = false;
 		}
 		if ((t = flow_next_timeout(&fl->tcb)) < *next)
 			*next = t;

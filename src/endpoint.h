@@ -73,6 +73,9 @@ struct endpoint_config {
 	/* Called (with emit_arg) right before each segment goes out, once
 	 * the events that led to it are emitted; may be NULL. */
 	void		(*before_send)(void *arg);
+	/* Called (with emit_arg) when a segment of a flow arrives from the
+	 * target, before its event is queued; may be NULL. */
+	void		(*before_recv)(void *arg);
 	void		*emit_arg;
 };
 
@@ -119,6 +122,10 @@ int	 endpoint_shutdown(struct endpoint *, struct ep_flow *, char *err,
 int	 endpoint_abort(struct endpoint *, struct ep_flow *, char *err,
 	    size_t errlen);
 
+/* A state of the target's (DIR_FROM_TARGET) or another the caller read,
+ * queued after the events so far: drawn on the row of the segment before
+ * it. */
+void	 endpoint_state(struct endpoint *, enum event_dir, const char *name);
 /* A note from the caller, in order with the events around it. */
 void	 endpoint_note(struct endpoint *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));

@@ -20,8 +20,8 @@
 #include "decode.h"
 #include "engine.h"
 #include "match.h"
+#include "fmt.h"
 #include "offload.h"
-#include "report.h"
 #include "route.h"
 #include "wire.h"
 #include "xmalloc.h"
@@ -352,44 +352,26 @@ eng_verdict(struct engine *e, const struct step *st, struct eng_verdict *v)
 {
 	struct step_outcome o = { 0 };
 	struct event ev;
-	const char *fname = st->flow >= 0 ? e->sc->flows[st->flow].name : NULL;
-	char t[32], dev[32] = "", *text;
 
 	o.file = e->sc->file;
 	o.line = st->line;
 	o.ok = v->ok;
+	o.flow = st->flow >= 0 ? e->sc->flows[st->flow].name : NULL;
+	o.from_target = st->dir == DIR_FROM_TARGET;
 	o.expected = st->text;
 	o.got = v->got;
 	o.awaited = st->kind == STEP_PACKET && st->dir == DIR_FROM_TARGET;
+	o.asserts = o.awaited || st->kind == STEP_SILENCE ||
+	    st->kind == STEP_SHELL;
 	o.why = v->ok ? NULL : v->why;
 	o.t_ns = v->t_ns;
 	o.dev_ns = v->dev_ns;
 	o.has_dev = v->has_dev;
-	report_time_str(v->t_ns, t, sizeof t);
-	if (v->has_dev)
-		snprintf(dev, sizeof dev, "%+" PRId64 " us", v->dev_ns / 1000);
-	if (v->ok && st->dir == DIR_FROM_TARGET && v->got != NULL)
-		xasprintf(&text, "ok   %4d %s %10s  %s%s> %s", st->line, t, dev,
-		    fname != NULL ? fname : "", fname != NULL ? " " : "",
-		    v->got);
-	else if (v->ok)
-		xasprintf(&text, "ok   %4d %s %10s  %s", st->line, t, dev,
-		    st->text);
-	else if (o.awaited || v->got != NULL)
-		xasprintf(&text, "FAIL %4d %s %10s  %s\n     %s:%d: expected: "
-		    "%s\n     got: %s\n     differs: %s", st->line, t, dev,
-		    st->text, e->sc->file, st->line, st->text,
-		    v->got != NULL ? v->got : "nothing", v->why);
-	else
-		xasprintf(&text, "FAIL %4d %s %10s  %s\n     %s:%d: %s",
-		    st->line, t, dev, st->text, e->sc->file, st->line, v->why);
 	event_init(&ev, EV_STEP);
 	ev.t_ns = v->t_ns;
 	ev.dir = st->dir;
-	ev.text = text;
 	ev.outcome = &o;
 	eng_emit(e, &ev);
-	free(text);
 	e->res->nsteps++;
 	if (!v->ok)
 		e->res->nfailed++;
@@ -481,7 +463,7 @@ step_expect(struct engine *e, const struct step *st, struct eng_clock *c,
 	if ((rc = flow_peek(f)) == NULL) {
 		v->t_ns = eng_now(e);
 		snprintf(v->why, sizeof v->why, "no segment arrived by %s",
-		    report_time_str(deadline, t, sizeof t));
+		    fmt_time(deadline, t, sizeof t));
 		c->ref = v->t_ns;
 		c->prev_at = w.lo;
 		c->prev_send = false;
@@ -570,9 +552,9 @@ step_silence(struct engine *e, const struct step *st, struct eng_clock *c,
 	v->got = *got;
 	v->t_ns = c->ref = rc->t_ns;
 	snprintf(v->why, sizeof v->why, "silence: expected nothing from %s "
-	    "to %s, got a segment at %s", report_time_str(w.lo, from, sizeof from),
-	    report_time_str(w.hi, until, sizeof until),
-	    report_time_str(rc->t_ns, at, sizeof at));
+	    "to %s, got a segment at %s", fmt_time(w.lo, from, sizeof from),
+	    fmt_time(w.hi, until, sizeof until),
+	    fmt_time(rc->t_ns, at, sizeof at));
 	flow_take(f, rc);
 	return false;
 }
@@ -779,31 +761,20 @@ eng_file_verdict(struct engine *e, const char *error)
 {
 	struct step_outcome o = { 0 };
 	struct event ev;
-	char *text;
 
 	o.file = e->sc->file;
 	o.ok = error == NULL && e->res->nfailed == 0 && !e->res->stopped;
 	o.nsteps = e->res->nsteps;
 	o.nfailed = e->res->nfailed;
+	o.nsteps_file = (int)e->sc->nsteps;
+	o.stopped = e->res->stopped;
 	o.error = error;
 	if (e->started)
 		o.t_ns = e->w != NULL ? eng_now(e) : e->end_ns;
-	if (error != NULL)
-		xasprintf(&text, "%s: ERROR: %s", e->sc->file, error);
-	else if (e->res->stopped)
-		xasprintf(&text, "%s: STOPPED after %d of %zu steps",
-		    e->sc->file, o.nsteps, e->sc->nsteps);
-	else if (o.ok)
-		xasprintf(&text, "%s: ok, %d steps", e->sc->file, o.nsteps);
-	else
-		xasprintf(&text, "%s: FAIL, %d of %d steps failed (%zu in the "
-		    "file)", e->sc->file, o.nfailed, o.nsteps, e->sc->nsteps);
 	event_init(&ev, EV_STEP);
 	ev.t_ns = o.t_ns;
-	ev.text = text;
 	ev.outcome = &o;
 	eng_emit(e, &ev);
-	free(text);
 }
 
 /* After a failure, the cleanup commands still run: the untimed commands

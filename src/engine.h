@@ -39,28 +39,6 @@
 					 * a wakeup on a loaded machine can
 					 * be late by hundreds of us */
 
-/* EV_STEP's verdict (event.h). `line` 0 is the file's own verdict, sent
- * once at the end of each file: ok when every step passed, with counts. */
-struct step_outcome {
-	const char	*file;
-	int		 line;		/* 0: the file's verdict */
-	bool		 ok;
-	const char	*expected;	/* the step's line as written */
-	const char	*got;		/* what arrived, in the same syntax, or
-					 * NULL (none, or not a '>' line) */
-	bool		 awaited;	/* a '>' packet line: NULL got means
-					 * nothing came by the deadline */
-	const char	*why;		/* the differences, joined by "; ", or
-					 * NULL when ok */
-	int64_t		 t_ns;		/* when it happened (run's clock) */
-	int64_t		 dev_ns;	/* from the scheduled time or window */
-	bool		 has_dev;
-	/* The file's verdict (line 0). */
-	int		 nsteps;	/* steps run */
-	int		 nfailed;
-	const char	*error;		/* setup error that stopped the file */
-};
-
 struct engine_config {
 	const char	*ifname;	/* NULL: the route's interface */
 	const char	*source;	/* NULL: the route's source address */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "outcome.h"
 #include "segment.h"
 
 enum event_type {
@@ -19,7 +20,9 @@ enum event_type {
 			 * name ("SYN_SENT"); dir DIR_FROM_TARGET means the
 			 * target's socket (read in the lab), otherwise the
 			 * prober's own; emitted right after the EV_SEGMENT
-			 * that caused it */
+			 * that caused it, or with `timer` set when a timer
+			 * caused it (TIME_WAIT's end, a retransmission
+			 * giving up) */
 	EV_STEP,	/* a scripted step met or missed */
 	EV_NOTE,	/* a sentence for people (text) */
 	EV_SUMMARY,	/* end of a run: counters (text holds the summary) */
@@ -40,8 +43,13 @@ struct event_count {
 	uint64_t	 value;
 };
 
-/* EV_STEP: a scenario step's verdict, defined in engine.h. */
-struct step_outcome;
+/* EV_SUMMARY: the command's verdict on what it did, one JSON key ("ok")
+ * for every command. */
+enum event_verdict {
+	VERDICT_NONE = 0,
+	VERDICT_OK,
+	VERDICT_FAIL,
+};
 
 struct event {
 	enum event_type	 type;
@@ -63,6 +71,9 @@ struct event {
 	const struct event_count *counts;	/* EV_SUMMARY, may be NULL */
 	size_t		 ncounts;
 	const struct step_outcome *outcome;	/* EV_STEP, may be NULL */
+	enum event_verdict verdict;	/* EV_SUMMARY */
+	bool		 timer;		/* EV_STATE: caused by a timer, not by
+					 * the segment before it */
 };
 
 struct sink_ops {

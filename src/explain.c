@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "explain.h"
-#include "report.h"
+#include "fmt.h"
 #include "segment.h"
 
 #define IND	"    "
@@ -238,7 +238,7 @@ explain_segment(FILE *out, const struct event *ev)
 
 	if (ev->seg == NULL)
 		return;
-	report_view_segment(ev, &v);
+	fmt_view_segment(ev, &v);
 	/* In the order the fields sit in the headers. */
 	explain_ip(out, &v);
 	explain_numbers(out, ev, &v);

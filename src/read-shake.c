@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "event.h"
+#include "fmt.h"
 #include "read-shake.h"
 #include "report.h"
 #include "xmalloc.h"
@@ -281,7 +282,7 @@ shake_header(const struct shake *sh, char (*names)[FLOW_NAME_LEN],
 	size_t i;
 
 	base = base != NULL ? base + 1 : sh->source;
-	report_endpoint_str(&sh->addr, sh->port, ep, sizeof ep);
+	fmt_endpoint(&sh->addr, sh->port, ep, sizeof ep);
 	fprintf(out, "# Made by tcpshake read --shake from %s: %zu %s of %zu "
 	    "%s with %s.\n", base, sh->nlines, sh->nlines == 1 ? "segment" :
 	    "segments", sh->nflows, sh->nflows == 1 ? "flow" : "flows", ep);

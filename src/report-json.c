@@ -3,18 +3,28 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#include "engine.h"
 #include "explain.h"
+#include "fmt.h"
 #include "report.h"
 #include "segment.h"
 #include "xmalloc.h"
 
+/* Every figure is an integer count of nanoseconds ("_ns"); the first
+ * object names the schema, so a reader can tell this layout from later
+ * ones. */
+#define JSON_SCHEMA	"tcpshake/1"
+
 struct report_json {
 	FILE	*out;
+	bool	 started;	/* the schema key went out */
+	bool	 have_base;	/* epoch_base is known */
+	int64_t	 epoch_base;	/* wall clock (ns) at t_ns 0 */
 };
 
 /* A JSON string with quotes; control bytes and non-ASCII as \u00XX so the
@@ -82,13 +92,53 @@ json_hex(FILE *out, const uint8_t *p, size_t len)
 	fputc('"', out);
 }
 
+/* The object's opening: the schema on the first one, then its type. */
 static void
-json_head(FILE *out, const char *type, const struct event *ev)
+json_open(struct report_json *rj, const char *type)
 {
-	char t[32];
+	fputc('{', rj->out);
+	if (!rj->started)
+		fputs("\"schema\":\"" JSON_SCHEMA "\",", rj->out);
+	rj->started = true;
+	fprintf(rj->out, "\"type\":\"%s\"", type);
+}
 
-	fprintf(out, "{\"type\":\"%s\",\"t\":%s", type,
-	    report_time_str(ev->t_ns, t, sizeof t));
+/* Wall-clock ns of an event: its kernel stamp when it has one, else its
+ * run time placed on the last stamped event's clock (a step, a note),
+ * else now. */
+static int64_t
+json_epoch(struct report_json *rj, const struct event *ev)
+{
+	struct timespec now;
+
+	if (ev->ts.tv_sec != 0 || ev->ts.tv_nsec != 0) {
+		rj->epoch_base = (int64_t)ev->ts.tv_sec * 1000000000 +
+		    ev->ts.tv_nsec - ev->t_ns;
+		rj->have_base = true;
+	}
+	if (rj->have_base)
+		return rj->epoch_base + ev->t_ns;
+	clock_gettime(CLOCK_REALTIME, &now);
+	return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+}
+
+/* Type, run time and wall-clock time: every object but the summary. */
+static void
+json_head(struct report_json *rj, const char *type, const struct event *ev)
+{
+	json_open(rj, type);
+	fprintf(rj->out, ",\"t_ns\":%" PRId64 ",\"epoch_ns\":%" PRId64,
+	    ev->t_ns, json_epoch(rj, ev));
+}
+
+/* A figure in ns, or null when there is none. */
+static void
+json_ns(FILE *out, const char *key, bool have, int64_t ns)
+{
+	if (have)
+		fprintf(out, ",\"%s\":%" PRId64, key, ns);
+	else
+		fprintf(out, ",\"%s\":null", key);
 }
 
 static const char *const dir_names[] = {
@@ -185,14 +235,15 @@ json_segment_fields(FILE *out, const struct event *ev,
 }
 
 static void
-json_segment(FILE *out, const struct event *ev)
+json_segment(struct report_json *rj, const struct event *ev)
 {
+	FILE *out = rj->out;
 	struct segment v;
 
 	if (ev->seg == NULL)
 		return;
-	report_view_segment(ev, &v);
-	json_head(out, "segment", ev);
+	fmt_view_segment(ev, &v);
+	json_head(rj, "segment", ev);
 	json_dir(out, ev);
 	json_segment_fields(out, ev, &v);
 	json_key_str(out, "checksum",
@@ -204,11 +255,7 @@ json_segment(FILE *out, const struct event *ev)
 	else
 		fprintf(out, ",\"checksum_right\":%u", v.cksum_state ==
 		    CKSUM_OK ? v.cksum : v.cksum_good);
-	if (ev->rtt_ns >= 0)
-		fprintf(out, ",\"rtt_us\":%" PRId64 ".%03" PRId64,
-		    ev->rtt_ns / 1000, ev->rtt_ns % 1000);
-	else
-		fputs(",\"rtt_us\":null", out);
+	json_ns(out, "rtt_ns", ev->rtt_ns >= 0, ev->rtt_ns);
 	fprintf(out, ",\"ip\":%d,\"ttl\":%u,\"tos\":%u",
 	    v.src.family == AF_INET6 ? 6 : 4, v.ttl, v.tos);
 	if (v.src.family == AF_INET6)
@@ -224,12 +271,13 @@ json_segment(FILE *out, const struct event *ev)
 }
 
 static void
-json_icmp(FILE *out, const struct event *ev)
+json_icmp(struct report_json *rj, const struct event *ev)
 {
+	FILE *out = rj->out;
 	struct segment v;
 	sa_family_t family = ev->icmp_from ? ev->icmp_from->family : AF_INET;
 
-	json_head(out, "icmp", ev);
+	json_head(rj, "icmp", ev);
 	json_dir(out, ev);
 	json_addr(out, "from", ev->icmp_from);
 	fprintf(out, ",\"icmp_type\":%u,\"icmp_code\":%u", ev->icmp_type,
@@ -237,7 +285,7 @@ json_icmp(FILE *out, const struct event *ev)
 	json_key_str(out, "name",
 	    explain_icmp_name(family, ev->icmp_type, ev->icmp_code));
 	if (ev->seg != NULL) {
-		report_view_segment(ev, &v);
+		fmt_view_segment(ev, &v);
 		json_addr(out, "src", &v.src);
 		fprintf(out, ",\"sport\":%u", v.sport);
 		json_addr(out, "dst", &v.dst);
@@ -248,39 +296,36 @@ json_icmp(FILE *out, const struct event *ev)
 }
 
 static void
-json_text(FILE *out, const struct event *ev, const char *type)
+json_text(struct report_json *rj, const struct event *ev,
+    const char *type)
 {
-	json_head(out, type, ev);
+	FILE *out = rj->out;
+
+	json_head(rj, type, ev);
 	json_key_str(out, "text", ev->text);
 	fputs("}\n", out);
 }
 
 static void
-json_malformed(FILE *out, const struct event *ev)
+json_malformed(struct report_json *rj, const struct event *ev)
 {
-	json_head(out, "malformed", ev);
+	FILE *out = rj->out;
+
+	json_head(rj, "malformed", ev);
 	json_key_str(out, "error", ev->text);
 	fputs("}\n", out);
 }
 
 static void
-json_state(FILE *out, const struct event *ev)
+json_state(struct report_json *rj, const struct event *ev)
 {
-	json_head(out, "state", ev);
+	FILE *out = rj->out;
+
+	json_head(rj, "state", ev);
 	json_key_str(out, "side",
 	    ev->dir == DIR_FROM_TARGET ? "target" : "prober");
 	json_key_str(out, "text", ev->text);
 	fputs("}\n", out);
-}
-
-/* Microseconds from ns, with the sign in front of the whole number. */
-static void
-json_us(FILE *out, const char *key, int64_t ns)
-{
-	uint64_t mag = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
-
-	fprintf(out, ",\"%s\":%s%" PRIu64 ".%03" PRIu64, key, ns < 0 ? "-" :
-	    "", mag / 1000, mag % 1000);
 }
 
 /* A scenario step's verdict as keys (tcpshake(1), run): the step's file,
@@ -288,15 +333,17 @@ json_us(FILE *out, const char *key, int64_t ns)
  * line 0 is the file's verdict with its counts. The sentence stays as
  * "text" for people. */
 static void
-json_step(FILE *out, const struct event *ev)
+json_step(struct report_json *rj, const struct event *ev)
 {
+	FILE *out = rj->out;
 	const struct step_outcome *o = ev->outcome;
+	char *text;
 
 	if (o == NULL) {
-		json_text(out, ev, "step");
+		json_text(rj, ev, "step");
 		return;
 	}
-	json_head(out, "step", ev);
+	json_head(rj, "step", ev);
 	json_key_str(out, "file", o->file);
 	fprintf(out, ",\"line\":%d,\"ok\":%s", o->line, o->ok ? "true" :
 	    "false");
@@ -309,27 +356,30 @@ json_step(FILE *out, const struct event *ev)
 		fprintf(out, ",\"awaited\":%s", o->awaited ? "true" : "false");
 		json_key_str(out, "got", o->got);
 		json_key_str(out, "differs", o->why);
-		if (o->has_dev)
-			json_us(out, "deviation_us", o->dev_ns);
-		else
-			fputs(",\"deviation_us\":null", out);
+		json_ns(out, "deviation_ns", o->has_dev, o->dev_ns);
 	}
-	json_key_str(out, "text", ev->text);
+	text = fmt_outcome(o);
+	json_key_str(out, "text", text);
+	free(text);
 	fputs("}\n", out);
 }
 
 static void
-json_note(FILE *out, const struct event *ev)
+json_note(struct report_json *rj, const struct event *ev)
 {
-	json_text(out, ev, "note");
+	json_text(rj, ev, "note");
 }
 
 static void
-json_summary(FILE *out, const struct event *ev)
+json_summary(struct report_json *rj, const struct event *ev)
 {
+	FILE *out = rj->out;
 	size_t i;
 
-	fputs("{\"type\":\"summary\"", out);
+	json_open(rj, "summary");
+	if (ev->verdict != VERDICT_NONE)
+		fprintf(out, ",\"ok\":%s", ev->verdict == VERDICT_OK ?
+		    "true" : "false");
 	for (i = 0; i < ev->ncounts && ev->counts != NULL; i++) {
 		fputs(",", out);
 		json_str(out, ev->counts[i].key);
@@ -339,7 +389,8 @@ json_summary(FILE *out, const struct event *ev)
 	fputs("}\n", out);
 }
 
-static void (*const json_handlers[])(FILE *, const struct event *) = {
+static void (*const json_handlers[])(struct report_json *,
+    const struct event *) = {
 	[EV_SEGMENT] = json_segment,
 	[EV_MALFORMED] = json_malformed,
 	[EV_ICMP] = json_icmp,
@@ -356,7 +407,7 @@ json_event(void *ctx, const struct event *ev)
 
 	if ((unsigned)ev->type < sizeof json_handlers / sizeof json_handlers[0]
 	    && json_handlers[ev->type] != NULL)
-		json_handlers[ev->type](rj->out, ev);
+		json_handlers[ev->type](rj, ev);
 }
 
 static void

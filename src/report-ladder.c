@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "explain.h"
+#include "fmt.h"
 #include "report.h"
 #include "segment.h"
 #include "xmalloc.h"
@@ -65,6 +66,12 @@ struct report_ladder {
 	struct ipaddr	 prober, target;
 	uint16_t	 pport, tport;
 	struct ladder_row row;
+	/* Each end's current state and when it was entered: a state a timer
+	 * ends says how long it held ("TIME_WAIT held 60.000 s"). */
+	char		 state[2][LAD_STATE_BUF];
+	int64_t		 state_t[2];
+	size_t		 rows;		/* drawn or waiting */
+	int64_t		 last_t;	/* the latest row's time */
 	char		**notes;	/* waiting to be drawn after the row */
 	size_t		 nnotes;
 	/* ASCII */
@@ -98,8 +105,8 @@ ladder_ends_str(const struct report_ladder *rl, char *p, char *t, size_t len)
 	p[0] = t[0] = '\0';
 	if (!rl->have_ends)
 		return;
-	report_endpoint_str(&rl->prober, rl->pport, p, len);
-	report_endpoint_str(&rl->target, rl->tport, t, len);
+	fmt_endpoint(&rl->prober, rl->pport, p, len);
+	fmt_endpoint(&rl->target, rl->tport, t, len);
 }
 
 /* -------------------------------------------------------------- ASCII */
@@ -163,6 +170,10 @@ text_arrow(char *inner, const struct ladder_row *r)
 		memset(inner + 1, '-', dashes);
 		memcpy(inner + 2 + dashes, r->label, n);
 		memcpy(inner + 2 + dashes + n, " --", 3);
+	} else if (n > 0) {
+		/* A state's row: what it ends, between the bars. */
+		memcpy(inner + 2, "..", 2);
+		memcpy(inner + 5, r->label, n);
 	}
 	inner[LAD_INNER] = '\0';
 }
@@ -320,7 +331,8 @@ svg_row(struct report_ladder *rl, const struct ladder_row *r)
 	} else if (r->kind == ROW_FROM) {
 		svg_line(f, SVG_XT, y, SVG_XP + 2, y, "from");
 		svg_text(f, SVG_XT - 12, y - 5, "lfrom", r->label);
-	}
+	} else if (r->label[0] != '\0')
+		svg_text(f, SVG_XP + 12, y + 4, "note", r->label);
 	rl->y_last = y;
 	rl->y += SVG_ROW;
 }
@@ -446,6 +458,13 @@ static void
 ladder_row_start(struct report_ladder *rl, enum row_kind kind, int64_t t_ns)
 {
 	ladder_flush(rl);
+	/* Rows come in the conversation's order; a stamp earlier than the
+	 * row above (a clock step, a reordered capture) shows as that row's
+	 * time, so the column never runs backwards. */
+	if (rl->rows > 0 && t_ns < rl->last_t)
+		t_ns = rl->last_t;
+	rl->rows++;
+	rl->last_t = t_ns;
 	rl->row.used = true;
 	rl->row.kind = kind;
 	rl->row.t_ns = t_ns;
@@ -639,7 +658,7 @@ ladder_segment(struct report_ladder *rl, const struct event *ev)
 	if (ev->seg == NULL)
 		return;
 	ladder_learn_ends(rl, ev);
-	report_view_segment(ev, &view);
+	fmt_view_segment(ev, &view);
 	ladder_row_start(rl, ladder_to_target(rl, ev) ? ROW_TO : ROW_FROM,
 	    ev->t_ns);
 	ladder_label(rl, &view, rl->row.label, sizeof rl->row.label);
@@ -667,23 +686,32 @@ ladder_icmp(struct report_ladder *rl, const struct event *ev)
 		memcpy(label + max - 3, "...", 4);
 }
 
-/* A state goes on the waiting row unless that side already has one there
- * (two changes after one segment) or a note came in between (a timer, not
- * the segment, caused it): then on a row of its own with its own time. */
+/* A state goes on the waiting row, the segment's that caused it, unless
+ * that side already has one there (two changes after one segment), a note
+ * came in between, or a timer caused it: then on a row of its own with
+ * its own time; a timer's row says how long the state it ends held. */
 static void
 ladder_state(struct report_ladder *rl, const struct event *ev)
 {
 	bool target = ev->dir == DIR_FROM_TARGET;
-	char *slot;
+	char *slot, t[32];
 
 	if (ev->text == NULL)
 		return;
 	slot = target ? rl->row.right : rl->row.left;
-	if (!rl->row.used || slot[0] != '\0' || rl->nnotes > 0) {
+	if (!rl->row.used || slot[0] != '\0' || rl->nnotes > 0 ||
+	    ev->timer) {
 		ladder_row_start(rl, ROW_STATES, ev->t_ns);
 		slot = target ? rl->row.right : rl->row.left;
+		if (ev->timer && rl->state[target][0] != '\0')
+			snprintf(rl->row.label, sizeof rl->row.label,
+			    "%s held %s s", rl->state[target],
+			    fmt_time(ev->t_ns - rl->state_t[target], t,
+			    sizeof t));
 	}
 	snprintf(slot, LAD_STATE_BUF, "%s", ev->text);
+	snprintf(rl->state[target], LAD_STATE_BUF, "%s", ev->text);
+	rl->state_t[target] = rl->row.t_ns;
 }
 
 /* One line of text for the notes, waiting with the row so that states
@@ -741,6 +769,22 @@ ladder_lines(struct report_ladder *rl, const char *prefix, const char *text)
 	}
 }
 
+/* A step's verdict, in the text report's words, between the arrows. */
+static void
+ladder_step(struct report_ladder *rl, const struct event *ev)
+{
+	char *text;
+
+	if (ev->outcome == NULL) {
+		if (ev->text != NULL)
+			ladder_lines(rl, "", ev->text);
+		return;
+	}
+	text = fmt_outcome(ev->outcome);
+	ladder_lines(rl, "", text);
+	free(text);
+}
+
 static void
 ladder_event(void *ctx, const struct event *ev)
 {
@@ -761,6 +805,8 @@ ladder_event(void *ctx, const struct event *ev)
 			ladder_lines(rl, "malformed: ", ev->text);
 		break;
 	case EV_STEP:
+		ladder_step(rl, ev);
+		break;
 	case EV_NOTE:
 		if (ev->text != NULL)
 			ladder_lines(rl, "", ev->text);

@@ -1,5 +1,5 @@
-/* report-text.c: the text sink, one line per event for people, and the
- * small formatting helpers (time, endpoints, relative view) all sinks share. */
+/* report-text.c: the text sink, one line per event for people; the words
+ * for times, endpoints and verdicts come from fmt.h. */
 #include "config.h"
 
 #include <inttypes.h>
@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "explain.h"
+#include "fmt.h"
 #include "report.h"
 #include "segment.h"
 #include "xmalloc.h"
@@ -16,59 +17,6 @@ struct report_text {
 	FILE	*out;
 	int	 flags;
 };
-
-char *
-report_time_str(int64_t t_ns, char *buf, size_t len)
-{
-	uint64_t mag;
-	const char *sign = "";
-
-	/* Stamps in a file may go backwards; say so rather than wrap. */
-	if (t_ns < 0) {
-		sign = "-";
-		mag = (uint64_t)0 - (uint64_t)t_ns;
-	} else
-		mag = (uint64_t)t_ns;
-	mag /= 1000;
-	snprintf(buf, len, "%s%" PRIu64 ".%06" PRIu64, sign, mag / 1000000,
-	    mag % 1000000);
-	return buf;
-}
-
-char *
-report_endpoint_str(const struct ipaddr *a, uint16_t port, char *buf,
-    size_t len)
-{
-	char addr[64];
-
-	ipaddr_str(a, addr, sizeof addr);
-	if (a->family == AF_INET6)
-		snprintf(buf, len, "[%s]:%u", addr, port);
-	else
-		snprintf(buf, len, "%s:%u", addr, port);
-	return buf;
-}
-
-void
-report_view_segment(const struct event *ev, struct segment *out)
-{
-	int i, j;
-
-	*out = *ev->seg;
-	if (!ev->relative)
-		return;
-	out->seq -= ev->seq_base;
-	out->ack -= ev->ack_base;
-	/* SACK blocks name the other side's bytes, as the ack number does. */
-	for (i = 0; i < out->nopts; i++) {
-		if (out->opts[i].kind != OPT_SACK)
-			continue;
-		for (j = 0; j < out->opts[i].u.sack.n && j < OPT_MAX_SACK; j++) {
-			out->opts[i].u.sack.b[j].left -= ev->ack_base;
-			out->opts[i].u.sack.b[j].right -= ev->ack_base;
-		}
-	}
-}
 
 static const char *const dir_words[] = {
 	[DIR_NONE] = NULL,
@@ -81,7 +29,7 @@ text_prefix(struct report_text *rt, const struct event *ev)
 {
 	char t[32];
 
-	fprintf(rt->out, "%s ", report_time_str(ev->t_ns, t, sizeof t));
+	fprintf(rt->out, "%s ", fmt_time(ev->t_ns, t, sizeof t));
 	if ((unsigned)ev->dir < sizeof dir_words / sizeof dir_words[0] &&
 	    dir_words[ev->dir] != NULL)
 		fprintf(rt->out, "%s ", dir_words[ev->dir]);
@@ -130,7 +78,7 @@ text_segment(struct report_text *rt, const struct event *ev)
 		return;
 	if (rt->flags & REPORT_IP)
 		fmt |= SEGFMT_IP;
-	report_view_segment(ev, &view);
+	fmt_view_segment(ev, &view);
 	/* A payload the capture cut: the preview shows what was captured,
 	 * not the zeros standing in for the rest. */
 	if (view.truncated)
@@ -138,8 +86,8 @@ text_segment(struct report_text *rt, const struct event *ev)
 	line = segment_format(&view, fmt);
 	text_prefix(rt, ev);
 	fprintf(rt->out, "%s > %s %s",
-	    report_endpoint_str(&view.src, view.sport, src, sizeof src),
-	    report_endpoint_str(&view.dst, view.dport, dst, sizeof dst), line);
+	    fmt_endpoint(&view.src, view.sport, src, sizeof src),
+	    fmt_endpoint(&view.dst, view.dport, dst, sizeof dst), line);
 	free(line);
 	if (view.truncated)
 		text_cut(rt->out, ev->seg);
@@ -177,10 +125,10 @@ text_icmp(struct report_text *rt, const struct event *ev)
 	fprintf(rt->out, "%s %u/%u %s from %s", proto, ev->icmp_type,
 	    ev->icmp_code, name != NULL ? name : "(unnamed)", from);
 	if (ev->seg != NULL) {
-		report_view_segment(ev, &view);
+		fmt_view_segment(ev, &view);
 		fprintf(rt->out, " about %s > %s seq %" PRIu32,
-		    report_endpoint_str(&view.src, view.sport, src, sizeof src),
-		    report_endpoint_str(&view.dst, view.dport, dst,
+		    fmt_endpoint(&view.src, view.sport, src, sizeof src),
+		    fmt_endpoint(&view.dst, view.dport, dst,
 		    sizeof dst), view.seq);
 	}
 	fputc('\n', rt->out);
@@ -200,6 +148,22 @@ text_plain(struct report_text *rt, const struct event *ev)
 		fprintf(rt->out, "%s\n", ev->text);
 }
 
+/* A step's verdict in words; an event without an outcome keeps its text. */
+static void
+text_step(struct report_text *rt, const struct event *ev)
+{
+	char *text;
+
+	if (ev->outcome == NULL) {
+		text_plain(rt, ev);
+		return;
+	}
+	text = fmt_outcome(ev->outcome);
+	fprintf(rt->out, "%s\n", text);
+	free(text);
+}
+
+
 /* The prober's state stands alone on the line after its segment; the
  * target's (read in the lab) says whose it is. */
 static void
@@ -217,7 +181,7 @@ static void (*const text_handlers[])(struct report_text *,
 	[EV_MALFORMED] = text_malformed,
 	[EV_ICMP] = text_icmp,
 	[EV_STATE] = text_state,
-	[EV_STEP] = text_plain,
+	[EV_STEP] = text_step,
 	[EV_NOTE] = text_plain,
 	[EV_SUMMARY] = text_plain,
 };

@@ -43,22 +43,22 @@ void	*report_ladder_svg_new(FILE *out, int flags);
 extern const struct sink_ops report_ladder_ops;
 
 /* TAP: one test per scenario file from the engine's EV_STEP outcomes
- * (engine.h): "ok 1 - FILE" or "not ok 1 - FILE" followed by "# " lines
+ * (outcome.h): "ok 1 - FILE" or "not ok 1 - FILE" followed by "# " lines
  * for each failed step (file:line and the differences, the expected
  * line, what arrived); the plan "1..N" when the sink closes. Other
  * events are ignored. `out` is not closed by the sink. */
 void	*report_tap_new(FILE *out);
 extern const struct sink_ops report_tap_ops;
 
-/* Shared by the sinks: seconds.microseconds since the run started
- * ("0.000123", "-0.000001"), into buf. */
-char	*report_time_str(int64_t t_ns, char *buf, size_t len);
-/* "198.18.0.1:80" or "[2001:db8::1]:80" into buf. */
-char	*report_endpoint_str(const struct ipaddr *, uint16_t port, char *buf,
-	    size_t len);
-/* The segment as the reader should see it: seq, ack and SACK blocks made
- * relative when the event says so. `out` shares seg's payload: do not
- * segment_clear() it. */
-void	 report_view_segment(const struct event *ev, struct segment *out);
+/* JUnit XML into path, for CI systems: one testsuite per scenario file
+ * (its name, counts, run time and start), one testcase per step that
+ * checks the target ('>' lines and commands; "line N: LINE"), with the
+ * time since the previous step; a failed step's <failure> has the
+ * differences as its message and the expected line and what came as its
+ * text; a setup error or a stop is a testcase with an <error>. Written
+ * whole when the sink closes. NULL and one line in err when the file
+ * cannot be created. */
+void	*report_junit_new(const char *path, char *err, size_t errlen);
+extern const struct sink_ops report_junit_ops;
 
 #endif

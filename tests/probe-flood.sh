@@ -82,8 +82,8 @@ ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 python3 - "$TMP/out" <<'PY' || { cat "$TMP/out" >&2; fail "silent port: JSON summary wrong"; }
 import json, sys
 lines = [json.loads(l) for l in open(sys.argv[1])]
-want = {"type": "summary", "port": 7000, "sent": 20000, "received": 0,
-        "lost": 20000}
+want = {"schema": "tcpshake/1", "type": "summary", "ok": False, "port": 7000,
+        "sent": 20000, "received": 0, "lost": 20000}
 if len(lines) != 1 or {k: v for k, v in lines[0].items() if k != "text"} != want:
     sys.exit("got %r" % lines)
 PY

@@ -24,8 +24,8 @@ ours = {}
 for line in open(sys.argv[1]):
     ev = json.loads(line)
     if ev.get("type") == "segment" and ev.get("dir") == "rcvd" \
-            and ev.get("rtt_us") is not None:
-        ours.setdefault((ev["ack_abs"] - 1) % 2**32, ev["rtt_us"])
+            and ev.get("rtt_ns") is not None:
+        ours.setdefault((ev["ack_abs"] - 1) % 2**32, ev["rtt_ns"] / 1000)
 
 # The target's side: the probe arriving, the first reply leaving.
 pat = re.compile(r"^(\d+\.\d+) IP 198\.18\.0\.(\d)\.\d+ > 198\.18\.0\.\d\.\d+: Flags \[([^\]]*)\], seq (\d+)(?:, ack (\d+))?")

@@ -59,7 +59,8 @@ expect_line "^    0x0000:  4500 0028 .... 0000 2106 "
 
 # --json: every line is a JSON object; segments carry their probe number;
 # each port's summary object carries the numbers the segments add up to,
-# RTTs in whole nanoseconds (rtt_us has three decimals: exact ns).
+# every figure in whole nanoseconds; the first object names the schema; a
+# port whose probes were all answered is "ok".
 probe_run --json -c 3 -p 80,81 198.18.0.2
 [ "$RC" = 0 ] || fail "--json run exited $RC"
 python3 - "$TMP/out" <<'PY' || fail "--json output is not JSON Lines as expected"
@@ -67,6 +68,12 @@ import json, math, sys
 kinds, sent, rtts, summaries = {}, {}, {}, []
 for n, line in enumerate(open(sys.argv[1]), 1):
     ev = json.loads(line)
+    if (n == 1) != ("schema" in ev) or ev.get("schema", "tcpshake/1") != "tcpshake/1":
+        sys.exit("line %d: schema key %r" % (n, ev.get("schema")))
+    if ev["type"] != "summary" and not (isinstance(ev.get("t_ns"), int)
+            and isinstance(ev.get("epoch_ns"), int)
+            and ev["epoch_ns"] > 1.5e18):
+        sys.exit("line %d: t_ns/epoch_ns not integer ns: %r" % (n, ev))
     key = ev["type"] + ("/" + ev["dir"] if ev["type"] == "segment" else "")
     kinds[key] = kinds.get(key, 0) + 1
     if ev["type"] == "summary":
@@ -80,7 +87,7 @@ for n, line in enumerate(open(sys.argv[1]), 1):
         sent[ev["dport"]] = sent.get(ev["dport"], 0) + 1
     else:
         rtts.setdefault(ev["sport"], {}).setdefault(ev["probe"],
-            round(ev["rtt_us"] * 1000))
+            ev["rtt_ns"])
 want = {"note": 1, "segment/sent": 6, "segment/rcvd": 6, "summary": 2}
 if kinds != want:
     sys.exit("got %r, want %r" % (kinds, want))
@@ -89,7 +96,7 @@ for s in summaries:
     r = list(rtts[port].values())
     mean = sum(r) / len(r)
     sd = math.sqrt(sum((x - mean) ** 2 for x in r) / len(r))
-    exact = {"sent": sent[port], "received": len(r), "lost": 0,
+    exact = {"ok": True, "sent": sent[port], "received": len(r), "lost": 0,
              "rtt_min_ns": min(r), "rtt_max_ns": max(r)}
     for k, v in exact.items():
         if s.get(k) != v:

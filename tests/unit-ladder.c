@@ -331,6 +331,35 @@ test_long(void)
 	conv_check(&c, "ladder-long.out");
 }
 
+/* A state a timer caused: a row of its own at its own time, saying how
+ * long the state it ends held (TIME_WAIT, a SYN_SENT that gave up); a
+ * stamp earlier than the row above never shows earlier; a state after a
+ * note stands on its own row. */
+static void
+test_timers(void)
+{
+	struct conv c;
+	struct event ev;
+
+	conv_start(&c, "198.18.0.1", 40000, "198.18.0.2", 80, 1000, 5000, 0);
+	conv_seg(&c, 0, '<', "F. 1001:1001(0) ack 5001 win 502");
+	conv_state(&c, 0.01, 'p', "FIN_WAIT_1");
+	conv_seg(&c, 0.2, '>', "F. 5001:5001(0) ack 1002 win 509");
+	conv_state(&c, 0.21, 'p', "TIME_WAIT");
+	conv_seg(&c, 0.25, '<', ". 1002:1002(0) ack 5002 win 502");
+	conv_state(&c, 0.26, 't', "CLOSED");
+	/* Out of order by 0.05 ms: shown at the row above's time. */
+	conv_seg(&c, 0.2, '>', "R 5002:5002(0) win 0");
+	conv_note(&c, "a reset in TIME_WAIT is ignored (RFC 1337)");
+	conv_state(&c, 0.3, 't', "LISTEN");
+	event_init(&ev, EV_STATE);
+	ev.t_ns = ms(60000.25);
+	ev.text = "CLOSED";
+	ev.timer = true;
+	sinks_emit(c.chain, &ev);
+	conv_check(&c, "ladder-timers.out");
+}
+
 /* Nothing happened: nothing is printed, not even the header. */
 static void
 test_empty(void)
@@ -350,6 +379,7 @@ main(void)
 	test_handshake4();
 	test_ipv6();
 	test_long();
+	test_timers();
 	test_svg();
 	test_empty();
 	return check_done();

@@ -12,6 +12,7 @@
 #include "decode.h"
 #include "engine.h"
 #include "explain.h"
+#include "fmt.h"
 #include "report.h"
 #include "sniff.h"
 
@@ -240,9 +241,12 @@ test_json(void)
 
 	event_init(&ev, EV_NOTE);
 	ev.t_ns = 5000000;
+	ev.ts.tv_sec = 1700000000;
+	ev.ts.tv_nsec = 5000000;
 	ev.text = "say \"hi\"\\ \n\t\x01\xff";
 	s = through(&report_json_ops, 'j', 0, &ev);
-	CHECK_STR(s, "{\"type\":\"note\",\"t\":0.005000,\"text\":"
+	CHECK_STR(s, "{\"schema\":\"tcpshake/1\",\"type\":\"note\","
+	    "\"t_ns\":5000000,\"epoch_ns\":1700000000005000000,\"text\":"
 	    "\"say \\\"hi\\\"\\\\ \\n\\t\\u0001\\u00ff\"}\n");
 	free(s);
 
@@ -250,9 +254,15 @@ test_json(void)
 	ev.text = "12 TCP segments";
 	ev.counts = counts;
 	ev.ncounts = 2;
+	ev.verdict = VERDICT_FAIL;
 	s = through(&report_json_ops, 'j', 0, &ev);
-	CHECK_STR(s, "{\"type\":\"summary\",\"segments\":12,\"malformed\":2,"
+	CHECK_STR(s, "{\"schema\":\"tcpshake/1\",\"type\":\"summary\","
+	    "\"ok\":false,\"segments\":12,\"malformed\":2,"
 	    "\"text\":\"12 TCP segments\"}\n");
+	free(s);
+	ev.verdict = VERDICT_NONE;
+	s = through(&report_json_ops, 'j', 0, &ev);
+	CHECK(s != NULL && strstr(s, "\"ok\"") == NULL);
 	free(s);
 
 	syn_segment(&seg);
@@ -262,18 +272,21 @@ test_json(void)
 	ev.seg = &seg;
 	ev.dir = DIR_TO_TARGET;
 	ev.t_ns = 1;
+	ev.ts.tv_sec = 1700000000;
+	ev.ts.tv_nsec = 1;
 	ev.rtt_ns = 1500;
 	ev.probe = 3;
 	ev.relative = true;
 	ev.seq_base = 999;
 	s = through(&report_json_ops, 'j', 0, &ev);
-	CHECK_STR(s, "{\"type\":\"segment\",\"t\":0.000000,\"dir\":\"sent\","
+	CHECK_STR(s, "{\"schema\":\"tcpshake/1\",\"type\":\"segment\","
+	    "\"t_ns\":1,\"epoch_ns\":1700000000000000001,\"dir\":\"sent\","
 	    "\"src\":\"198.18.0.1\",\"sport\":4000,\"dst\":\"198.18.0.2\","
 	    "\"dport\":80,\"flags\":\"S\",\"seq\":1,\"ack\":0,\"seq_abs\":1000,"
 	    "\"ack_abs\":0,\"len\":2,\"win\":65535,\"urg\":0,\"options\":"
 	    "[{\"kind\":\"mss\",\"value\":1460}],\"payload_hex\":\"6122\","
 	    "\"checksum\":\"ok\",\"checksum_wire\":4660,\"checksum_right\":4660,"
-	    "\"rtt_us\":1.500,\"ip\":4,\"ttl\":64,\"tos\":0,\"id\":1,"
+	    "\"rtt_ns\":1500,\"ip\":4,\"ttl\":64,\"tos\":0,\"id\":1,"
 	    "\"df\":true,\"probe\":3}\n");
 	free(s);
 	segment_clear(&seg);
@@ -380,14 +393,14 @@ test_helpers(void)
 	struct ipaddr a;
 	char buf[64];
 
-	CHECK_STR(report_time_str(0, buf, sizeof buf), "0.000000");
-	CHECK_STR(report_time_str(1999999999, buf, sizeof buf), "1.999999");
-	CHECK_STR(report_time_str(-2000000000, buf, sizeof buf), "-2.000000");
+	CHECK_STR(fmt_time(0, buf, sizeof buf), "0.000000");
+	CHECK_STR(fmt_time(1999999999, buf, sizeof buf), "1.999999");
+	CHECK_STR(fmt_time(-2000000000, buf, sizeof buf), "-2.000000");
 	ipaddr_parse("2001:db8::1", &a);
-	CHECK_STR(report_endpoint_str(&a, 443, buf, sizeof buf),
+	CHECK_STR(fmt_endpoint(&a, 443, buf, sizeof buf),
 	    "[2001:db8::1]:443");
 	ipaddr_parse("198.18.0.1", &a);
-	CHECK_STR(report_endpoint_str(&a, 80, buf, sizeof buf),
+	CHECK_STR(fmt_endpoint(&a, 80, buf, sizeof buf),
 	    "198.18.0.1:80");
 }
 
@@ -400,12 +413,14 @@ test_state(void)
 
 	event_init(&ev, EV_STATE);
 	ev.t_ns = 1000;
+	ev.ts.tv_sec = 1;
 	ev.text = "SYN_SENT";
 	out = through(&report_text_ops, 't', 0, &ev);
 	CHECK_STR(out, "SYN_SENT\n");
 	free(out);
 	out = through(&report_json_ops, 'j', 0, &ev);
-	CHECK_STR(out, "{\"type\":\"state\",\"t\":0.000001,"
+	CHECK_STR(out, "{\"schema\":\"tcpshake/1\",\"type\":\"state\","
+	    "\"t_ns\":1000,\"epoch_ns\":1000000000,"
 	    "\"side\":\"prober\",\"text\":\"SYN_SENT\"}\n");
 	free(out);
 	ev.dir = DIR_FROM_TARGET;
@@ -414,18 +429,23 @@ test_state(void)
 	CHECK_STR(out, "target SYN_RECEIVED\n");
 	free(out);
 	out = through(&report_json_ops, 'j', 0, &ev);
-	CHECK_STR(out, "{\"type\":\"state\",\"t\":0.000001,"
+	CHECK_STR(out, "{\"schema\":\"tcpshake/1\",\"type\":\"state\","
+	    "\"t_ns\":1000,\"epoch_ns\":1000000000,"
 	    "\"side\":\"target\",\"text\":\"SYN_RECEIVED\"}\n");
 	free(out);
 }
 
-/* run's step verdicts: structured keys from the outcome, the sentence as
- * "text"; without an outcome, only the sentence. */
+/* run's step verdicts: structured keys from the outcome, and the text
+ * sink's words for them (fmt_outcome): the engine gives data, not text. */
+#define HEAD "{\"schema\":\"tcpshake/1\",\"type\":\"step\",\"t_ns\":1500000," \
+	"\"epoch_ns\":1700000000001500000,"
+
 static void
 test_json_step(void)
 {
 	struct step_outcome o = {
 		.file = "demo.shake", .line = 7, .ok = true,
+		.from_target = true, .flow = "f2",
 		.expected = "+0 > S. 0:0(0) ack 1 <...>",
 		.got = "S. 0:0(0) ack 1 <mss 1460>", .awaited = true,
 		.t_ns = 1500000, .dev_ns = 12345, .has_dev = true,
@@ -435,14 +455,20 @@ test_json_step(void)
 
 	event_init(&ev, EV_STEP);
 	ev.t_ns = 1500000;
-	ev.text = "ok 7";
+	ev.ts.tv_sec = 1700000000;
+	ev.ts.tv_nsec = 1500000;
 	ev.outcome = &o;
 	out = through(&report_json_ops, 'j', 0, &ev);
-	CHECK_STR(out, "{\"type\":\"step\",\"t\":0.001500,"
+	CHECK_STR(out, HEAD
 	    "\"file\":\"demo.shake\",\"line\":7,\"ok\":true,"
 	    "\"expected\":\"+0 > S. 0:0(0) ack 1 <...>\",\"awaited\":true,"
 	    "\"got\":\"S. 0:0(0) ack 1 <mss 1460>\",\"differs\":null,"
-	    "\"deviation_us\":12.345,\"text\":\"ok 7\"}\n");
+	    "\"deviation_ns\":12345,\"text\":\"ok      7 0.001500     +12 us  "
+	    "f2 > S. 0:0(0) ack 1 <mss 1460>\"}\n");
+	free(out);
+	out = through(&report_text_ops, 't', 0, &ev);
+	CHECK_STR(out, "ok      7 0.001500     +12 us  f2 > S. 0:0(0) ack 1 "
+	    "<mss 1460>\n");
 	free(out);
 
 	/* A miss: nothing came, early by 2.5 ms, what differs. */
@@ -450,26 +476,31 @@ test_json_step(void)
 	o.got = NULL;
 	o.why = "time: expected 1.000000, got 0.997500 (2500 us early)";
 	o.dev_ns = -2500001;
-	ev.text = "FAIL 7";
 	out = through(&report_json_ops, 'j', 0, &ev);
-	CHECK_STR(out, "{\"type\":\"step\",\"t\":0.001500,"
+	CHECK_STR(out, HEAD
 	    "\"file\":\"demo.shake\",\"line\":7,\"ok\":false,"
 	    "\"expected\":\"+0 > S. 0:0(0) ack 1 <...>\",\"awaited\":true,"
 	    "\"got\":null,\"differs\":\"time: expected 1.000000, got "
-	    "0.997500 (2500 us early)\",\"deviation_us\":-2500.001,"
-	    "\"text\":\"FAIL 7\"}\n");
+	    "0.997500 (2500 us early)\",\"deviation_ns\":-2500001,"
+	    "\"text\":\"FAIL    7 0.001500   -2500 us  +0 > S. 0:0(0) ack 1 "
+	    "<...>\\n     demo.shake:7: expected: +0 > S. 0:0(0) ack 1 <...>"
+	    "\\n     got: nothing\\n     differs: time: expected 1.000000, "
+	    "got 0.997500 (2500 us early)\"}\n");
 	free(out);
 
 	/* A command: no segment awaited, no deviation. */
 	o.ok = true;
+	o.from_target = false;
 	o.expected = "+0 `true`";
 	o.awaited = false;
 	o.why = NULL;
 	o.has_dev = false;
-	ev.text = "ok 8";
 	out = through(&report_json_ops, 'j', 0, &ev);
 	CHECK(out != NULL && strstr(out, "\"awaited\":false,\"got\":null,"
-	    "\"differs\":null,\"deviation_us\":null,") != NULL);
+	    "\"differs\":null,\"deviation_ns\":null,") != NULL);
+	free(out);
+	out = through(&report_text_ops, 't', 0, &ev);
+	CHECK_STR(out, "ok      7 0.001500             +0 `true`\n");
 	free(out);
 
 	/* Line 0: the file's verdict, with its counts. */
@@ -477,20 +508,64 @@ test_json_step(void)
 	o.file = "demo.shake";
 	o.nsteps = 9;
 	o.nfailed = 1;
-	ev.text = "demo.shake: FAIL, 1 of 9 steps failed (12 in the file)";
+	o.nsteps_file = 12;
 	out = through(&report_json_ops, 'j', 0, &ev);
-	CHECK_STR(out, "{\"type\":\"step\",\"t\":0.001500,"
+	CHECK_STR(out, HEAD
 	    "\"file\":\"demo.shake\",\"line\":0,\"ok\":false,"
 	    "\"steps\":9,\"failed\":1,\"error\":null,\"text\":"
 	    "\"demo.shake: FAIL, 1 of 9 steps failed (12 in the file)\"}\n");
+	free(out);
+	o.stopped = true;
+	out = through(&report_text_ops, 't', 0, &ev);
+	CHECK_STR(out, "demo.shake: STOPPED after 9 of 12 steps\n");
+	free(out);
+	o.error = "no route";
+	out = through(&report_text_ops, 't', 0, &ev);
+	CHECK_STR(out, "demo.shake: ERROR: no route\n");
+	free(out);
+	o.error = NULL;
+	o.stopped = false;
+	o.ok = true;
+	out = through(&report_text_ops, 't', 0, &ev);
+	CHECK_STR(out, "demo.shake: ok, 9 steps\n");
 	free(out);
 
 	ev.outcome = NULL;
 	ev.text = "a step";
 	out = through(&report_json_ops, 'j', 0, &ev);
-	CHECK_STR(out, "{\"type\":\"step\",\"t\":0.001500,"
-	    "\"text\":\"a step\"}\n");
+	CHECK_STR(out, HEAD "\"text\":\"a step\"}\n");
 	free(out);
+}
+
+/* Only the first object names the schema; an event without a stamp takes
+ * its wall-clock time from the last stamped one's. */
+static void
+test_json_epoch(void)
+{
+	struct sink *chain = NULL;
+	struct event ev;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	sinks_add(&chain, &report_json_ops, report_json_new(f));
+	event_init(&ev, EV_NOTE);
+	ev.text = "a";
+	ev.t_ns = 100;
+	ev.ts.tv_sec = 10;
+	ev.ts.tv_nsec = 100;
+	sinks_emit(chain, &ev);
+	ev.t_ns = 2000000000;
+	ev.ts.tv_sec = 0;
+	ev.ts.tv_nsec = 0;
+	sinks_emit(chain, &ev);
+	sinks_close(&chain);
+	fclose(f);
+	CHECK_STR(buf, "{\"schema\":\"tcpshake/1\",\"type\":\"note\",\"t_ns\":100,"
+	    "\"epoch_ns\":10000000100,\"text\":\"a\"}\n"
+	    "{\"type\":\"note\",\"t_ns\":2000000000,\"epoch_ns\":12000000000,"
+	    "\"text\":\"a\"}\n");
+	free(buf);
 }
 
 int
@@ -502,6 +577,7 @@ main(void)
 	test_explain();
 	test_json();
 	test_json_step();
+	test_json_epoch();
 	test_pcap();
 	return check_done();
 }

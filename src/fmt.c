@@ -1,0 +1,109 @@
+/* fmt.c: times, endpoints, the relative view of a segment and step verdicts
+ * in words, for every sink (fmt.h). Depends on nothing but the data. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <sys/socket.h>
+
+#include "fmt.h"
+#include "xmalloc.h"
+
+char *
+fmt_time(int64_t t_ns, char *buf, size_t len)
+{
+	uint64_t mag;
+	const char *sign = "";
+
+	/* Stamps in a file may go backwards; say so rather than wrap. */
+	if (t_ns < 0) {
+		sign = "-";
+		mag = (uint64_t)0 - (uint64_t)t_ns;
+	} else
+		mag = (uint64_t)t_ns;
+	mag /= 1000;
+	snprintf(buf, len, "%s%" PRIu64 ".%06" PRIu64, sign, mag / 1000000,
+	    mag % 1000000);
+	return buf;
+}
+
+char *
+fmt_endpoint(const struct ipaddr *a, uint16_t port, char *buf, size_t len)
+{
+	char addr[64];
+
+	ipaddr_str(a, addr, sizeof addr);
+	if (a->family == AF_INET6)
+		snprintf(buf, len, "[%s]:%u", addr, port);
+	else
+		snprintf(buf, len, "%s:%u", addr, port);
+	return buf;
+}
+
+void
+fmt_view_segment(const struct event *ev, struct segment *out)
+{
+	int i, j;
+
+	*out = *ev->seg;
+	if (!ev->relative)
+		return;
+	out->seq -= ev->seq_base;
+	out->ack -= ev->ack_base;
+	/* SACK blocks name the other side's bytes, as the ack number does. */
+	for (i = 0; i < out->nopts; i++) {
+		if (out->opts[i].kind != OPT_SACK)
+			continue;
+		for (j = 0; j < out->opts[i].u.sack.n && j < OPT_MAX_SACK; j++) {
+			out->opts[i].u.sack.b[j].left -= ev->ack_base;
+			out->opts[i].u.sack.b[j].right -= ev->ack_base;
+		}
+	}
+}
+
+static char *
+fmt_file_outcome(const struct step_outcome *o)
+{
+	char *text;
+
+	if (o->error != NULL)
+		xasprintf(&text, "%s: ERROR: %s", o->file, o->error);
+	else if (o->stopped)
+		xasprintf(&text, "%s: STOPPED after %d of %d steps", o->file,
+		    o->nsteps, o->nsteps_file);
+	else if (o->ok)
+		xasprintf(&text, "%s: ok, %d steps", o->file, o->nsteps);
+	else
+		xasprintf(&text, "%s: FAIL, %d of %d steps failed (%d in the "
+		    "file)", o->file, o->nfailed, o->nsteps, o->nsteps_file);
+	return text;
+}
+
+char *
+fmt_outcome(const struct step_outcome *o)
+{
+	char t[32], dev[32] = "", *text;
+	const char *flow = o->flow != NULL ? o->flow : "";
+	const char *sp = o->flow != NULL ? " " : "";
+
+	if (o->line == 0)
+		return fmt_file_outcome(o);
+	fmt_time(o->t_ns, t, sizeof t);
+	if (o->has_dev)
+		snprintf(dev, sizeof dev, "%+" PRId64 " us", o->dev_ns / 1000);
+	if (o->ok && o->from_target && o->got != NULL)
+		xasprintf(&text, "ok   %4d %s %10s  %s%s> %s", o->line, t, dev,
+		    flow, sp, o->got);
+	else if (o->ok)
+		xasprintf(&text, "ok   %4d %s %10s  %s", o->line, t, dev,
+		    o->expected);
+	else if (o->awaited || o->got != NULL)
+		xasprintf(&text, "FAIL %4d %s %10s  %s\n     %s:%d: expected: "
+		    "%s\n     got: %s\n     differs: %s", o->line, t, dev,
+		    o->expected, o->file, o->line, o->expected,
+		    o->got != NULL ? o->got : "nothing", o->why);
+	else
+		xasprintf(&text, "FAIL %4d %s %10s  %s\n     %s:%d: %s",
+		    o->line, t, dev, o->expected, o->file, o->line, o->why);
+	return text;
+}
