@@ -36,7 +36,7 @@ struct eng_rcvd {
 struct eng_flow {
 	uint16_t	 sport;
 	int		 fd;		/* a bound socket keeps the port ours */
-	struct match_bases b;
+	struct seqspace b;
 	struct eng_rcvd	*q;
 	size_t		 qhead, qlen, qcap;
 };
@@ -115,17 +115,13 @@ eng_emit_segment(struct engine *e, const struct decoded *d, int64_t t,
 	ev.ip = d->ip;
 	ev.iplen = d->iplen;
 	ev.relative = true;
-	if (dir == DIR_TO_TARGET) {
-		ev.seq_base = f->b.ours_known ? f->b.ours : 0;
-		ev.ack_base = f->b.theirs_known ? f->b.theirs : 0;
-	} else {
-		ev.seq_base = f->b.theirs_known ? f->b.theirs : 0;
-		ev.ack_base = f->b.ours_known ? f->b.ours : 0;
-		/* The target's SYN shows its ISN as 0 before a '>' line has
-		 * learned it (match_learn). */
-		if (!f->b.theirs_known && (d->seg.flags & TH_SYN_))
-			ev.seq_base = d->seg.seq;
-	}
+	seqspace_bases(&f->b, dir == DIR_TO_TARGET ? SEQ_LOCAL : SEQ_REMOTE,
+	    &ev.seq_base, &ev.ack_base);
+	/* The target's SYN shows its ISN as 0 before a '>' line has learned
+	 * it (match_learn). */
+	if (dir == DIR_FROM_TARGET && !f->b.known[SEQ_REMOTE] &&
+	    (d->seg.flags & TH_SYN_))
+		ev.seq_base = d->seg.seq;
 	eng_emit(e, &ev);
 }
 

@@ -10,6 +10,7 @@
 #include "explain.h"
 #include "report.h"
 #include "segment.h"
+#include "seqspace.h"
 #include "xmalloc.h"
 
 struct report_text {
@@ -52,22 +53,10 @@ report_endpoint_str(const struct ipaddr *a, uint16_t port, char *buf,
 void
 report_view_segment(const struct event *ev, struct segment *out)
 {
-	int i, j;
-
 	*out = *ev->seg;
-	if (!ev->relative)
-		return;
-	out->seq -= ev->seq_base;
-	out->ack -= ev->ack_base;
-	/* SACK blocks name the other side's bytes, as the ack number does. */
-	for (i = 0; i < out->nopts; i++) {
-		if (out->opts[i].kind != OPT_SACK)
-			continue;
-		for (j = 0; j < out->opts[i].u.sack.n && j < OPT_MAX_SACK; j++) {
-			out->opts[i].u.sack.b[j].left -= ev->ack_base;
-			out->opts[i].u.sack.b[j].right -= ev->ack_base;
-		}
-	}
+	if (ev->relative)
+		seqspace_shift(out, ev->seq_base, ev->ack_base,
+		    SEQSPACE_SEQ | SEQSPACE_ACK | SEQSPACE_SACK);
 }
 
 static const char *const dir_words[] = {
