@@ -365,7 +365,8 @@ endpoint_open(const struct endpoint_config *cfg, char *err, size_t errlen)
 		wc.lport = cfg->lport;
 		wc.rport = cfg->rport;
 	}
-	if ((w = wire_open(&wc, err, errlen)) == NULL)
+	if ((w = cfg->wire) == NULL && (w = wire_open(&wc, err, errlen)) ==
+	    NULL)
 		return NULL;
 	ep = xcalloc(1, sizeof *ep);
 	ep->cfg = *cfg;
@@ -413,7 +414,8 @@ endpoint_close(struct endpoint *ep)
 	for (i = 0; i < ep->qn; i++)
 		pend_emit(ep, &ep->q[i]);
 	free(ep->q);
-	wire_close(ep->w);
+	if (ep->w != ep->cfg.wire)
+		wire_close(ep->w);
 	for (i = 0; i < ep->nflows; i++) {
 		flow_free(&ep->flows[i]->tcb);
 		free(ep->flows[i]->rcv);
