@@ -14,6 +14,7 @@
 #include "read-shake.h"
 #include "report.h"
 #include "script.h"
+#include "seqspace.h"
 #include "sniff.h"
 #include "tcpshake.h"
 #include "xmalloc.h"
@@ -40,8 +41,7 @@ struct endpoint {
 
 struct flow {
 	struct endpoint	 ep[2];
-	bool		 isn_known[2];
-	uint32_t	 isn[2];
+	struct seqspace	 ss;		/* side 0 is ep[0]'s */
 	struct flow	*next;
 };
 
@@ -182,30 +182,15 @@ flows_free(struct flow_table *t)
 	memset(t, 0, sizeof *t);
 }
 
-/* A SYN names its side's ISN; a fresh SYN with a new ISN on a known tuple
- * is a new connection, so the other side's ISN is forgotten too. */
-static void
-flow_learn(struct flow *f, int side, const struct segment *seg)
-{
-	if (!(seg->flags & TH_SYN_))
-		return;
-	if (!(seg->flags & TH_ACK_) && f->isn_known[side] &&
-	    f->isn[side] != seg->seq)
-		f->isn_known[1 - side] = false;
-	f->isn[side] = seg->seq;
-	f->isn_known[side] = true;
-}
-
-/* Each number is relative to its own side's ISN when that SYN was seen,
- * absolute otherwise (base 0). */
+/* Each number is relative to its own side's ISN when that SYN was seen
+ * (seqspace_learn), absolute otherwise (base 0). */
 static void
 flow_bases(const struct flow *f, int side, struct event *ev)
 {
-	if (f == NULL || (!f->isn_known[0] && !f->isn_known[1]))
+	if (f == NULL || (!f->ss.known[0] && !f->ss.known[1]))
 		return;
 	ev->relative = true;
-	ev->seq_base = f->isn_known[side] ? f->isn[side] : 0;
-	ev->ack_base = f->isn_known[1 - side] ? f->isn[1 - side] : 0;
+	seqspace_bases(&f->ss, side, &ev->seq_base, &ev->ack_base);
 }
 
 static int64_t
@@ -240,7 +225,7 @@ read_segment(struct read_run *run, struct decoded *d, struct event *ev)
 		ev->ip = d->ip;
 		ev->iplen = d->iplen;
 		f = flows_find(&run->flows, &d->seg, true, &side);
-		flow_learn(f, side, &d->seg);
+		seqspace_learn(&f->ss, side, &d->seg);
 	}
 	if (!run->opts->absolute)
 		flow_bases(f, side, ev);

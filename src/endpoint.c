@@ -13,6 +13,7 @@
 #include "clock.h"
 #include "decode.h"
 #include "endpoint.h"
+#include "seqspace.h"
 #include "wire.h"
 #include "xmalloc.h"
 
@@ -216,18 +217,17 @@ endpoint_note(struct endpoint *ep, const char *fmt, ...)
 
 /* ---- Relative numbering ---- */
 
+/* The bases of a segment sent by side (SEQ_LOCAL: ours), from the TCB. */
 static void
-bases_ours(const struct ep_flow *fl, struct event *ev)
+ep_bases(const struct ep_flow *fl, int side, struct event *ev)
 {
-	ev->seq_base = fl->tcb.iss;
-	ev->ack_base = fl->tcb.have_irs ? fl->tcb.irs : 0;
-}
+	struct seqspace ss;
 
-static void
-bases_theirs(const struct ep_flow *fl, struct event *ev)
-{
-	ev->seq_base = fl->tcb.have_irs ? fl->tcb.irs : 0;
-	ev->ack_base = fl->tcb.iss;
+	seqspace_init(&ss);
+	seqspace_set(&ss, SEQ_LOCAL, fl->tcb.iss);
+	if (fl->tcb.have_irs)
+		seqspace_set(&ss, SEQ_REMOTE, fl->tcb.irs);
+	seqspace_bases(&ss, side, &ev->seq_base, &ev->ack_base);
 }
 
 /* ---- What a flow produced ---- */
@@ -251,7 +251,7 @@ send_seg(struct endpoint *ep, struct ep_flow *fl, const struct segment *seg,
 	segment_copy(&p->seg, seg);
 	p->has_seg = true;
 	pend_set_ip(p, bytes, len);
-	bases_ours(fl, &p->ev);
+	ep_bases(fl, SEQ_LOCAL, &p->ev);
 	p->fl = fl;
 	p->waiting = true;
 	p->tag = ep->next_tag++;
@@ -376,7 +376,8 @@ endpoint_open(const struct endpoint_config *cfg, char *err, size_t errlen)
 		wc.lport = cfg->lport;
 		wc.rport = cfg->rport;
 	}
-	if ((w = wire_open(&wc, err, errlen)) == NULL)
+	if ((w = cfg->wire) == NULL && (w = wire_open(&wc, err, errlen)) ==
+	    NULL)
 		return NULL;
 	ep = xcalloc(1, sizeof *ep);
 	ep->cfg = *cfg;
@@ -424,7 +425,8 @@ endpoint_close(struct endpoint *ep)
 	for (i = 0; i < ep->qn; i++)
 		pend_emit(ep, &ep->q[i]);
 	free(ep->q);
-	wire_close(ep->w);
+	if (ep->w != ep->cfg.wire)
+		wire_close(ep->w);
 	for (i = 0; i < ep->nflows; i++) {
 		flow_free(&ep->flows[i]->tcb);
 		free(ep->flows[i]->rcv);
@@ -613,7 +615,7 @@ seen_foreign(struct endpoint *ep, struct ep_flow *fl,
 	fl->foreign++;
 	p = pend_push(ep, EV_SEGMENT, DIR_TO_TARGET);
 	fill_from_capture(p, pkt);
-	bases_ours(fl, &p->ev);
+	ep_bases(fl, SEQ_LOCAL, &p->ev);
 	p = pend_push(ep, EV_NOTE, DIR_NONE);
 	pend_text(p, "the segment above was not sent by tcpshake: the local "
 	    "kernel's%s", fl->guarded ? "" : " (the guard is off)");
@@ -651,7 +653,7 @@ seen_incoming(struct endpoint *ep, struct ep_flow *fl,
 	fill_from_capture(p, pkt);
 	flow_input(&fl->tcb, &pkt->d.seg, pkt->t_ns, &ep->out);
 	p = &ep->q[at];		/* flow_input may not push, but be sure */
-	bases_theirs(fl, &p->ev);
+	ep_bases(fl, SEQ_REMOTE, &p->ev);
 	if (is_hs_answer(fl, before, &pkt->d.seg)) {
 		fl->hs_rtt_ns = fl->syn_seen ?
 		    timespec_diff_ns(&pkt->ts, &fl->syn_ts) : fl->tcb.hs_rtt_ns;
@@ -666,7 +668,7 @@ seen_icmp(struct endpoint *ep, struct ep_flow *fl, const struct wire_pkt *pkt)
 	struct pend *p = pend_push(ep, EV_ICMP, DIR_FROM_TARGET);
 
 	fill_from_capture(p, pkt);
-	bases_ours(fl, &p->ev);
+	ep_bases(fl, SEQ_LOCAL, &p->ev);
 	p->ev.icmp_type = pkt->d.icmp_type;
 	p->ev.icmp_code = pkt->d.icmp_code;
 	p->icmp_from = pkt->d.icmp_from;

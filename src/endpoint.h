@@ -53,7 +53,12 @@ struct ep_flow;
 
 #define ENDPOINT_SENT_WAIT_NS	100000000LL	/* 100 ms */
 
+struct wire;
+
 struct endpoint_config {
+	/* A wire opened by the caller (a fake one in tests), used as it is
+	 * and left open; NULL: open the live wire from the fields below. */
+	struct wire	*wire;
 	struct ipaddr	 local;		/* our address */
 	struct ipaddr	 remote;	/* the target's (same family) */
 	const char	*ifname;	/* capture here; NULL: "any" */

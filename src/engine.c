@@ -36,8 +36,7 @@ struct eng_rcvd {
 
 struct eng_flow {
 	uint16_t	 sport;
-	int		 fd;		/* a bound socket keeps the port ours */
-	struct match_bases b;
+	struct seqspace b;
 	uint16_t	 syn_mss;	/* MSS option of our SYN; 0: none seen */
 	struct eng_rcvd	*q;
 	size_t		 qhead, qlen, qcap;
@@ -118,17 +117,13 @@ eng_emit_segment(struct engine *e, const struct decoded *d, int64_t t,
 	ev.ip = d->ip;
 	ev.iplen = d->iplen;
 	ev.relative = true;
-	if (dir == DIR_TO_TARGET) {
-		ev.seq_base = f->b.ours_known ? f->b.ours : 0;
-		ev.ack_base = f->b.theirs_known ? f->b.theirs : 0;
-	} else {
-		ev.seq_base = f->b.theirs_known ? f->b.theirs : 0;
-		ev.ack_base = f->b.ours_known ? f->b.ours : 0;
-		/* The target's SYN shows its ISN as 0 before a '>' line has
-		 * learned it (match_learn). */
-		if (!f->b.theirs_known && (d->seg.flags & TH_SYN_))
-			ev.seq_base = d->seg.seq;
-	}
+	seqspace_bases(&f->b, dir == DIR_TO_TARGET ? SEQ_LOCAL : SEQ_REMOTE,
+	    &ev.seq_base, &ev.ack_base);
+	/* The target's SYN shows its ISN as 0 before a '>' line has learned
+	 * it (match_learn). */
+	if (dir == DIR_FROM_TARGET && !f->b.known[SEQ_REMOTE] &&
+	    (d->seg.flags & TH_SYN_))
+		ev.seq_base = d->seg.seq;
 	eng_emit(e, &ev);
 }
 
@@ -660,38 +655,6 @@ step_run(struct engine *e, const struct step *st, struct eng_clock *c)
 /* A port of our own for a flow: bound (not listening), so nothing else on
  * this host takes it while the scenario runs. */
 static int
-flow_bind(struct engine *e, struct eng_flow *f, uint16_t want)
-{
-	struct sockaddr_storage ss;
-	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-	socklen_t len;
-	int fam = e->rt.src.family;
-
-	memset(&ss, 0, sizeof ss);
-	if (fam == AF_INET) {
-		s4->sin_family = AF_INET;
-		memcpy(&s4->sin_addr, e->rt.src.a, 4);
-		s4->sin_port = htons(want);
-		len = sizeof *s4;
-	} else {
-		s6->sin6_family = AF_INET6;
-		memcpy(&s6->sin6_addr, e->rt.src.a, 16);
-		s6->sin6_port = htons(want);
-		len = sizeof *s6;
-	}
-	if ((f->fd = socket(fam, SOCK_STREAM, 0)) < 0 ||
-	    bind(f->fd, (struct sockaddr *)&ss, len) < 0 ||
-	    getsockname(f->fd, (struct sockaddr *)&ss, &len) < 0) {
-		snprintf(e->err, sizeof e->err, "cannot take source port %u: "
-		    "%s", want, strerror(errno));
-		return -1;
-	}
-	f->sport = ntohs(fam == AF_INET ? s4->sin_port : s6->sin6_port);
-	return 0;
-}
-
-static int
 eng_open(struct engine *e)
 {
 	struct wire_config wc;
@@ -703,31 +666,36 @@ eng_open(struct engine *e)
 		return -1;
 	}
 	e->dport = e->sc->target_port;
-	if (route_resolve(e->sc->target_host, AF_UNSPEC, &e->rt.dst, e->err,
-	    sizeof e->err) < 0 || route_lookup(&e->rt, e->cfg->ifname,
-	    e->cfg->source, e->err, sizeof e->err) < 0)
-		return -1;
 	e->nflows = e->sc->nflows;
 	e->flows = xcalloc(e->nflows, sizeof *e->flows);
-	for (i = 0; i < e->nflows; i++)
-		e->flows[i].fd = -1;
-	for (i = 0; i < e->nflows; i++)
-		if (flow_bind(e, &e->flows[i], e->sc->flows[i].sport) < 0)
+	if (e->cfg->wire != NULL) {
+		e->w = e->cfg->wire;
+		e->rt.src = wire_config(e->w)->local;
+		e->rt.dst = wire_config(e->w)->remote;
+	} else {
+		if (route_resolve(e->sc->target_host, AF_UNSPEC, &e->rt.dst,
+		    e->err, sizeof e->err) < 0 || route_lookup(&e->rt,
+		    e->cfg->ifname, e->cfg->source, e->err,
+		    sizeof e->err) < 0)
 			return -1;
-	/* The guard first: without privileges, the line names
-	 * CAP_NET_ADMIN (tcpshake(1), run). */
-	memset(&wc, 0, sizeof wc);
-	wc.local = e->rt.src;
-	wc.remote = e->rt.dst;
-	wc.ifname = e->rt.ifname;
-	wc.rport = e->dport;
-	wc.no_guard = e->cfg->no_guard;
-	wc.guard_first = true;
-	if ((e->w = wire_open(&wc, e->err, sizeof e->err)) == NULL)
-		return -1;
+		/* The guard first: without privileges, the line names
+		 * CAP_NET_ADMIN (tcpshake(1), run). */
+		memset(&wc, 0, sizeof wc);
+		wc.local = e->rt.src;
+		wc.remote = e->rt.dst;
+		wc.ifname = e->rt.ifname;
+		wc.rport = e->dport;
+		wc.no_guard = e->cfg->no_guard;
+		wc.guard_first = true;
+		if ((e->w = wire_open(&wc, e->err, sizeof e->err)) == NULL)
+			return -1;
+	}
 	e->mtu = offload_iface_mtu(e->rt.ifname);
+	/* A port the wire holds is one the local kernel gives nobody. */
 	for (i = 0; i < e->nflows; i++)
-		if (wire_guard_flow(e->w, e->flows[i].sport, e->dport, e->err,
+		if (wire_take_port(e->w, e->sc->flows[i].sport,
+		    &e->flows[i].sport, e->err, sizeof e->err) < 0 ||
+		    wire_guard_flow(e->w, e->flows[i].sport, e->dport, e->err,
 		    sizeof e->err) < 0)
 			return -1;
 	return 0;
@@ -742,8 +710,6 @@ eng_close(struct engine *e)
 	if (e->started && !e->wire_failed)
 		eng_pump(e, eng_now(e) + ENGINE_GRACE_NS, NULL, NULL);
 	for (i = 0; i < e->nflows; i++) {
-		if (e->flows[i].fd >= 0)
-			close(e->flows[i].fd);
 		for (k = e->flows[i].qhead; k < e->flows[i].qlen; k++)
 			segment_clear(&e->flows[i].q[k].seg);
 		free(e->flows[i].q);
@@ -751,7 +717,8 @@ eng_close(struct engine *e)
 	free(e->flows);
 	if (e->started)
 		e->end_ns = eng_now(e);
-	wire_close(e->w);
+	if (e->w != e->cfg->wire)
+		wire_close(e->w);
 	e->w = NULL;
 }
 

@@ -39,7 +39,13 @@
 					 * a wakeup on a loaded machine can
 					 * be late by hundreds of us */
 
+struct wire;
+
 struct engine_config {
+	/* A wire opened by the caller (a fake one in tests): its addresses
+	 * are the run's, no route is looked up, and it stays open. NULL:
+	 * the live wire to the script's target through the route. */
+	struct wire	*wire;
 	const char	*ifname;	/* NULL: the route's interface */
 	const char	*source;	/* NULL: the route's source address */
 	bool		 no_guard;

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include "fmt.h"
+#include "seqspace.h"
 #include "xmalloc.h"
 
 char *
@@ -43,22 +44,10 @@ fmt_endpoint(const struct ipaddr *a, uint16_t port, char *buf, size_t len)
 void
 fmt_view_segment(const struct event *ev, struct segment *out)
 {
-	int i, j;
-
 	*out = *ev->seg;
-	if (!ev->relative)
-		return;
-	out->seq -= ev->seq_base;
-	out->ack -= ev->ack_base;
-	/* SACK blocks name the other side's bytes, as the ack number does. */
-	for (i = 0; i < out->nopts; i++) {
-		if (out->opts[i].kind != OPT_SACK)
-			continue;
-		for (j = 0; j < out->opts[i].u.sack.n && j < OPT_MAX_SACK; j++) {
-			out->opts[i].u.sack.b[j].left -= ev->ack_base;
-			out->opts[i].u.sack.b[j].right -= ev->ack_base;
-		}
-	}
+	if (ev->relative)
+		seqspace_shift(out, ev->seq_base, ev->ack_base,
+		    SEQSPACE_SEQ | SEQSPACE_ACK | SEQSPACE_SACK);
 }
 
 static char *

@@ -28,32 +28,34 @@ diff_add(struct match_result *r, const char *fmt, ...)
 
 /* The target's seq in the script's space. */
 static uint32_t
-rel_theirs(const struct match_bases *b, uint32_t v, bool absolute)
+rel_theirs(const struct seqspace *b, uint32_t v, bool absolute)
 {
-	return absolute || !b->theirs_known ? v : v - b->theirs;
+	return absolute ? v : seqspace_rel(b, SEQ_REMOTE, v);
 }
 
 /* The target's ack (or SACK edge) in the script's space. */
 static uint32_t
-rel_ours(const struct match_bases *b, uint32_t v, bool absolute)
+rel_ours(const struct seqspace *b, uint32_t v, bool absolute)
 {
-	return absolute || !b->ours_known ? v : v - b->ours;
+	return absolute ? v : seqspace_rel(b, SEQ_LOCAL, v);
 }
 
 void
-match_learn(struct match_bases *b, const struct segment *exp,
+match_learn(struct seqspace *b, const struct segment *exp,
     const struct segment *got)
 {
 	const struct tcp_option *e, *g;
 
-	if (!b->theirs_known && (got->flags & TH_SYN_)) {
+	uint32_t isn;
+
+	if (!b->known[SEQ_REMOTE] && (got->flags & TH_SYN_)) {
 		/* The script's number for that SYN, when it wrote a SYN;
 		 * otherwise the SYN's own seq is the target's 0. */
-		b->theirs = got->seq;
+		isn = got->seq;
 		if ((exp->flags & TH_SYN_) &&
 		    !(exp->has & (SEG_ANY_SEQ | SEG_ABS_SEQ)))
-			b->theirs -= exp->seq;
-		b->theirs_known = true;
+			isn -= exp->seq;
+		seqspace_set(b, SEQ_REMOTE, isn);
 	}
 	if (!b->ts_known && !(exp->has & SEG_ANY_OPTS) &&
 	    (e = segment_find_opt(exp, OPT_TS)) != NULL &&
@@ -66,7 +68,7 @@ match_learn(struct match_bases *b, const struct segment *exp,
 /* Two options alike; an expected TS val is not compared (match.h). */
 static bool
 opt_equal(const struct tcp_option *e, const struct tcp_option *g,
-    const struct match_bases *b)
+    const struct seqspace *b)
 {
 	int i;
 
@@ -101,7 +103,7 @@ opt_equal(const struct tcp_option *e, const struct tcp_option *g,
 
 static void
 match_opts(const struct segment *exp, const struct segment *got,
-    const struct match_bases *b, struct match_result *r)
+    const struct seqspace *b, struct match_result *r)
 {
 	struct segment view;
 	char *es, *gs;
@@ -178,7 +180,7 @@ match_ip(const struct segment *exp, const struct segment *got,
 
 bool
 match_segment(const struct segment *exp, const struct segment *got,
-    const struct match_bases *b, struct match_result *r)
+    const struct seqspace *b, struct match_result *r)
 {
 	char ef[16], gf[16];
 	uint32_t v;
@@ -233,63 +235,41 @@ match_result_str(const struct match_result *r)
 
 void
 match_view(const struct segment *got, const struct segment *exp,
-    const struct match_bases *b, struct segment *out)
+    const struct seqspace *b, struct segment *out)
 {
 	uint32_t has = exp != NULL ? exp->has : 0;
-	struct tcp_option *o;
-	int i, k;
+	unsigned what = SEQSPACE_SACK;
 
 	segment_init(out);
 	segment_copy(out, got);
-	out->seq = rel_theirs(b, got->seq, has & SEG_ABS_SEQ);
-	out->ack = rel_ours(b, got->ack, has & SEG_ABS_ACK);
+	if (!(has & SEG_ABS_SEQ))
+		what |= SEQSPACE_SEQ;
+	if (!(has & SEG_ABS_ACK))
+		what |= SEQSPACE_ACK;
+	seqspace_to_rel(b, SEQ_REMOTE, out, what);
 	out->has &= ~(SEG_ABS_SEQ | SEG_ABS_ACK);
 	out->has |= has & (SEG_ABS_SEQ | SEG_ABS_ACK);
 	if (!(got->flags & TH_ACK_))
 		out->has &= ~(uint32_t)SEG_HAS_ACK;
-	for (i = 0; i < out->nopts; i++) {
-		o = &out->opts[i];
-		if (o->kind != OPT_SACK)
-			continue;
-		for (k = 0; k < o->u.sack.n; k++) {
-			o->u.sack.b[k].left = rel_ours(b, o->u.sack.b[k].left,
-			    false);
-			o->u.sack.b[k].right = rel_ours(b,
-			    o->u.sack.b[k].right, false);
-		}
-	}
 }
 
 void
-match_outgoing(const struct segment *exp, struct match_bases *b,
+match_outgoing(const struct segment *exp, struct seqspace *b,
     struct segment *out)
 {
-	struct tcp_option *o;
-	int i, k;
+	unsigned what = SEQSPACE_SACK | SEQSPACE_ECR;
 
 	segment_init(out);
 	segment_copy(out, exp);
-	if (!b->ours_known && (exp->flags & TH_SYN_) &&
-	    !(exp->has & SEG_ANY_SEQ)) {
+	if (!b->known[SEQ_LOCAL] && (exp->flags & TH_SYN_) &&
+	    !(exp->has & SEG_ANY_SEQ))
 		/* Our first SYN: its number is our ISN, sent as written. */
-		b->ours = exp->seq;
-		b->ours_known = true;
-	} else if (b->ours_known && !(exp->has & SEG_ABS_SEQ))
-		out->seq = exp->seq + b->ours;
-	if (b->theirs_known && (exp->has & SEG_HAS_ACK) &&
-	    !(exp->has & SEG_ABS_ACK))
-		out->ack = exp->ack + b->theirs;
-	for (i = 0; i < out->nopts; i++) {
-		o = &out->opts[i];
-		if (o->kind == OPT_TS && b->ts_known && o->u.ts.ecr != 0)
-			o->u.ts.ecr += b->ts_offset;
-		if (o->kind != OPT_SACK || !b->theirs_known)
-			continue;
-		for (k = 0; k < o->u.sack.n; k++) {
-			o->u.sack.b[k].left += b->theirs;
-			o->u.sack.b[k].right += b->theirs;
-		}
-	}
+		seqspace_set(b, SEQ_LOCAL, exp->seq);
+	else if (!(exp->has & SEG_ABS_SEQ))
+		what |= SEQSPACE_SEQ;
+	if ((exp->has & SEG_HAS_ACK) && !(exp->has & SEG_ABS_ACK))
+		what |= SEQSPACE_ACK;
+	seqspace_to_wire(b, SEQ_LOCAL, out, what);
 }
 
 int64_t

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "segment.h"
+#include "seqspace.h"
 
 /*
  * Script numbers are relative (SCENARIO.md): the target's seq numbers to
@@ -19,19 +20,13 @@
  * TCP timestamps: the target's TS val runs on its own clock, so an
  * expected TS val is not compared (packetdrill does the same unless told
  * a clock tick); the first one seen ties the script's value to the real
- * one (ts_offset), and an ecr we send is moved by that offset, so a
- * script can echo "the val the target sent". An expected ecr is ours and
- * compared as written.
+ * one (the seqspace's ts_offset), and an ecr we send is moved by that
+ * offset, so a script can echo "the val the target sent". An expected ecr
+ * is ours and compared as written.
+ *
+ * The bases are a struct seqspace (seqspace.h): SEQ_LOCAL is ours,
+ * SEQ_REMOTE the target's.
  */
-struct match_bases {
-	uint32_t	 ours;		/* our ISN */
-	uint32_t	 theirs;	/* the target's ISN */
-	uint32_t	 ts_offset;	/* target's TS val minus the script's */
-	bool		 ours_known;
-	bool		 theirs_known;
-	bool		 ts_known;
-};
-
 #define MATCH_MAX_DIFFS	16
 #define MATCH_DIFF_LEN	192
 
@@ -44,11 +39,11 @@ struct match_result {
 /* Learn from an expected line and the segment meeting it: the target's
  * ISN from its SYN (seq as the script wrote it), the TS val offset. Call
  * before match_segment(). */
-void	 match_learn(struct match_bases *, const struct segment *exp,
+void	 match_learn(struct seqspace *, const struct segment *exp,
 	    const struct segment *got);
 /* True when got meets exp; r gets every difference either way. */
 bool	 match_segment(const struct segment *exp, const struct segment *got,
-	    const struct match_bases *, struct match_result *r);
+	    const struct seqspace *, struct match_result *r);
 /* The differences joined with "; " into a new string (free() it). */
 char	*match_result_str(const struct match_result *);
 
@@ -56,13 +51,13 @@ char	*match_result_str(const struct match_result *);
  * bases unless exp marks them absolute; exp may be NULL), for printing
  * in the same syntax as the expected line. Free with segment_clear(). */
 void	 match_view(const struct segment *got, const struct segment *exp,
-	    const struct match_bases *, struct segment *out);
+	    const struct seqspace *, struct segment *out);
 /* What we send for a '<' line: numbers from the script's space to the
  * wire (our seq from our ISN, ack and SACK blocks from theirs, ecr by
  * the TS offset). Our first SYN sets our ISN and goes out as written;
  * until then our numbers are absolute. out is a copy of exp (free with
  * segment_clear()). */
-void	 match_outgoing(const struct segment *exp, struct match_bases *,
+void	 match_outgoing(const struct segment *exp, struct seqspace *,
 	    struct segment *out);
 
 /*

@@ -11,11 +11,12 @@
 #include "fmt.h"
 #include "read-shake.h"
 #include "report.h"
+#include "seqspace.h"
 #include "xmalloc.h"
 
 /* The two sides of a flow: whose ISN a number counts from. */
-#define SIDE_PROBER	0
-#define SIDE_TARGET	1
+#define SIDE_PROBER	SEQ_LOCAL
+#define SIDE_TARGET	SEQ_REMOTE
 
 #define FLOW_NAME_LEN	8	/* "aaaaaaa": more flows than a file holds */
 
@@ -23,8 +24,7 @@
 struct shake_flow {
 	struct ipaddr	 peer;
 	uint16_t	 pport;
-	uint32_t	 isn[2];
-	bool		 isn_known[2];
+	struct seqspace	 ss;		/* SEQ_LOCAL is the prober's */
 	bool		 ts_shown;	/* a '>' line wrote the target's TS */
 };
 
@@ -86,16 +86,6 @@ shake_is_target(const struct shake *sh, const struct ipaddr *a,
 	return port == sh->port && ipaddr_eq(a, &sh->addr);
 }
 
-/* A bare SYN whose ISN differs from the one its side already sent opens
- * a new connection on the same ports. */
-static bool
-flow_restarts(const struct shake_flow *f, int side,
-    const struct segment *seg)
-{
-	return (seg->flags & (TH_SYN_ | TH_ACK_)) == TH_SYN_ &&
-	    f->isn_known[side] && f->isn[side] != seg->seq;
-}
-
 /* The newest flow with the peer, or a new one. */
 static size_t
 shake_flow_of(struct shake *sh, const struct ipaddr *peer, uint16_t pport,
@@ -107,7 +97,9 @@ shake_flow_of(struct shake *sh, const struct ipaddr *peer, uint16_t pport,
 	for (i = sh->nflows; i-- > 0;) {
 		f = &sh->flows[i];
 		if (f->pport == pport && ipaddr_eq(&f->peer, peer)) {
-			if (!flow_restarts(f, side, seg))
+			/* A bare SYN with another ISN: a new connection
+			 * on the same ports. */
+			if (!seqspace_restarts(&f->ss, side, seg))
 				return i;
 			break;
 		}
@@ -122,27 +114,6 @@ shake_flow_of(struct shake *sh, const struct ipaddr *peer, uint16_t pport,
 	f->peer = *peer;
 	f->pport = pport;
 	return sh->nflows++;
-}
-
-/* The other side's numbers (ack, SACK blocks) relative to its ISN. */
-static void
-view_ack(const struct shake_flow *f, int other, struct segment *v)
-{
-	int i, j;
-
-	if (!f->isn_known[other]) {
-		v->has |= SEG_ABS_ACK;
-		return;
-	}
-	v->ack -= f->isn[other];
-	for (i = 0; i < v->nopts; i++) {
-		if (v->opts[i].kind != OPT_SACK)
-			continue;
-		for (j = 0; j < v->opts[i].u.sack.n && j < OPT_MAX_SACK; j++) {
-			v->opts[i].u.sack.b[j].left -= f->isn[other];
-			v->opts[i].u.sack.b[j].right -= f->isn[other];
-		}
-	}
 }
 
 /* What run must see from the target: its window is its own business, and
@@ -172,20 +143,20 @@ shake_text(struct shake_flow *f, int side, const struct segment *seg)
 	bool literal = false;
 	char *line, *text;
 
-	if ((seg->flags & TH_SYN_) && !f->isn_known[side]) {
-		f->isn[side] = seg->seq;
-		f->isn_known[side] = true;
+	if ((seg->flags & TH_SYN_) && !f->ss.known[side]) {
+		seqspace_set(&f->ss, side, seg->seq);
 		/* The prober's first SYN carries its ISN as written. */
 		literal = side == SIDE_PROBER;
 	}
 	v.has &= ~(uint32_t)(SEG_ABS_SEQ | SEG_ABS_ACK | SEG_ANY_OPTS |
 	    SEG_ANY_SEQ | SEG_ANY_ACK | SEG_ANY_WIN);
-	if (!literal && f->isn_known[side])
-		v.seq -= f->isn[side];
-	else if (!literal)
+	if (!literal && !f->ss.known[side])
 		v.has |= SEG_ABS_SEQ;
-	if (v.has & SEG_HAS_ACK)
-		view_ack(f, 1 - side, &v);
+	/* A number whose side's ISN is unknown stays absolute ('!'). */
+	if ((v.has & SEG_HAS_ACK) && !f->ss.known[1 - side])
+		v.has |= SEG_ABS_ACK;
+	seqspace_to_rel(&f->ss, side, &v, (literal ? 0 : SEQSPACE_SEQ) |
+	    ((v.has & SEG_HAS_ACK) ? SEQSPACE_ACK | SEQSPACE_SACK : 0));
 	if (v.nopts == 0)
 		v.has &= ~(uint32_t)SEG_HAS_OPTS;
 	if (side == SIDE_TARGET)

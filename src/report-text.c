@@ -11,6 +11,7 @@
 #include "fmt.h"
 #include "report.h"
 #include "segment.h"
+#include "seqspace.h"
 #include "xmalloc.h"
 
 struct report_text {

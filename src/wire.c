@@ -1,21 +1,14 @@
-/* wire.c: the prober's path to the target: capture (open first), raw
- * sender, guard, the kernel stamps of our sends, decoded arrivals. */
+/* wire.c: what every wire shares whatever its backend (wire_ops): the
+ * kernel stamps of our sends, the run's clock, arrivals classified. */
 #include "config.h"
 
-#include <errno.h>
 #include <netinet/in.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "clock.h"
-#include "craft.h"
-#include "decode.h"
-#include "guard.h"
-#include "sniff.h"
 #include "wire.h"
 #include "xmalloc.h"
 
@@ -153,12 +146,10 @@ wire_stamps_expire(struct wire_stamps *t, int64_t before, uint64_t *tag)
 
 struct wire {
 	struct wire_config cfg;
-	struct sniff	*sn;
-	int		 linktype;
-	struct craft	*cr;
-	struct guard	*gd;
+	const struct wire_ops *ops;
+	void		*impl;
 	struct wire_stamps *st;
-	struct timespec	 start_rt;	/* pcap stamps are realtime */
+	struct timespec	 start_rt;	/* capture stamps are realtime */
 	int64_t		 start_mono;
 	uint8_t		*last_data;	/* the last wire_read()'s payload */
 };
@@ -183,58 +174,32 @@ wire_filter(const struct wire_config *c)
 	return f;
 }
 
-static int
-open_capture(struct wire *w, char *err, size_t errlen)
-{
-	char *filter = wire_filter(&w->cfg);
-
-	w->sn = sniff_open_live(w->cfg.ifname, filter, err, errlen);
-	free(filter);
-	if (w->sn == NULL)
-		return -1;
-	w->linktype = sniff_linktype(w->sn);
-	if ((w->cr = craft_open(w->cfg.local.family, CRAFT_WIRE, err,
-	    errlen)) == NULL)
-		return -1;
-	return 0;
-}
-
-static int
-open_guard(struct wire *w, char *err, size_t errlen)
-{
-	if (w->cfg.no_guard)
-		return 0;
-	return (w->gd = guard_open(err, errlen)) == NULL ? -1 : 0;
-}
-
 struct wire *
-wire_open(const struct wire_config *cfg, char *err, size_t errlen)
+wire_new(const struct wire_config *cfg, const struct wire_ops *ops,
+    void *impl)
 {
-	struct wire *w;
-	int rc;
+	struct wire *w = xcalloc(1, sizeof *w);
 
-	if (cfg->local.family != cfg->remote.family) {
-		snprintf(err, errlen, "local and remote addresses are of "
-		    "different families");
-		return NULL;
-	}
-	w = xcalloc(1, sizeof *w);
 	w->cfg = *cfg;
 	if (w->cfg.sent_wait_ns <= 0)
 		w->cfg.sent_wait_ns = WIRE_SENT_WAIT_NS;
+	w->ops = ops;
+	w->impl = impl;
 	w->st = wire_stamps_new();
-	if (cfg->guard_first)
-		rc = open_guard(w, err, errlen) == -1 ||
-		    open_capture(w, err, errlen) == -1 ? -1 : 0;
-	else
-		rc = open_capture(w, err, errlen) == -1 ||
-		    open_guard(w, err, errlen) == -1 ? -1 : 0;
-	if (rc == -1) {
-		wire_close(w);
-		return NULL;
-	}
 	wire_start(w);
 	return w;
+}
+
+void *
+wire_impl(const struct wire *w)
+{
+	return w->impl;
+}
+
+const struct wire_config *
+wire_config(const struct wire *w)
+{
+	return &w->cfg;
 }
 
 void
@@ -242,9 +207,7 @@ wire_close(struct wire *w)
 {
 	if (w == NULL)
 		return;
-	guard_close(w->gd);
-	craft_close(w->cr);
-	sniff_close(w->sn);
+	w->ops->close(w->impl);
 	wire_stamps_free(w->st);
 	free(w->last_data);
 	free(w);
@@ -253,19 +216,19 @@ wire_close(struct wire *w)
 void
 wire_start(struct wire *w)
 {
-	int64_t before = mono_ns();
+	int64_t before = w->ops->mono(w->impl);
 
 	/* The realtime read between two monotonic ones, taken as their
 	 * midpoint: capture stamps land on the run's clock within half the
 	 * gap, whichever clock is read first. */
-	clock_gettime(CLOCK_REALTIME, &w->start_rt);
-	w->start_mono = before + (mono_ns() - before) / 2;
+	w->ops->realtime(w->impl, &w->start_rt);
+	w->start_mono = before + (w->ops->mono(w->impl) - before) / 2;
 }
 
 int64_t
 wire_now(const struct wire *w)
 {
-	return mono_ns() - w->start_mono;
+	return w->ops->mono(w->impl) - w->start_mono;
 }
 
 int64_t
@@ -290,25 +253,29 @@ wire_realtime(const struct wire *w, int64_t t)
 }
 
 int
+wire_take_port(struct wire *w, uint16_t want, uint16_t *port, char *err,
+    size_t errlen)
+{
+	return w->ops->take_port(w->impl, want, port, err, errlen);
+}
+
+int
 wire_guard_flow(struct wire *w, uint16_t lport, uint16_t rport, char *err,
     size_t errlen)
 {
-	if (w->gd == NULL)
-		return 0;
-	return guard_add_flow(w->gd, &w->cfg.local, lport, &w->cfg.remote,
-	    rport, err, errlen);
+	return w->ops->guard_flow(w->impl, lport, rport, err, errlen);
 }
 
 bool
 wire_guarded(const struct wire *w)
 {
-	return w->gd != NULL;
+	return w->ops->guarded(w->impl);
 }
 
 unsigned
 wire_drops(const struct wire *w)
 {
-	return sniff_drops(w->sn);
+	return w->ops->drops(w->impl);
 }
 
 /* ---- Sending ---- */
@@ -317,7 +284,7 @@ int
 wire_send(struct wire *w, const struct segment *seg, uint64_t tag,
     const uint8_t **bytes, uint32_t *len, char *err, size_t errlen)
 {
-	if (craft_send(w->cr, seg, bytes, len, err, errlen) == -1)
+	if (w->ops->send(w->impl, seg, bytes, len, err, errlen) == -1)
 		return -1;
 	wire_stamps_add(w->st, seg, tag, wire_now(w));
 	return 0;
@@ -369,13 +336,13 @@ classify(struct wire *w, struct wire_pkt *pkt)
 
 /* One captured frame: true when the caller should see it. */
 static bool
-take(struct wire *w, const struct sniff_pkt *sp, struct wire_pkt *pkt)
+take(struct wire *w, const struct wire_frame *fr, struct wire_pkt *pkt)
 {
 	memset(pkt, 0, sizeof *pkt);
-	pkt->ts = sp->ts;
-	pkt->t_ns = wire_stamp_ns(w, &sp->ts);
-	pkt->status = decode_frame(w->linktype, sp->data, sp->caplen, &pkt->d,
-	    pkt->detail, sizeof pkt->detail);
+	pkt->ts = fr->ts;
+	pkt->t_ns = wire_stamp_ns(w, &fr->ts);
+	pkt->status = decode_frame(fr->linktype, fr->data, fr->caplen,
+	    &pkt->d, pkt->detail, sizeof pkt->detail);
 	if (pkt->status != DEC_OK) {
 		pkt->kind = WIRE_MALFORMED;
 		segment_init(&pkt->d.seg);
@@ -393,32 +360,20 @@ take(struct wire *w, const struct sniff_pkt *sp, struct wire_pkt *pkt)
 int
 wire_read(struct wire *w, struct wire_pkt *pkt, char *err, size_t errlen)
 {
-	struct sniff_pkt sp;
+	struct wire_frame fr;
 	int rc;
 
 	free(w->last_data);
 	w->last_data = NULL;
-	while ((rc = sniff_next(w->sn, &sp, err, errlen)) == 1)
-		if (take(w, &sp, pkt))
+	while ((rc = w->ops->next(w->impl, &fr, err, errlen)) == 1)
+		if (take(w, &fr, pkt))
 			return 1;
-	return rc == -2 ? -1 : 0;
+	return rc;
 }
 
 int
 wire_wait(struct wire *w, int64_t ns, const sigset_t *mask, char *err,
     size_t errlen)
 {
-	struct pollfd pfd = { .fd = sniff_fd(w->sn), .events = POLLIN };
-	struct timespec tmo;
-
-	if (ns < 0)
-		ns = 0;
-	tmo.tv_sec = ns / 1000000000;
-	tmo.tv_nsec = ns % 1000000000;
-	if (ppoll(&pfd, 1, &tmo, mask) == -1 && errno != EINTR) {
-		snprintf(err, errlen, "poll on the capture: %s",
-		    strerror(errno));
-		return -1;
-	}
-	return 0;
+	return w->ops->wait(w->impl, ns < 0 ? 0 : ns, mask, err, errlen);
 }

@@ -1,5 +1,7 @@
 /* wire.h: the prober's path to the target: the capture open first, raw
- * sends with their kernel stamps, the guard for its flows, decoded arrivals. */
+ * sends with their kernel stamps, the guard for its flows, decoded arrivals,
+ * over a backend (wire_ops): the live one (wire-live.c) or a fake one
+ * (wire-fake.c) for tests without root. */
 #ifndef TCPSHAKE_WIRE_H
 #define TCPSHAKE_WIRE_H
 
@@ -34,8 +36,46 @@
  *
  * Nothing blocks without a deadline. Errors are one line in err; nothing
  * here exits.
+ *
+ * The backend is a small table of operations, as packetdrill's
+ * netdev_ops: the live one opens capture, raw sender and guard; the fake
+ * one (wire-fake.h) runs on a clock of its own with scripted arrivals and
+ * recorded sends. Stamps, clock conversion and classification are here,
+ * the same for both.
  */
 struct wire;
+
+/* A captured frame as a backend hands it over. */
+struct wire_frame {
+	struct timespec	 ts;		/* realtime kernel stamp */
+	int		 linktype;	/* a LINK_ number (decode.h) */
+	const uint8_t	*data;		/* valid until the next next() */
+	uint32_t	 caplen;
+};
+
+struct wire_ops {
+	const char	*name;
+	/* Send seg's bytes; bytes and len (may be NULL) get them. */
+	int		(*send)(void *impl, const struct segment *seg,
+			    const uint8_t **bytes, uint32_t *len, char *err,
+			    size_t errlen);
+	/* The next captured frame: 1, 0 when none now, -1 with err. */
+	int		(*next)(void *impl, struct wire_frame *, char *err,
+			    size_t errlen);
+	/* Wait at most ns for a frame (mask: signal mask meanwhile). */
+	int		(*wait)(void *impl, int64_t ns, const sigset_t *mask,
+			    char *err, size_t errlen);
+	int64_t		(*mono)(void *impl);	/* monotonic ns */
+	void		(*realtime)(void *impl, struct timespec *);
+	/* Keep a local port ours (want 0: any free one) until close. */
+	int		(*take_port)(void *impl, uint16_t want, uint16_t *port,
+			    char *err, size_t errlen);
+	int		(*guard_flow)(void *impl, uint16_t lport,
+			    uint16_t rport, char *err, size_t errlen);
+	bool		(*guarded)(void *impl);
+	unsigned	(*drops)(void *impl);
+	void		(*close)(void *impl);
+};
 
 #define WIRE_SENT_WAIT_NS	100000000LL	/* 100 ms */
 #define WIRE_NEVER		INT64_MAX
@@ -81,11 +121,18 @@ struct wire_pkt {
  * the ports that are not 0), and with cfg->icmp ICMP errors to local. */
 char	*wire_filter(const struct wire_config *);
 
-/* Open capture, sender and guard (the order: see guard_first). NULL with
- * one line in err. The guard removes stale tables and hooks SIGINT,
- * SIGTERM and SIGHUP only where they are still SIG_DFL. */
+/* The live wire: open capture, sender and guard (the order: see
+ * guard_first). NULL with one line in err. The guard removes stale tables
+ * and hooks SIGINT, SIGTERM and SIGHUP only where they are still SIG_DFL.
+ * (wire-live.c) */
 struct wire *wire_open(const struct wire_config *, char *err, size_t errlen);
-/* Remove the guard, close capture and sender. NULL is fine. */
+/* A wire over a backend; its clock starts now. */
+struct wire *wire_new(const struct wire_config *, const struct wire_ops *,
+	    void *impl);
+void	*wire_impl(const struct wire *);
+const struct wire_config *wire_config(const struct wire *);
+/* Close the backend (guard removed, capture and sender closed, ports
+ * given back). NULL is fine. */
 void	 wire_close(struct wire *);
 
 /* Time zero of the run is now (wire_open() sets it too). */
@@ -97,6 +144,10 @@ int64_t	 wire_now(const struct wire *);
 int64_t	 wire_stamp_ns(const struct wire *, const struct timespec *);
 struct timespec wire_realtime(const struct wire *, int64_t t);
 
+/* Keep local port want ours (0: a free one) while the wire is open: the
+ * local kernel then gives it to nobody else. 0 with *port, or -1. */
+int	 wire_take_port(struct wire *, uint16_t want, uint16_t *port,
+	    char *err, size_t errlen);
 /* Guard local:lport <- remote:rport. 0 (also without a guard), or -1. */
 int	 wire_guard_flow(struct wire *, uint16_t lport, uint16_t rport,
 	    char *err, size_t errlen);

@@ -24,7 +24,7 @@ seg(const char *text, struct segment *s)
 /* Match exp against got with bases b; the joined differences ("" when it
  * matched), into a static buffer. */
 static const char *
-diffs(const char *exp, const char *got, const struct match_bases *b)
+diffs(const char *exp, const char *got, const struct seqspace *b)
 {
 	static char buf[1024];
 	struct match_result r;
@@ -45,15 +45,15 @@ diffs(const char *exp, const char *got, const struct match_bases *b)
 static void
 test_learn_and_fields(void)
 {
-	struct match_bases b = { .ours = 1000, .ours_known = true };
+	struct seqspace b = { .isn = { 1000 }, .known = { true } };
 	struct match_result r;
 	struct segment e, g;
 
 	seg("S. 0:0(0) ack 1 <mss 1460>", &e);
 	seg("S. 50000:50000(0) ack 1001 win 64240 <mss 1460>", &g);
 	match_learn(&b, &e, &g);
-	CHECK(b.theirs_known);
-	CHECK_INT(b.theirs, 50000);
+	CHECK(b.known[SEQ_REMOTE]);
+	CHECK_INT(b.isn[SEQ_REMOTE], 50000);
 	CHECK(match_segment(&e, &g, &b, &r));
 	CHECK_INT(r.ndiffs, 0);
 	segment_clear(&e);
@@ -61,20 +61,20 @@ test_learn_and_fields(void)
 
 	/* A SYN met by a line that is no SYN: its own seq is the base. */
 	{
-		struct match_bases b2 = { .ours = 1000, .ours_known = true };
+		struct seqspace b2 = { .isn = { 1000 }, .known = { true } };
 
 		seg("P. 1:2(1) ack 1", &e);
 		seg("S. 777:777(0) ack 1001", &g);
 		match_learn(&b2, &e, &g);
-		CHECK_INT(b2.theirs, 777);
+		CHECK_INT(b2.isn[SEQ_REMOTE], 777);
 		segment_clear(&e);
 		segment_clear(&g);
 		/* A SYN written with another number counts from it. */
-		b2.theirs_known = false;
+		b2.known[SEQ_REMOTE] = false;
 		seg("S. 100:100(0) ack 1", &e);
 		seg("S. 777:777(0) ack 1001", &g);
 		match_learn(&b2, &e, &g);
-		CHECK_INT(b2.theirs, 677);
+		CHECK_INT(b2.isn[SEQ_REMOTE], 677);
 		segment_clear(&e);
 		segment_clear(&g);
 	}
@@ -83,7 +83,7 @@ test_learn_and_fields(void)
 	seg("S. 0:0(0) ack 1", &e);
 	seg("S. 777:777(0) ack 1001", &g);
 	match_learn(&b, &e, &g);
-	CHECK_INT(b.theirs, 50000);
+	CHECK_INT(b.isn[SEQ_REMOTE], 50000);
 	segment_clear(&e);
 	segment_clear(&g);
 
@@ -116,8 +116,8 @@ test_learn_and_fields(void)
 static void
 test_options(void)
 {
-	struct match_bases b = { .ours = 1000, .ours_known = true,
-	    .theirs = 50000, .theirs_known = true };
+	struct seqspace b = { .isn = { 1000, 50000 },
+	    .known = { true, true } };
 
 	CHECK_STR(diffs("S. 0:0(0) ack 1 <mss 1460>",
 	    "S. 50000:50000(0) ack 1001 <mss 1400>", &b),
@@ -154,8 +154,8 @@ test_options(void)
 static void
 test_payload_ip_cksum(void)
 {
-	struct match_bases b = { .ours = 1000, .ours_known = true,
-	    .theirs = 50000, .theirs_known = true };
+	struct seqspace b = { .isn = { 1000, 50000 },
+	    .known = { true, true } };
 	struct match_result r;
 	struct segment e, g;
 
@@ -191,7 +191,7 @@ test_payload_ip_cksum(void)
 static void
 test_rst_before_isn(void)
 {
-	struct match_bases b = { .ours = 7, .ours_known = true };
+	struct seqspace b = { .isn = { 7 }, .known = { true } };
 
 	CHECK_STR(diffs("R. 0:0(0) ack 1", "R. 0:0(0) ack 8 win 0", &b), "");
 	CHECK_STR(diffs("R. 0:0(0) ack 1", "R. 0:0(0) ack 9 win 0", &b),
@@ -201,8 +201,8 @@ test_rst_before_isn(void)
 static void
 test_view(void)
 {
-	struct match_bases b = { .ours = 1000, .ours_known = true,
-	    .theirs = 50000, .theirs_known = true };
+	struct seqspace b = { .isn = { 1000, 50000 },
+	    .known = { true, true } };
 	struct segment g, v;
 	char *s;
 
@@ -218,20 +218,20 @@ test_view(void)
 static void
 test_outgoing(void)
 {
-	struct match_bases b = { 0 };
+	struct seqspace b = { 0 };
 	struct segment e, o;
 
 	/* Our first SYN: its number is our ISN, as written. */
 	seg("S 4000:4000(0) win 65535 <mss 1460>", &e);
 	match_outgoing(&e, &b, &o);
-	CHECK(b.ours_known);
-	CHECK_INT(b.ours, 4000);
+	CHECK(b.known[SEQ_LOCAL]);
+	CHECK_INT(b.isn[SEQ_LOCAL], 4000);
 	CHECK_INT(o.seq, 4000);
 	segment_clear(&e);
 	segment_clear(&o);
 
-	b.theirs = 90000;
-	b.theirs_known = true;
+	b.isn[SEQ_REMOTE] = 90000;
+	b.known[SEQ_REMOTE] = true;
 	b.ts_offset = 500;
 	b.ts_known = true;
 	seg(". 1:1(0) ack 1 win 502 <nop,nop,TS val 7 ecr 3>", &e);

@@ -1,0 +1,272 @@
+/* unit-engine.c: scenarios run by the engine against a scripted peer on the
+ * fake wire: handshakes, retransmissions, silence, tolerance windows,
+ * out-of-order arrivals; no root, no network. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "engine.h"
+#include "wire-fake.h"
+
+#define MS	1000000LL
+#define PEER_ISN 5000u
+
+/* What the peer does when a segment of ours goes out. */
+struct peer {
+	int64_t	 synack_delay;		/* answer a SYN after this */
+	int	 synacks;		/* that many times, 1 s apart */
+	int64_t	 data_at[4];		/* after the handshake's ACK, these */
+	const char *data_line[4];	/* packet lines, numbers relative */
+};
+
+struct outcome {
+	int	 line;
+	bool	 ok;
+	char	 why[512];
+};
+
+struct run {
+	struct outcome o[32];
+	int	 n;
+	struct engine_result res;
+	size_t	 nsent;
+	int64_t	 sent_t[8];
+	uint32_t sent_ack[8];
+};
+
+static void
+peer_on_send(void *arg, struct wire_fake *fk, const struct segment *s,
+    int64_t t)
+{
+	const struct peer *p = arg;
+	struct segment a;
+	char line[256];
+	int i;
+
+	if ((s->flags & TH_SYN_) && !(s->flags & TH_ACK_)) {
+		for (i = 0; i < p->synacks; i++) {
+			snprintf(line, sizeof line, "S. %u:%u(0) ack %u win "
+			    "65535 <mss 1460>", PEER_ISN, PEER_ISN, s->seq + 1);
+			CHECK(wire_fake_arrive_line(fk, t + p->synack_delay +
+			    i * 1000 * MS, line));
+		}
+		return;
+	}
+	if (s->flags != TH_ACK_ || s->ack != PEER_ISN + 1 || s->len != 0)
+		return;
+	/* The handshake's ACK: the data lines, numbers moved by the ISNs. */
+	for (i = 0; i < 4 && p->data_line[i] != NULL; i++) {
+		struct text_error err;
+
+		segment_init(&a);
+		if (!segment_parse(p->data_line[i], &a, &err)) {
+			printf("Bail out! %s: %s\n", p->data_line[i], err.msg);
+			exit(1);
+		}
+		a.seq += PEER_ISN;
+		a.ack += s->seq - 1;	/* our ISN */
+		wire_fake_arrive(fk, t + p->data_at[i], &a);
+		segment_clear(&a);
+	}
+}
+
+static void
+collect(void *arg, const struct event *ev)
+{
+	struct run *r = arg;
+	struct outcome *o;
+
+	if (ev->type != EV_STEP || ev->outcome == NULL ||
+	    ev->outcome->line == 0 || r->n == 32)
+		return;
+	o = &r->o[r->n++];
+	o->line = ev->outcome->line;
+	o->ok = ev->outcome->ok;
+	snprintf(o->why, sizeof o->why, "%s", ev->outcome->why ?
+	    ev->outcome->why : "");
+}
+
+static void
+run_script(const char *text, struct peer *p, struct run *r)
+{
+	struct wire_config wc;
+	struct engine_config ec;
+	struct script_errors errs = { 0 };
+	struct script_defs defs = { .target = "198.18.0.2:80" };
+	struct wire_fake *fk;
+	struct wire *w;
+	struct script *sc;
+	char err[256];
+	size_t i;
+	int rc;
+
+	memset(r, 0, sizeof *r);
+	if ((sc = script_parse_string("t.shake", text, &defs, &errs)) ==
+	    NULL) {
+		script_errors_print(stdout, &errs);
+		printf("Bail out! script does not parse\n");
+		exit(1);
+	}
+	memset(&wc, 0, sizeof wc);
+	ipaddr_parse("198.18.0.1", &wc.local);
+	ipaddr_parse("198.18.0.2", &wc.remote);
+	wc.rport = 80;
+	wc.lport = 40000;
+	w = wire_fake_open(&wc, &fk);
+	wire_fake_set_peer(fk, peer_on_send, p);
+	memset(&ec, 0, sizeof ec);
+	ec.wire = w;
+	ec.tolerance_usecs = -1;
+	ec.tolerance_percent = -1;
+	ec.keep_going = true;
+	ec.emit = collect;
+	ec.emit_arg = r;
+	rc = engine_run(sc, &ec, &r->res, err, sizeof err);
+	CHECK_(rc == 0, "engine_run: %s", rc == 0 ? "ok" : err);
+	r->nsent = wire_fake_nsent(fk);
+	for (i = 0; i < r->nsent && i < 8; i++)
+		r->sent_ack[i] = wire_fake_sent(fk, i, &r->sent_t[i])->ack;
+	CHECK_INT(wire_fake_nports(fk), 1);
+	CHECK_INT(wire_fake_nguarded(fk), 1);
+	wire_close(w);
+	script_free(sc);
+}
+
+static const char handshake[] =
+    "0 < S 0:0(0) win 65535 <mss 1460>\n"
+    "+0 > S. 0:0(0) ack 1 <mss 1460>\n"
+    "+0 < . 1:1(0) ack 1 win 65535\n";
+
+static void
+test_handshake(void)
+{
+	struct peer p = { .synack_delay = 2 * MS, .synacks = 1 };
+	struct run r;
+
+	run_script(handshake, &p, &r);
+	CHECK_INT(r.res.nsteps, 3);
+	CHECK_INT(r.res.nfailed, 0);
+	CHECK_INT(r.nsent, 2);
+	/* Our ACK acknowledges the peer's ISN, moved to the wire. */
+	CHECK_INT(r.sent_ack[1], PEER_ISN + 1);
+	/* '+0' after a '>' counts from its arrival: 2 ms after the SYN. */
+	CHECK(r.sent_t[1] - r.sent_t[0] >= 2 * MS &&
+	    r.sent_t[1] - r.sent_t[0] < 3 * MS);
+}
+
+/* The SYN-ACK 10 ms late for '+0' (tolerance 4 ms) fails with the time;
+ * a window that holds it passes. */
+static void
+test_tolerance(void)
+{
+	struct peer p = { .synack_delay = 10 * MS, .synacks = 1 };
+	struct run r;
+
+	run_script(handshake, &p, &r);
+	CHECK_INT(r.res.nfailed, 1);
+	CHECK_INT(r.o[1].line, 2);
+	CHECK(!r.o[1].ok);
+	/* It waits until the end of the tolerance, not for the segment. */
+	CHECK_(strstr(r.o[1].why, "no segment arrived by 0.004") != NULL,
+	    "why: %s", r.o[1].why);
+	run_script("0 < S 0:0(0) win 65535 <mss 1460>\n"
+	    "+0.008~+0.012 > S. 0:0(0) ack 1 <mss 1460>\n", &p, &r);
+	CHECK_INT(r.res.nfailed, 0);
+	/* --tolerance_usecs widens it. */
+	run_script("--tolerance_usecs=11000\n"
+	    "0 < S 0:0(0) win 65535 <mss 1460>\n"
+	    "+0 > S. 0:0(0) ack 1 <mss 1460>\n", &p, &r);
+	CHECK_INT(r.res.nfailed, 0);
+}
+
+/* A SYN-ACK sent again after 1 s is a second expected line. */
+static void
+test_retransmission(void)
+{
+	struct peer p = { .synack_delay = 1 * MS, .synacks = 2 };
+	struct run r;
+
+	run_script("0 < S 0:0(0) win 65535 <mss 1460>\n"
+	    "+0 > S. 0:0(0) ack 1 <mss 1460>\n"
+	    "+1 > S. 0:0(0) ack 1 <mss 1460>\n", &p, &r);
+	CHECK_INT(r.res.nsteps, 3);
+	CHECK_INT(r.res.nfailed, 0);
+	/* Expected two seconds apart: the second is 1 s late. */
+	run_script("0 < S 0:0(0) win 65535 <mss 1460>\n"
+	    "+0 > S. 0:0(0) ack 1 <mss 1460>\n"
+	    "+2 > S. 0:0(0) ack 1 <mss 1460>\n", &p, &r);
+	CHECK_INT(r.res.nfailed, 1);
+	CHECK_(strstr(r.o[2].why, "early") != NULL, "why: %s", r.o[2].why);
+}
+
+/* Silence holds when nothing comes, and fails on a segment in its span. */
+static void
+test_silence(void)
+{
+	struct peer p = { .synack_delay = 1 * MS, .synacks = 1 };
+	struct peer q = { .synack_delay = 1 * MS, .synacks = 1,
+	    .data_at = { 500 * MS }, .data_line = { "P. 1:6(5) ack 1 "
+	    "\"hello\"" } };
+	struct run r;
+	static const char text[] =
+	    "0 < S 0:0(0) win 65535 <mss 1460>\n"
+	    "+0 > S. 0:0(0) ack 1 <mss 1460>\n"
+	    "+0 < . 1:1(0) ack 1 win 65535\n"
+	    "+0~+1 > none\n";
+
+	run_script(text, &p, &r);
+	CHECK_INT(r.res.nsteps, 4);
+	CHECK_INT(r.res.nfailed, 0);
+	run_script(text, &q, &r);
+	CHECK_INT(r.res.nfailed, 1);
+	CHECK_INT(r.o[3].line, 4);
+	CHECK(!r.o[3].ok);
+}
+
+/* Segments out of order are taken in the order they arrive. */
+static void
+test_out_of_order(void)
+{
+	struct peer p = { .synack_delay = 1 * MS, .synacks = 1,
+	    .data_at = { 10 * MS, 11 * MS },
+	    .data_line = { "P. 6:11(5) ack 1 \"world\"",
+	    "P. 1:6(5) ack 1 \"hello\"" } };
+	struct run r;
+	static const char head[] =
+	    "0 < S 0:0(0) win 65535 <mss 1460>\n"
+	    "+0 > S. 0:0(0) ack 1 <mss 1460>\n"
+	    "+0 < . 1:1(0) ack 1 win 65535\n";
+	char text[512];
+	int i;
+
+	snprintf(text, sizeof text, "%s"
+	    "+0.010 > P. 6:11(5) ack 1 \"world\"\n"
+	    "+0.001 > P. 1:6(5) ack 1 \"hello\"\n"
+	    "+0 < . 1:1(0) ack 11 win 65535 <sack 6:11>\n", head);
+	run_script(text, &p, &r);
+	CHECK_INT(r.res.nsteps, 6);
+	CHECK_INT(r.res.nfailed, 0);
+	for (i = 0; i < r.n; i++)
+		if (!r.o[i].ok)
+			printf("# line %d: %s\n", r.o[i].line, r.o[i].why);
+	/* In sequence order the first expectation meets "world". */
+	snprintf(text, sizeof text, "%s"
+	    "+0.010 > P. 1:6(5) ack 1 \"hello\"\n", head);
+	run_script(text, &p, &r);
+	CHECK_INT(r.res.nfailed, 1);
+	CHECK_(strstr(r.o[3].why, "seq: expected 1, got 6") != NULL,
+	    "why: %s", r.o[3].why);
+}
+
+int
+main(void)
+{
+	test_handshake();
+	test_tolerance();
+	test_retransmission();
+	test_silence();
+	test_out_of_order();
+	return check_done();
+}
