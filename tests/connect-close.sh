@@ -66,14 +66,18 @@ in_order "^FIN_WAIT_1 -> TIME_WAIT: " "SENT .* \. 2:2\(0\) ack 2 " \
 expect_no_line "left at once"
 
 # half: after our FIN the server writes; that data is received and ACKed
-# in FIN_WAIT_2, then its FIN.
+# in FIN_WAIT_2, then its FIN. The server's FIN may follow its data within
+# microseconds, before our ACK of the data has gone out: the ACK of the
+# data and the arrival of the FIN are in either order.
 connect_run --send 'x' --close half 198.18.0.2:8081
 expect_rc 0
 in_order "SENT .* F\. 2:2\(0\) ack 1 " \
     "RCVD .* P\. 1:11\(10\) ack 3 win [0-9]+ \"late data\\\\n\"$" \
     "^10 bytes delivered in order \(10 in all\)$" \
-    "SENT .* \. 3:3\(0\) ack 11 " "RCVD .* F\. 11:11\(0\) ack 3 " \
-    "SENT .* \. 3:3\(0\) ack 12 " "^CLOSED$"
+    "SENT .* \. 3:3\(0\) ack 11 " "SENT .* \. 3:3\(0\) ack 12 " \
+    "^CLOSED$"
+in_order "RCVD .* P\. 1:11\(10\) ack 3 " "RCVD .* F\. 11:11\(0\) ack 3 " \
+    "SENT .* \. 3:3\(0\) ack 12 "
 expect_line "received 10 \(10 after our FIN\)"
 expect_line "^--- as asked \(--close half\)$"
 

@@ -295,8 +295,8 @@ test_time(void)
 static void
 test_length_without_bytes(void)
 {
-	struct match_bases b = { .ours = 1000, .ours_known = true,
-	    .theirs = 50000, .theirs_known = true };
+	struct seqspace b = { .isn = { 1000, 50000 },
+	    .known = { true, true } };
 
 	CHECK_STR(diffs("P. 1:5(4) ack 1 \"abcd\"",
 	    "P. 50001:50005(4) ack 1001", &b),
