@@ -1525,7 +1525,9 @@ script_parse_file(const char *path, const struct script_defs *defs,
 	size_t len = 0, cap = 0, n;
 	struct script_error *r;
 
-	if ((f = fopen(path, "r")) != NULL) {
+	/* "-": standard input (run --check -). */
+	f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	if (f != NULL) {
 		do {
 			if (len + 4096 + 1 > cap) {
 				cap = (len + 4096 + 1) * 2;
@@ -1538,7 +1540,8 @@ script_parse_file(const char *path, const struct script_defs *defs,
 			free(text);
 			text = NULL;
 		}
-		fclose(f);
+		if (f != stdin)
+			fclose(f);
 	}
 	if (text == NULL || memchr(text, '\0', len) != NULL) {
 		xasprintf(&msg, "%s", text == NULL ? strerror(errno) :
