@@ -190,6 +190,21 @@ cli_nearest(const struct cli *c, const char *name)
 	return bestd <= limit ? best : NULL;
 }
 
+/* A row of the command's tables that the command does not take. */
+static bool
+cli_out_of_scope(const struct cli *c, const char *name)
+{
+	const struct cli_table *t;
+	const struct cli_opt *o;
+
+	for (t = c->tables; t < c->tables + c->ntables; t++)
+		for (o = t->opts; !row_end(o); o++)
+			if (o->name != NULL && strcmp(o->name, name) == 0 &&
+			    !row_in(t, o))
+				return true;
+	return false;
+}
+
 static void
 cli_unknown(const struct cli *c, const char *word)
 {
@@ -203,7 +218,13 @@ cli_unknown(const struct cli *c, const char *word)
 			n = sizeof name - 1;
 		memcpy(name, word + 2, n);
 		name[n] = '\0';
-		if ((near = cli_nearest(c, name)) != NULL)
+		if (cli_out_of_scope(c, name))
+			cli_usage_error(c->cmd, "--%s is a segment option "
+			    "that %s does not take", name, c->cmd->name);
+		if ((near = cli_nearest(c, name)) != NULL &&
+		    strcmp(near, name) == 0 && word[2 + n] == '=')
+			cli_usage_error(c->cmd, "--%s takes no value", name);
+		if (near != NULL)
 			cli_usage_error(c->cmd, "unknown option '--%s': did you "
 			    "mean --%s?", name, near);
 		cli_usage_error(c->cmd, "unknown option '--%s'", name);

@@ -231,9 +231,11 @@ parse_target(struct connect_opts *o, const char *s)
 {
 	struct target t;
 	char err[256];
+	int rc;
 
-	if (target_parse(s, &t, err, sizeof err) == -1)
-		fatalx("connect: %s", err);
+	if ((rc = target_parse(s, &t, err, sizeof err)) < 0)
+		fatalx("connect: %s%s", err, rc == TARGET_AMBIGUOUS ?
+		    " (or give the port with -p)" : "");
 	if (t.port != 0 && o->port != 0)
 		fatalx("connect: '%s' names a port and so does -p: give one",
 		    s);

@@ -228,9 +228,11 @@ probe_target(struct probe_opts *o, const char *arg)
 {
 	struct target t;
 	char err[256];
+	int rc;
 
-	if (target_parse(arg, &t, err, sizeof err) == -1)
-		fatalx("probe: %s", err);
+	if ((rc = target_parse(arg, &t, err, sizeof err)) < 0)
+		fatalx("probe: %s%s", err, rc == TARGET_AMBIGUOUS ?
+		    " (or give the port with -p)" : "");
 	o->target = xstrdup(t.host);
 	if (t.port != 0 && o->ports != NULL)
 		fatalx("probe: '%s' names a port and so does -p: give one",
@@ -289,12 +291,12 @@ probe_route(struct probe_run *r)
 	    sizeof err) == -1)
 		fatalx("probe: %s", err);
 	snprintf(r->rt.canon, sizeof r->rt.canon, "%s", o->target);
-	if (route_lookup(&r->rt, o->iface, o->source, err, sizeof err) == -1)
-		fatalx("%s", err);
 	if (r->rt.dst.family == AF_INET6 &&
 	    (o->tmpl.df || (o->tmpl.has & SEG_HAS_ID)))
 		fatalx("probe: --df and --id are IPv4 fields; %s is IPv6",
 		    o->target);
+	if (route_lookup(&r->rt, o->iface, o->source, err, sizeof err) == -1)
+		fatalx("%s", err);
 }
 
 /* How many senders: one per CPU (at most PROBE_MAX_WORKERS) at full

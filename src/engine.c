@@ -22,6 +22,7 @@
 #include "match.h"
 #include "report.h"
 #include "route.h"
+#include "target.h"
 #include "wire.h"
 #include "xmalloc.h"
 
@@ -696,8 +697,8 @@ eng_open(struct engine *e)
 		return -1;
 	}
 	e->dport = e->sc->target_port;
-	if (route_resolve(e->sc->target_host, AF_UNSPEC, &e->rt.dst, e->err,
-	    sizeof e->err) < 0 || route_lookup(&e->rt, e->cfg->ifname,
+	if (target_resolve(e->sc->target_host, &e->rt.dst, &e->rt.scope,
+	    e->err, sizeof e->err) < 0 || route_lookup(&e->rt, e->cfg->ifname,
 	    e->cfg->source, e->err, sizeof e->err) < 0)
 		return -1;
 	e->nflows = e->sc->nflows;

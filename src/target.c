@@ -11,7 +11,6 @@
 
 #include "route.h"
 #include "target.h"
-#include "tcpshake.h"
 #include "xmalloc.h"
 
 static bool
@@ -71,9 +70,8 @@ parse_v6_bare(const char *s, struct target *t, char *err, size_t errlen)
 		if (is_v6(head)) {
 			snprintf(err, errlen, "'%s' is ambiguous: write "
 			    "[%s]:%s for port %s of %s, or [%s] for the "
-			    "address (or give the port with -p)", s, head,
-			    last + 1, last + 1, head, s);
-			return -1;
+			    "address", s, head, last + 1, last + 1, head, s);
+			return TARGET_AMBIGUOUS;
 		}
 	}
 	snprintf(t->host, sizeof t->host, "%s", s);
@@ -194,10 +192,15 @@ target_resolve(const char *host, struct ipaddr *out, uint32_t *scope,
 static uint16_t
 one_port(const char *tok, const char *whole, const char *what)
 {
+	unsigned long v;
+
 	if (!all_of(tok, "0123456789"))
 		fatalx("%s: '%s' is not a port list (ports 1-65535, as in "
 		    "80 or 20-25,443)", what, whole);
-	return (uint16_t)parse_uint(tok, 1, 65535, what);
+	v = strlen(tok) > 5 ? 0 : strtoul(tok, NULL, 10);
+	if (v < 1 || v > 65535)
+		fatalx("%s: '%s' is not a number in 1..65535", what, tok);
+	return (uint16_t)v;
 }
 
 uint16_t *

@@ -17,7 +17,9 @@ struct target {
 
 /* Split s into host and port. An unbracketed IPv6 address whose last
  * group could be a port ("2001:db8::2:80") is refused, naming both ways
- * to write it. Returns 0, or -1 with one line in err. */
+ * to write it (TARGET_AMBIGUOUS: a command with -p adds that way). Returns
+ * 0, or -1 or TARGET_AMBIGUOUS with one line in err. */
+#define TARGET_AMBIGUOUS	(-2)
 int	 target_parse(const char *s, struct target *, char *err,
 	    size_t errlen);
 /* The host's address: a literal is checked and converted here (a string
