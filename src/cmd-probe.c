@@ -344,6 +344,10 @@ probe_open_capture(struct probe_worker *w)
 	w->cr = craft_open(r->rt.dst.family, CRAFT_WIRE, err, sizeof err);
 	if (w->cr == NULL)
 		fatalx("%s", err);
+	/* fe80::1%eth0: the zone's interface for every send. */
+	if (r->rt.scope != 0 &&
+	    craft_bind_device(w->cr, r->rt.ifname, err, sizeof err) == -1)
+		fatalx("%s", err);
 	/* At full rate every probe is a copy of this, patched. */
 	if (r->o->interval_ns == 0 &&
 	    craft_template(w->cr, &w->seg, err, sizeof err) == -1)

@@ -196,6 +196,11 @@ open_capture(struct wire *w, char *err, size_t errlen)
 	if ((w->cr = craft_open(w->cfg.local.family, CRAFT_WIRE, err,
 	    errlen)) == NULL)
 		return -1;
+	/* A link-local target lives on one link: the zone's interface. */
+	if (w->cfg.ifname != NULL && w->cfg.remote.family == AF_INET6 &&
+	    w->cfg.remote.a[0] == 0xfe && (w->cfg.remote.a[1] & 0xc0) == 0x80 &&
+	    craft_bind_device(w->cr, w->cfg.ifname, err, errlen) == -1)
+		return -1;
 	return 0;
 }
 
