@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -15,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "endpoint.h"
 #include "flow.h"
 #include "fmt.h"
@@ -22,7 +22,9 @@
 #include "report.h"
 #include "route.h"
 #include "segment.h"
+#include "segopt.h"
 #include "serve.h"
+#include "target.h"
 #include "tcpshake.h"
 #include "xmalloc.h"
 
@@ -63,6 +65,8 @@ struct connect_opts {
 	struct flow_config fc;
 	bool		 isn_fixed;
 	bool		 opts_given;	/* --mss/--wscale/--sackok/--ts */
+	bool		 ts_fixed;	/* --ts VAL: TSval starts near VAL */
+	uint32_t	 ts_val;
 	bool		 no_options;
 	uint32_t	 win;
 	bool		 win_given;
@@ -121,45 +125,73 @@ struct connect_run {
 };
 
 enum {
-	LO_ISN = 256, LO_SPORT, LO_WIN, LO_MSS, LO_WSCALE, LO_SACKOK, LO_TS,
-	LO_NO_OPTIONS, LO_SEND, LO_EXPECT_ECHO, LO_RECV_WAIT, LO_CLOSE,
-	LO_TIME_WAIT, LO_NO_FINAL_ACK, LO_WATCH, LO_RTO, LO_RETRIES,
-	LO_TIMEOUT, LO_NO_GUARD, LO_ABSOLUTE, LO_LADDER, LO_JSON, LO_SOURCE,
-	LO_PEER_NETNS, LO_SVG,
+	CO_ISN = 1, CO_SPORT, CO_NO_OPTIONS, CO_PORT, CO_SEND,
+	CO_EXPECT_ECHO, CO_RECV_WAIT, CO_CLOSE, CO_TIME_WAIT, CO_NO_FINAL_ACK,
+	CO_WATCH, CO_RTO, CO_RETRIES, CO_TIMEOUT, CO_NO_GUARD, CO_ABSOLUTE,
+	CO_LADDER, CO_JSON, CO_SVG, CO_WRITE, CO_IFACE, CO_SOURCE,
+	CO_PEER_NETNS,
 };
 
-static const struct option connect_longopts[] = {
-	{ "isn", required_argument, NULL, LO_ISN },
-	{ "sport", required_argument, NULL, LO_SPORT },
-	{ "win", required_argument, NULL, LO_WIN },
-	{ "mss", required_argument, NULL, LO_MSS },
-	{ "wscale", required_argument, NULL, LO_WSCALE },
-	{ "sackok", no_argument, NULL, LO_SACKOK },
-	{ "ts", no_argument, NULL, LO_TS },
-	{ "no-options", no_argument, NULL, LO_NO_OPTIONS },
-	{ "send", required_argument, NULL, LO_SEND },
-	{ "expect-echo", no_argument, NULL, LO_EXPECT_ECHO },
-	{ "recv-wait", required_argument, NULL, LO_RECV_WAIT },
-	{ "close", required_argument, NULL, LO_CLOSE },
-	{ "time-wait", required_argument, NULL, LO_TIME_WAIT },
-	{ "no-final-ack", no_argument, NULL, LO_NO_FINAL_ACK },
-	{ "watch", required_argument, NULL, LO_WATCH },
-	{ "rto", required_argument, NULL, LO_RTO },
-	{ "retries", required_argument, NULL, LO_RETRIES },
-	{ "timeout", required_argument, NULL, LO_TIMEOUT },
-	{ "no-guard", no_argument, NULL, LO_NO_GUARD },
-	{ "absolute", no_argument, NULL, LO_ABSOLUTE },
-	{ "ladder", no_argument, NULL, LO_LADDER },
-	{ "json", no_argument, NULL, LO_JSON },
-	{ "svg", required_argument, NULL, LO_SVG },
-	{ "write", required_argument, NULL, 'w' },
-	{ "interface", required_argument, NULL, 'I' },
-	{ "source", required_argument, NULL, LO_SOURCE },
-	{ "peer-netns", required_argument, NULL, LO_PEER_NETNS },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+static const struct cli_opt connect_syn_table[] = {
+	{ "isn", 0, CO_ISN, "N|random", "our initial sequence number "
+	    "(random)", 0, NULL },
+	{ "sport", 0, CO_SPORT, "N", "source port, 1-65535 (random)", 0,
+	    NULL },
+	{ "port", 'p', CO_PORT, "PORT", "target port (or TARGET:PORT)", 0,
+	    NULL },
+	{ "no-options", 0, CO_NO_OPTIONS, NULL, "a SYN without options", 0,
+	    NULL },
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cli_opt connect_talk_table[] = {
+	{ "send", 0, CO_SEND, "STR|@FILE", "send these bytes once connected "
+	    "(repeatable)", 0, NULL },
+	{ "expect-echo", 0, CO_EXPECT_ECHO, NULL, "the target must echo what "
+	    "was sent", 0, NULL },
+	{ "recv-wait", 0, CO_RECV_WAIT, "T", "receive for this long before "
+	    "closing", 0, NULL },
+	{ "close", 0, CO_CLOSE, "MODE", "fin, half, wait, rst or none (fin)",
+	    0, NULL },
+	{ "time-wait", 0, CO_TIME_WAIT, "T", "stay in TIME_WAIT this long",
+	    0, NULL },
+	{ "no-final-ack", 0, CO_NO_FINAL_ACK, NULL, "never ACK the SYN-ACK",
+	    0, NULL },
+	{ "watch", 0, CO_WATCH, "T", "with --no-final-ack: watch the "
+	    "SYN-ACKs this long", 0, NULL },
+	{ "rto", 0, CO_RTO, "T", "initial retransmission timeout (1s)", 0,
+	    NULL },
+	{ "retries", 0, CO_RETRIES, "N", "retransmissions, 0-20 (3)", 0,
+	    NULL },
+	{ "timeout", 0, CO_TIMEOUT, "T", "bound on each phase", 0, NULL },
+	{ "no-guard", 0, CO_NO_GUARD, NULL, "let the local kernel answer "
+	    "with RST", 0, NULL },
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cli_opt connect_out_table[] = {
+	{ "absolute", 0, CO_ABSOLUTE, NULL, "absolute sequence numbers", 0,
+	    NULL },
+	{ "ladder", 0, CO_LADDER, NULL, "a ladder diagram", 0, NULL },
+	{ "json", 0, CO_JSON, NULL, "JSON Lines on standard output", 0,
+	    NULL },
+	{ "svg", 0, CO_SVG, "FILE", "the ladder as an SVG picture", 0, NULL },
+	{ "write", 'w', CO_WRITE, "FILE", "write the segments to a pcap file",
+	    0, NULL },
+	{ "interface", 'I', CO_IFACE, "IFACE", "send from this interface", 0,
+	    NULL },
+	{ "source", 0, CO_SOURCE, "ADDR", "source address", 0, NULL },
+	{ "peer-netns", 0, CO_PEER_NETNS, "NS", "show the target's socket "
+	    "states, read in this namespace", 0, NULL },
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cli_table connect_tables[] = {
+	{ "SYN options", connect_syn_table, 0 },
+	{ "Segment options", segopt_table, SEGOPT_SYN },
+	{ "Conversation options", connect_talk_table, 0 },
+	{ "Output options", connect_out_table, 0 },
+	{ NULL, NULL, 0 },
 };
 
 static int cmd_connect_exec(int, char **);
@@ -167,12 +199,12 @@ static int cmd_connect_exec(int, char **);
 const struct cmd_entry cmd_connect_entry = {
 	.name = "connect",
 	.usage = "connect [--isn N|random] [--sport N] [--win N] [--mss N] "
-	    "[--wscale N] [--sackok] [--ts] [--no-options] [--send STR|@FILE] "
+	    "[--wscale N] [--sackok] [--ts VAL] [--no-options] [--send STR|@FILE] "
 	    "[--expect-echo] [--recv-wait T] [--close fin|half|wait|rst|none] "
 	    "[--time-wait T] [--no-final-ack --watch T] [--rto T] "
 	    "[--retries N] [--timeout T] [--no-guard] [--absolute] "
 	    "[--ladder|--json] [-w FILE] [--svg FILE] [-I IFACE] [--source ADDR] "
-	    "[--peer-netns NS] [-q|-v] TARGET:PORT",
+	    "[--peer-netns NS] [-q|-v] TARGET:PORT | -p PORT TARGET",
 	.summary = "open a TCP connection from user space, talk, close it "
 	    "as asked, show every segment and state",
 	.exec = cmd_connect_exec,
@@ -195,32 +227,26 @@ connect_random(void)
 	return v;
 }
 
-/* "198.18.0.2:80", "[2001:db8::2]:80", "host:80". */
+/* TARGET[:PORT]; the port from there or -p, one of them. */
 static void
 parse_target(struct connect_opts *o, const char *s)
 {
-	const char *colon, *close;
+	struct target t;
+	char err[256];
+	int rc;
 
-	if (s[0] == '[') {
-		if ((close = strchr(s, ']')) == NULL || close[1] != ':')
-			fatalx("connect: '%s' is not [ADDRESS]:PORT (as in "
-			    "[2001:db8::2]:80)", s);
-		o->host = xstrdup(s + 1);
-		o->host[close - s - 1] = '\0';
-		colon = close + 1;
-	} else {
-		if ((colon = strrchr(s, ':')) == NULL)
-			fatalx("connect: '%s' has no port (give TARGET:PORT, "
-			    "as in 198.18.0.2:80)", s);
-		if (strchr(s, ':') != colon)
-			fatalx("connect: '%s': an IPv6 address goes in "
-			    "brackets, as in [2001:db8::2]:80", s);
-		o->host = xstrdup(s);
-		o->host[colon - s] = '\0';
-	}
-	if (o->host[0] == '\0')
-		fatalx("connect: '%s' has no address before the port", s);
-	o->port = (uint16_t)parse_uint(colon + 1, 1, 65535, "connect: port");
+	if ((rc = target_parse(s, &t, err, sizeof err)) < 0)
+		fatalx("connect: %s%s", err, rc == TARGET_AMBIGUOUS ?
+		    " (or give the port with -p)" : "");
+	if (t.port != 0 && o->port != 0)
+		fatalx("connect: '%s' names a port and so does -p: give one",
+		    s);
+	if (t.port == 0 && o->port == 0)
+		fatalx("connect: '%s' has no port (give TARGET:PORT, as in "
+		    "198.18.0.2:80, or -p PORT)", s);
+	o->host = xstrdup(t.host);
+	if (t.port != 0)
+		o->port = t.port;
 }
 
 static void
@@ -284,47 +310,60 @@ parse_close(struct connect_opts *o, const char *arg)
 	    "or none)", arg);
 }
 
-/* The SYN: ISN, window, options. */
+/* The SYN: ISN, port. */
 static bool
-parse_syn_opt(struct connect_opts *o, int ch, const char *arg)
+parse_syn_opt(struct connect_opts *o, int id, const char *arg)
 {
-	struct flow_config *fc = &o->fc;
-
-	switch (ch) {
-	case LO_ISN:
+	switch (id) {
+	case CO_ISN:
 		o->isn_fixed = strcmp(arg, "random") != 0;
 		if (o->isn_fixed)
-			fc->iss = (uint32_t)parse_uint(arg, 0, UINT32_MAX,
+			o->fc.iss = (uint32_t)parse_uint(arg, 0, UINT32_MAX,
 			    "--isn");
 		return true;
-	case LO_SPORT:
+	case CO_SPORT:
 		o->sport = (uint16_t)parse_uint(arg, 1, 65535, "--sport");
 		return true;
-	case LO_WIN:
-		o->win = (uint32_t)parse_uint(arg, 0, 1u << 30, "--win");
-		o->win_given = true;
+	case CO_PORT:
+		o->port = (uint16_t)parse_uint(arg, 1, 65535, "-p");
 		return true;
-	case LO_MSS:
-		fc->mss = (uint16_t)parse_uint(arg, 1, 65535, "--mss");
-		o->opts_given = true;
-		return true;
-	case LO_WSCALE:
-		fc->wscale = (int)parse_uint(arg, 0, 14, "--wscale");
-		o->opts_given = true;
-		return true;
-	case LO_SACKOK:
-		fc->sackok = true;
-		o->opts_given = true;
-		return true;
-	case LO_TS:
-		fc->ts = true;
-		o->opts_given = true;
-		return true;
-	case LO_NO_OPTIONS:
+	case CO_NO_OPTIONS:
 		o->no_options = true;
 		return true;
 	}
 	return false;
+}
+
+/* The shared segment options a SYN takes, into the flow's config. */
+static void
+connect_take_segopts(struct connect_opts *o, const struct segopts *so)
+{
+	struct flow_config *fc = &o->fc;
+	const struct tcp_option *t;
+	size_t i;
+
+	o->win = so->win;
+	o->win_given = so->win_given;
+	o->opts_given = so->opts_given;
+	for (i = 0; i < so->seg.nopts; i++) {
+		t = &so->seg.opts[i];
+		if (t->kind == OPT_MSS)
+			fc->mss = t->u.mss;
+		else if (t->kind == OPT_WSCALE)
+			fc->wscale = t->u.wscale;
+		else if (t->kind == OPT_SACKOK)
+			fc->sackok = true;
+		else if (t->kind == OPT_TS) {
+			if (t->u.ts.ecr != 0)
+				fatalx("connect: --ts %" PRIu32 ":%" PRIu32
+				    ": a SYN echoes no timestamp; give --ts "
+				    "%" PRIu32, t->u.ts.val, t->u.ts.ecr,
+				    t->u.ts.val);
+			fc->ts = true;
+			o->ts_fixed = true;
+			o->ts_val = t->u.ts.val;
+		}
+	}
 }
 
 /* What happens after the handshake, and its timing. */
@@ -332,36 +371,36 @@ static bool
 parse_talk_opt(struct connect_opts *o, int ch, const char *arg)
 {
 	switch (ch) {
-	case LO_SEND:
+	case CO_SEND:
 		parse_send(o, arg);
 		return true;
-	case LO_EXPECT_ECHO:
+	case CO_EXPECT_ECHO:
 		o->expect_echo = true;
 		return true;
-	case LO_RECV_WAIT:
+	case CO_RECV_WAIT:
 		o->recv_wait_ns = parse_duration(arg, "--recv-wait");
 		return true;
-	case LO_CLOSE:
+	case CO_CLOSE:
 		parse_close(o, arg);
 		return true;
-	case LO_TIME_WAIT:
+	case CO_TIME_WAIT:
 		o->fc.time_wait_ns = parse_duration(arg, "--time-wait");
 		return true;
-	case LO_NO_FINAL_ACK:
+	case CO_NO_FINAL_ACK:
 		o->fc.no_final_ack = true;
 		return true;
-	case LO_WATCH:
+	case CO_WATCH:
 		o->watch_ns = parse_duration(arg, "--watch");
 		return true;
-	case LO_RTO:
+	case CO_RTO:
 		o->fc.rto_ns = parse_duration(arg, "--rto");
 		if (o->fc.rto_ns < 1000000)
 			fatalx("--rto: '%s' is below 1 ms", arg);
 		return true;
-	case LO_RETRIES:
+	case CO_RETRIES:
 		o->fc.retries = (int)parse_uint(arg, 0, 20, "--retries");
 		return true;
-	case LO_TIMEOUT:
+	case CO_TIMEOUT:
 		o->timeout_ns = parse_duration(arg, "--timeout");
 		if (o->timeout_ns == 0)
 			fatalx("--timeout: give a duration above 0");
@@ -374,17 +413,15 @@ static bool
 parse_out_opt(struct connect_opts *o, int ch, const char *arg)
 {
 	switch (ch) {
-	case LO_NO_GUARD: o->no_guard = true; return true;
-	case LO_ABSOLUTE: o->absolute = true; return true;
-	case LO_LADDER: o->ladder = true; return true;
-	case LO_JSON: o->json = true; return true;
-	case 'w': o->wfile = arg; return true;
-	case LO_SVG: o->svgfile = arg; return true;
-	case 'I': o->iface = arg; return true;
-	case LO_SOURCE: o->source = arg; return true;
-	case LO_PEER_NETNS: o->peer_netns = arg; return true;
-	case 'q': o->quiet = true; return true;
-	case 'v': o->verbose++; return true;
+	case CO_NO_GUARD: o->no_guard = true; return true;
+	case CO_ABSOLUTE: o->absolute = true; return true;
+	case CO_LADDER: o->ladder = true; return true;
+	case CO_JSON: o->json = true; return true;
+	case CO_WRITE: o->wfile = arg; return true;
+	case CO_SVG: o->svgfile = arg; return true;
+	case CO_IFACE: o->iface = arg; return true;
+	case CO_SOURCE: o->source = arg; return true;
+	case CO_PEER_NETNS: o->peer_netns = arg; return true;
 	}
 	return false;
 }
@@ -429,33 +466,29 @@ connect_check(struct connect_opts *o)
 static void
 connect_parse(struct connect_opts *o, int argc, char **argv)
 {
-	int ch;
+	struct segopts so;
+	struct cli c;
+	const char *target;
+	int id;
 
 	memset(o, 0, sizeof *o);
 	flow_config_init(&o->fc);
+	segopts_init(&so);
 	o->close = CLOSE_FIN;
+	cli_begin(&c, &cmd_connect_entry, connect_tables, false, argc, argv);
+	while ((id = cli_next(&c)) != -1)
+		if (!segopts_apply(&so, id, c.arg) &&
+		    !parse_syn_opt(o, id, c.arg) &&
+		    !parse_talk_opt(o, id, c.arg))
+			parse_out_opt(o, id, c.arg);
+	target = cli_one_operand(&c, "no target (give TARGET:PORT, as in "
+	    "198.18.0.2:80)");
+	cli_end(&c);
 	o->quiet = gopts.quiet;
 	o->verbose = gopts.verbose;
-	while ((ch = getopt_long(argc, argv, "qvw:I:h", connect_longopts,
-	    NULL)) != -1) {
-		if (ch == 'h') {
-			printf("usage: tcpshake %s\n", cmd_connect_entry.usage);
-			exit(0);
-		}
-		if (parse_syn_opt(o, ch, optarg) ||
-		    parse_talk_opt(o, ch, optarg) ||
-		    parse_out_opt(o, ch, optarg))
-			continue;
-		cmd_usage(&cmd_connect_entry);
-	}
-	if (optind != argc - 1) {
-		if (optind >= argc)
-			fatalx("connect: no target (give TARGET:PORT, as in "
-			    "198.18.0.2:80)");
-		fatalx("connect: one target only ('%s' is one too many)",
-		    argv[optind + 1]);
-	}
-	parse_target(o, argv[optind]);
+	connect_take_segopts(o, &so);
+	segment_clear(&so.seg);
+	parse_target(o, target);
 	connect_check(o);
 }
 
@@ -602,9 +635,9 @@ connect_route(struct connect_run *r)
 	struct connect_opts *o = r->o;
 	char err[256];
 
-	if (route_resolve(o->host, AF_UNSPEC, &r->rt.dst, err,
+	if (target_resolve(o->host, &r->rt.dst, &r->rt.scope, err,
 	    sizeof err) == -1)
-		fatalx("%s", err);
+		fatalx("connect: %s", err);
 	snprintf(r->rt.canon, sizeof r->rt.canon, "%s", o->host);
 	if (route_lookup(&r->rt, o->iface, o->source, err, sizeof err) == -1)
 		fatalx("%s", err);
@@ -627,7 +660,8 @@ connect_open(struct connect_run *r)
 		o->fc.iss = (uint32_t)connect_random();
 	o->fc.lport = o->sport;
 	o->fc.rport = o->port;
-	o->fc.ts_offset = (uint32_t)connect_random();
+	o->fc.ts_offset = o->ts_fixed ? o->ts_val :
+	    (uint32_t)connect_random();
 	memset(&ec, 0, sizeof ec);
 	ec.local = r->rt.src;
 	ec.remote = r->rt.dst;

@@ -3,13 +3,13 @@
 #include "config.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "lab.h"
 #include "tcpshake.h"
 #include "xmalloc.h"
@@ -27,24 +27,35 @@ const struct cmd_entry cmd_lab_entry = {
 };
 
 enum {
-	OPT_SYSCTL = 256,
-	OPT_CLIENT_SYSCTL,
-	OPT_SERVE,
-	OPT_NO_SERVE,
-	OPT_SERVER,
-	OPT_OFFLOADS,
+	LO_NAME = 1,
+	LO_SYSCTL,
+	LO_CLIENT_SYSCTL,
+	LO_SERVE,
+	LO_NO_SERVE,
+	LO_SERVER,
+	LO_OFFLOADS,
 };
 
-static const struct option lab_longopts[] = {
-	{ "name",		required_argument, NULL, 'n' },
-	{ "sysctl",		required_argument, NULL, OPT_SYSCTL },
-	{ "client-sysctl",	required_argument, NULL, OPT_CLIENT_SYSCTL },
-	{ "serve",		required_argument, NULL, OPT_SERVE },
-	{ "no-serve",		no_argument,	   NULL, OPT_NO_SERVE },
-	{ "server",		no_argument,	   NULL, OPT_SERVER },
-	{ "offloads",		required_argument, NULL, OPT_OFFLOADS },
-	{ "help",		no_argument,	   NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+static const struct cli_opt lab_table[] = {
+	{ "name", 'n', LO_NAME, "NAME", "the lab's name, 1-10 characters "
+	    "of a-z, 0-9, '-' (tcpshake)", 0, NULL },
+	{ "sysctl", 0, LO_SYSCTL, "KEY=VALUE", "up: a sysctl of the server "
+	    "namespace (repeatable)", 0, NULL },
+	{ "client-sysctl", 0, LO_CLIENT_SYSCTL, "KEY=VALUE", "up: a sysctl "
+	    "of the client namespace", 0, NULL },
+	{ "serve", 0, LO_SERVE, "ARGS", "up: the server's 'tcpshake serve' "
+	    "arguments", 0, NULL },
+	{ "no-serve", 0, LO_NO_SERVE, NULL, "up: start no server", 0, NULL },
+	{ "server", 0, LO_SERVER, NULL, "exec: run in the server namespace",
+	    0, NULL },
+	{ "offloads", 0, LO_OFFLOADS, "on|off", "up: checksum offload, TSO, "
+	    "GSO and GRO on both veth ends (off)", 0, NULL },
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cli_table lab_tables[] = {
+	{ "Lab options (after the action)", lab_table, 0 },
+	{ NULL, NULL, 0 },
 };
 
 /* The parsed command line. */
@@ -79,10 +90,6 @@ lab_check_verb(const struct lab_args *a, int argc, char **argv, int optind_)
 	bool up = strcmp(a->verb, "up") == 0;
 	bool exec = strcmp(a->verb, "exec") == 0;
 
-	if (!up && strcmp(a->verb, "down") != 0 &&
-	    strcmp(a->verb, "status") != 0 && !exec)
-		fatalx("lab: unknown action '%s' (give up, down, status or "
-		    "exec)", a->verb);
 	if (!up && (a->nsysctls > 0 || a->serve || a->no_serve ||
 	    a->offloads))
 		fatalx("lab %s: --sysctl, --client-sysctl, --serve, "
@@ -104,61 +111,53 @@ lab_check_verb(const struct lab_args *a, int argc, char **argv, int optind_)
 }
 
 static void
+lab_option(struct lab_args *a, int id, const char *arg)
+{
+	switch (id) {
+	case LO_NAME: a->name = arg; break;
+	case LO_SYSCTL: lab_add_sysctl(a, arg, LAB_SERVER); break;
+	case LO_CLIENT_SYSCTL: lab_add_sysctl(a, arg, LAB_CLIENT); break;
+	case LO_SERVE: a->serve = arg; break;
+	case LO_NO_SERVE: a->no_serve = true; break;
+	case LO_SERVER: a->server = true; break;
+	case LO_OFFLOADS: a->offloads = arg; break;
+	}
+}
+
+static void
 lab_parse(struct lab_args *a, int argc, char **argv)
 {
-	int ch;
+	struct cli c;
+	int id, ind;
 
 	memset(a, 0, sizeof *a);
 	a->name = LAB_DEFAULT_NAME;
 	if (argc < 2 || argv[1][0] == '-') {
-		if (argc >= 2 && (strcmp(argv[1], "-h") == 0 ||
-		    strcmp(argv[1], "--help") == 0)) {
-			printf("usage: tcpshake %s\n", cmd_lab_entry.usage);
-			exit(0);
-		}
-		cmd_usage(&cmd_lab_entry);
+		/* lab --help, lab --version; anything else lacks the action */
+		cli_begin(&c, &cmd_lab_entry, lab_tables, true, argc, argv);
+		while (cli_next(&c) != -1)
+			;
+		cli_usage_error(&cmd_lab_entry, "no action (give up, down, "
+		    "status or exec: tcpshake lab up)");
 	}
 	a->verb = argv[1];
+	if (strcmp(a->verb, "up") != 0 && strcmp(a->verb, "down") != 0 &&
+	    strcmp(a->verb, "status") != 0 && strcmp(a->verb, "exec") != 0)
+		cli_usage_error(&cmd_lab_entry, "unknown action '%s' (give "
+		    "up, down, status or exec)", a->verb);
 	argc--;
 	argv++;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+n:h", lab_longopts, NULL))
-	    != -1) {
-		switch (ch) {
-		case 'n':
-			a->name = optarg;
-			break;
-		case OPT_SYSCTL:
-			lab_add_sysctl(a, optarg, LAB_SERVER);
-			break;
-		case OPT_CLIENT_SYSCTL:
-			lab_add_sysctl(a, optarg, LAB_CLIENT);
-			break;
-		case OPT_SERVE:
-			a->serve = optarg;
-			break;
-		case OPT_NO_SERVE:
-			a->no_serve = true;
-			break;
-		case OPT_SERVER:
-			a->server = true;
-			break;
-		case OPT_OFFLOADS:
-			a->offloads = optarg;
-			break;
-		case 'h':
-			printf("usage: tcpshake %s\n", cmd_lab_entry.usage);
-			exit(0);
-		default:
-			cmd_usage(&cmd_lab_entry);
-		}
-	}
+	cli_begin(&c, &cmd_lab_entry, lab_tables, true, argc, argv);
+	while ((id = cli_next(&c)) != -1)
+		lab_option(a, id, c.arg);
+	ind = cli_optind(&c);
+	cli_end(&c);
 	if (!lab_name_valid(a->name))
 		fatalx("lab: name '%s' is not valid: give 1 to %d characters "
 		    "of a-z, 0-9 and '-' (--name NAME)", a->name,
 		    LAB_NAME_MAX);
-	lab_check_verb(a, argc, argv, optind);
-	a->cmd = argv + optind;
+	lab_check_verb(a, argc, argv, ind);
+	a->cmd = argv + ind;
 }
 
 static void
@@ -250,6 +249,26 @@ lab_do_exec(const struct lab_args *a)
 	return errnum == ENOENT ? 127 : 126;
 }
 
+#define CAP_SYS_ADMIN_BIT	21	/* linux/capability.h */
+
+/* Whether the effective set holds capability `bit` (/proc/self/status,
+ * so no libcap is needed for one question). */
+static bool
+lab_have_cap(int bit)
+{
+	char line[256];
+	unsigned long long eff = 0;
+	bool found = false;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (f == NULL)
+		return geteuid() == 0;
+	while (!found && fgets(line, sizeof line, f) != NULL)
+		found = sscanf(line, "CapEff: %llx", &eff) == 1;
+	fclose(f);
+	return found ? (eff >> bit & 1) != 0 : geteuid() == 0;
+}
+
 static int
 cmd_lab_exec(int argc, char **argv)
 {
@@ -258,9 +277,9 @@ cmd_lab_exec(int argc, char **argv)
 	int rc;
 
 	lab_parse(&a, argc, argv);
-	if (geteuid() != 0)
-		fatalx("lab needs root (network namespaces): run it with "
-		    "sudo");
+	if (!lab_have_cap(CAP_SYS_ADMIN_BIT))
+		fatalx("lab %s: needs CAP_SYS_ADMIN (network namespaces and "
+		    "their mounts): run it as root", a.verb);
 	if (strcmp(a.verb, "up") == 0) {
 		rc = lab_do_up(&a);
 		lab_sysctls_free(a.sysctls, a.nsysctls);

@@ -5,7 +5,6 @@
 #include <sys/random.h>
 
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <poll.h>
@@ -17,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli.h"
 #include "clock.h"
 #include "craft.h"
 #include "decode.h"
@@ -26,7 +26,9 @@
 #include "report.h"
 #include "route.h"
 #include "segment.h"
+#include "segopt.h"
 #include "sniff.h"
+#include "target.h"
 #include "tcpshake.h"
 #include "xmalloc.h"
 
@@ -48,7 +50,7 @@
 static volatile sig_atomic_t probe_stop;
 
 struct probe_opts {
-	const char	*target;
+	char		*target;
 	struct segment	 tmpl;		/* flags, win, options, payload, IP */
 	bool		 flags_given;
 	bool		 seq_fixed;
@@ -118,57 +120,45 @@ struct probe_run {
 };
 
 enum {
-	LO_FLAGS = 256, LO_SEQ, LO_ACK, LO_WIN, LO_URG, LO_MSS,
-	LO_WSCALE, LO_SACKOK, LO_SACK, LO_TS, LO_NOP, LO_OPTION,
-	LO_DATA, LO_DATA_HEX, LO_DATA_LEN, LO_TTL, LO_TOS, LO_ID,
-	LO_DF, LO_BADSUM, LO_SPORT, LO_RATE, LO_TIMEOUT, LO_JSON,
-	LO_SOURCE,
+	PO_PORT = 1, PO_SPORT, PO_COUNT, PO_INTERVAL, PO_RATE, PO_TIMEOUT,
+	PO_JSON, PO_WRITE, PO_IFACE, PO_SOURCE,
 };
 
-static const struct option probe_longopts[] = {
-	{ "flags", required_argument, NULL, LO_FLAGS },
-	{ "seq", required_argument, NULL, LO_SEQ },
-	{ "ack", required_argument, NULL, LO_ACK },
-	{ "win", required_argument, NULL, LO_WIN },
-	{ "urg", required_argument, NULL, LO_URG },
-	{ "mss", required_argument, NULL, LO_MSS },
-	{ "wscale", required_argument, NULL, LO_WSCALE },
-	{ "sackok", no_argument, NULL, LO_SACKOK },
-	{ "sack", required_argument, NULL, LO_SACK },
-	{ "ts", required_argument, NULL, LO_TS },
-	{ "nop", no_argument, NULL, LO_NOP },
-	{ "option", required_argument, NULL, LO_OPTION },
-	{ "data", required_argument, NULL, LO_DATA },
-	{ "data-hex", required_argument, NULL, LO_DATA_HEX },
-	{ "data-len", required_argument, NULL, LO_DATA_LEN },
-	{ "ttl", required_argument, NULL, LO_TTL },
-	{ "tos", required_argument, NULL, LO_TOS },
-	{ "id", required_argument, NULL, LO_ID },
-	{ "df", no_argument, NULL, LO_DF },
-	{ "badsum", no_argument, NULL, LO_BADSUM },
-	{ "port", required_argument, NULL, 'p' },
-	{ "sport", required_argument, NULL, LO_SPORT },
-	{ "count", required_argument, NULL, 'c' },
-	{ "interval", required_argument, NULL, 'i' },
-	{ "rate", required_argument, NULL, LO_RATE },
-	{ "timeout", required_argument, NULL, LO_TIMEOUT },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "json", no_argument, NULL, LO_JSON },
-	{ "write", required_argument, NULL, 'w' },
-	{ "interface", required_argument, NULL, 'I' },
-	{ "source", required_argument, NULL, LO_SOURCE },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+static const struct cli_opt probe_opts_table[] = {
+	{ "port", 'p', PO_PORT, "PORTS",
+	    "target ports: 80, 20-25,443 (80; or TARGET:PORT)", 0, NULL },
+	{ "sport", 0, PO_SPORT, "N", "source port, 1-65535 (random)", 0,
+	    NULL },
+	{ "count", 'c', PO_COUNT, "N", "rounds over the ports (1)", 0, NULL },
+	{ "interval", 'i', PO_INTERVAL, "T",
+	    "time between probes (10ms; 0: full rate)", 0, NULL },
+	{ "rate", 0, PO_RATE, "N", "probes a second (0: full rate)", 0,
+	    NULL },
+	{ "timeout", 0, PO_TIMEOUT, "T", "wait for replies after the last "
+	    "probe (1s)", 0, NULL },
+	{ "json", 0, PO_JSON, NULL, "JSON Lines on standard output", 0,
+	    NULL },
+	{ "write", 'w', PO_WRITE, "FILE", "write the segments to a pcap file",
+	    0, NULL },
+	{ "interface", 'I', PO_IFACE, "IFACE", "send from this interface", 0,
+	    NULL },
+	{ "source", 0, PO_SOURCE, "ADDR", "source address", 0, NULL },
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cli_table probe_tables[] = {
+	{ "Segment options", segopt_table, SEGOPT_ANY },
+	{ "Probe options", probe_opts_table, 0 },
+	{ NULL, NULL, 0 },
 };
 
 static int cmd_probe_exec(int, char **);
 
 const struct cmd_entry cmd_probe_entry = {
 	.name = "probe",
-	.usage = "probe [-SAFRPU] [--flags F] [-p PORTS] [-c N] "
+	.usage = "probe [segment options] [-p PORTS] [-c N] "
 	    "[-i T | --rate N] [--timeout T] [-q|-v] [--json] [-w FILE] "
-	    "[-I IFACE] [--source ADDR] [segment options] TARGET",
+	    "[-I IFACE] [--source ADDR] TARGET[:PORT]",
 	.summary = "send crafted segments to a host, match its replies, "
 	    "time them",
 	.exec = cmd_probe_exec,
@@ -185,420 +175,99 @@ probe_random(uint64_t *state)
 	return z ^ (z >> 31);
 }
 
-static const struct {
-	char	letter;
-	uint8_t	bit;
-} probe_flag_letters[] = {
-	{ 'S', TH_SYN_ }, { 'A', TH_ACK_ }, { '.', TH_ACK_ },
-	{ 'F', TH_FIN_ }, { 'R', TH_RST_ }, { 'P', TH_PSH_ },
-	{ 'U', TH_URG_ }, { 'E', TH_ECE_ }, { 'W', TH_CWR_ },
-	{ 'C', TH_CWR_ },
-};
-
-static uint8_t
-parse_flags(const char *s)
-{
-	uint8_t bits = 0;
-	size_t i;
-	const char *c;
-
-	if (strcmp(s, "-") == 0)
-		return 0;
-	if (*s == '\0')
-		fatalx("--flags: empty (give letters from SAFRPUEW, or - "
-		    "for none)");
-	for (c = s; *c != '\0'; c++) {
-		for (i = 0; i < sizeof probe_flag_letters /
-		    sizeof probe_flag_letters[0]; i++)
-			if (probe_flag_letters[i].letter == *c)
-				break;
-		if (i == sizeof probe_flag_letters /
-		    sizeof probe_flag_letters[0])
-			fatalx("--flags: '%s' has unknown flag letter '%c' "
-			    "(use S A F R P U E W, or - for none)", s, *c);
-		bits |= probe_flag_letters[i].bit;
-	}
-	return bits;
-}
-
-/* "20-25,80,443" into a list of ports. */
-static void
-parse_ports(struct probe_opts *o, const char *s)
-{
-	char *copy = xstrdup(s), *tok, *save = NULL, *dash;
-	uint64_t lo, hi, p;
-
-	free(o->ports);
-	o->ports = NULL;
-	o->nports = 0;
-	for (tok = strtok_r(copy, ",", &save); tok != NULL;
-	    tok = strtok_r(NULL, ",", &save)) {
-		if ((dash = strchr(tok, '-')) != NULL && dash != tok) {
-			*dash = '\0';
-			lo = parse_uint(tok, 1, 65535, "-p");
-			hi = parse_uint(dash + 1, 1, 65535, "-p");
-			if (hi < lo)
-				fatalx("-p: range %s-%s runs backwards",
-				    tok, dash + 1);
-		} else
-			lo = hi = parse_uint(tok, 1, 65535, "-p");
-		o->ports = xreallocarray(o->ports, o->nports + (hi - lo + 1),
-		    sizeof *o->ports);
-		for (p = lo; p <= hi; p++)
-			o->ports[o->nports++] = (uint16_t)p;
-	}
-	free(copy);
-	if (o->nports == 0)
-		fatalx("-p: '%s' names no port (try -p 80 or -p 20-25,443)",
-		    s);
-}
-
-/* Hex digits (optionally "0x"-prefixed, spaces and colons ignored) into a
- * new buffer; *len gets the byte count. */
-static uint8_t *
-parse_hex(const char *s, size_t *len, const char *what)
-{
-	uint8_t *buf = xmalloc(strlen(s) / 2 + 1);
-	size_t n = 0;
-	int hi = -1, v;
-
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		s += 2;
-	for (; *s != '\0'; s++) {
-		if (*s == ' ' || *s == ':')
-			continue;
-		if ((v = hex_digit(*s)) < 0)
-			fatalx("%s: '%c' is not a hex digit", what, *s);
-		if (hi < 0) {
-			hi = v;
-			continue;
-		}
-		buf[n++] = (uint8_t)(hi << 4 | v);
-		hi = -1;
-	}
-	if (hi >= 0)
-		fatalx("%s: odd number of hex digits", what);
-	*len = n;
-	return buf;
-}
-
-static void
-add_opt(struct segment *seg, const struct tcp_option *o, const char *what)
-{
-	if (!segment_add_opt(seg, o))
-		fatalx("%s: too many TCP options", what);
-	if (segment_optlen(seg) > 40)
-		fatalx("%s: TCP options would take %zu bytes, more than the "
-		    "40 a header holds", what, segment_optlen(seg));
-}
-
-/* Two numbers "A:B" (B optional when bdef is not NULL). */
-static void
-parse_pair(const char *s, uint32_t *a, uint32_t *b, const uint32_t *bdef,
-    const char *what)
-{
-	char *copy = xstrdup(s), *colon = strchr(copy, ':');
-
-	if (colon == NULL && bdef == NULL)
-		fatalx("%s: '%s' is not two numbers A:B", what, s);
-	if (colon != NULL)
-		*colon = '\0';
-	*a = (uint32_t)parse_uint(copy, 0, UINT32_MAX, what);
-	*b = colon != NULL ? (uint32_t)parse_uint(colon + 1, 0, UINT32_MAX,
-	    what) : *bdef;
-	free(copy);
-}
-
-static void
-parse_sack(struct segment *seg, const char *s)
-{
-	struct tcp_option o, *last;
-	uint32_t l, r;
-
-	parse_pair(s, &l, &r, NULL, "--sack");
-	last = seg->nopts > 0 ? &seg->opts[seg->nopts - 1] : NULL;
-	/* Consecutive --sack options are blocks of one SACK option. */
-	if (last != NULL && last->kind == OPT_SACK &&
-	    last->u.sack.n < OPT_MAX_SACK) {
-		last->u.sack.b[last->u.sack.n].left = l;
-		last->u.sack.b[last->u.sack.n].right = r;
-		last->u.sack.n++;
-		last->len = (uint8_t)(2 + 8 * last->u.sack.n);
-		if (segment_optlen(seg) > 40)
-			fatalx("--sack: TCP options would take %zu bytes, "
-			    "more than the 40 a header holds",
-			    segment_optlen(seg));
-		return;
-	}
-	memset(&o, 0, sizeof o);
-	o.kind = OPT_SACK;
-	o.len = 10;
-	o.u.sack.n = 1;
-	o.u.sack.b[0].left = l;
-	o.u.sack.b[0].right = r;
-	add_opt(seg, &o, "--sack");
-}
-
-/* --option KIND[:HEX]: any kind with raw bytes. Known kinds are read
- * into their fields when the bytes have the usual size, so they go out
- * as given. */
-static void
-parse_raw_option(struct segment *seg, const char *s)
-{
-	struct tcp_option o;
-	char *copy = xstrdup(s), *colon = strchr(copy, ':');
-	uint8_t *raw = NULL;
-	size_t n = 0;
-
-	if (colon != NULL)
-		*colon = '\0';
-	memset(&o, 0, sizeof o);
-	o.kind = (uint8_t)parse_uint(copy, 0, 255, "--option");
-	if (colon != NULL)
-		raw = parse_hex(colon + 1, &n, "--option");
-	free(copy);
-	if (o.kind <= OPT_NOP && n > 0)
-		fatalx("--option: kind %u is one byte and takes no data",
-		    o.kind);
-	if (n > OPT_MAX_RAW)
-		fatalx("--option: %zu data bytes, at most %d fit", n,
-		    OPT_MAX_RAW);
-	if (o.kind > OPT_NOP)
-		o.len = (uint8_t)(n + 2);
-	switch (o.kind) {
-	case OPT_EOL:
-	case OPT_NOP:
-		break;
-	case OPT_MSS:
-		if (n != 2)
-			fatalx("--option: mss takes 2 bytes (or use --mss)");
-		o.u.mss = (uint16_t)(raw[0] << 8 | raw[1]);
-		break;
-	case OPT_WSCALE:
-		if (n != 1)
-			fatalx("--option: wscale takes 1 byte (or use "
-			    "--wscale)");
-		o.u.wscale = raw[0];
-		break;
-	case OPT_SACKOK:
-		if (n != 0)
-			fatalx("--option: sackOK takes no data");
-		break;
-	case OPT_SACK:
-	case OPT_TS:
-		fatalx("--option: write kind %u with %s", o.kind,
-		    o.kind == OPT_SACK ? "--sack L:R" : "--ts VAL[:ECR]");
-	default:
-		if (n > 0)
-			memcpy(o.u.raw, raw, n);
-		break;
-	}
-	free(raw);
-	add_opt(seg, &o, "--option");
-}
-
-/* Segment options, in the order given. */
-static bool
-parse_tcp_opt(struct segment *seg, int ch, const char *arg)
-{
-	struct tcp_option o;
-	uint32_t zero = 0;
-
-	memset(&o, 0, sizeof o);
-	switch (ch) {
-	case LO_MSS:
-		o.kind = OPT_MSS;
-		o.len = 4;
-		o.u.mss = (uint16_t)parse_uint(arg, 0, 65535, "--mss");
-		add_opt(seg, &o, "--mss");
-		return true;
-	case LO_WSCALE:
-		o.kind = OPT_WSCALE;
-		o.len = 3;
-		o.u.wscale = (uint8_t)parse_uint(arg, 0, 255, "--wscale");
-		add_opt(seg, &o, "--wscale");
-		return true;
-	case LO_SACKOK:
-		o.kind = OPT_SACKOK;
-		o.len = 2;
-		add_opt(seg, &o, "--sackok");
-		return true;
-	case LO_SACK:
-		parse_sack(seg, arg);
-		return true;
-	case LO_TS:
-		o.kind = OPT_TS;
-		o.len = 10;
-		parse_pair(arg, &o.u.ts.val, &o.u.ts.ecr, &zero, "--ts");
-		add_opt(seg, &o, "--ts");
-		return true;
-	case LO_NOP:
-		o.kind = OPT_NOP;
-		add_opt(seg, &o, "--nop");
-		return true;
-	case LO_OPTION:
-		parse_raw_option(seg, arg);
-		return true;
-	}
-	return false;
-}
-
-/* Payload and IP fields. */
-static bool
-parse_body_opt(struct segment *seg, int ch, const char *arg)
-{
-	uint8_t *buf;
-	size_t n;
-
-	switch (ch) {
-	case LO_DATA:
-		segment_set_data(seg, arg, (uint32_t)strlen(arg));
-		return true;
-	case LO_DATA_HEX:
-		buf = parse_hex(arg, &n, "--data-hex");
-		segment_set_data(seg, buf, (uint32_t)n);
-		free(buf);
-		return true;
-	case LO_DATA_LEN:
-		segment_set_data(seg, NULL,
-		    (uint32_t)parse_uint(arg, 0, 65000, "--data-len"));
-		return true;
-	case LO_TTL:
-		seg->ttl = (uint8_t)parse_uint(arg, 1, 255, "--ttl");
-		seg->has |= SEG_HAS_TTL;
-		return true;
-	case LO_TOS:
-		seg->tos = (uint8_t)parse_uint(arg, 0, 255, "--tos");
-		seg->has |= SEG_HAS_TOS;
-		return true;
-	case LO_ID:
-		seg->ip_id = (uint16_t)parse_uint(arg, 0, 65535, "--id");
-		seg->has |= SEG_HAS_ID;
-		return true;
-	case LO_DF:
-		seg->df = true;
-		return true;
-	case LO_BADSUM:
-		seg->badsum = true;
-		return true;
-	}
-	return false;
-}
-
-/* TCP header fields and flags. */
-static bool
-parse_header_opt(struct probe_opts *o, int ch, const char *arg)
-{
-	struct segment *seg = &o->tmpl;
-
-	switch (ch) {
-	case 'S': seg->flags |= TH_SYN_; break;
-	case 'A': seg->flags |= TH_ACK_; break;
-	case 'F': seg->flags |= TH_FIN_; break;
-	case 'R': seg->flags |= TH_RST_; break;
-	case 'P': seg->flags |= TH_PSH_; break;
-	case 'U': seg->flags |= TH_URG_; break;
-	case LO_FLAGS:
-		seg->flags |= parse_flags(arg);
-		break;
-	case LO_SEQ:
-		o->seq_fixed = strcmp(arg, "random") != 0;
-		if (o->seq_fixed)
-			seg->seq = (uint32_t)parse_uint(arg, 0, UINT32_MAX,
-			    "--seq");
-		return true;
-	case LO_ACK:
-		o->ack_fixed = true;
-		seg->ack = (uint32_t)parse_uint(arg, 0, UINT32_MAX, "--ack");
-		return true;
-	case LO_WIN:
-		seg->win = (uint16_t)parse_uint(arg, 0, 65535, "--win");
-		return true;
-	case LO_URG:
-		seg->urg = (uint16_t)parse_uint(arg, 0, 65535, "--urg");
-		return true;
-	default:
-		return false;
-	}
-	o->flags_given = true;
-	return true;
-}
-
 /* Pacing, output and where from. */
-static bool
-parse_run_opt(struct probe_opts *o, int ch, const char *arg)
+static void
+parse_run_opt(struct probe_opts *o, int id, const char *arg)
 {
 	uint64_t rate;
 
-	switch (ch) {
-	case 'p':
-		parse_ports(o, arg);
-		return true;
-	case LO_SPORT:
+	switch (id) {
+	case PO_PORT:
+		free(o->ports);
+		o->ports = target_ports(arg, &o->nports, "-p");
+		break;
+	case PO_SPORT:
 		o->sport = (uint16_t)parse_uint(arg, 1, 65535, "--sport");
-		return true;
-	case 'c':
+		break;
+	case PO_COUNT:
 		o->count = parse_uint(arg, 1, PROBE_MAX_TOTAL, "-c");
-		return true;
-	case 'i':
+		break;
+	case PO_INTERVAL:
 		o->interval_ns = parse_duration(arg, "-i");
-		return true;
-	case LO_RATE:
+		break;
+	case PO_RATE:
 		rate = parse_uint(arg, 0, 100000000, "--rate");
 		o->interval_ns = rate == 0 ? 0 : (int64_t)(1000000000 / rate);
-		return true;
-	case LO_TIMEOUT:
+		break;
+	case PO_TIMEOUT:
 		o->timeout_ns = parse_duration(arg, "--timeout");
-		return true;
-	case 'q': o->quiet = true; return true;
-	case 'v': o->verbose++; return true;
-	case LO_JSON: o->json = true; return true;
-	case 'w': o->wfile = arg; return true;
-	case 'I': o->iface = arg; return true;
-	case LO_SOURCE: o->source = arg; return true;
+		break;
+	case PO_JSON: o->json = true; break;
+	case PO_WRITE: o->wfile = arg; break;
+	case PO_IFACE: o->iface = arg; break;
+	case PO_SOURCE: o->source = arg; break;
 	}
-	return false;
+}
+
+/* The segment options into the template. */
+static void
+probe_take_segopts(struct probe_opts *o, struct segopts *so)
+{
+	if (so->win_given && so->win > 65535)
+		fatalx("probe: --win %" PRIu32 ": a probe's window field "
+		    "holds 65535 at most (it is sent unscaled)", so->win);
+	o->tmpl = so->seg;
+	o->tmpl.win = so->win_given ? (uint16_t)so->win : PROBE_DEFAULT_WIN;
+	o->flags_given = so->flags_given;
+	o->seq_fixed = so->seq_given;
+	o->ack_fixed = so->ack_given;
+}
+
+static void
+probe_target(struct probe_opts *o, const char *arg)
+{
+	struct target t;
+	char err[256];
+	int rc;
+
+	if ((rc = target_parse(arg, &t, err, sizeof err)) < 0)
+		fatalx("probe: %s%s", err, rc == TARGET_AMBIGUOUS ?
+		    " (or give the port with -p)" : "");
+	o->target = xstrdup(t.host);
+	if (t.port != 0 && o->ports != NULL)
+		fatalx("probe: '%s' names a port and so does -p: give one",
+		    arg);
+	if (t.port != 0) {
+		o->ports = xmalloc(sizeof *o->ports);
+		o->ports[0] = t.port;
+		o->nports = 1;
+	}
 }
 
 static void
 probe_parse(struct probe_opts *o, int argc, char **argv)
 {
-	int ch;
+	struct segopts so;
+	struct cli c;
+	const char *target;
+	int id;
 
-	opterr = 0;	/* one line of ours instead of getopt's */
 	memset(o, 0, sizeof *o);
-	segment_init(&o->tmpl);
-	o->tmpl.win = PROBE_DEFAULT_WIN;
+	segopts_init(&so);
 	o->count = 1;
 	o->interval_ns = 10 * 1000000;
 	o->timeout_ns = 1000000000;
+	cli_begin(&c, &cmd_probe_entry, probe_tables, false, argc, argv);
+	while ((id = cli_next(&c)) != -1)
+		if (!segopts_apply(&so, id, c.arg))
+			parse_run_opt(o, id, c.arg);
 	o->quiet = gopts.quiet;
 	o->verbose = gopts.verbose;
-	while ((ch = getopt_long(argc, argv, "SAFRPUp:c:i:qvw:I:h",
-	    probe_longopts, NULL)) != -1) {
-		if (ch == 'h') {
-			printf("usage: tcpshake %s\n", cmd_probe_entry.usage);
-			exit(0);
-		}
-		if (parse_header_opt(o, ch, optarg) ||
-		    parse_tcp_opt(&o->tmpl, ch, optarg) ||
-		    parse_body_opt(&o->tmpl, ch, optarg) ||
-		    parse_run_opt(o, ch, optarg))
-			continue;
-		if (ch == '?' && optopt != 0 && strchr("pciwI", optopt))
-			fatalx("probe: -%c needs a value (see 'tcpshake probe "
-			    "--help')", optopt);
-		fatalx("probe: unknown option or missing value: '%s' (see "
-		    "'tcpshake probe --help')", argv[optind - 1]);
-	}
-	if (optind != argc - 1) {
-		if (optind >= argc)
-			fatalx("probe: no target (give an address or a host "
-			    "name)");
-		fatalx("probe: one target only ('%s' is one too many)",
-		    argv[optind + 1]);
-	}
-	o->target = argv[optind];
+	target = cli_one_operand(&c, "no target (give an address or a host "
+	    "name)");
+	cli_end(&c);
+	probe_take_segopts(o, &so);
+	probe_target(o, target);
 	if (!o->flags_given)
 		o->tmpl.flags = TH_SYN_;
 	if (o->ports == NULL) {
@@ -618,16 +287,16 @@ probe_route(struct probe_run *r)
 	struct probe_opts *o = r->o;
 	char err[256];
 
-	if (route_resolve(o->target, AF_UNSPEC, &r->rt.dst, err,
+	if (target_resolve(o->target, &r->rt.dst, &r->rt.scope, err,
 	    sizeof err) == -1)
-		fatalx("%s", err);
+		fatalx("probe: %s", err);
 	snprintf(r->rt.canon, sizeof r->rt.canon, "%s", o->target);
-	if (route_lookup(&r->rt, o->iface, o->source, err, sizeof err) == -1)
-		fatalx("%s", err);
 	if (r->rt.dst.family == AF_INET6 &&
 	    (o->tmpl.df || (o->tmpl.has & SEG_HAS_ID)))
 		fatalx("probe: --df and --id are IPv4 fields; %s is IPv6",
 		    o->target);
+	if (route_lookup(&r->rt, o->iface, o->source, err, sizeof err) == -1)
+		fatalx("%s", err);
 }
 
 /* How many senders: one per CPU (at most PROBE_MAX_WORKERS) at full
@@ -674,6 +343,10 @@ probe_open_capture(struct probe_worker *w)
 	w->linktype = sniff_linktype(w->sn);
 	w->cr = craft_open(r->rt.dst.family, CRAFT_WIRE, err, sizeof err);
 	if (w->cr == NULL)
+		fatalx("%s", err);
+	/* fe80::1%eth0: the zone's interface for every send. */
+	if (r->rt.scope != 0 &&
+	    craft_bind_device(w->cr, r->rt.ifname, err, sizeof err) == -1)
 		fatalx("%s", err);
 	/* At full rate every probe is a copy of this, patched. */
 	if (r->o->interval_ns == 0 &&

@@ -3,12 +3,12 @@
 #include "config.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "decode.h"
 #include "event.h"
 #include "read-shake.h"
@@ -317,75 +317,62 @@ read_summary(struct read_run *run)
 	free(text);
 }
 
-static void __attribute__((noreturn))
-read_usage_error(const char *what, const char *arg)
+enum { RDO_EXPLAIN = 1, RDO_HEX, RDO_JSON, RDO_ABSOLUTE, RDO_FILTER,
+    RDO_SHAKE };
+
+static const struct cli_opt read_table[] = {
+	{ "explain", 'e', RDO_EXPLAIN, NULL, "each header field in words", 0,
+	    NULL },
+	{ "hex", 'x', RDO_HEX, NULL, "each packet in hex", 0, NULL },
+	{ "json", 0, RDO_JSON, NULL, "JSON Lines instead of text", 0, NULL },
+	{ "absolute", 0, RDO_ABSOLUTE, NULL, "absolute sequence numbers", 0,
+	    NULL },
+	{ "filter", 'f', RDO_FILTER, "BPF", "read only the packets a "
+	    "pcap-filter(7) expression takes", 0, NULL },
+	{ "shake", 0, RDO_SHAKE, "HOST:PORT", "the conversation with one "
+	    "endpoint as a scenario", 0, NULL },
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cli_table read_tables[] = {
+	{ "Read options", read_table, 0 },
+	{ NULL, NULL, 0 },
+};
+
+static void
+read_option(struct read_opts *o, int id, const char *arg)
 {
-	fprintf(stderr, "tcpshake: read: %s '%s'\n", what, arg);
-	cmd_usage(&cmd_read_entry);
+	switch (id) {
+	case RDO_EXPLAIN: o->text_flags |= REPORT_EXPLAIN; break;
+	case RDO_HEX: o->text_flags |= REPORT_HEX; break;
+	case RDO_JSON: o->json = true; break;
+	case RDO_ABSOLUTE: o->absolute = true; break;
+	case RDO_FILTER: o->filter = arg; break;
+	case RDO_SHAKE: o->shake = arg; break;
+	}
 }
 
 static void
 read_parse(int argc, char **argv, struct read_opts *o)
 {
-	static const struct option longopts[] = {
-		{ "explain", no_argument, NULL, 'e' },
-		{ "hex", no_argument, NULL, 'x' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "absolute", no_argument, NULL, 'a' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "filter", required_argument, NULL, 'f' },
-		{ "shake", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
+	struct cli c;
+	int id, ind;
 
 	memset(o, 0, sizeof *o);
+	cli_begin(&c, &cmd_read_entry, read_tables, false, argc, argv);
+	while ((id = cli_next(&c)) != -1)
+		read_option(o, id, c.arg);
+	ind = cli_optind(&c);
+	cli_end(&c);
 	if (gopts.verbose > 0)
 		o->text_flags |= REPORT_IP;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":exvf:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'e':
-			o->text_flags |= REPORT_EXPLAIN;
-			break;
-		case 'x':
-			o->text_flags |= REPORT_HEX;
-			break;
-		case 'j':
-			o->json = true;
-			break;
-		case 'a':
-			o->absolute = true;
-			break;
-		case 'v':
-			o->text_flags |= REPORT_IP;
-			break;
-		case 'f':
-			o->filter = optarg;
-			break;
-		case 's':
-			o->shake = optarg;
-			break;
-		case 'h':
-			printf("usage: tcpshake %s\n", cmd_read_entry.usage);
-			exit(0);
-		case ':':
-			read_usage_error("option needs an argument:",
-			    argv[optind - 1]);
-			break;
-		default:
-			if (optopt != 0) {
-				char opt[3] = { '-', (char)optopt, '\0' };
-				read_usage_error("unknown option", opt);
-			}
-			read_usage_error("unknown option", argv[optind - 1]);
-			break;
-		}
-	}
-	if (argc - optind != 1)
-		cmd_usage(&cmd_read_entry);
-	o->path = argv[optind];
+	if (ind == argc)
+		cli_usage_error(&cmd_read_entry, "no capture file (give "
+		    "FILE.pcap, or - for standard input)");
+	if (argc - ind > 1)
+		cli_usage_error(&cmd_read_entry, "one capture file at a time "
+		    "('%s' is one too many)", argv[ind + 1]);
+	o->path = argv[ind];
 	if (o->shake != NULL && (o->json || o->absolute ||
 	    (o->text_flags & (REPORT_EXPLAIN | REPORT_HEX))))
 		fatalx("read: --shake prints a scenario; leave out --json, "
@@ -487,7 +474,7 @@ read_exec(int argc, char **argv)
 
 const struct cmd_entry cmd_read_entry = {
 	.name = "read",
-	.usage = "read [-e] [-x] [-v] [--json] [--absolute] [--filter BPF] "
+	.usage = "read [-e] [-x] [-q|-v] [--json] [--absolute] [--filter BPF] "
 	    "[--shake HOST:PORT] FILE.pcap",
 	.summary = "print the TCP segments of a capture file as packet lines",
 	.exec = read_exec,

@@ -3,12 +3,12 @@
 #include "config.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "engine.h"
 #include "report.h"
 #include "script.h"
@@ -28,21 +28,15 @@ struct run_opts {
 	bool		 keep_going;
 	bool		 no_guard;
 	bool		 verbose;	/* text: every segment, not only steps */
+	bool		 quiet;		/* text: failed steps and the summary */
 	enum { RUN_TEXT, RUN_JSON, RUN_TAP, RUN_LADDER } report;
 	const char	*pcap;		/* -w FILE */
 	const char	*junit;		/* --junit FILE */
 	const char	*svg;		/* --svg FILE */
-	const char	*ifname;	/* -i IFACE */
+	const char	*ifname;	/* -I IFACE */
 	int64_t		 tolerance_usecs;	/* -1: the file's */
 	double		 tolerance_percent;	/* -1: the file's */
 };
-
-static void __attribute__((noreturn))
-run_usage_error(const char *what, const char *arg)
-{
-	fprintf(stderr, "tcpshake: run: %s '%s'\n", what, arg);
-	cmd_usage(&cmd_run_entry);
-}
 
 /* -D NAME=value: NAME is a word of letters, digits and '_'. */
 static void
@@ -82,111 +76,121 @@ run_number(const char *arg, const char *name, double max)
 	return v;
 }
 
+enum {
+	RO_CHECK = 1, RO_PRINT, RO_DEFINE, RO_TARGET, RO_KEEP_GOING,
+	RO_NO_GUARD, RO_JSON, RO_TAP, RO_LADDER, RO_IFACE, RO_WRITE,
+	RO_TOL_USECS, RO_TOL_PERCENT, RO_JUNIT, RO_SVG,
+};
+
+static const struct cli_opt run_table[] = {
+	{ "check", 0, RO_CHECK, NULL, "parse the files only ('-' reads "
+	    "standard input)", 0, NULL },
+	{ "print", 0, RO_PRINT, NULL, "parse and print the files in "
+	    "canonical form", 0, NULL },
+	{ "define", 'D', RO_DEFINE, "NAME=value", "substitute NAME in the "
+	    "files (repeatable)", 0, NULL },
+	{ "target", 0, RO_TARGET, "HOST:PORT", "the target, over the files' "
+	    "own", 0, NULL },
+	{ "keep-going", 0, RO_KEEP_GOING, NULL, "run a file's steps past a "
+	    "failed one", 0, NULL },
+	{ "tolerance_usecs", 0, RO_TOL_USECS, "N", "timing tolerance in "
+	    "microseconds (4000)", 0, NULL },
+	{ "tolerance-usecs", 0, RO_TOL_USECS, "N", "", 0, "" },
+	{ "tolerance_percent", 0, RO_TOL_PERCENT, "P", "timing tolerance in "
+	    "percent of the step's gap (12.5)", 0, NULL },
+	{ "tolerance-percent", 0, RO_TOL_PERCENT, "P", "", 0, "" },
+	{ "no-guard", 0, RO_NO_GUARD, NULL, "let the local kernel answer "
+	    "with RST", 0, NULL },
+	{ "json", 0, RO_JSON, NULL, "JSON Lines on standard output", 0,
+	    NULL },
+	{ "tap", 0, RO_TAP, NULL, "TAP on standard output", 0, NULL },
+	{ "ladder", 0, RO_LADDER, NULL, "a ladder diagram", 0, NULL },
+	{ "junit", 0, RO_JUNIT, "FILE.xml", "JUnit XML of the steps, for CI "
+	    "systems", 0, NULL },
+	{ "svg", 0, RO_SVG, "FILE.svg", "the ladder of one file as an SVG "
+	    "picture", 0, NULL },
+	{ "write", 'w', RO_WRITE, "FILE", "write the segments to a pcap file",
+	    0, NULL },
+	{ "interface", 'I', RO_IFACE, "IFACE", "send from this interface", 0,
+	    NULL },
+	{ NULL, 'i', RO_IFACE, "IFACE", "", 0, "-I IFACE" },
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cli_table run_tables[] = {
+	{ "Run options", run_table, 0 },
+	{ NULL, NULL, 0 },
+};
+
+static void
+run_report(struct run_opts *o, int id)
+{
+	if (o->report != RUN_TEXT)
+		fatalx("run: give one of --json, --tap and --ladder");
+	o->report = id == RO_JSON ? RUN_JSON : id == RO_TAP ? RUN_TAP :
+	    RUN_LADDER;
+}
+
+static void
+run_option(struct run_opts *o, int id, const char *arg)
+{
+	char why[128], *host;
+	uint16_t port;
+
+	switch (id) {
+	case RO_KEEP_GOING: o->keep_going = true; break;
+	case RO_NO_GUARD: o->no_guard = true; break;
+	case RO_JSON:
+	case RO_TAP:
+	case RO_LADDER:
+		run_report(o, id);
+		break;
+	case RO_IFACE: o->ifname = arg; break;
+	case RO_WRITE: o->pcap = arg; break;
+	case RO_JUNIT: o->junit = arg; break;
+	case RO_SVG: o->svg = arg; break;
+	case RO_TOL_USECS:
+		o->tolerance_usecs = (int64_t)run_number(arg,
+		    "--tolerance_usecs", 1e9);
+		break;
+	case RO_TOL_PERCENT:
+		o->tolerance_percent = run_number(arg, "--tolerance_percent",
+		    1000);
+		break;
+	case RO_CHECK: o->check = true; break;
+	case RO_PRINT: o->print = true; break;
+	case RO_DEFINE: run_add_def(o, arg); break;
+	case RO_TARGET:
+		if (!script_target_parse(arg, &host, &port, why, sizeof why))
+			fatalx("run: --target %s: %s", arg, why);
+		free(host);
+		o->target = arg;
+		break;
+	}
+}
+
 static void
 run_parse(int argc, char **argv, struct run_opts *o)
 {
-	static const struct option longopts[] = {
-		{ "check", no_argument, NULL, 'c' },
-		{ "print", no_argument, NULL, 'p' },
-		{ "define", required_argument, NULL, 'D' },
-		{ "target", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "keep-going", no_argument, NULL, 'k' },
-		{ "no-guard", no_argument, NULL, 'G' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "tap", no_argument, NULL, 'T' },
-		{ "ladder", no_argument, NULL, 'L' },
-		{ "junit", required_argument, NULL, 'X' },
-		{ "svg", required_argument, NULL, 'S' },
-		{ "interface", required_argument, NULL, 'i' },
-		{ "tolerance_usecs", required_argument, NULL, 'U' },
-		{ "tolerance-usecs", required_argument, NULL, 'U' },
-		{ "tolerance_percent", required_argument, NULL, 'P' },
-		{ "tolerance-percent", required_argument, NULL, 'P' },
-		{ NULL, 0, NULL, 0 },
-	};
-	char why[128], *host;
-	uint16_t port;
-	int c;
+	struct cli c;
+	int id, ind;
 
 	memset(o, 0, sizeof *o);
 	o->tolerance_usecs = -1;
 	o->tolerance_percent = -1;
-	while ((c = getopt_long(argc, argv, ":D:hi:vw:", longopts, NULL)) !=
-	    -1) {
-		switch (c) {
-		case 'k':
-			o->keep_going = true;
-			break;
-		case 'G':
-			o->no_guard = true;
-			break;
-		case 'J':
-		case 'T':
-		case 'L':
-			if (o->report != RUN_TEXT)
-				fatalx("run: give one of --json, --tap and "
-				    "--ladder");
-			o->report = c == 'J' ? RUN_JSON : c == 'T' ? RUN_TAP :
-			    RUN_LADDER;
-			break;
-		case 'i':
-			o->ifname = optarg;
-			break;
-		case 'v':
-			o->verbose = true;
-			break;
-		case 'w':
-			o->pcap = optarg;
-			break;
-		case 'X':
-			o->junit = optarg;
-			break;
-		case 'S':
-			o->svg = optarg;
-			break;
-		case 'U':
-			o->tolerance_usecs = run_number(optarg,
-			    "--tolerance_usecs", 1e9);
-			break;
-		case 'P':
-			o->tolerance_percent = run_number(optarg,
-			    "--tolerance_percent", 1000);
-			break;
-		case 'c':
-			o->check = true;
-			break;
-		case 'p':
-			o->print = true;
-			break;
-		case 'D':
-			run_add_def(o, optarg);
-			break;
-		case 't':
-			if (!script_target_parse(optarg, &host, &port, why,
-			    sizeof why))
-				fatalx("run: --target %s: %s", optarg, why);
-			free(host);
-			o->target = optarg;
-			break;
-		case 'h':
-			printf("usage: tcpshake %s\n", cmd_run_entry.usage);
-			exit(0);
-		case ':':
-			run_usage_error("option needs an argument:",
-			    argv[optind - 1]);
-		default:
-			if (optopt != 0) {
-				char opt[3] = { '-', (char)optopt, '\0' };
-				run_usage_error("unknown option", opt);
-			}
-			run_usage_error("unknown option", argv[optind - 1]);
-		}
-	}
-	if (optind == argc)
-		cmd_usage(&cmd_run_entry);
-	o->files = argv + optind;
-	o->nfiles = argc - optind;
+	cli_begin(&c, &cmd_run_entry, run_tables, false, argc, argv);
+	while ((id = cli_next(&c)) != -1)
+		run_option(o, id, c.arg);
+	ind = cli_optind(&c);
+	cli_end(&c);
+	o->verbose = gopts.verbose > 0;
+	o->quiet = gopts.quiet;
+	if (ind == argc)
+		cli_usage_error(&cmd_run_entry, "no scenario file (give "
+		    "FILE.shake..., or - with --check to read standard "
+		    "input)");
+	o->files = argv + ind;
+	o->nfiles = argc - ind;
 	if (o->svg != NULL && o->nfiles > 1)
 		fatalx("run: --svg draws one file's conversation; give one "
 		    "FILE.shake");
@@ -215,7 +219,7 @@ run_check(const struct run_opts *o)
 				printf("%s# %s\n", i > 0 ? "\n" : "",
 				    o->files[i]);
 			script_print(stdout, sc);
-		} else
+		} else if (!o->quiet)
 			printf("%s: %zu %s, ok\n", o->files[i], sc->nsteps,
 			    sc->nsteps == 1 ? "step" : "steps");
 		script_free(sc);
@@ -238,6 +242,7 @@ run_on_signal(int sig)
 struct run_text {
 	void	*text;
 	bool	 verbose;
+	bool	 quiet;
 };
 
 static void
@@ -245,6 +250,9 @@ run_text_event(void *ctx, const struct event *ev)
 {
 	struct run_text *rt = ctx;
 
+	if (rt->quiet && ev->type != EV_SUMMARY && !(ev->type == EV_STEP &&
+	    ev->outcome != NULL && !ev->outcome->ok))
+		return;
 	if (ev->type != EV_SEGMENT || rt->verbose)
 		report_text_ops.event(rt->text, ev);
 }
@@ -321,6 +329,7 @@ run_sinks(const struct run_opts *o)
 		rt = xcalloc(1, sizeof *rt);
 		rt->text = report_text_new(stdout, 0);
 		rt->verbose = o->verbose;
+		rt->quiet = o->quiet;
 		sinks_add(&chain, &run_text_ops, rt);
 		break;
 	case RUN_JSON:
@@ -473,7 +482,7 @@ const struct cmd_entry cmd_run_entry = {
 	.usage = "run [--check|--print] [-D NAME=value]... [--target HOST:PORT] "
 	    "[--keep-going] [--tolerance_usecs N] [--tolerance_percent P] "
 	    "[--json|--tap|--ladder] [--junit FILE.xml] [--svg FILE.svg] "
-	    "[-w FILE.pcap] [-v] [-i IFACE] "
+	    "[-w FILE.pcap] [-q|-v] [-I IFACE] "
 	    "[--no-guard] FILE.shake...",
 	.summary = "run scenario files (.shake, packetdrill's packet lines "
 	    "seen from the target) against their target",

@@ -2,11 +2,12 @@
  * and runs serve.c until a signal ends it. */
 #include "config.h"
 
-#include <getopt.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "serve.h"
 #include "tcpshake.h"
 #include "xmalloc.h"
@@ -15,7 +16,7 @@ static int cmd_serve_exec(int, char **);
 
 const struct cmd_entry cmd_serve_entry = {
 	.name = "serve",
-	.usage = "serve [-v] [--port N] [--mode echo|discard|banner TEXT|"
+	.usage = "serve [-q|-v] [--port N] [--mode echo|discard|banner TEXT|"
 	    "close-after N|write-after-eof TEXT|close-first TEXT] "
 	    "[--bind ADDR] [--backlog N] [--no-accept] [--once]",
 	.summary = "run a plain TCP server (echo, discard, banner, ...) "
@@ -23,22 +24,26 @@ const struct cmd_entry cmd_serve_entry = {
 	.exec = cmd_serve_exec,
 };
 
-enum {
-	OPT_BACKLOG = 256,
-	OPT_NO_ACCEPT,
-	OPT_ONCE,
+enum { SO_PORT = 1, SO_MODE, SO_BIND, SO_BACKLOG, SO_NO_ACCEPT, SO_ONCE };
+
+static const struct cli_opt serve_table[] = {
+	{ "port", 'p', SO_PORT, "N", "port to listen on, 1-65535 (80)", 0,
+	    NULL },
+	{ "mode", 'm', SO_MODE, "MODE [ARG]", "echo, discard, banner TEXT, "
+	    "close-after N, write-after-eof TEXT, close-first TEXT", 0, NULL },
+	{ "bind", 'b', SO_BIND, "ADDR", "address to listen on (all)", 0,
+	    NULL },
+	{ "backlog", 0, SO_BACKLOG, "N", "listen backlog, 0-65535", 0, NULL },
+	{ "no-accept", 0, SO_NO_ACCEPT, NULL, "listen but never accept", 0,
+	    NULL },
+	{ "once", 0, SO_ONCE, NULL, "serve one connection, then exit", 0,
+	    NULL },
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
 };
 
-static const struct option serve_longopts[] = {
-	{ "port",	required_argument, NULL, 'p' },
-	{ "mode",	required_argument, NULL, 'm' },
-	{ "bind",	required_argument, NULL, 'b' },
-	{ "backlog",	required_argument, NULL, OPT_BACKLOG },
-	{ "no-accept",	no_argument,	   NULL, OPT_NO_ACCEPT },
-	{ "once",	no_argument,	   NULL, OPT_ONCE },
-	{ "verbose",	no_argument,	   NULL, 'v' },
-	{ "help",	no_argument,	   NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+static const struct cli_table serve_tables[] = {
+	{ "Serve options", serve_table, 0 },
+	{ NULL, NULL, 0 },
 };
 
 /* --mode NAME [ARG]: the argument of banner, close-after, ... is the word
@@ -73,49 +78,49 @@ serve_parse_mode(struct serve_opts *o, const char *name, int argc,
 		fatalx("serve: --mode %s %s", mi->name, error);
 }
 
+static void
+serve_option(struct serve_opts *o, int id, const char *arg, int argc,
+    char **argv)
+{
+	switch (id) {
+	case SO_PORT:
+		o->port = (uint16_t)parse_uint(arg, 1, 65535, "serve: --port");
+		break;
+	case SO_MODE:
+		serve_parse_mode(o, arg, argc, argv);
+		break;
+	case SO_BIND:
+		o->bind = arg;
+		break;
+	case SO_BACKLOG:
+		o->backlog = (int)parse_uint(arg, 0, 65535, "serve: --backlog");
+		break;
+	case SO_NO_ACCEPT:
+		o->no_accept = true;
+		break;
+	case SO_ONCE:
+		o->once = true;
+		break;
+	}
+}
+
 static int
 cmd_serve_exec(int argc, char **argv)
 {
 	struct serve_opts o;
+	struct cli c;
 	char *error;
-	int ch;
+	int id, ind;
 
 	serve_opts_init(&o);
-	while ((ch = getopt_long(argc, argv, "+p:m:b:vh", serve_longopts,
-	    NULL)) != -1) {
-		switch (ch) {
-		case 'p':
-			o.port = (uint16_t)parse_uint(optarg, 1, 65535,
-			    "serve: --port");
-			break;
-		case 'm':
-			serve_parse_mode(&o, optarg, argc, argv);
-			break;
-		case 'b':
-			o.bind = optarg;
-			break;
-		case OPT_BACKLOG:
-			o.backlog = (int)parse_uint(optarg, 0, 65535,
-			    "serve: --backlog");
-			break;
-		case OPT_NO_ACCEPT:
-			o.no_accept = true;
-			break;
-		case OPT_ONCE:
-			o.once = true;
-			break;
-		case 'v':
-			gopts.verbose++;
-			break;
-		case 'h':
-			printf("usage: tcpshake %s\n", cmd_serve_entry.usage);
-			return 0;
-		default:
-			cmd_usage(&cmd_serve_entry);
-		}
-	}
-	if (optind != argc)
-		cmd_usage(&cmd_serve_entry);
+	cli_begin(&c, &cmd_serve_entry, serve_tables, true, argc, argv);
+	while ((id = cli_next(&c)) != -1)
+		serve_option(&o, id, c.arg, argc, argv);
+	ind = cli_optind(&c);
+	cli_end(&c);
+	if (ind != argc)
+		cli_usage_error(&cmd_serve_entry, "unexpected argument '%s'",
+		    argv[ind]);
 	if (gopts.verbose > 0) {
 		/* Events go to a log file under the lab: a line at a time. */
 		setvbuf(stdout, NULL, _IOLBF, 0);

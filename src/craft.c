@@ -152,6 +152,21 @@ craft_open(int family, enum craft_mode mode, char *err, size_t errlen)
 	return c;
 }
 
+int
+craft_bind_device(struct craft *c, const char *ifname, char *err,
+    size_t errlen)
+{
+	if (c->mode != CRAFT_WIRE)
+		return 0;
+	if (setsockopt(libnet_getfd(c->l), SOL_SOCKET, SO_BINDTODEVICE,
+	    ifname, (socklen_t)strlen(ifname) + 1) == -1) {
+		snprintf(err, errlen, "cannot send through %s only: %s",
+		    ifname, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 void
 craft_close(struct craft *c)
 {

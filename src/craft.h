@@ -23,6 +23,10 @@ enum craft_mode {
 struct craft *craft_open(int family, enum craft_mode, char *err,
 	    size_t errlen);
 void	 craft_close(struct craft *);
+/* Send through interface ifname only (SO_BINDTODEVICE): what makes a
+ * link-local destination's zone hold for every send. */
+int	 craft_bind_device(struct craft *, const char *ifname, char *err,
+	    size_t errlen);
 
 /* Build seg (its src/dst family must match) into bytes: the IP header,
  * TCP header, options padded to 4 bytes with NOPs/EOL as given plus zero

@@ -23,6 +23,7 @@
 #include "fmt.h"
 #include "offload.h"
 #include "route.h"
+#include "target.h"
 #include "wire.h"
 #include "xmalloc.h"
 
@@ -673,8 +674,9 @@ eng_open(struct engine *e)
 		e->rt.src = wire_config(e->w)->local;
 		e->rt.dst = wire_config(e->w)->remote;
 	} else {
-		if (route_resolve(e->sc->target_host, AF_UNSPEC, &e->rt.dst,
-		    e->err, sizeof e->err) < 0 || route_lookup(&e->rt,
+		if (target_resolve(e->sc->target_host, &e->rt.dst,
+		    &e->rt.scope, e->err, sizeof e->err) < 0 ||
+		    route_lookup(&e->rt,
 		    e->cfg->ifname, e->cfg->source, e->err,
 		    sizeof e->err) < 0)
 			return -1;

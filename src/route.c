@@ -61,7 +61,7 @@ route_resolve(const char *name, int family, struct ipaddr *out, char *err,
 
 /* struct ipaddr <-> sockaddr, port 0 unless given. */
 static socklen_t
-route_sockaddr(const struct ipaddr *a, uint16_t port,
+route_sockaddr(const struct ipaddr *a, uint16_t port, uint32_t scope,
     struct sockaddr_storage *ss)
 {
 	memset(ss, 0, sizeof *ss);
@@ -76,6 +76,7 @@ route_sockaddr(const struct ipaddr *a, uint16_t port,
 		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
 		sin6->sin6_family = AF_INET6;
 		sin6->sin6_port = htons(port);
+		sin6->sin6_scope_id = scope;
 		memcpy(&sin6->sin6_addr, a->a, 16);
 		return sizeof *sin6;
 	}
@@ -104,8 +105,8 @@ route_from_sockaddr(const struct sockaddr *sa, struct ipaddr *a)
 /* The source address the kernel would use towards dst: a UDP socket is
  * connected (nothing is sent) and asked for its name. */
 static int
-route_source(const struct ipaddr *dst, struct ipaddr *src, char *err,
-    size_t errlen)
+route_source(const struct ipaddr *dst, uint32_t scope, struct ipaddr *src,
+    char *err, size_t errlen)
 {
 	struct sockaddr_storage ss;
 	socklen_t sslen;
@@ -117,7 +118,7 @@ route_source(const struct ipaddr *dst, struct ipaddr *src, char *err,
 		snprintf(err, errlen, "socket: %s", strerror(errno));
 		return -1;
 	}
-	sslen = route_sockaddr(dst, 9, &ss);
+	sslen = route_sockaddr(dst, 9, scope, &ss);
 	if (connect(fd, (struct sockaddr *)&ss, sslen) == -1) {
 		snprintf(err, errlen, "no route to %s: %s",
 		    ipaddr_str(dst, buf, sizeof buf), strerror(errno));
@@ -213,6 +214,12 @@ int
 route_lookup(struct route *r, const char *ifname, const char *src,
     char *err, size_t errlen)
 {
+	if (ifname != NULL && r->scope != 0 &&
+	    if_nametoindex(ifname) != r->scope) {
+		snprintf(err, errlen, "-I %s and the target's zone name two "
+		    "interfaces: give one", ifname);
+		return -1;
+	}
 	if (ifname != NULL) {
 		if (if_nametoindex(ifname) == 0) {
 			snprintf(err, errlen, "no interface '%s' "
@@ -236,8 +243,12 @@ route_lookup(struct route *r, const char *ifname, const char *src,
 		if (route_addr_of(ifname, r->dst.family, &r->src, err,
 		    errlen) == -1)
 			return -1;
-	} else if (route_source(&r->dst, &r->src, err, errlen) == -1)
+	} else if (route_source(&r->dst, r->scope, &r->src, err,
+	    errlen) == -1)
 		return -1;
+	if (ifname == NULL && r->scope != 0 &&
+	    if_indextoname(r->scope, r->ifname) != NULL)
+		return 0;
 	if (ifname == NULL && route_iface_of(&r->src, r->ifname,
 	    sizeof r->ifname, err, errlen) == -1)
 		return -1;

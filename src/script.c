@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "script.h"
+#include "target.h"
 #include "xmalloc.h"
 
 /*
@@ -394,55 +395,16 @@ bool
 script_target_parse(const char *s, char **host, uint16_t *port, char *why,
     size_t whylen)
 {
-	const char *colon, *h = s, *hend;
-	unsigned long v;
-	struct ipaddr a;
-	char tmp[256];
-	size_t i;
+	struct target t;
 
-	if (s[0] == '[') {
-		if ((hend = strchr(s, ']')) == NULL || hend[1] != ':') {
-			snprintf(why, whylen, "expected [IPV6]:PORT");
-			return false;
-		}
-		h = s + 1;
-		colon = hend + 1;
-	} else {
-		if ((colon = strrchr(s, ':')) == NULL) {
-			snprintf(why, whylen, "expected HOST:PORT (a port "
-			    "after ':')");
-			return false;
-		}
-		hend = colon;
-		if (memchr(s, ':', (size_t)(colon - s)) != NULL) {
-			snprintf(why, whylen, "an IPv6 address needs "
-			    "brackets: [2001:db8::2]:80");
-			return false;
-		}
-	}
-	if (hend == h || (size_t)(hend - h) >= sizeof tmp) {
-		snprintf(why, whylen, "expected a host before ':'");
+	if (target_parse(s, &t, why, whylen) < 0)
+		return false;
+	if (t.port == 0) {
+		snprintf(why, whylen, "expected HOST:PORT (a port after ':')");
 		return false;
 	}
-	snprintf(tmp, sizeof tmp, "%.*s", (int)(hend - h), h);
-	if (s[0] == '[' && (!ipaddr_parse(tmp, &a) || a.family != AF_INET6)) {
-		snprintf(why, whylen, "'%s' is not an IPv6 address", tmp);
-		return false;
-	}
-	for (i = 0; tmp[i] != '\0'; i++)
-		if (!is_ident(tmp[i]) && tmp[i] != '.' && tmp[i] != '-' &&
-		    tmp[i] != ':') {
-			snprintf(why, whylen, "'%s' is not a host name or "
-			    "address", tmp);
-			return false;
-		}
-	if (!parse_uint_text(colon + 1, 65535, &v) || v == 0) {
-		snprintf(why, whylen, "port '%s' is not a number from 1 to "
-		    "65535", colon + 1);
-		return false;
-	}
-	*host = xstrdup(tmp);
-	*port = (uint16_t)v;
+	*host = xstrdup(t.host);
+	*port = t.port;
 	return true;
 }
 
@@ -1551,7 +1513,9 @@ script_parse_file(const char *path, const struct script_defs *defs,
 	size_t len = 0, cap = 0, n;
 	struct script_error *r;
 
-	if ((f = fopen(path, "r")) != NULL) {
+	/* "-": standard input (run --check -). */
+	f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	if (f != NULL) {
 		do {
 			if (len + 4096 + 1 > cap) {
 				cap = (len + 4096 + 1) * 2;
@@ -1564,7 +1528,8 @@ script_parse_file(const char *path, const struct script_defs *defs,
 			free(text);
 			text = NULL;
 		}
-		fclose(f);
+		if (f != stdin)
+			fclose(f);
 	}
 	if (text == NULL || memchr(text, '\0', len) != NULL) {
 		xasprintf(&msg, "%s", text == NULL ? strerror(errno) :

@@ -800,6 +800,9 @@ parse_flags(struct lexer *lx, struct segment *seg)
 		    "'.' or '-')");
 	while ((c = tx_peek(lx)) != '\0' && !is_space(c)) {
 		p = strchr(letters, c);
+		if (p == NULL && (c == 'A' || c == 'C'))
+			return tx_fail(lx, lx->pos, "unknown flag '%c' (ACK "
+			    "is '.', CWR is 'W')", c);
 		if (p == NULL)
 			return tx_fail(lx, lx->pos, "unknown flag '%c' "
 			    "(expected letters from SFRPUEW, '.' or '-')", c);
@@ -809,6 +812,23 @@ parse_flags(struct lexer *lx, struct segment *seg)
 		seg->flags |= (uint8_t)(1u << (p - letters));
 		lx->pos++;
 	}
+	return true;
+}
+
+bool
+segment_parse_flags(const char *text, uint8_t *flags, struct text_error *err)
+{
+	struct lexer lx = { text, 0, err };
+	struct segment seg;
+
+	memset(err, 0, sizeof *err);
+	seg.flags = 0;
+	if (!parse_flags(&lx, &seg))
+		return false;
+	if (tx_peek(&lx) != '\0')
+		return tx_fail(&lx, lx.pos, "expected flags (letters from "
+		    "SFRPUEW, '.' or '-')");
+	*flags = seg.flags;
 	return true;
 }
 

@@ -187,6 +187,10 @@ struct text_error {
 /* Parse one packet line. On failure returns false, seg is cleared. */
 bool	 segment_parse(const char *text, struct segment *seg,
 	    struct text_error *err);
+/* Flags alone, as on a packet line ("S.", "FP.", "-"): the command line's
+ * --flags goes through here so both take the same letters. */
+bool	 segment_parse_flags(const char *text, uint8_t *flags,
+	    struct text_error *err);
 /* Print into a newly allocated string (free() it). */
 char	*segment_format(const struct segment *seg, int fmt);
 /* Options alone, "<mss 1460,sackOK,nop,wscale 7>"; into a new string. */

@@ -3,13 +3,13 @@
 #include "config.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "tcpshake.h"
 #include "xmalloc.h"
 
@@ -37,15 +37,6 @@ usage_all(FILE *f)
 		    cmd_table[i]->summary);
 	fprintf(f, "\n'tcpshake COMMAND --help' for a command's options; "
 	    "'man tcpshake' for all.\n");
-}
-
-void
-cmd_usage(const struct cmd_entry *cmd)
-{
-	fprintf(stderr, "usage: tcpshake %s\n", cmd->usage);
-	fprintf(stderr, "'man tcpshake' describes every option of '%s'.\n",
-	    cmd->name);
-	exit(2);
 }
 
 uint64_t
@@ -105,6 +96,27 @@ cmd_find(const char *name)
 	return NULL;
 }
 
+/* An unknown command: the nearest one when it looks like a slip. */
+static int
+cmd_unknown(const char *name)
+{
+	size_t i, d, bestd = (size_t)-1, best = 0;
+
+	for (i = 0; i < NCMDS; i++)
+		if ((d = cli_distance(name, cmd_table[i]->name)) < bestd) {
+			bestd = d;
+			best = i;
+		}
+	if (bestd <= 2)
+		fprintf(stderr, "tcpshake: unknown command '%s': did you mean "
+		    "'%s'? (see 'tcpshake --help')\n", name,
+		    cmd_table[best]->name);
+	else
+		fprintf(stderr, "tcpshake: unknown command '%s' (see "
+		    "'tcpshake --help')\n", name);
+	return 2;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -132,18 +144,17 @@ main(int argc, char **argv)
 		}
 	}
 	if (i == argc) {
-		usage_all(stderr);
+		fprintf(stderr, "tcpshake: no command (give one of");
+		for (i = 0; i < (int)NCMDS; i++)
+			fprintf(stderr, " %s", cmd_table[i]->name);
+		fprintf(stderr, "; see 'tcpshake --help')\n");
 		return 2;
 	}
 	if (strcmp(argv[i], "help") == 0) {
 		usage_all(stdout);
 		return 0;
 	}
-	if ((cmd = cmd_find(argv[i])) == NULL) {
-		fprintf(stderr, "tcpshake: unknown command '%s' "
-		    "(see 'tcpshake --help')\n", argv[i]);
-		return 2;
-	}
-	optind = 1;
+	if ((cmd = cmd_find(argv[i])) == NULL)
+		return cmd_unknown(argv[i]);
 	return cmd->exec(argc - i, argv + i);
 }

@@ -29,8 +29,6 @@ struct global_opts {
 };
 extern struct global_opts gopts;
 
-/* Print "usage: tcpshake USAGE" and a hint, exit 2. */
-void	 cmd_usage(const struct cmd_entry *) __attribute__((noreturn));
 /* Parse a whole number in [min, max] for option `what`; exit 2 naming the
  * option if it is not one. */
 uint64_t parse_uint(const char *s, uint64_t min, uint64_t max,

@@ -193,6 +193,11 @@ open_capture(struct wire_live *l, char *err, size_t errlen)
 	if ((l->cr = craft_open(l->cfg.local.family, CRAFT_WIRE, err,
 	    errlen)) == NULL)
 		return -1;
+	/* A link-local target lives on one link: the zone's interface. */
+	if (l->cfg.ifname != NULL && l->cfg.remote.family == AF_INET6 &&
+	    l->cfg.remote.a[0] == 0xfe && (l->cfg.remote.a[1] & 0xc0) == 0x80 &&
+	    craft_bind_device(l->cr, l->cfg.ifname, err, errlen) == -1)
+		return -1;
 	return 0;
 }
 

@@ -18,10 +18,10 @@ expect_error() {
 }
 
 expect_error "^tcpshake: connect: '198\.18\.0\.2' has no port \(give TARGET:PORT" 198.18.0.2
-expect_error "an IPv6 address goes in brackets, as in \[2001:db8::2\]:80" 2001:db8::2:80
+expect_error "'2001:db8::2:80' is ambiguous: write \[2001:db8::2\]:80 for port 80" 2001:db8::2:80
 expect_error "is not \[ADDRESS\]:PORT" '[2001:db8::2]80'
-expect_error "port: '0' is not a number in 1\.\.65535" 198.18.0.2:0
-expect_error "port: '70000' is not a number in 1\.\.65535" 198.18.0.2:70000
+expect_error "port '0' is not a number in 1\.\.65535" 198.18.0.2:0
+expect_error "port '70000' is not a number in 1\.\.65535" 198.18.0.2:70000
 expect_error "^tcpshake: --close: 'later' is not a close mode \(use fin, half, wait, rst or none\)$" --close later 198.18.0.2:80
 expect_error "no target" --send x
 expect_error "--ladder and --json" --ladder --json 198.18.0.2:80

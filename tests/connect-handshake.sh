@@ -8,7 +8,7 @@ need_root
 connect_lab_start
 
 server_capture_start "$TMP/server.pcap"
-connect_run --isn 1234567 --win 30000 --mss 1300 --sackok --ts --wscale 9 \
+connect_run --isn 1234567 --win 30000 --mss 1300 --sackok --ts 1000 --wscale 9 \
     --absolute --close none 198.18.0.2:80
 server_capture_stop
 expect_rc 0

@@ -5,7 +5,7 @@
 need_root
 connect_lab_start
 
-connect_run --isn 7 --sackok --ts --wscale 7 --send 'hello v6\n' \
+connect_run --isn 7 --sackok --ts 1000 --wscale 7 --send 'hello v6\n' \
     --expect-echo '[2001:db8::2]:80'
 expect_rc 0
 expect_line "^0\.[0-9]{6} SENT \[2001:db8::1\]:[0-9]+ > \[2001:db8::2\]:80 S 0:0\(0\) win 65535 <mss 1460,sackOK,TS val [0-9]+ ecr 0,nop,wscale 7>$"

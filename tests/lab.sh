@@ -41,7 +41,7 @@ if command -v setpriv >/dev/null; then
 	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups \
 	    "$TCPSHAKE" lab up 2>&1)
 	[ $? = 2 ] || fail "lab up as nobody: exit status not 2"
-	[ "$out" = "tcpshake: lab needs root (network namespaces): run it with sudo" ] ||
+	[ "$out" = "tcpshake: lab up: needs CAP_SYS_ADMIN (network namespaces and their mounts): run it as root" ] ||
 	    fail "lab up as nobody said: $out"
 fi
 

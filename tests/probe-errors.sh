@@ -19,15 +19,15 @@ expect_error() {
 }
 
 expect_error 2 "no interface 'nosuch0'" -I nosuch0 198.18.0.2
-expect_error 2 "^tcpshake: --flags: 'XZ' has unknown flag letter 'X'" --flags XZ 198.18.0.2
+expect_error 2 "^tcpshake: --flags 'XZ': unknown flag 'X'" --flags XZ 198.18.0.2
 expect_error 2 "^tcpshake: -p: '70000' is not a number in 1\.\.65535" -p 70000 198.18.0.2
 expect_error 2 "^tcpshake: -i: '5parsecs' is not a duration" -i 5parsecs 198.18.0.2
 expect_error 2 "^tcpshake: --ttl: '300' is not a number in 1\.\.255" --ttl 300 198.18.0.2
 expect_error 2 "^tcpshake: --rate: 'fast' is not a number" --rate fast 198.18.0.2
 expect_error 2 "^tcpshake: --sack: 'x' is not two numbers" --sack x 198.18.0.2
-expect_error 2 "^tcpshake: probe: unknown option or missing value: '--bogus'" --bogus 198.18.0.2
+expect_error 2 "^tcpshake: probe: unknown option '--bogus'" --bogus 198.18.0.2
 expect_error 2 "^tcpshake: probe: no target" -p 80
-expect_error 2 "^tcpshake: cannot resolve 'nosuch\.invalid'" nosuch.invalid
+expect_error 2 "^tcpshake: probe: cannot resolve 'nosuch\.invalid'" nosuch.invalid
 expect_error 2 "^tcpshake: --mss: TCP options would take 44 bytes" \
     --ts 1 --ts 2 --ts 3 --ts 4 --mss 1
 expect_error 2 "^tcpshake: probe: --df and --id are IPv4 fields" --df 2001:db8::2

@@ -94,10 +94,10 @@ expect_out '"type":"summary"' "--json"
 
 # Setup errors: exit 2, one line on stderr naming the fix; a file that
 # does not parse is an error too, and TAP says "not ok" for both.
-run_run -i nosuch0 "$top_srcdir/scenarios/rst-closed-port.shake"
-expect_rc 2 "-i nosuch0"
+run_run -I nosuch0 "$top_srcdir/scenarios/rst-closed-port.shake"
+expect_rc 2 "-I nosuch0"
 [ "$(wc -l <"$TMP/err")" = 1 ] && grep -q "no interface 'nosuch0'" "$TMP/err" ||
-	{ show "$TMP/err"; fail "-i nosuch0: want one line naming the interface"; }
+	{ show "$TMP/err"; fail "-I nosuch0: want one line naming the interface"; }
 printf '0 < S 0:0(0) win 100\n' >"$TMP/notarget.shake"
 run_run --tap "$TMP/notarget.shake" "$top_srcdir/scenarios/rst-closed-port.shake"
 expect_rc 2 "no target"

@@ -141,13 +141,13 @@ static const struct bad_case {
 	{ "target v6 brackets",
 	    "target 2001:db8::2:80\n",
 	    NULL,
-	    "t.shake:1:8: error: an IPv6 address needs brackets: [2001:db8::2]:80\n"
+	    "t.shake:1:8: error: '2001:db8::2:80' is ambiguous: write [2001:db8::2]:80 for port 80 of 2001:db8::2, or [2001:db8::2:80] for the address\n"
 	    "  target 2001:db8::2:80\n"
 	    "         ^\n" },
 	{ "target port range",
 	    "target 198.18.0.2:99999\n",
 	    NULL,
-	    "t.shake:1:8: error: port '99999' is not a number from 1 to 65535\n"
+	    "t.shake:1:8: error: '198.18.0.2:99999': port '99999' is not a number in 1..65535\n"
 	    "  target 198.18.0.2:99999\n"
 	    "         ^\n" },
 	{ "target twice",
