@@ -28,11 +28,11 @@ _tcpshake()
 		opts="--isn --sport -p --port --no-options --win --mss --wscale --sackok --ts --send --expect-echo --recv-wait --close --time-wait --no-final-ack --watch --rto --retries --timeout --no-guard --absolute --ladder --json --svg -w --write -I --interface --source --peer-netns -q --quiet -v --verbose -h --help --version"
 		vals="--isn --sport -p --port --win --mss --wscale --ts --send --recv-wait --close --time-wait --watch --rto --retries --timeout --svg -w --write -I --interface --source --peer-netns" ;;
 	run)
-		opts="--check --print -D --define --target --keep-going --tolerance_usecs --tolerance_percent --no-guard --json --tap --ladder -w --write -I --interface -q --quiet -v --verbose -h --help --version"
-		vals="-D --define --target --tolerance_usecs --tolerance_percent -w --write -I --interface" ;;
+		opts="--check --print -D --define --target --keep-going --tolerance_usecs --tolerance_percent --no-guard --json --tap --ladder --junit --svg -w --write -I --interface -q --quiet -v --verbose -h --help --version"
+		vals="-D --define --target --tolerance_usecs --tolerance_percent --junit --svg -w --write -I --interface" ;;
 	lab)
-		opts="-n --name --sysctl --client-sysctl --serve --no-serve --server -q --quiet -v --verbose -h --help --version"
-		vals="-n --name --sysctl --client-sysctl --serve" ;;
+		opts="-n --name --sysctl --client-sysctl --serve --no-serve --server --offloads -q --quiet -v --verbose -h --help --version"
+		vals="-n --name --sysctl --client-sysctl --serve --offloads" ;;
 	serve)
 		opts="-p --port -m --mode -b --bind --backlog --no-accept --once -q --quiet -v --verbose -h --help --version"
 		vals="-p --port -m --mode -b --bind --backlog" ;;

@@ -8,7 +8,20 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "tcpshake.h"
+/* A subcommand: each cmd-*.c defines one (tcpshake.h lists them). */
+struct cmd_entry {
+	const char	*name;
+	const char	*usage;		/* one line: "read [-e] [--json] FILE" */
+	const char	*summary;	/* one sentence for `tcpshake help` */
+	int		(*exec)(int argc, char **argv);	/* argv[0] = name */
+};
+
+/* Global options, parsed before the subcommand. */
+struct global_opts {
+	int	verbose;
+	bool	quiet;
+};
+extern struct global_opts gopts;
 
 /* One option. A table ends with a row whose name and letter are both
  * empty. */
