@@ -83,22 +83,29 @@ offload_iface_segments(const char *ifname)
 }
 
 uint32_t
+offload_split_size_mss(const struct segment *seg, uint32_t mss)
+{
+	uint32_t hlen = seg->doff > 0 ? seg->doff * 4u :
+	    TCP_HLEN + ((uint32_t)segment_optlen(seg) + 3) / 4 * 4;
+	uint32_t optbytes = hlen > TCP_HLEN ? hlen - TCP_HLEN : 0;
+
+	if (seg->truncated || mss <= optbytes || seg->len <= mss - optbytes)
+		return 0;
+	return mss - optbytes;
+}
+
+uint32_t
 offload_split_size(const struct segment *seg, uint32_t iplen, unsigned mtu,
     uint16_t syn_mss)
 {
-	uint32_t iph = seg->src.family == AF_INET6 ? 40 : 20;
-	uint32_t hlen = seg->doff > 0 ? seg->doff * 4u :
-	    TCP_HLEN + ((uint32_t)segment_optlen(seg) + 3) / 4 * 4;
-	uint32_t mss, optbytes = hlen - TCP_HLEN;
+	uint32_t iph = seg->src.family == AF_INET6 ? 40 : 20, mss;
 
-	if (seg->truncated || mtu == 0 || iplen <= mtu || mtu <= iph + TCP_HLEN)
+	if (mtu == 0 || iplen <= mtu || mtu <= iph + TCP_HLEN)
 		return 0;
 	mss = mtu - iph - TCP_HLEN;
 	if (syn_mss > 0 && syn_mss < mss)
 		mss = syn_mss;
-	if (mss <= optbytes || seg->len <= mss - optbytes)
-		return 0;
-	return mss - optbytes;
+	return offload_split_size_mss(seg, mss);
 }
 
 size_t

@@ -41,6 +41,11 @@ bool	 offload_iface_segments(const char *ifname);
  */
 uint32_t offload_split_size(const struct segment *seg, uint32_t iplen,
 	    unsigned mtu, uint16_t syn_mss);
+/* The same for a segment whose receiver offered mss in its SYN, where no
+ * MTU is known (a capture file): a payload longer than mss less seg's
+ * option bytes cannot have been one segment from a sender that keeps to
+ * the MSS. 0 when it fits, or no mss is known (0). */
+uint32_t offload_split_size_mss(const struct segment *seg, uint32_t mss);
 /*
  * Cut seg into segments of `size` payload bytes (the last one shorter) as
  * tcp_gso_segment does: seq advanced, CWR on the first only, PSH and FIN

@@ -9,6 +9,7 @@
 
 #include "event.h"
 #include "fmt.h"
+#include "offload.h"
 #include "read-shake.h"
 #include "report.h"
 #include "seqspace.h"
@@ -26,6 +27,7 @@ struct shake_flow {
 	uint16_t	 pport;
 	struct seqspace	 ss;		/* SEQ_LOCAL is the prober's */
 	bool		 ts_shown;	/* a '>' line wrote the target's TS */
+	uint16_t	 syn_mss[2];	/* MSS each side's SYN offered */
 };
 
 /* One packet line, kept until the flows are all known: the header
@@ -174,21 +176,12 @@ shake_text(struct shake_flow *f, int side, const struct segment *seg)
 	return text;
 }
 
-bool
-shake_add(struct shake *sh, const struct segment *seg, int64_t t_ns)
+static void
+shake_line_add(struct shake *sh, size_t fi, int side,
+    const struct segment *seg, int64_t t_ns)
 {
 	struct shake_line *l;
-	int side;
-	size_t fi;
 
-	if (shake_is_target(sh, &seg->dst, seg->dport)) {
-		side = SIDE_PROBER;
-		fi = shake_flow_of(sh, &seg->src, seg->sport, side, seg);
-	} else if (shake_is_target(sh, &seg->src, seg->sport)) {
-		side = SIDE_TARGET;
-		fi = shake_flow_of(sh, &seg->dst, seg->dport, side, seg);
-	} else
-		return false;
 	if (sh->nlines == sh->lines_cap) {
 		sh->lines_cap = sh->lines_cap ? sh->lines_cap * 2 : 64;
 		sh->lines = xreallocarray(sh->lines, sh->lines_cap,
@@ -199,6 +192,35 @@ shake_add(struct shake *sh, const struct segment *seg, int64_t t_ns)
 	l->flow = fi;
 	l->dir = side == SIDE_PROBER ? DIR_TO_TARGET : DIR_FROM_TARGET;
 	l->text = shake_text(&sh->flows[fi], side, seg);
+}
+
+bool
+shake_add(struct shake *sh, const struct segment *seg, int64_t t_ns)
+{
+	const struct tcp_option *mss;
+	struct shake_flow *f;
+	struct segment *parts;
+	int side;
+	size_t fi, n, i;
+
+	if (shake_is_target(sh, &seg->dst, seg->dport)) {
+		side = SIDE_PROBER;
+		fi = shake_flow_of(sh, &seg->src, seg->sport, side, seg);
+	} else if (shake_is_target(sh, &seg->src, seg->sport)) {
+		side = SIDE_TARGET;
+		fi = shake_flow_of(sh, &seg->dst, seg->dport, side, seg);
+	} else
+		return false;
+	f = &sh->flows[fi];
+	if ((seg->flags & TH_SYN_) && (mss = segment_find_opt(seg, OPT_MSS)))
+		f->syn_mss[side] = mss->u.mss;
+	/* A super-segment (TSO, GSO, GRO) as the segments it was on the
+	 * wire, which is what run will match (offload.h). */
+	n = offload_split(seg, offload_split_size_mss(seg,
+	    f->syn_mss[1 - side]), &parts);
+	for (i = 0; i < n; i++)
+		shake_line_add(sh, fi, side, &parts[i], t_ns);
+	offload_split_free(parts, n);
 	return true;
 }
 

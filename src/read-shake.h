@@ -24,6 +24,10 @@
  * when no SYN of it carried them, so that run learns the target's TS
  * clock from them; elsewhere they are <...>.
  *
+ * A super-segment (TSO, GSO, GRO) longer than the MSS its receiver's SYN
+ * offered, less its option bytes, is written as the segments it was on
+ * the wire (offload.h), as run will match them.
+ *
  * Times: the first line at 0.000000, then each line relative to the one
  * before it (+0.000150), in microseconds.
  */

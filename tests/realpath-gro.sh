@@ -2,8 +2,8 @@
 # realpath-gro.sh: a plain veth pair with checksum offload, TSO, GSO and GRO
 # on at both ends: the capture holds super-segments. A 200 KB echo, IPv4
 # and IPv6, comes back byte for byte with exact counts; run matches a
-# 5000-byte write as the four segments it was on the wire; the shipped
-# scenarios and probe still pass.
+# 5000-byte write as the four segments it was on the wire, and read
+# --shake writes it so; the shipped scenarios and probe still pass.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/realpath-lib.sh"
 need_root
@@ -58,6 +58,24 @@ rp_line 'RCVD .* P\. 1:5001\(5000\) .*\[checksum offloaded\]$' \
     "run: the super-segment as captured"
 rp_line 'a super-segment of 5000 bytes: matched as the 4 segments of 1460' \
     "run: the note"
+
+# A capture of the same made into a scenario by read --shake: the
+# super-segment is written as the four wire segments, and run plays the
+# scenario back against the target.
+rp_run connect "$S:85" --recv-wait 0.2 --close rst -w "$TMP/banner.pcap"
+rp_rc 0 "connect to the banner"
+rp_line 'RCVD .* P\. 1:5001\(5000\) ' "connect: the super-segment"
+"$TCPSHAKE" read --shake "$S:85" "$TMP/banner.pcap" >"$TMP/banner.shake" ||
+	fail "read --shake banner.pcap"
+for want in '> \. 1:1461\(1460\) ack 1 ' '> \. 2921:4381\(1460\) ack 1 ' \
+    '> P\. 4381:5001\(620\) ack 1 '; do
+	grep -Eq -- "$want" "$TMP/banner.shake" || {
+		show "$TMP/banner.shake"
+		fail "read --shake: no line matching '$want'"
+	}
+done
+rp_run run "$TMP/banner.shake"
+rp_rc 0 "run of read --shake's scenario"
 
 for f in handshake-and-active-close data-exchange half-close; do
 	port=$(sed -n 's/^target [0-9.]*:\([0-9]*\)$/\1/p' \

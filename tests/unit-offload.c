@@ -124,8 +124,13 @@ test_split_size(void)
 	CHECK_INT(offload_split_size(&s, 4052, 1500, 1000), 988);
 	CHECK_INT(offload_split_size(&s, 4052, 9000, 1460), 0);
 	CHECK_INT(offload_split_size(&s, 4052, 0, 1460), 0);
+	/* From a capture file: the receiver's MSS alone. */
+	CHECK_INT(offload_split_size_mss(&s, 1460), 1448);
+	CHECK_INT(offload_split_size_mss(&s, 4012), 0);
+	CHECK_INT(offload_split_size_mss(&s, 0), 0);
 	s.truncated = true;
 	CHECK_INT(offload_split_size(&s, 4052, 1500, 1460), 0);
+	CHECK_INT(offload_split_size_mss(&s, 1460), 0);
 	segment_clear(&s);
 }
 
