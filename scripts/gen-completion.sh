@@ -68,10 +68,12 @@ cat <<'END'
 		case $prev in
 		-I|--interface)
 			COMPREPLY=($(compgen -W "$(ls /sys/class/net 2>/dev/null)" -- "$cur")) ;;
-		-w|--write|--svg|--send|-f|--filter)
+		-w|--write|--svg|--junit|--send|-f|--filter)
 			COMPREPLY=($(compgen -f -- "$cur")) ;;
 		--close)
 			COMPREPLY=($(compgen -W "fin half wait rst none" -- "$cur")) ;;
+		--offloads)
+			COMPREPLY=($(compgen -W "on off" -- "$cur")) ;;
 		-m|--mode)
 			COMPREPLY=($(compgen -W "echo discard banner close-after write-after-eof close-first" -- "$cur")) ;;
 		*)

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <stdint.h>
+
 /* A subcommand: each cmd-*.c defines one (tcpshake.h lists them). */
 struct cmd_entry {
 	const char	*name;
@@ -22,6 +24,14 @@ struct global_opts {
 	bool	quiet;
 };
 extern struct global_opts gopts;
+
+/* Parse a whole number in [min, max] for option `what`; exit 2 naming the
+ * option if it is not one. */
+uint64_t parse_uint(const char *s, uint64_t min, uint64_t max,
+	    const char *what);
+/* Parse a duration: "250us", "10ms", "1s", "1.5" (seconds), "2m".
+ * Returns nanoseconds; exit 2 naming the option if unparsable. */
+int64_t	 parse_duration(const char *s, const char *what);
 
 /* One option. A table ends with a row whose name and letter are both
  * empty. */

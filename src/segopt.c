@@ -8,7 +8,6 @@
 
 #include "hex.h"
 #include "segopt.h"
-#include "tcpshake.h"
 #include "xmalloc.h"
 
 #define A	SEGOPT_ANY

@@ -2,9 +2,6 @@
  * subcommand lives in its own cmd-*.c file. */
 #include "config.h"
 
-#include <errno.h>
-#include <inttypes.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +9,6 @@
 #include "cli.h"
 #include "tcpshake.h"
 #include "xmalloc.h"
-
-struct global_opts gopts;
 
 static const struct cmd_entry *const cmd_table[] = {
 	&cmd_read_entry,
@@ -37,52 +32,6 @@ usage_all(FILE *f)
 		    cmd_table[i]->summary);
 	fprintf(f, "\n'tcpshake COMMAND --help' for a command's options; "
 	    "'man tcpshake' for all.\n");
-}
-
-uint64_t
-parse_uint(const char *s, uint64_t min, uint64_t max, const char *what)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	if (s == NULL || *s == '\0' || *s == '-')
-		fatalx("%s: '%s' is not a number (give %" PRIu64 "..%" PRIu64
-		    ")", what, s ? s : "", min, max);
-	v = strtoull(s, &end, 0);
-	if (errno != 0 || *end != '\0' || v < min || v > max)
-		fatalx("%s: '%s' is not a number in %" PRIu64 "..%" PRIu64,
-		    what, s, min, max);
-	return v;
-}
-
-static const struct {
-	const char	*suffix;
-	double		 ns;
-} duration_units[] = {
-	{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 },
-	{ "m", 60e9 }, { "", 1e9 },
-};
-
-int64_t
-parse_duration(const char *s, const char *what)
-{
-	char *end;
-	double v;
-	size_t i;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno == 0 && end != s && v >= 0 && isfinite(v)) {
-		for (i = 0; i < sizeof duration_units /
-		    sizeof duration_units[0]; i++) {
-			if (strcmp(end, duration_units[i].suffix) == 0 &&
-			    v * duration_units[i].ns < 9.2e18)
-				return (int64_t)(v * duration_units[i].ns + 0.5);
-		}
-	}
-	fatalx("%s: '%s' is not a duration (try 250us, 10ms, 1.5s, 2m)",
-	    what, s);
 }
 
 static const struct cmd_entry *

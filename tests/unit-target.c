@@ -10,8 +10,6 @@
 #include "cli.h"
 #include "target.h"
 
-struct global_opts gopts;	/* cli.c's; main() lives in tcpshake.c */
-
 static void
 good(const char *s, const char *host, unsigned port)
 {
