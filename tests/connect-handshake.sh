@@ -15,7 +15,7 @@ expect_rc 0
 
 # Our side, absolute numbers: the SYN as asked, the SYN-ACK acking
 # ISN + 1 with an RTT, our ACK, ESTABLISHED after the SYN-ACK.
-expect_line "^0\.[0-9]{6} SENT 198\.18\.0\.1:[0-9]+ > 198\.18\.0\.2:80 S 1234567:1234567\(0\) win 30000 <mss 1300,sackOK,TS val [0-9]+ ecr 0,nop,wscale 9>$"
+expect_line "^0\.[0-9]{6} SENT 198\.18\.0\.1:[0-9]+ > 198\.18\.0\.2:80 S 1234567:1234567\(0\) win 30000 <mss 1300,sackOK,TS val 1[0-9]{3} ecr 0,nop,wscale 9>$"
 expect_line "^SYN_SENT$"
 expect_line "RCVD 198\.18\.0\.2:80 > 198\.18\.0\.1:[0-9]+ S\. [0-9]+:[0-9]+\(0\) ack 1234568 win [0-9]+ <mss [0-9]+,sackOK,TS val [0-9]+ ecr [0-9]+,nop,wscale [0-9]+> rtt [0-9]+\.[0-9]{3} us$"
 expect_line "SENT 198\.18\.0\.1:[0-9]+ > 198\.18\.0\.2:80 \. 1234568:1234568\(0\) ack [0-9]+ win [0-9]+ <nop,nop,TS val [0-9]+ ecr [0-9]+>$"

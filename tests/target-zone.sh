@@ -1,8 +1,10 @@
 #!/bin/sh
-# target-zone.sh: a link-local target's zone id picks the link. Two links
-# from one namespace lead to two hosts with the same address fe80::2: one
-# listens on port 80 (SYN-ACK), the other does not (RST); fe80::2%IFACE
-# must reach the one on IFACE, for probe and connect.
+# target-zone.sh: targets as written reach the host meant. A link-local
+# target's zone id picks the link: two links from one namespace lead to two
+# hosts with the same address fe80::2; one listens on port 80 (SYN-ACK),
+# the other does not (RST); fe80::2%IFACE must reach the one on IFACE, for
+# probe and connect. And 198.18.0.2:80 (probe) and -p 80 198.18.0.2
+# (connect) reach port 80.
 . "$top_srcdir/tests/lib.sh"
 need_root
 
@@ -18,6 +20,8 @@ for n in $A $B $C; do ip netns add "$n" || fail "ip netns add $n"; done
 ip link add zb$$ netns $A type veth peer name zb0 netns $B || fail "veth"
 ip link add zc$$ netns $A type veth peer name zc0 netns $C || fail "veth"
 ip -n $B addr add fe80::2/64 dev zb0 nodad
+ip -n $A addr add 198.18.0.1/24 dev zb$$
+ip -n $B addr add 198.18.0.2/24 dev zb0
 ip -n $C addr add fe80::2/64 dev zc0 nodad
 for x in "$A zb$$" "$A zc$$" "$B zb0" "$C zc0"; do
 	set -- $x
@@ -51,4 +55,11 @@ ip netns exec $A "$TCPSHAKE" connect --timeout 3s "[fe80::2%zb$$]:80" >"$tmp/con
 ip netns exec $A "$TCPSHAKE" probe -I zc$$ "fe80::2%zb$$" >"$tmp/both" 2>&1
 [ $? = 2 ] && grep -q "name two interfaces" "$tmp/both" ||
 	{ show "$tmp/both"; fail "-I and another zone: not refused"; }
+
+ip netns exec $A "$TCPSHAKE" probe --timeout 500ms 198.18.0.2:80 >"$tmp/v4" 2>&1 ||
+	{ show "$tmp/v4"; fail "probe 198.18.0.2:80: exit $?"; }
+grep -Eq 'RCVD 198\.18\.0\.2:80 > .* S\. ' "$tmp/v4" ||
+	{ show "$tmp/v4"; fail "probe 198.18.0.2:80 did not reach port 80"; }
+ip netns exec $A "$TCPSHAKE" connect --timeout 3s -p 80 198.18.0.2 >"$tmp/v4c" 2>&1 ||
+	{ show "$tmp/v4c"; fail "connect -p 80 198.18.0.2: exit $?"; }
 exit 0
