@@ -162,16 +162,22 @@ lab_impaird_start(const struct lab_config *cf, char **error)
 
 /*
  * The server's packets out of s0 go to the daemon's queue, except its own
- * duplicates (marked) and IPv6 neighbour discovery (ARP is not IP and
- * passes too: the link's addressing is not what is impaired).
+ * duplicates (marked), multicast (IPv6 neighbour discovery and MLD, which
+ * a namespace sends when its links come up, at times of its own) and
+ * unicast neighbour solicitations and advertisements: the link's
+ * addressing is not what is impaired (ARP is not IP and passes too), and
+ * a seeded run must see the same k-th packet each time.
  * --queue-bypass: if the daemon dies, packets pass unimpaired rather than
  * vanish (status then says the daemon is gone).
  */
 static bool
 lab_impair_rules(const char *name, char **error)
 {
-	static const char *const nd[] = {
-		"neighbour-solicitation", "neighbour-advertisement",
+	static const char *const pass[][4] = {
+		{ "iptables", "-d", "224.0.0.0/4", NULL },
+		{ "ip6tables", "-d", "ff00::/8", NULL },
+		{ "ip6tables", "-p", "ipv6-icmp", "neighbour-solicitation" },
+		{ "ip6tables", "-p", "ipv6-icmp", "neighbour-advertisement" },
 	};
 	static const char *const tools[] = { "iptables", "ip6tables" };
 	char ns[32], mark[16], q[8];
@@ -180,12 +186,18 @@ lab_impair_rules(const char *name, char **error)
 	lab_ns_name(name, LAB_SERVER, ns, sizeof ns);
 	snprintf(mark, sizeof mark, "0x%x", LAB_IMPAIR_MARK);
 	snprintf(q, sizeof q, "%d", LAB_IMPAIR_QUEUE);
-	for (i = 0; i < 2; i++) {
-		char *v[] = { "ip", "netns", "exec", ns, "ip6tables", "-w",
-		    "-t", "mangle", "-A", "POSTROUTING", "-o", LAB_SERVER_IF,
-		    "-p", "ipv6-icmp", "--icmpv6-type", (char *)nd[i], "-j",
-		    "RETURN", NULL };
+	for (i = 0; i < sizeof pass / sizeof pass[0]; i++) {
+		char *v[] = { "ip", "netns", "exec", ns, (char *)pass[i][0],
+		    "-w", "-t", "mangle", "-A", "POSTROUTING", "-o",
+		    LAB_SERVER_IF, (char *)pass[i][1], (char *)pass[i][2],
+		    "-j", "RETURN", NULL, NULL, NULL };
 
+		if (pass[i][3] != NULL) {
+			v[14] = "--icmpv6-type";
+			v[15] = (char *)pass[i][3];
+			v[16] = "-j";
+			v[17] = "RETURN";
+		}
 		if (!lab_cmd(error, v))
 			return false;
 	}
