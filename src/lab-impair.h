@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "lab.h"
+#include "lab-types.h"
 
 /* The daemon's packets (its duplicates) carry this mark, which the
  * queue rule lets pass. */

@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "lab.h"
+#include "lab-types.h"
 
 /* One end of a veth pair. */
 struct lab_end {

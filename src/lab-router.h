@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "lab.h"
+#include "lab-types.h"
 
 #define LAB_ROUTER_TABLE	"tcpshake_lab"
 

@@ -35,6 +35,26 @@ lab_serve_child(const struct lab_config *cf)
 	_exit(126);
 }
 
+uint16_t
+lab_serve_port(char *const *argv)
+{
+	const char *p = NULL;
+	unsigned long v;
+	char *end;
+
+	for (; *argv != NULL; argv++) {
+		if ((strcmp(*argv, "--port") == 0 || strcmp(*argv, "-p") == 0)
+		    && argv[1] != NULL)
+			p = *++argv;
+		else if (strncmp(*argv, "--port=", 7) == 0)
+			p = *argv + 7;
+	}
+	if (p == NULL)
+		return 80;
+	v = strtoul(p, &end, 0);
+	return (*end == '\0' && v > 0 && v < 65536) ? (uint16_t)v : 0;
+}
+
 bool
 lab_serve_start(const struct lab_config *cf, struct lab_made *made,
     char **error)

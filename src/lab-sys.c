@@ -21,6 +21,13 @@
 volatile int lab_interrupted;
 
 void
+lab_ns_name(const char *name, enum lab_side side, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s-%c", name, side == LAB_CLIENT ? 'c' :
+	    side == LAB_ROUTER ? 'r' : 's');
+}
+
+void
 lab_path(char *buf, size_t len, const char *name, const char *file)
 {
 	snprintf(buf, len, "%s/%s%s%s", LAB_RUN_DIR, name, file ? "/" : "",

@@ -7,14 +7,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
-#include "lab.h"
+#include "lab-types.h"
 
 /* How long `up` waits for a link or a process, and `down` for processes
  * to end after SIGTERM before SIGKILL. */
 #define LAB_WAIT_MS		2000
 #define LAB_POLL_MS		20
 
+/* "NAME-c", "NAME-s" or "NAME-r" into buf. */
+void	 lab_ns_name(const char *name, enum lab_side, char *buf, size_t len);
 /* "/run/tcpshake/NAME" or "/run/tcpshake/NAME/FILE". */
 void	 lab_path(char *buf, size_t len, const char *name, const char *file);
 /* "/run/netns/NAME-c" and so on. */

@@ -37,13 +37,6 @@ lab_name_valid(const char *name)
 	return strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
 }
 
-void
-lab_ns_name(const char *name, enum lab_side side, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s-%c", name, side == LAB_CLIENT ? 'c' :
-	    side == LAB_ROUTER ? 'r' : 's');
-}
-
 bool
 lab_sysctl_parse(const char *kv, enum lab_side side, struct lab_sysctl *sc,
     char **error)
@@ -137,26 +130,6 @@ lab_split_words(const char *s, char **error)
 		words[n++] = w;
 		words[n] = NULL;
 	}
-}
-
-uint16_t
-lab_serve_port(char *const *argv)
-{
-	const char *p = NULL;
-	unsigned long v;
-	char *end;
-
-	for (; *argv != NULL; argv++) {
-		if ((strcmp(*argv, "--port") == 0 || strcmp(*argv, "-p") == 0)
-		    && argv[1] != NULL)
-			p = *++argv;
-		else if (strncmp(*argv, "--port=", 7) == 0)
-			p = *argv + 7;
-	}
-	if (p == NULL)
-		return 80;
-	v = strtoul(p, &end, 0);
-	return (*end == '\0' && v > 0 && v < 65536) ? (uint16_t)v : 0;
 }
 
 bool
