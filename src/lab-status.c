@@ -26,6 +26,21 @@ lab_problem(char *buf, size_t len, const char *what)
 	snprintf(buf + n, len - n, "%s%s", n ? "; " : "", what);
 }
 
+/* Whether the router forwards IPv4 and IPv6. */
+static bool
+lab_router_forwards(const char *name)
+{
+	char *v4 = lab_sysctl_read(name, LAB_ROUTER, "net.ipv4.ip_forward");
+	char *v6 = lab_sysctl_read(name, LAB_ROUTER,
+	    "net.ipv6.conf.all.forwarding");
+	bool ok = v4 != NULL && v6 != NULL && strcmp(v4, "1") == 0 &&
+	    strcmp(v6, "1") == 0;
+
+	free(v4);
+	free(v6);
+	return ok;
+}
+
 /* What is missing or dead; "" for a working lab. */
 static void
 lab_health(const char *name, char *buf, size_t len)
@@ -58,6 +73,9 @@ lab_health(const char *name, char *buf, size_t len)
 			continue;
 		lab_problem(buf, len, line);
 	}
+	if (router && !lab_router_forwards(name))
+		lab_problem(buf, len, "the router does not forward (its "
+		    "ip_forward or IPv6 forwarding is off)");
 	if ((pid = lab_pid_read(name, "serve.pid")) != 0) {
 		port = lab_pid_read(name, "serve.port");
 		if (!lab_pid_alive(pid))

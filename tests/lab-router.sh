@@ -66,6 +66,12 @@ done
 st=$("$TCPSHAKE" lab status --name "$L") || fail "status of a NAT lab: $st"
 echo "$st" | grep -q "nat: 2 connections masqueraded" ||
     fail "status lacks the NAT count: $st"
+# A router that stopped forwarding is a broken lab.
+ip netns exec "$L-r" sysctl -qw net.ipv4.ip_forward=0
+st=$("$TCPSHAKE" lab status --name "$L") && fail "status of a router that does not forward exited 0"
+echo "$st" | head -n 1 | grep -q "NOT working: the router does not forward" ||
+    fail "status with forwarding off: $st"
+ip netns exec "$L-r" sysctl -qw net.ipv4.ip_forward=1
 
 # The synproxy: the client's handshake is answered by the router (its own
 # ISN), then the router makes a second handshake with the server.
