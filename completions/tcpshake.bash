@@ -31,8 +31,8 @@ _tcpshake()
 		opts="--check --print -D --define --target --keep-going --tolerance_usecs --tolerance_percent --no-guard --json --tap --ladder --junit --svg -w --write -I --interface -q --quiet -v --verbose -h --help --version"
 		vals="-D --define --target --tolerance_usecs --tolerance_percent --junit --svg -w --write -I --interface" ;;
 	lab)
-		opts="-n --name --sysctl --client-sysctl --serve --no-serve --server --offloads -q --quiet -v --verbose -h --help --version"
-		vals="-n --name --sysctl --client-sysctl --serve --offloads" ;;
+		opts="-n --name --sysctl --client-sysctl --serve --no-serve --server --offloads --router --nat --synproxy --firewall --delay --jitter --loss --reorder --duplicate --seed -q --quiet -v --verbose -h --help --version"
+		vals="-n --name --sysctl --client-sysctl --serve --offloads --firewall --delay --jitter --loss --reorder --duplicate --seed" ;;
 	serve)
 		opts="-p --port -m --mode -b --bind --backlog --no-accept --once -q --quiet -v --verbose -h --help --version"
 		vals="-p --port -m --mode -b --bind --backlog" ;;

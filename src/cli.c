@@ -120,6 +120,13 @@ cli_optind(const struct cli *c)
 	return optind;
 }
 
+void
+cli_skip(struct cli *c)
+{
+	if (optind < c->argc)
+		optind++;
+}
+
 const char *
 cli_one_operand(const struct cli *c, const char *missing)
 {

@@ -90,6 +90,9 @@ void	 cli_begin(struct cli *, const struct cmd_entry *,
  * CLI_VERBOSE. */
 int	 cli_next(struct cli *);
 int	 cli_optind(const struct cli *);
+/* Take the next word as the current option's second value (lab up
+ * --firewall drop 81): the caller read it at argv[cli_optind()]. */
+void	 cli_skip(struct cli *);
 /* After the options: the one operand (a target); none or more than one
  * ends the program, `missing` saying what to give. */
 const char *cli_one_operand(const struct cli *, const char *missing);

@@ -10,6 +10,9 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "lab-impair.h"
+#include "lab-router.h"
+#include "lab-sys.h"
 #include "lab.h"
 #include "tcpshake.h"
 #include "xmalloc.h"
@@ -20,9 +23,12 @@ const struct cmd_entry cmd_lab_entry = {
 	.name = "lab",
 	.usage = "lab up|down|status|exec [--name NAME] "
 	    "[--sysctl KEY=VALUE] [--client-sysctl KEY=VALUE] "
-	    "[--serve \"ARGS\"] [--no-serve] [--offloads on|off] [--server] "
-	    "[--] [CMD ARGS...]",
-	.summary = "make a client and a server namespace joined by veth",
+	    "[--serve \"ARGS\"] [--no-serve] [--offloads on|off] [--router] "
+	    "[--nat] [--synproxy] [--firewall drop|reject PORT] [--delay T] "
+	    "[--jitter T] [--loss P%] [--reorder P%] [--duplicate P%] "
+	    "[--seed N] [--server|--router] [--] [CMD ARGS...]",
+	.summary = "make a client and a server namespace joined by veth "
+	    "(or through a router)",
 	.exec = cmd_lab_exec,
 };
 
@@ -34,6 +40,16 @@ enum {
 	LO_NO_SERVE,
 	LO_SERVER,
 	LO_OFFLOADS,
+	LO_ROUTER,
+	LO_NAT,
+	LO_SYNPROXY,
+	LO_FIREWALL,
+	LO_DELAY,
+	LO_JITTER,
+	LO_LOSS,
+	LO_REORDER,
+	LO_DUPLICATE,
+	LO_SEED,
 };
 
 static const struct cli_opt lab_table[] = {
@@ -49,7 +65,27 @@ static const struct cli_opt lab_table[] = {
 	{ "server", 0, LO_SERVER, NULL, "exec: run in the server namespace",
 	    0, NULL },
 	{ "offloads", 0, LO_OFFLOADS, "on|off", "up: checksum offload, TSO, "
-	    "GSO and GRO on both veth ends (off)", 0, NULL },
+	    "GSO and GRO on every veth end (off)", 0, NULL },
+	{ "router", 0, LO_ROUTER, NULL, "up: a router namespace between "
+	    "client and server; exec: run in it", 0, NULL },
+	{ "nat", 0, LO_NAT, NULL, "up: the router masquerades towards the "
+	    "server", 0, NULL },
+	{ "synproxy", 0, LO_SYNPROXY, NULL, "up: the router answers "
+	    "handshakes (nftables synproxy)", 0, NULL },
+	{ "firewall", 0, LO_FIREWALL, "drop|reject PORT", "up: the router "
+	    "drops or rejects a port (repeatable)", 0, NULL },
+	{ "delay", 0, LO_DELAY, "T", "up: delay the target's packets (50ms)",
+	    0, NULL },
+	{ "jitter", 0, LO_JITTER, "T", "up: plus or minus this, uniform",
+	    0, NULL },
+	{ "loss", 0, LO_LOSS, "P%", "up: drop this share of the target's "
+	    "packets", 0, NULL },
+	{ "reorder", 0, LO_REORDER, "P%", "up: send this share at once, "
+	    "ahead of delayed ones", 0, NULL },
+	{ "duplicate", 0, LO_DUPLICATE, "P%", "up: send this share twice",
+	    0, NULL },
+	{ "seed", 0, LO_SEED, "N", "up: seed the impairment daemon's "
+	    "choices", 0, NULL },
 	{ NULL, 0, 0, NULL, NULL, 0, NULL },
 };
 
@@ -68,6 +104,10 @@ struct lab_args {
 	bool			 no_serve;
 	bool			 server;	/* exec --server */
 	const char		*offloads;	/* up --offloads on|off */
+	struct lab_router	 router;
+	struct lab_impair	 impair;
+	bool			 impair_set;
+	enum lab_side		 exec_side;	/* exec: --server, --router */
 	char			**cmd;		/* exec's CMD ARGS... */
 };
 
@@ -83,17 +123,97 @@ lab_add_sysctl(struct lab_args *a, const char *kv, enum lab_side side)
 	a->nsysctls++;
 }
 
+/* A duration in whole microseconds, at most 10 s. */
+static uint32_t
+lab_parse_us(const char *s, const char *what)
+{
+	int64_t ns = parse_duration(s, what);
+
+	if (ns < 0 || ns > 10000000000LL)
+		fatalx("lab up: %s '%s': give 0 to 10s", what, s);
+	return (uint32_t)(ns / 1000);
+}
+
+/* --delay, --jitter, --loss, --reorder, --duplicate, --seed. */
+static void
+lab_impair_option(struct lab_args *a, int id, const char *arg)
+{
+	struct lab_impair *im = &a->impair;
+	char *error;
+	bool ok = true;
+
+	a->impair_set = true;
+	if (id == LO_DELAY)
+		im->delay_us = lab_parse_us(arg, "--delay");
+	else if (id == LO_JITTER)
+		im->jitter_us = lab_parse_us(arg, "--jitter");
+	else if (id == LO_LOSS)
+		ok = lab_impair_percent(arg, "--loss", &im->loss_ppm, &error);
+	else if (id == LO_REORDER)
+		ok = lab_impair_percent(arg, "--reorder", &im->reorder_ppm,
+		    &error);
+	else if (id == LO_DUPLICATE)
+		ok = lab_impair_percent(arg, "--duplicate",
+		    &im->duplicate_ppm, &error);
+	else {
+		im->seed = parse_uint(arg, 0, UINT64_MAX, "--seed");
+		im->seeded = true;
+	}
+	if (!ok)
+		fatalx("lab up: %s", error);
+}
+
+/* --router, and what the router does (each implies --router).
+ * --firewall takes two words: the action here, the port next. */
+static void
+lab_router_option(struct lab_args *a, int id, struct cli *c)
+{
+	struct lab_firewall fw;
+	char *error;
+	int ind;
+
+	a->router.enabled = true;
+	if (id == LO_NAT)
+		a->router.nat = true;
+	else if (id == LO_SYNPROXY)
+		a->router.synproxy = true;
+	else if (id == LO_FIREWALL) {
+		ind = cli_optind(c);
+		if (!lab_firewall_parse(c->arg, ind < c->argc ?
+		    c->argv[ind] : NULL, &fw, &error))
+			fatalx("lab up: %s", error);
+		cli_skip(c);
+		a->router.firewall = xreallocarray(a->router.firewall,
+		    a->router.nfirewall + 1, sizeof fw);
+		a->router.firewall[a->router.nfirewall++] = fw;
+	}
+}
+
 /* Options that only some verbs take. */
 static void
-lab_check_verb(const struct lab_args *a, int argc, char **argv, int optind_)
+lab_check_verb(struct lab_args *a, int argc, char **argv, int optind_)
 {
 	bool up = strcmp(a->verb, "up") == 0;
 	bool exec = strcmp(a->verb, "exec") == 0;
+	bool impaird = strcmp(a->verb, "impaird") == 0;
 
+	/* exec --router: run in the router's namespace. */
+	if (exec && a->router.enabled && !a->router.nat &&
+	    !a->router.synproxy && a->router.nfirewall == 0 && !a->server) {
+		a->router.enabled = false;
+		a->exec_side = LAB_ROUTER;
+	}
 	if (!up && (a->nsysctls > 0 || a->serve || a->no_serve ||
-	    a->offloads))
+	    a->offloads || a->router.enabled || (a->impair_set && !impaird)))
 		fatalx("lab %s: --sysctl, --client-sysctl, --serve, "
-		    "--no-serve and --offloads go with 'lab up'", a->verb);
+		    "--no-serve, --offloads, the router's and the impairment "
+		    "options go with 'lab up'", a->verb);
+	if (up && a->impair.reorder_ppm > 0 && a->impair.delay_us == 0)
+		fatalx("lab up: --reorder needs --delay (a reordered packet "
+		    "overtakes delayed ones)");
+	if (up && a->impair.jitter_us > a->impair.delay_us)
+		fatalx("lab up: --jitter %uus is larger than --delay %uus",
+		    a->impair.jitter_us, a->impair.delay_us);
 	if (a->offloads && strcmp(a->offloads, "on") != 0 &&
 	    strcmp(a->offloads, "off") != 0)
 		fatalx("lab up: --offloads takes on or off, not '%s'",
@@ -111,15 +231,25 @@ lab_check_verb(const struct lab_args *a, int argc, char **argv, int optind_)
 }
 
 static void
-lab_option(struct lab_args *a, int id, const char *arg)
+lab_option(struct lab_args *a, int id, struct cli *c)
 {
+	const char *arg = c->arg;
+
+	if (id >= LO_ROUTER && id <= LO_FIREWALL) {
+		lab_router_option(a, id, c);
+		return;
+	}
+	if (id >= LO_DELAY && id <= LO_SEED) {
+		lab_impair_option(a, id, arg);
+		return;
+	}
 	switch (id) {
 	case LO_NAME: a->name = arg; break;
 	case LO_SYSCTL: lab_add_sysctl(a, arg, LAB_SERVER); break;
 	case LO_CLIENT_SYSCTL: lab_add_sysctl(a, arg, LAB_CLIENT); break;
 	case LO_SERVE: a->serve = arg; break;
 	case LO_NO_SERVE: a->no_serve = true; break;
-	case LO_SERVER: a->server = true; break;
+	case LO_SERVER: a->server = true; a->exec_side = LAB_SERVER; break;
 	case LO_OFFLOADS: a->offloads = arg; break;
 	}
 }
@@ -142,14 +272,15 @@ lab_parse(struct lab_args *a, int argc, char **argv)
 	}
 	a->verb = argv[1];
 	if (strcmp(a->verb, "up") != 0 && strcmp(a->verb, "down") != 0 &&
-	    strcmp(a->verb, "status") != 0 && strcmp(a->verb, "exec") != 0)
+	    strcmp(a->verb, "status") != 0 && strcmp(a->verb, "exec") != 0 &&
+	    strcmp(a->verb, "impaird") != 0)
 		cli_usage_error(&cmd_lab_entry, "unknown action '%s' (give "
 		    "up, down, status or exec)", a->verb);
 	argc--;
 	argv++;
 	cli_begin(&c, &cmd_lab_entry, lab_tables, true, argc, argv);
 	while ((id = cli_next(&c)) != -1)
-		lab_option(a, id, c.arg);
+		lab_option(a, id, &c);
 	ind = cli_optind(&c);
 	cli_end(&c);
 	if (!lab_name_valid(a->name))
@@ -164,18 +295,33 @@ static void
 lab_print_made(const struct lab_args *a, const struct lab_config *cf,
     const struct lab_made *made)
 {
-	char nc[32], nsv[32];
+	char nc[32], nsv[32], nr[32], what[200];
 	size_t i;
 
 	lab_ns_name(a->name, LAB_CLIENT, nc, sizeof nc);
 	lab_ns_name(a->name, LAB_SERVER, nsv, sizeof nsv);
+	lab_ns_name(a->name, LAB_ROUTER, nr, sizeof nr);
+	if (made->recovered)
+		printf("removed what an interrupted 'lab up --name %s' had "
+		    "left\n", a->name);
 	printf("lab '%s' is up\n", a->name);
 	printf("  client: namespace %s, interface %s, %s/%d, %s/%d\n", nc,
 	    LAB_CLIENT_IF, LAB_CLIENT_V4, LAB_V4_PREFIX, LAB_CLIENT_V6,
 	    LAB_V6_PREFIX);
+	if (cf->router.enabled) {
+		lab_router_describe(&cf->router, what, sizeof what);
+		printf("  router: namespace %s, %s %s/%d %s/%d, %s %s/%d "
+		    "%s/%d (%s)\n", nr, LAB_ROUTER_CIF, LAB_ROUTER_CV4,
+		    LAB_V4_PREFIX, LAB_ROUTER_CV6, LAB_V6_PREFIX,
+		    LAB_ROUTER_SIF, LAB_ROUTER_SV4, LAB_V4_PREFIX,
+		    LAB_ROUTER_SV6, LAB_V6_PREFIX, what);
+	}
 	printf("  server: namespace %s, interface %s, %s/%d, %s/%d\n", nsv,
-	    LAB_SERVER_IF, LAB_SERVER_V4, LAB_V4_PREFIX, LAB_SERVER_V6,
-	    LAB_V6_PREFIX);
+	    LAB_SERVER_IF, cf->router.enabled ? LAB_ROUTED_SERVER_V4 :
+	    LAB_SERVER_V4, LAB_V4_PREFIX, cf->router.enabled ?
+	    LAB_ROUTED_SERVER_V6 : LAB_SERVER_V6, LAB_V6_PREFIX);
+	if (made->impair[0] != '\0')
+		printf("  impair: %s\n", made->impair);
 	if (cf->serve_argv != NULL) {
 		printf("  serve:  tcpshake serve");
 		for (i = 0; cf->serve_argv[i] != NULL; i++)
@@ -195,6 +341,12 @@ lab_print_made(const struct lab_args *a, const struct lab_config *cf,
 	    "--name %s -- COMMAND\n", a->name);
 }
 
+static void
+lab_on_signal(int sig)
+{
+	lab_interrupted = sig;
+}
+
 static int
 lab_do_up(const struct lab_args *a)
 {
@@ -203,31 +355,37 @@ lab_do_up(const struct lab_args *a)
 		.sysctls = a->sysctls,
 		.nsysctls = a->nsysctls,
 		.offloads = a->offloads && strcmp(a->offloads, "on") == 0,
+		.router = a->router,
+		.impair = a->impair,
 	};
+	struct sigaction sa;
 	struct lab_made made;
-	sigset_t block, old;
 	char *error;
+	int rc = 0;
 
-	if (lab_exists(a->name))
-		fatalx("lab '%s' is already up (tcpshake lab down --name %s)",
-		    a->name, a->name);
 	if (!a->no_serve && (cf.serve_argv = lab_split_words(a->serve ?
 	    a->serve : LAB_SERVE_DEFAULT, &error)) == NULL)
 		fatalx("lab up: %s", error);
-	/* A ^C half-way would leave half a lab: finish (or undo) first. */
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	sigprocmask(SIG_BLOCK, &block, &old);
-	if (lab_up(&cf, &made, &error) == -1)
-		fatalx("lab up: %s", error);
-	if (!gopts.quiet)
+	/* A ^C, TERM or HUP half-way undoes what was made: the steps poll
+	 * the flag, and lab_up removes everything when it is set. (A
+	 * SIGKILL cannot be caught: the next `lab up` of the name removes
+	 * the parts its dead builder left.) */
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = lab_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	if (lab_up(&cf, &made, &error) == -1) {
+		fprintf(stderr, "tcpshake: %s\n", error);
+		free(error);
+		rc = lab_interrupted ? 128 + lab_interrupted : 2;
+	} else if (!gopts.quiet)
 		lab_print_made(a, &cf, &made);
 	fflush(stdout);
-	sigprocmask(SIG_SETMASK, &old, NULL);
 	lab_words_free(cf.serve_argv);
-	return 0;
+	free(a->router.firewall);
+	return rc;
 }
 
 static int
@@ -240,8 +398,7 @@ lab_do_exec(const struct lab_args *a)
 		fatalx("lab '%s' is not up (tcpshake lab up --name %s)",
 		    a->name, a->name);
 	fflush(stdout);
-	lab_exec(a->name, a->server ? LAB_SERVER : LAB_CLIENT, a->cmd,
-	    &error);
+	lab_exec(a->name, a->exec_side, a->cmd, &error);
 	errnum = errno;
 	fprintf(stderr, "tcpshake: %s\n", error);
 	free(error);
@@ -287,14 +444,14 @@ cmd_lab_exec(int argc, char **argv)
 	}
 	if (strcmp(a.verb, "exec") == 0)
 		return lab_do_exec(&a);
+	if (strcmp(a.verb, "impaird") == 0)
+		return lab_impaird_main(a.name, &a.impair);
 	if (!lab_exists(a.name)) {
 		printf("lab '%s' is not up\n", a.name);
 		return strcmp(a.verb, "down") == 0 ? 0 : 1;
 	}
-	if (strcmp(a.verb, "status") == 0) {
-		lab_status(a.name, stdout);
-		return 0;
-	}
+	if (strcmp(a.verb, "status") == 0)
+		return lab_status(a.name, stdout);
 	if (lab_down(a.name, &error) == -1)
 		fatalx("lab down: %s", error);
 	if (!gopts.quiet)

@@ -48,3 +48,27 @@ lab_stop() {
 # Run a command in the lab's client (prober) or server (target) namespace.
 in_client() { ip netns exec "$LAB-c" "$@"; }
 in_server() { ip netns exec "$LAB-s" "$@"; }
+
+# Several labs in one test: labs_init makes $TMP and removes it and every
+# lab made by lab_up_as (and tcpdumps in $CAPS) however the test ends.
+labs_init() {
+	TMP=$(mktemp -d)
+	LABS=
+	CAPS=
+	trap 'labs_cleanup' EXIT INT TERM HUP
+}
+
+labs_cleanup() {
+	for p in $CAPS; do kill "$p" 2>/dev/null; done
+	for l in $LABS; do "$TCPSHAKE" lab down --name "$l" >/dev/null 2>&1; done
+	rm -rf "$TMP"
+}
+
+# lab_up_as NAME ARGS...: lab up, its output in $TMP/up.NAME.
+lab_up_as() {
+	lab_up_name=$1
+	shift
+	LABS="$LABS $lab_up_name"
+	"$TCPSHAKE" lab up --name "$lab_up_name" "$@" >"$TMP/up.$lab_up_name" 2>&1 ||
+	    { show "$TMP/up.$lab_up_name"; fail "lab up --name $lab_up_name $*"; }
+}

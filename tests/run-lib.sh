@@ -15,9 +15,10 @@ run_lab_stop() {
 	rm -rf "$TMP"
 }
 
-# The lab, plus one server per port that a scenario's comment names.
+# The lab (arguments go to `lab up`), plus one server per port that a
+# scenario's comment names.
 run_lab_start() {
-	lab_start --sysctl net.ipv4.tcp_synack_retries=2
+	lab_start --sysctl net.ipv4.tcp_synack_retries=2 "$@"
 	TMP=$(mktemp -d)
 	trap 'run_lab_stop' EXIT INT TERM HUP
 	run_serve 81 --mode close-first bye

@@ -1,0 +1,232 @@
+/* lab-status.c: `lab status`: tells a whole, working lab from a
+ * half-built or broken one, then describes each namespace, its processes,
+ * what listens, the sysctls, the router's counters and the impairment. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lab-impair.h"
+#include "lab-net.h"
+#include "lab-router.h"
+#include "lab-sys.h"
+#include "lab.h"
+#include "xmalloc.h"
+
+/* Add "; what" to the problems. */
+static void
+lab_problem(char *buf, size_t len, const char *what)
+{
+	size_t n = strlen(buf);
+
+	snprintf(buf + n, len - n, "%s%s", n ? "; " : "", what);
+}
+
+/* Whether the router forwards IPv4 and IPv6. */
+static bool
+lab_router_forwards(const char *name)
+{
+	char *v4 = lab_sysctl_read(name, LAB_ROUTER, "net.ipv4.ip_forward");
+	char *v6 = lab_sysctl_read(name, LAB_ROUTER,
+	    "net.ipv6.conf.all.forwarding");
+	bool ok = v4 != NULL && v6 != NULL && strcmp(v4, "1") == 0 &&
+	    strcmp(v6, "1") == 0;
+
+	free(v4);
+	free(v6);
+	return ok;
+}
+
+/* What is missing or dead; "" for a working lab. */
+static void
+lab_health(const char *name, char *buf, size_t len)
+{
+	const struct lab_end *ends;
+	char path[256], line[160];
+	bool router = lab_has_router(name);
+	size_t n = lab_net_ends(router, &ends), i;
+	struct stat sb;
+	long pid, port;
+
+	buf[0] = '\0';
+	lab_path(path, sizeof path, name, "ready");
+	if (stat(path, &sb) == -1) {
+		pid = lab_pid_read(name, "up.pid");
+		snprintf(line, sizeof line, lab_pid_alive(pid) ? "being built "
+		    "by 'lab up' (pid %ld)" : "half-built: its 'lab up' (pid "
+		    "%ld) did not finish", pid);
+		lab_problem(buf, len, line);
+	}
+	for (i = 0; i < n; i++) {
+		lab_ns_path(path, sizeof path, name, ends[i].side);
+		if (stat(path, &sb) == -1)
+			snprintf(line, sizeof line, "no namespace %s",
+			    strrchr(path, '/') + 1);
+		else if (!lab_end_running(name, &ends[i]))
+			snprintf(line, sizeof line, "link %s in %s not up",
+			    ends[i].ifname, strrchr(path, '/') + 1);
+		else
+			continue;
+		lab_problem(buf, len, line);
+	}
+	if (router && !lab_router_forwards(name))
+		lab_problem(buf, len, "the router does not forward (its "
+		    "ip_forward or IPv6 forwarding is off)");
+	if ((pid = lab_pid_read(name, "serve.pid")) != 0) {
+		port = lab_pid_read(name, "serve.port");
+		if (!lab_pid_alive(pid))
+			snprintf(line, sizeof line, "serve (pid %ld) is not "
+			    "running", pid);
+		else if (port > 0 && port < 65536 &&
+		    !lab_listening(name, LAB_SERVER, (uint16_t)port))
+			snprintf(line, sizeof line, "nothing listens on port "
+			    "%ld", port);
+		else
+			line[0] = '\0';
+		if (line[0] != '\0')
+			lab_problem(buf, len, line);
+	}
+	if ((pid = lab_pid_read(name, "impaird.pid")) != 0 &&
+	    !lab_pid_alive(pid)) {
+		snprintf(line, sizeof line, "the impairment daemon (pid %ld) "
+		    "is not running", pid);
+		lab_problem(buf, len, line);
+	}
+}
+
+/* Print a command's output, indented; or its failure. */
+static void
+lab_status_cmd(FILE *f, char *const argv[])
+{
+	char *out, *line, *save = NULL;
+
+	lab_run(argv, &out);
+	for (line = strtok_r(out, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save))
+		fprintf(f, "  %s\n", line);
+	free(out);
+}
+
+static void
+lab_status_procs(const char *name, enum lab_side side, FILE *f)
+{
+	char path[64], buf[1024], ns[32];
+	size_t i, n, k;
+	ssize_t len;
+	long *pids;
+	int fd;
+
+	lab_ns_name(name, side, ns, sizeof ns);
+	n = lab_pids(name, side, &pids);
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof path, "/proc/%ld/cmdline", pids[i]);
+		len = -1;
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
+			len = read(fd, buf, sizeof buf - 1);
+			close(fd);
+		}
+		if (len <= 0)
+			continue;
+		buf[len] = '\0';
+		for (k = 0; k + 1 < (size_t)len; k++)
+			if (buf[k] == '\0')
+				buf[k] = ' ';
+		fprintf(f, "  %s pid %ld: %s\n", ns, pids[i], buf);
+	}
+	if (n == 0)
+		fprintf(f, "  %s: none\n", ns);
+	free(pids);
+}
+
+static void
+lab_status_sysctls(const char *name, FILE *f)
+{
+	char path[256], line[512], key[256], *now;
+	enum lab_side side;
+	FILE *in;
+
+	lab_path(path, sizeof path, name, "sysctl");
+	fprintf(f, "sysctls set by up\n");
+	if ((in = fopen(path, "re")) == NULL)
+		return;
+	while (fgets(line, sizeof line, in) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		side = strncmp(line, "client ", 7) == 0 ? LAB_CLIENT :
+		    LAB_SERVER;
+		snprintf(key, sizeof key, "%.*s", (int)strcspn(line + 7, "="),
+		    line + 7);
+		now = lab_sysctl_read(name, side, key);
+		fprintf(f, "  %s (now %s)\n", line, now ? now : "unreadable");
+		free(now);
+	}
+	fclose(in);
+}
+
+static void
+lab_status_sides(const char *name, FILE *f)
+{
+	static const struct {
+		enum lab_side	 side;
+		const char	*role, *what;
+	} sides[] = {
+		{ LAB_CLIENT, "client", "the prober's side" },
+		{ LAB_ROUTER, "router", "between them" },
+		{ LAB_SERVER, "server", "the target" },
+	};
+	char ns[32], path[256];
+	char *addr[] = { "ip", "-n", ns, "-brief", "address", "show", NULL };
+	struct stat sb;
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		lab_ns_name(name, sides[i].side, ns, sizeof ns);
+		lab_ns_path(path, sizeof path, name, sides[i].side);
+		if (stat(path, &sb) == -1) {
+			if (sides[i].side != LAB_ROUTER)
+				fprintf(f, "%s namespace %s: MISSING\n",
+				    sides[i].role, ns);
+			continue;
+		}
+		fprintf(f, "%s namespace %s (%s)\n", sides[i].role, ns,
+		    sides[i].what);
+		lab_status_cmd(f, addr);
+	}
+	fprintf(f, "processes\n");
+	for (i = 0; i < 3; i++)
+		if (sides[i].side != LAB_ROUTER || lab_has_router(name))
+			lab_status_procs(name, sides[i].side, f);
+}
+
+int
+lab_status(const char *name, FILE *f)
+{
+	char ns[32], log[256], problems[1024];
+	char *ss[] = { "ss", "-N", ns, "-ltn", NULL };
+
+	lab_health(name, problems, sizeof problems);
+	if (problems[0] == '\0')
+		fprintf(f, "lab '%s' is up\n", name);
+	else
+		fprintf(f, "lab '%s' is NOT working: %s (remove it with: "
+		    "tcpshake lab down --name %s)\n", name, problems, name);
+	lab_status_sides(name, f);
+	lab_ns_name(name, LAB_SERVER, ns, sizeof ns);
+	if (access(LAB_NETNS_DIR, F_OK) == 0) {
+		fprintf(f, "listening in %s\n", ns);
+		lab_status_cmd(f, ss);
+	}
+	lab_status_sysctls(name, f);
+	if (lab_has_router(name)) {
+		fprintf(f, "router counters\n");
+		lab_router_counters(name, f);
+	}
+	lab_impair_status(name, f);
+	lab_path(log, sizeof log, name, "serve.log");
+	if (access(log, F_OK) == 0)
+		fprintf(f, "serve log: %s\n", log);
+	return problems[0] == '\0' ? 0 : 1;
+}
