@@ -24,6 +24,7 @@
 #include "segment.h"
 #include "segopt.h"
 #include "serve.h"
+#include "status.h"
 #include "target.h"
 #include "tcpshake.h"
 #include "xmalloc.h"
@@ -120,6 +121,7 @@ struct connect_run {
 	uint64_t	 segs_sent;
 	uint64_t	 segs_rcvd;
 	bool		 peer_shown;	/* a target state was shown */
+	bool		 tw_status;	/* the status line says TIME_WAIT */
 	bool		 peer_due;	/* a segment shown since the last read
 					 * of the target's state */
 };
@@ -576,6 +578,9 @@ connect_open_sinks(struct connect_run *r)
 		flags |= REPORT_IP;
 	if (o->verbose > 1)
 		flags |= REPORT_HEX;
+	status_setup(!o->json && !o->quiet);
+	if (status_enabled())
+		sinks_add(&r->out, &status_sink_ops, NULL);
 	if (o->json)
 		sinks_add(&r->out, &report_json_ops, report_json_new(stdout));
 	else if (o->ladder)
@@ -695,6 +700,10 @@ connect_done(void *arg)
 
 	if (r->peer_due)
 		peer_event(r);
+	if (f->state == FLOW_TIME_WAIT && !r->tw_status) {
+		r->tw_status = true;
+		status_begin("TIME_WAIT", r->o->fc.time_wait_ns);
+	}
 	if (f->state == FLOW_CLOSED)
 		return true;
 	switch (r->phase) {
@@ -742,8 +751,10 @@ run_phase(struct connect_run *r, enum phase ph, int64_t len,
 	enum ep_status st;
 
 	r->phase = ph;
+	status_begin(what, len);
 	st = endpoint_run(r->ep, endpoint_now(r->ep) + len, connect_done, r,
 	    err, sizeof err);
+	status_end();
 	if (st == EP_ERROR)
 		fatalx("%s", err);
 	if (st == EP_STOPPED) {
@@ -889,9 +900,11 @@ connect_watch(struct connect_run *r)
 	char err[256];
 
 	r->phase = PH_RECV;
+	status_begin("watching the target's SYN-ACKs", len);
 	if (endpoint_run(r->ep, endpoint_now(r->ep) + len, connect_done, r,
 	    err, sizeof err) == EP_ERROR)
 		fatalx("%s", err);
+	status_end();
 	if (connect_stop)
 		fail_why(r, "interrupted by %s", signal_name(connect_stop));
 	if (r->nsynack == 0)
