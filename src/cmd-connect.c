@@ -121,6 +121,7 @@ struct connect_run {
 	uint64_t	 segs_sent;
 	uint64_t	 segs_rcvd;
 	bool		 peer_shown;	/* a target state was shown */
+	bool		 peer_armed;	/* something of ours went out */
 	bool		 tw_status;	/* the status line says TIME_WAIT */
 	bool		 peer_due;	/* a segment shown since the last read
 					 * of the target's state */
@@ -540,6 +541,17 @@ peer_event(struct connect_run *r)
 static void
 connect_before_send(void *arg)
 {
+	struct connect_run *r = arg;
+
+	/* Before our first SYN there is nothing of ours to have changed. */
+	if (r->peer_armed)
+		peer_event(r);
+	r->peer_armed = true;
+}
+
+static void
+connect_before_recv(void *arg)
+{
 	peer_event(arg);
 }
 
@@ -679,7 +691,7 @@ connect_open(struct connect_run *r)
 	ec.stop = &connect_stop;
 	ec.emit = connect_emit;
 	ec.before_send = connect_before_send;
-	ec.before_recv = connect_before_send;
+	ec.before_recv = connect_before_recv;
 	ec.emit_arg = r;
 	if (o->peer_netns != NULL &&
 	    (r->peer = peer_open(o->peer_netns, err, sizeof err)) == NULL)
