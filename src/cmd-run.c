@@ -326,7 +326,8 @@ run_sinks(const struct run_opts *o)
 	void *pc;
 
 	/* The status line shares the terminal with text and ladders only. */
-	status_setup(o->report == RUN_TEXT || o->report == RUN_LADDER);
+	status_setup(!o->quiet && (o->report == RUN_TEXT ||
+	    o->report == RUN_LADDER));
 	if (status_enabled())
 		sinks_add(&chain, &status_sink_ops, NULL);
 	switch (o->report) {

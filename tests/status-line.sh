@@ -86,7 +86,9 @@ on_tty "$TMP/tty" ip netns exec "$LAB-c" "$TCPSHAKE" run "$TMP/quiet.shake" ||
 	{ show "$TMP/out"; fail "run exited $?"; }
 expect_status "$TMP/tty" "silence asked by line 5 \(\+0~\+1\.5 > none\): 1\.[0-9] s of 1\.5 s"
 grep -q "quiet.shake: ok, 5 steps" "$TMP/out" || { show "$TMP/out"; fail "run's report"; }
-on_tty "$TMP/tty" ip netns exec "$LAB-c" "$TCPSHAKE" run --tap "$TMP/quiet.shake" ||
-	fail "run --tap exited $?"
-[ -s "$TMP/tty" ] && { cat -v "$TMP/tty" >&2; fail "run --tap: a status line"; }
+for opt in --tap -q; do
+	on_tty "$TMP/tty" ip netns exec "$LAB-c" "$TCPSHAKE" run $opt \
+	    "$TMP/quiet.shake" || fail "run $opt exited $?"
+	[ -s "$TMP/tty" ] && { cat -v "$TMP/tty" >&2; fail "run $opt: a status line"; }
+done
 exit 0
