@@ -24,6 +24,7 @@
 #include "segment.h"
 #include "segopt.h"
 #include "serve.h"
+#include "status.h"
 #include "target.h"
 #include "tcpshake.h"
 #include "xmalloc.h"
@@ -120,6 +121,8 @@ struct connect_run {
 	uint64_t	 segs_sent;
 	uint64_t	 segs_rcvd;
 	bool		 peer_shown;	/* a target state was shown */
+	bool		 peer_armed;	/* something of ours went out */
+	bool		 tw_status;	/* the status line says TIME_WAIT */
 	bool		 peer_due;	/* a segment shown since the last read
 					 * of the target's state */
 };
@@ -538,6 +541,17 @@ peer_event(struct connect_run *r)
 static void
 connect_before_send(void *arg)
 {
+	struct connect_run *r = arg;
+
+	/* Before our first SYN there is nothing of ours to have changed. */
+	if (r->peer_armed)
+		peer_event(r);
+	r->peer_armed = true;
+}
+
+static void
+connect_before_recv(void *arg)
+{
 	peer_event(arg);
 }
 
@@ -576,6 +590,9 @@ connect_open_sinks(struct connect_run *r)
 		flags |= REPORT_IP;
 	if (o->verbose > 1)
 		flags |= REPORT_HEX;
+	status_setup(!o->json && !o->quiet);
+	if (status_enabled())
+		sinks_add(&r->out, &status_sink_ops, NULL);
 	if (o->json)
 		sinks_add(&r->out, &report_json_ops, report_json_new(stdout));
 	else if (o->ladder)
@@ -674,7 +691,7 @@ connect_open(struct connect_run *r)
 	ec.stop = &connect_stop;
 	ec.emit = connect_emit;
 	ec.before_send = connect_before_send;
-	ec.before_recv = connect_before_send;
+	ec.before_recv = connect_before_recv;
 	ec.emit_arg = r;
 	if (o->peer_netns != NULL &&
 	    (r->peer = peer_open(o->peer_netns, err, sizeof err)) == NULL)
@@ -695,6 +712,10 @@ connect_done(void *arg)
 
 	if (r->peer_due)
 		peer_event(r);
+	if (f->state == FLOW_TIME_WAIT && !r->tw_status) {
+		r->tw_status = true;
+		status_begin("TIME_WAIT", r->o->fc.time_wait_ns);
+	}
 	if (f->state == FLOW_CLOSED)
 		return true;
 	switch (r->phase) {
@@ -742,8 +763,10 @@ run_phase(struct connect_run *r, enum phase ph, int64_t len,
 	enum ep_status st;
 
 	r->phase = ph;
+	status_begin(what, len);
 	st = endpoint_run(r->ep, endpoint_now(r->ep) + len, connect_done, r,
 	    err, sizeof err);
+	status_end();
 	if (st == EP_ERROR)
 		fatalx("%s", err);
 	if (st == EP_STOPPED) {
@@ -889,9 +912,11 @@ connect_watch(struct connect_run *r)
 	char err[256];
 
 	r->phase = PH_RECV;
+	status_begin("watching the target's SYN-ACKs", len);
 	if (endpoint_run(r->ep, endpoint_now(r->ep) + len, connect_done, r,
 	    err, sizeof err) == EP_ERROR)
 		fatalx("%s", err);
+	status_end();
 	if (connect_stop)
 		fail_why(r, "interrupted by %s", signal_name(connect_stop));
 	if (r->nsynack == 0)

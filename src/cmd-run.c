@@ -12,6 +12,7 @@
 #include "engine.h"
 #include "report.h"
 #include "script.h"
+#include "status.h"
 #include "tcpshake.h"
 #include "xmalloc.h"
 
@@ -324,6 +325,11 @@ run_sinks(const struct run_opts *o)
 	char err[256];
 	void *pc;
 
+	/* The status line shares the terminal with text and ladders only. */
+	status_setup(!o->quiet && (o->report == RUN_TEXT ||
+	    o->report == RUN_LADDER));
+	if (status_enabled())
+		sinks_add(&chain, &status_sink_ops, NULL);
 	switch (o->report) {
 	case RUN_TEXT:
 		rt = xcalloc(1, sizeof *rt);

@@ -14,6 +14,7 @@
 #include "decode.h"
 #include "endpoint.h"
 #include "seqspace.h"
+#include "status.h"
 #include "wire.h"
 #include "xmalloc.h"
 
@@ -798,7 +799,9 @@ run_loop(struct endpoint *ep, int64_t deadline, bool (*done)(void *),
 			return EP_DEADLINE;
 		if (deadline < next)
 			next = deadline;
-		if (wire_wait(ep->w, next - now, mask, err, errlen) == -1)
+		status_tick();
+		if (wire_wait(ep->w, status_sleep_ns(next - now), mask, err,
+		    errlen) == -1)
 			return EP_ERROR;
 	}
 }

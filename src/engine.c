@@ -20,6 +20,7 @@
 #include "decode.h"
 #include "engine.h"
 #include "match.h"
+#include "status.h"
 #include "fmt.h"
 #include "offload.h"
 #include "route.h"
@@ -258,11 +259,24 @@ eng_pump(struct engine *e, int64_t until, bool (*done)(void *), void *arg)
 			return;
 		if (left > 100000000)
 			left = 100000000;
+		status_tick();
 		if (wire_wait(e->w, left, NULL, e->err, sizeof e->err) == -1) {
 			e->wire_failed = true;
 			return;
 		}
 	}
+}
+
+/* The status line for a wait until `until` (run ns) on step st. */
+static void
+eng_status(struct engine *e, const struct step *st, const char *what,
+    int64_t until)
+{
+	char line[160];
+
+	snprintf(line, sizeof line, "%s line %d (%s)", what, st->line,
+	    st->text);
+	status_begin(line, until - eng_now(e));
 }
 
 /* Keep reading the capture until `at`, then spin to it exactly. */
@@ -455,7 +469,9 @@ step_expect(struct engine *e, const struct step *st, struct eng_clock *c,
 	char tw[160] = "", t[32], *diffs;
 	bool seg_ok, time_ok = true;
 
+	eng_status(e, st, "waiting for", deadline);
 	eng_pump(e, deadline + ENGINE_GRACE_NS, flow_has_segment, f);
+	status_end();
 	if ((rc = flow_peek(f)) == NULL) {
 		v->t_ns = eng_now(e);
 		snprintf(v->why, sizeof v->why, "no segment arrived by %s",
@@ -536,7 +552,9 @@ step_silence(struct engine *e, const struct step *st, struct eng_clock *c,
 	struct eng_rcvd *rc;
 	char from[32], until[32], at[32];
 
+	eng_status(e, st, "silence asked by", w.hi);
 	eng_pump(e, w.hi, span_has_segment, &sp);
+	status_end();
 	c->prev_at = w.lo;
 	c->prev_send = false;
 	if ((rc = flow_find_in(f, w.lo, w.hi)) == NULL) {

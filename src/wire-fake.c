@@ -32,6 +32,7 @@ struct wire_fake {
 	struct fake_frame *q;		/* by time, oldest first */
 	size_t		 qn, qcap;
 	uint8_t		*cur;		/* the frame next() handed over */
+	uint8_t		*last;		/* the bytes send() handed over */
 	struct fake_sent *sent;
 	size_t		 nsent, sentcap;
 	size_t		 nports, nguarded;
@@ -89,8 +90,13 @@ fake_send(void *impl, const struct segment *seg, const uint8_t **bytes,
 	segment_init(&s->seg);
 	segment_copy(&s->seg, seg);
 	s->t_ns = wire_now(fk->w);
+	/* The peer's answers are built with the same crafter, which reuses
+	 * its buffer: the caller gets a copy of ours. */
+	free(fk->last);
+	fk->last = xmalloc(n > 0 ? n : 1);
+	memcpy(fk->last, b, n);
 	if (bytes != NULL)
-		*bytes = b;
+		*bytes = fk->last;
 	if (len != NULL)
 		*len = n;
 	if (fk->peer != NULL)
@@ -208,6 +214,7 @@ fake_close(void *impl)
 	for (i = 0; i < fk->nsent; i++)
 		segment_clear(&fk->sent[i].seg);
 	free(fk->sent);
+	free(fk->last);
 	craft_close(fk->cr);
 	free(fk);
 }

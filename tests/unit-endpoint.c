@@ -24,6 +24,10 @@ struct seen {
 	char	 states[8][24];
 	int	 nstates;
 	int	 nsegs;
+	/* The segments in the order emitted: time, flags, wire ack. */
+	int64_t	 seg_t[16];
+	uint8_t	 seg_flags[16];
+	uint32_t seg_ack[16];
 };
 
 static void
@@ -64,6 +68,11 @@ collect(void *arg, const struct event *ev)
 {
 	struct seen *sn = arg;
 
+	if (ev->type == EV_SEGMENT && sn->nsegs < 16) {
+		sn->seg_t[sn->nsegs] = ev->t_ns;
+		sn->seg_flags[sn->nsegs] = ev->seg->flags;
+		sn->seg_ack[sn->nsegs] = ev->seg->ack;
+	}
 	if (ev->type == EV_SEGMENT)
 		sn->nsegs++;
 	if (ev->type == EV_STATE && sn->nstates < 8)
@@ -218,11 +227,52 @@ test_out_of_order(void)
 	teardown(&su);
 }
 
+static bool
+close_wait(void *arg)
+{
+	return ep_flow_tcb(arg)->state == FLOW_CLOSE_WAIT;
+}
+
+/* The target's FIN comes 5 us after its data, before our ACK of the data
+ * shows leaving (WIRE_FAKE_LAG_NS): the events go in the wire's order,
+ * the FIN before that ACK, and their times never run backwards. */
+static void
+test_wire_order(void)
+{
+	struct peer p = { .data_at = { 5 * MS, 5 * MS + 5000 }, .data_line = {
+	    "P. 1:6(5) ack 1 \"hello\"", "F. 6:6(0) ack 1" } };
+	struct setup su;
+	char err[256];
+	int i, fin = -1, ack6 = -1;
+
+	setup(&su, &p);
+	CHECK_INT(endpoint_run(su.ep, 1000 * MS, close_wait, su.fl, err,
+	    sizeof err), EP_DONE);
+	endpoint_settle(su.ep);
+	CHECK_INT(su.seen.nsegs, 7);
+	for (i = 0; i < su.seen.nsegs && i < 16; i++) {
+		if (i > 0)
+			CHECK_(su.seen.seg_t[i] >= su.seen.seg_t[i - 1],
+			    "segment %d at %lld after %lld", i,
+			    (long long)su.seen.seg_t[i],
+			    (long long)su.seen.seg_t[i - 1]);
+		if (su.seen.seg_flags[i] & TH_FIN_)
+			fin = i;
+		if (su.seen.seg_flags[i] == TH_ACK_ &&
+		    su.seen.seg_ack[i] == PEER_ISN + 6)
+			ack6 = i;
+	}
+	CHECK_(fin >= 0 && ack6 > fin, "the FIN (%d) before our ACK of the "
+	    "data (%d)", fin, ack6);
+	teardown(&su);
+}
+
 int
 main(void)
 {
 	test_handshake();
 	test_syn_retransmission();
 	test_out_of_order();
+	test_wire_order();
 	return check_done();
 }
