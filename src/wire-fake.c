@@ -29,6 +29,7 @@ struct wire_fake {
 	struct wire	*w;
 	struct craft	*cr;		/* CRAFT_BYTES */
 	int64_t		 now;		/* ns since the fake's 0 */
+	int64_t		 lag;		/* from a send to its stamp */
 	struct fake_frame *q;		/* by time, oldest first */
 	size_t		 qn, qcap;
 	uint8_t		*cur;		/* the frame next() handed over */
@@ -80,7 +81,7 @@ fake_send(void *impl, const struct segment *seg, const uint8_t **bytes,
 
 	if (craft_build(fk->cr, seg, &b, &n, err, errlen) == -1)
 		return -1;
-	queue_bytes(fk, fk->now + WIRE_FAKE_LAG_NS, b, n);
+	queue_bytes(fk, fk->now + fk->lag, b, n);
 	if (fk->nsent == fk->sentcap) {
 		fk->sentcap = fk->sentcap ? fk->sentcap * 2 : 16;
 		fk->sent = xreallocarray(fk->sent, fk->sentcap,
@@ -141,7 +142,7 @@ fake_wait(void *impl, int64_t ns, const sigset_t *mask, char *err,
 		until = fk->q[0].at;
 	if (until > fk->now)
 		fk->now = until;
-	return 0;
+	return fk->qn > 0 && fk->q[0].at <= fk->now ? 1 : 0;
 }
 
 static int64_t
@@ -240,6 +241,7 @@ wire_fake_open(const struct wire_config *cfg, struct wire_fake **out)
 	char err[256];
 
 	fk->cfg = *cfg;
+	fk->lag = WIRE_FAKE_LAG_NS;
 	/* Building bytes needs no privilege; failing here is a bug. */
 	if ((fk->cr = craft_open(cfg->local.family, CRAFT_BYTES, err,
 	    sizeof err)) == NULL) {
@@ -256,6 +258,12 @@ wire_fake_set_peer(struct wire_fake *fk, wire_fake_peer fn, void *arg)
 {
 	fk->peer = fn;
 	fk->peer_arg = arg;
+}
+
+void
+wire_fake_set_lag(struct wire_fake *fk, int64_t lag_ns)
+{
+	fk->lag = lag_ns;
 }
 
 void

@@ -31,6 +31,10 @@ typedef void (*wire_fake_peer)(void *arg, struct wire_fake *,
 struct wire *wire_fake_open(const struct wire_config *, struct wire_fake **);
 void	 wire_fake_set_peer(struct wire_fake *, wire_fake_peer, void *arg);
 
+/* From now on a send shows in the capture lag_ns after it (default
+ * WIRE_FAKE_LAG_NS): a slow path, or a sender the scheduler held up. */
+void	 wire_fake_set_lag(struct wire_fake *, int64_t lag_ns);
+
 /* The remote sends seg at t_ns: its addresses are the wire's (remote to
  * local); its ports, when 0, the config's rport and lport. */
 void	 wire_fake_arrive(struct wire_fake *, int64_t t_ns,

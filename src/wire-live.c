@@ -63,15 +63,18 @@ live_wait(void *impl, int64_t ns, const sigset_t *mask, char *err,
 	struct wire_live *l = impl;
 	struct pollfd pfd = { .fd = sniff_fd(l->sn), .events = POLLIN };
 	struct timespec tmo;
+	int rc;
 
 	tmo.tv_sec = ns / 1000000000;
 	tmo.tv_nsec = ns % 1000000000;
-	if (ppoll(&pfd, 1, &tmo, mask) == -1 && errno != EINTR) {
+	if ((rc = ppoll(&pfd, 1, &tmo, mask)) == -1) {
+		if (errno == EINTR)
+			return 1;	/* a signal: the caller looks */
 		snprintf(err, errlen, "poll on the capture: %s",
 		    strerror(errno));
 		return -1;
 	}
-	return 0;
+	return rc > 0 ? 1 : 0;
 }
 
 static int64_t

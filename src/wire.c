@@ -375,5 +375,6 @@ int
 wire_wait(struct wire *w, int64_t ns, const sigset_t *mask, char *err,
     size_t errlen)
 {
-	return w->ops->wait(w->impl, ns < 0 ? 0 : ns, mask, err, errlen);
+	return w->ops->wait(w->impl, ns < 0 ? 0 : ns, mask, err, errlen) < 0 ?
+	    -1 : 0;
 }

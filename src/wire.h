@@ -62,7 +62,8 @@ struct wire_ops {
 	/* The next captured frame: 1, 0 when none now, -1 with err. */
 	int		(*next)(void *impl, struct wire_frame *, char *err,
 			    size_t errlen);
-	/* Wait at most ns for a frame (mask: signal mask meanwhile). */
+	/* Wait at most ns for a frame (mask: signal mask meanwhile): 1
+	 * when one is there or a signal came, 0 when the time ran out. */
 	int		(*wait)(void *impl, int64_t ns, const sigset_t *mask,
 			    char *err, size_t errlen);
 	int64_t		(*mono)(void *impl);	/* monotonic ns */
@@ -175,7 +176,10 @@ bool	 wire_expire(struct wire *, int64_t now, uint64_t *tag);
 int	 wire_read(struct wire *, struct wire_pkt *pkt, char *err,
 	    size_t errlen);
 /* Wait at most ns for the capture to have something, with mask as the
- * signal mask meanwhile (NULL: unchanged). An interruption is no error. */
+ * signal mask meanwhile (NULL: unchanged). An interruption is no error.
+ * It sleeps rather than spins: in the lab the target's programs need the
+ * same CPUs, and on a busy machine the delay is being scheduled at all
+ * (--realtime, bench/reaction). */
 int	 wire_wait(struct wire *, int64_t ns, const sigset_t *mask,
 	    char *err, size_t errlen);
 
