@@ -19,6 +19,7 @@
 #include "flow.h"
 #include "fmt.h"
 #include "peer.h"
+#include "realtime.h"
 #include "report.h"
 #include "route.h"
 #include "segment.h"
@@ -82,6 +83,7 @@ struct connect_opts {
 	int64_t		 watch_ns;
 	int64_t		 timeout_ns;	/* 0: computed */
 	bool		 no_guard;
+	bool		 realtime;	/* --realtime: SCHED_FIFO if allowed */
 	bool		 absolute;
 	bool		 ladder;
 	bool		 json;
@@ -132,7 +134,7 @@ enum {
 	CO_EXPECT_ECHO, CO_RECV_WAIT, CO_CLOSE, CO_TIME_WAIT, CO_NO_FINAL_ACK,
 	CO_WATCH, CO_RTO, CO_RETRIES, CO_TIMEOUT, CO_NO_GUARD, CO_ABSOLUTE,
 	CO_LADDER, CO_JSON, CO_SVG, CO_WRITE, CO_IFACE, CO_SOURCE,
-	CO_PEER_NETNS,
+	CO_PEER_NETNS, CO_REALTIME,
 };
 
 static const struct cli_opt connect_syn_table[] = {
@@ -169,6 +171,8 @@ static const struct cli_opt connect_talk_table[] = {
 	{ "timeout", 0, CO_TIMEOUT, "T", "bound on each phase", 0, NULL },
 	{ "no-guard", 0, CO_NO_GUARD, NULL, "let the local kernel answer "
 	    "with RST", 0, NULL },
+	{ "realtime", 0, CO_REALTIME, NULL, "real-time priority where "
+	    "allowed, so a busy machine does not delay answers", 0, NULL },
 	{ NULL, 0, 0, NULL, NULL, 0, NULL },
 };
 
@@ -205,7 +209,8 @@ const struct cmd_entry cmd_connect_entry = {
 	    "[--wscale N] [--sackok] [--ts VAL] [--no-options] [--send STR|@FILE] "
 	    "[--expect-echo] [--recv-wait T] [--close fin|half|wait|rst|none] "
 	    "[--time-wait T] [--no-final-ack --watch T] [--rto T] "
-	    "[--retries N] [--timeout T] [--no-guard] [--absolute] "
+	    "[--retries N] [--timeout T] [--no-guard] [--realtime] "
+	    "[--absolute] "
 	    "[--ladder|--json] [-w FILE] [--svg FILE] [-I IFACE] [--source ADDR] "
 	    "[--peer-netns NS] [-q|-v] TARGET:PORT | -p PORT TARGET",
 	.summary = "open a TCP connection from user space, talk, close it "
@@ -417,6 +422,7 @@ parse_out_opt(struct connect_opts *o, int ch, const char *arg)
 {
 	switch (ch) {
 	case CO_NO_GUARD: o->no_guard = true; return true;
+	case CO_REALTIME: o->realtime = true; return true;
 	case CO_ABSOLUTE: o->absolute = true; return true;
 	case CO_LADDER: o->ladder = true; return true;
 	case CO_JSON: o->json = true; return true;
@@ -1093,7 +1099,7 @@ cmd_connect_exec(int argc, char **argv)
 {
 	struct connect_opts o;
 	struct connect_run r;
-	char dst[80], src[80];
+	char dst[80], src[80], rterr[160];
 	int rc;
 
 	connect_parse(&o, argc, argv);
@@ -1107,6 +1113,9 @@ cmd_connect_exec(int argc, char **argv)
 	connect_signals();
 	connect_open_sinks(&r);
 	connect_open(&r);
+	if (o.realtime && realtime_enable(rterr, sizeof rterr) == -1)
+		endpoint_note(r.ep, "--realtime: %s; running at normal "
+		    "priority", rterr);
 	endpoint_note(r.ep, "connecting to %s from %s on %s%s",
 	    fmt_endpoint(&r.rt.dst, o.port, dst, sizeof dst),
 	    fmt_endpoint(&r.rt.src, o.sport, src, sizeof src),

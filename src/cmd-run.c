@@ -10,6 +10,8 @@
 
 #include "cli.h"
 #include "engine.h"
+#include "peer.h"
+#include "realtime.h"
 #include "report.h"
 #include "script.h"
 #include "status.h"
@@ -35,6 +37,8 @@ struct run_opts {
 	const char	*junit;		/* --junit FILE */
 	const char	*svg;		/* --svg FILE */
 	const char	*ifname;	/* -I IFACE */
+	bool		 realtime;	/* --realtime: SCHED_FIFO if allowed */
+	const char	*peer_netns;	/* --peer-netns NS: target's states */
 	int64_t		 tolerance_usecs;	/* -1: the file's */
 	double		 tolerance_percent;	/* -1: the file's */
 };
@@ -80,7 +84,8 @@ run_number(const char *arg, const char *name, double max)
 enum {
 	RO_CHECK = 1, RO_PRINT, RO_DEFINE, RO_TARGET, RO_KEEP_GOING,
 	RO_NO_GUARD, RO_JSON, RO_TAP, RO_LADDER, RO_IFACE, RO_WRITE,
-	RO_TOL_USECS, RO_TOL_PERCENT, RO_JUNIT, RO_SVG,
+	RO_TOL_USECS, RO_TOL_PERCENT, RO_JUNIT, RO_SVG, RO_REALTIME,
+	RO_PEER_NETNS,
 };
 
 static const struct cli_opt run_table[] = {
@@ -102,6 +107,10 @@ static const struct cli_opt run_table[] = {
 	{ "tolerance-percent", 0, RO_TOL_PERCENT, "P", "", 0, "" },
 	{ "no-guard", 0, RO_NO_GUARD, NULL, "let the local kernel answer "
 	    "with RST", 0, NULL },
+	{ "realtime", 0, RO_REALTIME, NULL, "real-time priority where "
+	    "allowed, so a busy machine does not delay sends", 0, NULL },
+	{ "peer-netns", 0, RO_PEER_NETNS, "NS", "show the target's socket "
+	    "states, read in network namespace NS", 0, NULL },
 	{ "json", 0, RO_JSON, NULL, "JSON Lines on standard output", 0,
 	    NULL },
 	{ "tap", 0, RO_TAP, NULL, "TAP on standard output", 0, NULL },
@@ -141,6 +150,8 @@ run_option(struct run_opts *o, int id, const char *arg)
 	switch (id) {
 	case RO_KEEP_GOING: o->keep_going = true; break;
 	case RO_NO_GUARD: o->no_guard = true; break;
+	case RO_REALTIME: o->realtime = true; break;
+	case RO_PEER_NETNS: o->peer_netns = arg; break;
 	case RO_JSON:
 	case RO_TAP:
 	case RO_LADDER:
@@ -364,10 +375,63 @@ run_sinks(const struct run_opts *o)
 	return chain;
 }
 
+/*
+ * What the engine's events go through: the sinks, and with --peer-netns
+ * the target's socket state of a flow read after each of its segments: at
+ * once after an arrival (the target changed state before it sent), and
+ * for one of ours before the next event or the file's verdict (by then
+ * the target has handled it). A change is an EV_STATE from the target.
+ */
+struct run_out {
+	struct sink	*chain;
+	struct peer	*peer;
+	bool		 due;		/* a read is owed for this flow: */
+	struct ipaddr	 t_addr, p_addr;	/* target's end, prober's */
+	uint16_t	 t_port, p_port;
+};
+
+static void
+run_peer_read(struct run_out *ro, int64_t t_ns)
+{
+	struct event ev;
+	int st;
+
+	ro->due = false;
+	if (!peer_changed(ro->peer, &ro->t_addr, ro->t_port, &ro->p_addr,
+	    ro->p_port, &st))
+		return;
+	event_init(&ev, EV_STATE);
+	ev.dir = DIR_FROM_TARGET;
+	ev.t_ns = t_ns;
+	ev.text = peer_state_name(st);
+	sinks_emit(ro->chain, &ev);
+}
+
 static void
 run_emit(void *arg, const struct event *ev)
 {
-	sinks_emit(arg, ev);
+	struct run_out *ro = arg;
+	const struct segment *s = ev->seg;
+
+	if (ro->peer != NULL && ro->due && (ev->type == EV_SEGMENT ||
+	    ev->type == EV_STEP))
+		run_peer_read(ro, ev->t_ns);
+	sinks_emit(ro->chain, ev);
+	if (ro->peer == NULL || ev->type != EV_SEGMENT || s == NULL)
+		return;
+	ro->due = true;
+	if (ev->dir == DIR_FROM_TARGET) {
+		ro->t_addr = s->src;
+		ro->t_port = s->sport;
+		ro->p_addr = s->dst;
+		ro->p_port = s->dport;
+		run_peer_read(ro, ev->t_ns);
+	} else {
+		ro->t_addr = s->dst;
+		ro->t_port = s->dport;
+		ro->p_addr = s->src;
+		ro->p_port = s->sport;
+	}
 }
 
 /* A file that does not parse still gets its verdict (TAP: not ok). */
@@ -421,9 +485,13 @@ run_scenarios(const struct run_opts *o)
 	struct sigaction sa;
 	struct script *sc;
 	struct sink *chain = run_sinks(o);
+	struct run_out ro = { .chain = chain };
 	int i, pass = 0, failed = 0, errors = 0;
 	char err[512];
 
+	if (o->peer_netns != NULL && (ro.peer = peer_open(o->peer_netns, err,
+	    sizeof err)) == NULL)
+		fatalx("run: --peer-netns: %s", err);
 	/* Lines as they happen, also into a pipe (| tee). */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	memset(&sa, 0, sizeof sa);
@@ -432,6 +500,9 @@ run_scenarios(const struct run_opts *o)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	/* Not allowed is no error: the report counts late sends anyway. */
+	if (o->realtime && realtime_enable(err, sizeof err) == -1)
+		warnx_("run: --realtime: %s; running at normal priority", err);
 	memset(&cfg, 0, sizeof cfg);
 	cfg.ifname = o->ifname;
 	cfg.no_guard = o->no_guard;
@@ -440,7 +511,7 @@ run_scenarios(const struct run_opts *o)
 	cfg.tolerance_percent = o->tolerance_percent;
 	cfg.stop = &run_stop;
 	cfg.emit = run_emit;
-	cfg.emit_arg = chain;
+	cfg.emit_arg = &ro;
 	for (i = 0; i < o->nfiles && !run_stop; i++) {
 		if ((sc = script_parse_file(o->files[i], &defs, &errs)) ==
 		    NULL) {
@@ -463,6 +534,7 @@ run_scenarios(const struct run_opts *o)
 	}
 	run_summary(chain, pass, failed, errors);
 	sinks_close(&chain);
+	peer_close(ro.peer);
 	if (errors > 0 || run_stop)
 		return 2;
 	return failed > 0 ? 1 : 0;
@@ -489,7 +561,7 @@ const struct cmd_entry cmd_run_entry = {
 	    "[--keep-going] [--tolerance_usecs N] [--tolerance_percent P] "
 	    "[--json|--tap|--ladder] [--junit FILE.xml] [--svg FILE.svg] "
 	    "[-w FILE.pcap] [-q|-v] [-I IFACE] "
-	    "[--no-guard] FILE.shake...",
+	    "[--no-guard] [--realtime] [--peer-netns NS] FILE.shake...",
 	.summary = "run scenario files (.shake, packetdrill's packet lines "
 	    "seen from the target) against their target",
 	.exec = run_exec,

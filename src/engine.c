@@ -40,6 +40,15 @@ struct eng_flow {
 	uint16_t	 sport;
 	struct seqspace b;
 	uint16_t	 syn_mss;	/* MSS option of our SYN; 0: none seen */
+	/* What the target may still hold for the flow (eng_reset_open). */
+	bool		 opened;	/* we sent on it */
+	bool		 rst;		/* a RST went either way */
+	bool		 fin_out;	/* we sent a FIN */
+	bool		 fin_in;	/* the target sent one */
+	bool		 fin_acked;	/* and we acknowledged it */
+	uint32_t	 fin_in_end;	/* the target's seq after its FIN */
+	uint32_t	 snd_nxt;	/* ours after the last send (wire) */
+	uint16_t	 out_sport, out_dport;	/* the last send's ports */
 	struct eng_rcvd	*q;
 	size_t		 qhead, qlen, qcap;
 };
@@ -211,6 +220,86 @@ eng_push_wire(struct engine *e, struct eng_flow *f, const struct wire_pkt *pkt)
 	offload_split_free(parts, n);
 }
 
+/* ------------------------------------------- what the target holds */
+
+static bool
+seq_after(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) > 0;
+}
+
+static void
+flow_track_in(struct eng_flow *f, const struct segment *s)
+{
+	if (s->flags & TH_RST_)
+		f->rst = true;
+	if (s->flags & TH_FIN_) {
+		f->fin_in = true;
+		f->fin_in_end = s->seq + s->len + 1 +
+		    ((s->flags & TH_SYN_) ? 1 : 0);
+	}
+}
+
+static void
+flow_track_out(struct eng_flow *f, const struct segment *s)
+{
+	uint32_t end = s->seq + s->len + ((s->flags & TH_SYN_) ? 1 : 0) +
+	    ((s->flags & TH_FIN_) ? 1 : 0);
+
+	if (!f->opened || seq_after(end, f->snd_nxt))
+		f->snd_nxt = end;
+	f->opened = true;
+	f->out_sport = s->sport;
+	f->out_dport = s->dport;
+	if (s->flags & TH_RST_)
+		f->rst = true;
+	if (s->flags & TH_FIN_)
+		f->fin_out = true;
+	if (f->fin_in && (s->flags & TH_ACK_) &&
+	    !seq_after(f->fin_in_end, s->ack))
+		f->fin_acked = true;
+}
+
+/*
+ * Every way a run ends (the last step, a failure, a signal), a flow the
+ * target may still hold gets a RST at our next sequence number, as
+ * connect does: an interrupted run must not leave the target's socket
+ * ESTABLISHED. A flow reset either way, or closed both ways with the
+ * target's FIN acknowledged, is left alone.
+ */
+static void
+eng_reset_open(struct engine *e)
+{
+	struct segment rst;
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < e->nflows; i++) {
+		struct eng_flow *f = &e->flows[i];
+
+		if (!f->opened || f->rst || (f->fin_out && f->fin_acked))
+			continue;
+		segment_init(&rst);
+		rst.src = e->rt.src;
+		rst.dst = e->rt.dst;
+		rst.sport = f->out_sport;
+		rst.dport = f->out_dport;
+		rst.seq = f->snd_nxt;
+		rst.flags = TH_RST_;
+		rst.has |= SEG_HAS_PORTS;
+		if (wire_send(e->w, &rst, (uint64_t)i, NULL, NULL, e->err,
+		    sizeof e->err) == -1) {
+			e->wire_failed = true;
+			return;
+		}
+		f->rst = true;
+		n++;
+	}
+	if (n > 0)
+		eng_note(e, "reset %d flow%s the run left open", n,
+		    n == 1 ? "" : "s");
+}
+
 static void
 eng_packet(struct engine *e, const struct wire_pkt *pkt)
 {
@@ -224,6 +313,7 @@ eng_packet(struct engine *e, const struct wire_pkt *pkt)
 			break;
 		eng_emit_segment(e, &pkt->d, pkt->t_ns, &pkt->ts,
 		    DIR_FROM_TARGET, f);
+		flow_track_in(f, s);
 		eng_push_wire(e, f, pkt);
 		break;
 	case WIRE_SENT:
@@ -409,8 +499,10 @@ step_send(struct engine *e, const struct step *st, struct eng_clock *c,
 	/* The tag is the flow, for the numbering of the sent event. */
 	rc = wire_send(e->w, &out, (uint64_t)st->flow, NULL, NULL, e->err,
 	    sizeof e->err);
-	if (rc == 0)
+	if (rc == 0) {
 		user_ns = eng_now(e);
+		flow_track_out(f, &out);
+	}
 	segment_clear(&out);
 	if (rc != 0) {
 		e->wire_failed = true;
@@ -433,6 +525,10 @@ step_send(struct engine *e, const struct step *st, struct eng_clock *c,
 	v->t_ns = e->last_sent_t;
 	v->dev_ns = v->t_ns - w.lo;
 	v->has_dev = true;
+	/* A late send still passes (the target saw what it saw), but the
+	 * file's verdict counts it: a busy machine never goes unseen. */
+	if (v->dev_ns > match_tolerance_ns(e->tol_us, e->tol_pct, w.gap))
+		e->res->nlate++;
 	return true;
 }
 
@@ -658,8 +754,10 @@ step_run(struct engine *e, const struct step *st, struct eng_clock *c)
 		v.ok = true;
 		break;
 	}
-	/* A step cut short by a signal is not a failure of the target. */
-	if (e->wire_failed || (!v.ok && eng_stopped(e))) {
+	/* A step cut short by a signal is not a failure of the target; a
+	 * silence or a wait cut short is no success either. */
+	if (e->wire_failed || (eng_stopped(e) && (!v.ok ||
+	    st->kind == STEP_SILENCE || st->kind == STEP_WAIT))) {
 		e->res->stopped = eng_stopped(e);
 		free(got);
 		return false;
@@ -726,6 +824,8 @@ eng_close(struct engine *e)
 {
 	size_t i, k;
 
+	if (e->started && !e->wire_failed)
+		eng_reset_open(e);
 	/* Stamps for the last sends, and what the target still says. */
 	if (e->started && !e->wire_failed)
 		eng_pump(e, eng_now(e) + ENGINE_GRACE_NS, NULL, NULL);
@@ -753,6 +853,7 @@ eng_file_verdict(struct engine *e, const char *error)
 	o.ok = error == NULL && e->res->nfailed == 0 && !e->res->stopped;
 	o.nsteps = e->res->nsteps;
 	o.nfailed = e->res->nfailed;
+	o.nlate = e->res->nlate;
 	o.nsteps_file = (int)e->sc->nsteps;
 	o.stopped = e->res->stopped;
 	o.error = error;

@@ -60,6 +60,7 @@ struct engine_config {
 struct engine_result {
 	int		 nsteps;	/* steps run */
 	int		 nfailed;
+	int		 nlate;		/* sends late beyond the tolerance */
 	bool		 stopped;	/* by *cfg.stop */
 };
 

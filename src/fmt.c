@@ -53,18 +53,24 @@ fmt_view_segment(const struct event *ev, struct segment *out)
 static char *
 fmt_file_outcome(const struct step_outcome *o)
 {
-	char *text;
+	char *text, late[96] = "";
 
+	/* Late sends pass, but a busy machine never goes unseen. */
+	if (o->nlate > 0)
+		snprintf(late, sizeof late, "; %d send%s late by more than the "
+		    "tolerance", o->nlate, o->nlate == 1 ? "" : "s");
 	if (o->error != NULL)
 		xasprintf(&text, "%s: ERROR: %s", o->file, o->error);
 	else if (o->stopped)
-		xasprintf(&text, "%s: STOPPED after %d of %d steps", o->file,
-		    o->nsteps, o->nsteps_file);
+		xasprintf(&text, "%s: STOPPED after %d of %d steps%s", o->file,
+		    o->nsteps, o->nsteps_file, late);
 	else if (o->ok)
-		xasprintf(&text, "%s: ok, %d steps", o->file, o->nsteps);
+		xasprintf(&text, "%s: ok, %d steps%s", o->file, o->nsteps,
+		    late);
 	else
 		xasprintf(&text, "%s: FAIL, %d of %d steps failed (%d in the "
-		    "file)", o->file, o->nfailed, o->nsteps, o->nsteps_file);
+		    "file)%s", o->file, o->nfailed, o->nsteps, o->nsteps_file,
+		    late);
 	return text;
 }
 

@@ -32,6 +32,8 @@ struct step_outcome {
 	int		 nsteps;	/* steps run */
 	int		 nfailed;
 	int		 nsteps_file;	/* steps in the file */
+	int		 nlate;		/* sends later than their time by more
+					 * than the tolerance (they pass) */
 	bool		 stopped;	/* by a signal */
 	const char	*error;		/* setup error that stopped the file */
 };

@@ -348,8 +348,8 @@ json_step(struct report_json *rj, const struct event *ev)
 	fprintf(out, ",\"line\":%d,\"ok\":%s", o->line, o->ok ? "true" :
 	    "false");
 	if (o->line == 0) {
-		fprintf(out, ",\"steps\":%d,\"failed\":%d", o->nsteps,
-		    o->nfailed);
+		fprintf(out, ",\"steps\":%d,\"failed\":%d,\"late_sends\":%d",
+		    o->nsteps, o->nfailed, o->nlate);
 		json_key_str(out, "error", o->error);
 	} else {
 		json_key_str(out, "expected", o->expected);

@@ -71,6 +71,9 @@ tap_file(struct report_tap *rt, const struct step_outcome *o)
 	else if (!o->ok)
 		fprintf(rt->out, "# %d of %d steps failed\n", o->nfailed,
 		    o->nsteps);
+	if (o->nlate > 0)
+		fprintf(rt->out, "# %d send%s late by more than the "
+		    "tolerance\n", o->nlate, o->nlate == 1 ? "" : "s");
 	if (rt->diag != NULL)
 		fputs(rt->diag, rt->out);
 	fflush(rt->out);

@@ -15,6 +15,7 @@
 
 /* What the peer does when a segment of ours goes out. */
 struct peer {
+	int64_t	 lag;			/* send to stamp, 0: the default */
 	int64_t	 synack_delay;		/* answer a SYN after this */
 	int	 synacks;		/* that many times, 1 s apart */
 	int64_t	 data_at[4];		/* after the handshake's ACK, these */
@@ -34,6 +35,8 @@ struct run {
 	size_t	 nsent;
 	int64_t	 sent_t[8];
 	uint32_t sent_ack[8];
+	uint32_t sent_seq[8];
+	uint8_t	 sent_flags[8];
 };
 
 static void
@@ -116,6 +119,8 @@ run_script(const char *text, struct peer *p, struct run *r)
 	wc.lport = 40000;
 	w = wire_fake_open(&wc, &fk);
 	wire_fake_set_peer(fk, peer_on_send, p);
+	if (p->lag > 0)
+		wire_fake_set_lag(fk, p->lag);
 	memset(&ec, 0, sizeof ec);
 	ec.wire = w;
 	ec.tolerance_usecs = -1;
@@ -126,8 +131,13 @@ run_script(const char *text, struct peer *p, struct run *r)
 	rc = engine_run(sc, &ec, &r->res, err, sizeof err);
 	CHECK_(rc == 0, "engine_run: %s", rc == 0 ? "ok" : err);
 	r->nsent = wire_fake_nsent(fk);
-	for (i = 0; i < r->nsent && i < 8; i++)
-		r->sent_ack[i] = wire_fake_sent(fk, i, &r->sent_t[i])->ack;
+	for (i = 0; i < r->nsent && i < 8; i++) {
+		const struct segment *s = wire_fake_sent(fk, i, &r->sent_t[i]);
+
+		r->sent_ack[i] = s->ack;
+		r->sent_seq[i] = s->seq;
+		r->sent_flags[i] = s->flags;
+	}
 	CHECK_INT(wire_fake_nports(fk), 1);
 	CHECK_INT(wire_fake_nguarded(fk), 1);
 	wire_close(w);
@@ -148,12 +158,45 @@ test_handshake(void)
 	run_script(handshake, &p, &r);
 	CHECK_INT(r.res.nsteps, 3);
 	CHECK_INT(r.res.nfailed, 0);
-	CHECK_INT(r.nsent, 2);
+	CHECK_INT(r.nsent, 3);
 	/* Our ACK acknowledges the peer's ISN, moved to the wire. */
 	CHECK_INT(r.sent_ack[1], PEER_ISN + 1);
 	/* '+0' after a '>' counts from its arrival: 2 ms after the SYN. */
 	CHECK(r.sent_t[1] - r.sent_t[0] >= 2 * MS &&
 	    r.sent_t[1] - r.sent_t[0] < 3 * MS);
+	/* The run ends with the flow open: it is reset at our next seq. */
+	CHECK_INT(r.sent_flags[2], TH_RST_);
+	CHECK_INT(r.sent_seq[2], 1);
+}
+
+/* A flow reset by the script, or closed both ways, gets no RST at the
+ * end; a flow stopped half-way does. */
+static void
+test_reset_at_end(void)
+{
+	struct peer p = { .synack_delay = 1 * MS, .synacks = 1,
+	    .data_at = { 5 * MS }, .data_line = { "F. 1:1(0) ack 2" } };
+	struct run r;
+	char text[512];
+
+	snprintf(text, sizeof text, "%s+0 < R 1:1(0) win 0\n", handshake);
+	run_script(text, &p, &r);
+	CHECK_INT(r.nsent, 3);
+	snprintf(text, sizeof text, "%s"
+	    "+0 < F. 1:1(0) ack 1 win 65535\n"
+	    "+0.005 > F. 1:1(0) ack 2\n"
+	    "+0 < . 2:2(0) ack 2 win 65535\n", handshake);
+	run_script(text, &p, &r);
+	CHECK_INT(r.res.nfailed, 0);
+	CHECK_INT(r.nsent, 4);
+	/* Our FIN sent, theirs not acknowledged: reset after our FIN. */
+	snprintf(text, sizeof text, "%s"
+	    "+0 < F. 1:1(0) ack 1 win 65535\n"
+	    "+0.005 > F. 1:1(0) ack 2\n", handshake);
+	run_script(text, &p, &r);
+	CHECK_INT(r.nsent, 4);
+	CHECK_INT(r.sent_flags[3], TH_RST_);
+	CHECK_INT(r.sent_seq[3], 2);
 }
 
 /* The SYN-ACK 10 ms late for '+0' (tolerance 4 ms) fails with the time;
@@ -260,6 +303,26 @@ test_out_of_order(void)
 	    "why: %s", r.o[3].why);
 }
 
+/* Sends whose stamps come later than the tolerance pass, and are
+ * counted. */
+static void
+test_late_sends(void)
+{
+	struct peer p = { .lag = 6 * MS };
+	struct peer q = { .lag = 1 * MS };
+	struct run r;
+	static const char text[] =
+	    "0 < S 0:0(0) win 65535 <mss 1460>\n"
+	    "+0.010 < R 1:1(0) win 0\n";
+
+	run_script(text, &p, &r);
+	CHECK_INT(r.res.nfailed, 0);
+	/* The RST sent at the end is no step: two late sends. */
+	CHECK_INT(r.res.nlate, 2);
+	run_script(text, &q, &r);
+	CHECK_INT(r.res.nlate, 0);
+}
+
 int
 main(void)
 {
@@ -268,5 +331,7 @@ main(void)
 	test_retransmission();
 	test_silence();
 	test_out_of_order();
+	test_late_sends();
+	test_reset_at_end();
 	return check_done();
 }

@@ -512,7 +512,7 @@ test_json_step(void)
 	out = through(&report_json_ops, 'j', 0, &ev);
 	CHECK_STR(out, HEAD
 	    "\"file\":\"demo.shake\",\"line\":0,\"ok\":false,"
-	    "\"steps\":9,\"failed\":1,\"error\":null,\"text\":"
+	    "\"steps\":9,\"failed\":1,\"late_sends\":0,\"error\":null,\"text\":"
 	    "\"demo.shake: FAIL, 1 of 9 steps failed (12 in the file)\"}\n");
 	free(out);
 	o.stopped = true;

@@ -1,0 +1,45 @@
+#!/bin/sh
+# run-peer.sh: `tcpshake run --peer-netns NS` shows the target's own socket
+# states, read after each segment: every state of an active close, in
+# order, in the text report and as JSON state objects of the target's side.
+. "$top_srcdir/tests/lib.sh"
+need_root
+lab_start
+TMP=$(mktemp -d)
+trap 'lab_stop; rm -rf "$TMP"' EXIT INT TERM HUP
+
+scenario="$top_srcdir/scenarios/handshake-and-active-close.shake"
+rc=0
+# A wide tolerance: this is about states, and the echo server may be
+# slow to run on a busy machine.
+in_client "$TCPSHAKE" run --tolerance_usecs 100000 --peer-netns "$LAB-s" \
+    "$scenario" >"$TMP/out" \
+    2>"$TMP/err" || rc=$?
+[ "$rc" = 0 ] || { show "$TMP/out" "$TMP/err"; fail "run exited $rc"; }
+# CLOSE_WAIT shows when the echo server has not closed yet as the state
+# is read after our FIN.
+states=$(sed -n 's/^target //p' "$TMP/out" | tr '\n' ' ')
+echo "$states" | grep -Eqx 'SYN_RECEIVED ESTABLISHED (CLOSE_WAIT )?LAST_ACK CLOSED ' ||
+    { show "$TMP/out"; fail "the target's states: $states"; }
+# A state comes after the segment that caused it: SYN_RECEIVED after the
+# first step's SYN went out, before the SYN-ACK's step.
+awk '/^target SYN_RECEIVED/ { s = NR } /^ok .* > S\./ { a = NR }
+    END { exit !(s && a && s < a) }' "$TMP/out" ||
+    { show "$TMP/out"; fail "SYN_RECEIVED out of place"; }
+
+rc=0
+in_client "$TCPSHAKE" run --json --tolerance_usecs 100000 \
+    --peer-netns "$LAB-s" "$scenario" \
+    >"$TMP/json" 2>"$TMP/err" || rc=$?
+[ "$rc" = 0 ] || { show "$TMP/json" "$TMP/err"; fail "run --json exited $rc"; }
+n=$(grep -c '"type":"state".*"side":"target"' "$TMP/json")
+[ "$n" = 4 ] || [ "$n" = 5 ] ||
+    { show "$TMP/json"; fail "JSON: $n target states, want 4 or 5"; }
+
+# A namespace that does not exist: one line naming it, exit 2.
+rc=0
+in_client "$TCPSHAKE" run --peer-netns "$LAB-nonesuch" "$scenario" \
+    >"$TMP/out" 2>"$TMP/err" || rc=$?
+[ "$rc" = 2 ] || fail "--peer-netns nonesuch: exit $rc, want 2"
+grep -q "$LAB-nonesuch" "$TMP/err" || { show "$TMP/err"; fail "no namespace named"; }
+exit 0
