@@ -705,12 +705,17 @@ probe_worker_run(void *arg)
 		    PROBE_BATCH;
 		probe_drain(w);
 		probe_window(w);
+		/* Ctrl-C while waiting: not one probe more. */
+		if (probe_stop)
+			break;
 		probe_send_batch(w, i, n);
 		last = mono_ns();
 	}
 	for (; i < w->nprobes && !probe_stop; i++) {
 		probe_wait_until(w, t0 + (int64_t)i * w->r->o->interval_ns,
 		    false);
+		if (probe_stop)
+			break;
 		probe_send_one(w, i);
 		last = mono_ns();
 	}
