@@ -501,9 +501,14 @@ run_scenarios(const struct run_opts *o)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	/* Not allowed is no error: the report counts late sends anyway. */
-	if (o->realtime && realtime_enable(err, sizeof err) == -1)
-		warnx_("run: --realtime: %s; running at normal priority", err);
 	memset(&cfg, 0, sizeof cfg);
+	if (o->realtime) {
+		if (realtime_enable(err, sizeof err) == 0)
+			cfg.spin_ns = ENGINE_RT_SPIN_NS;
+		else
+			warnx_("run: --realtime: %s; running at normal "
+			    "priority", err);
+	}
 	cfg.ifname = o->ifname;
 	cfg.no_guard = o->no_guard;
 	cfg.keep_going = o->keep_going;

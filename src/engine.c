@@ -373,7 +373,8 @@ eng_status(struct engine *e, const struct step *st, const char *what,
 static void
 eng_wait_until(struct engine *e, int64_t at)
 {
-	eng_pump(e, at - ENGINE_SPIN_NS, NULL, NULL);
+	eng_pump(e, at - (e->cfg->spin_ns > 0 ? e->cfg->spin_ns :
+	    ENGINE_SPIN_NS), NULL, NULL);
 	while (!eng_stopped(e) && eng_now(e) < at)
 		;
 }

@@ -38,6 +38,11 @@
 #define ENGINE_SPIN_NS		1000000LL	/* sleep until this before a send:
 					 * a wakeup on a loaded machine can
 					 * be late by hundreds of us */
+#define ENGINE_RT_SPIN_NS	300000LL	/* the same at real-time priority,
+					 * which wakes on time: a spin of
+					 * 1 ms before sends 1 ms apart
+					 * would never sleep (RLIMIT_RTTIME)
+					 * and starve the CPU's others */
 
 struct wire;
 
@@ -50,6 +55,7 @@ struct engine_config {
 	const char	*source;	/* NULL: the route's source address */
 	bool		 no_guard;
 	bool		 keep_going;	/* run the rest after a failure */
+	int64_t		 spin_ns;	/* 0: ENGINE_SPIN_NS */
 	int64_t		 tolerance_usecs;	/* < 0: the script's */
 	double		 tolerance_percent;	/* < 0: the script's */
 	volatile sig_atomic_t *stop;	/* set by a signal: stop soon */
