@@ -11,6 +11,7 @@
 
 #include "fuzz-text.h"
 #include "match.h"
+#include "seqspace.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -43,7 +44,7 @@ parse_round(const char *text, struct segment *seg)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct match_bases b = { .ours = 1000, .ours_known = true };
+	struct seqspace b = { .isn = { 1000 }, .known = { true } };
 	struct match_result r;
 	struct segment exp, got, view, out;
 	char *text, *nl, *s;

@@ -218,7 +218,7 @@ cli_out_of_scope(const struct cli *c, const char *name)
 	return false;
 }
 
-static void
+static void __attribute__((noreturn))
 cli_unknown(const struct cli *c, const char *word)
 {
 	char name[64];
@@ -263,7 +263,7 @@ cli_row(const struct cli *c, int val)
 	return NULL;
 }
 
-static void
+static void __attribute__((noreturn))
 cli_missing(const struct cli *c)
 {
 	const struct cli_opt *o = optopt != 0 ? cli_row(c, optopt) : NULL;
