@@ -103,6 +103,11 @@ grep -qE "198\.18\.0\.1\.[0-9]+ > 198\.18\.1\.2\.80: Flags \[\.\], ack $((s_isn 
     { show "$TMP/s.txt"; fail "the router did not complete the server's handshake"; }
 st=$("$TCPSHAKE" lab status --name "$L")
 echo "$st" | grep -qE "synproxy: [1-9][0-9]* segments" || fail "status lacks the synproxy count: $st"
+# The shipped exercise: the router's window-0 SYN-ACK, its window update
+# once the server's handshake is done, the echo in the cookie's numbers.
+ip netns exec "$L-c" "$TCPSHAKE" run \
+    "$top_srcdir/scenarios/middlebox/synproxy.shake" >"$TMP/synrun" 2>&1 ||
+    { show "$TMP/synrun"; fail "scenarios/middlebox/synproxy.shake failed"; }
 # IPv6 is not proxied (see lab-router.c) but goes through.
 ip netns exec "$L-c" "$TCPSHAKE" connect --send six --expect-echo \
     '[2001:db8:1::2]:80' >"$TMP/syn6" 2>&1 ||
@@ -128,16 +133,8 @@ echo "$st" | grep -q "firewall reject 82: router dropped [1-9][0-9]* packets .*a
 # Conntrack INVALID: an out-of-window segment in an established
 # connection never reaches the server (which would answer it with an
 # ACK); the router's counter says it dropped it.
-cat >"$TMP/oow.shake" <<'SHAKE'
-target 198.18.1.2:83
-0        < S 0:0(0) win 65535 <mss 1460>
-+0       > S. 0:0(0) ack 1 <...>
-+0       < . 1:1(0) ack 1 win 65535
-+0.05    < P. 300000000:300000005(5) ack 1 win 65535 "hello"
-+0~+0.5  > none
-+0       < R 1:1(0) win 0
-SHAKE
-ip netns exec "$L-c" "$TCPSHAKE" run "$TMP/oow.shake" >"$TMP/oow" 2>&1 ||
+ip netns exec "$L-c" "$TCPSHAKE" run --target 198.18.1.2:83 \
+    "$top_srcdir/scenarios/middlebox/conntrack-invalid.shake" >"$TMP/oow" 2>&1 ||
     { show "$TMP/oow"; fail "the out-of-window scenario failed"; }
 st=$("$TCPSHAKE" lab status --name "$L")
 echo "$st" | grep -q "conntrack invalid: router dropped 1 packets (45 bytes)" ||
