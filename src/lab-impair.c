@@ -13,6 +13,7 @@
 
 #include "lab-impair.h"
 #include "lab-sys.h"
+#include "splitmix.h"
 #include "xmalloc.h"
 
 bool
@@ -35,17 +36,6 @@ lab_impair_percent(const char *s, const char *what, uint32_t *ppm,
 	return true;
 }
 
-/* splitmix64: small, fast, and the same on every machine. */
-static uint64_t
-lab_impair_rand(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
 struct lab_fate
 lab_impair_fate(const struct lab_impair *im, uint64_t *rng)
 {
@@ -53,11 +43,11 @@ lab_impair_fate(const struct lab_impair *im, uint64_t *rng)
 	int64_t us = im->delay_us, j = im->jitter_us;
 	uint64_t r;
 
-	f.drop = lab_impair_rand(rng) % 1000000u < im->loss_ppm;
-	f.duplicate = lab_impair_rand(rng) % 1000000u < im->duplicate_ppm;
-	f.reorder = lab_impair_rand(rng) % 1000000u < im->reorder_ppm;
+	f.drop = splitmix64(rng) % 1000000u < im->loss_ppm;
+	f.duplicate = splitmix64(rng) % 1000000u < im->duplicate_ppm;
+	f.reorder = splitmix64(rng) % 1000000u < im->reorder_ppm;
 	/* The delay plus a uniform jitter in [-jitter, +jitter]. */
-	r = lab_impair_rand(rng);
+	r = splitmix64(rng);
 	if (j > 0)
 		us += (int64_t)(r % (uint64_t)(2 * j + 1)) - j;
 	f.delay_ns = us > 0 ? (uint64_t)us * 1000u : 0;
