@@ -912,6 +912,7 @@ probe_close(struct probe_run *r)
 	pthread_mutex_destroy(&r->emit_lock);
 	segment_clear(&r->o->tmpl);
 	free(r->o->ports);
+	free(r->o->target);
 }
 
 static int
