@@ -115,13 +115,16 @@ ip netns exec "$L-c" "$TCPSHAKE" connect --send six --expect-echo \
 
 # Firewall: drop is silence, reject is RST, other ports are untouched.
 L=f$$
-lab_up_as "$L" --firewall drop 81 --firewall reject 82 --serve "--port 83"
-ip netns exec "$L-c" "$TCPSHAKE" probe -S -p 81,82,83,84 -c 1 --timeout 1s \
+lab_up_as "$L" --firewall drop 81 --firewall reject 82 --serve "--port 83" \
+    --firewall reject-icmp 85
+ip netns exec "$L-c" "$TCPSHAKE" probe -S -p 81,82,83,84,85 -c 1 --timeout 1s \
     198.18.1.2 >"$TMP/fw" 2>&1
 grep -q "port 81: 1 sent, 0 received, 1 lost" "$TMP/fw" || { show "$TMP/fw"; fail "firewall drop: port 81 answered"; }
 grep -q "RCVD 198.18.1.2:82 > 198.18.0.1:[0-9]* R\. " "$TMP/fw" || { show "$TMP/fw"; fail "firewall reject: no RST from port 82"; }
 grep -q "RCVD 198.18.1.2:83 > 198.18.0.1:[0-9]* S\. " "$TMP/fw" || { show "$TMP/fw"; fail "port 83 is not open through the router"; }
 grep -q "RCVD 198.18.1.2:84 > 198.18.0.1:[0-9]* R\. " "$TMP/fw" || { show "$TMP/fw"; fail "closed port 84: no RST"; }
+grep -qi "icmp.*unreachable.*198.18.1.2:85\|198.18.1.2:85.*icmp.*unreachable" "$TMP/fw" ||
+    { show "$TMP/fw"; fail "firewall reject-icmp: no ICMP port unreachable for port 85"; }
 ip netns exec "$L-c" "$TCPSHAKE" connect --timeout 2s 198.18.1.2:82 >"$TMP/fwc" 2>&1 &&
     { show "$TMP/fwc"; fail "connect to a rejected port succeeded"; }
 grep -q "R\. " "$TMP/fwc" || { show "$TMP/fwc"; fail "connect to port 82 saw no RST"; }
@@ -129,6 +132,8 @@ st=$("$TCPSHAKE" lab status --name "$L")
 echo "$st" | grep -q "firewall drop 81: router dropped 1 packets" || fail "status: drop count: $st"
 echo "$st" | grep -q "firewall reject 82: router dropped [1-9][0-9]* packets .*answered with RST" ||
     fail "status: reject count: $st"
+echo "$st" | grep -q "firewall reject-icmp 85: router dropped 1 packets .*answered with ICMP port unreachable" ||
+    fail "status: reject-icmp count: $st"
 
 # Conntrack INVALID: an out-of-window segment in an established
 # connection never reaches the server (which would answer it with an

@@ -46,12 +46,14 @@ test_firewall(void)
 	char *error = NULL, buf[128];
 
 	CHECK(lab_firewall_parse("drop", "81", &fw[0], &error));
-	CHECK(!fw[0].reject && fw[0].port == 81);
+	CHECK(fw[0].action == LAB_FW_DROP && fw[0].port == 81);
 	CHECK(lab_firewall_parse("reject", "65535", &fw[1], &error));
-	CHECK(fw[1].reject && fw[1].port == 65535);
+	CHECK(fw[1].action == LAB_FW_RESET && fw[1].port == 65535);
+	CHECK(lab_firewall_parse("reject-icmp", "82", &fw[0], &error));
+	CHECK(fw[0].action == LAB_FW_ICMP && fw[0].port == 82);
 	CHECK(!lab_firewall_parse("block", "81", &fw[0], &error));
-	CHECK_STR(error, "--firewall 'block': give drop or reject, then a "
-	    "port (--firewall drop 81)");
+	CHECK_STR(error, "--firewall 'block': give drop, reject or "
+	    "reject-icmp, then a port (--firewall drop 81)");
 	free(error);
 	error = NULL;
 	CHECK(!lab_firewall_parse("drop", "0", &fw[0], &error));
@@ -65,13 +67,13 @@ test_firewall(void)
 
 	lab_router_describe(&r, buf, sizeof buf);
 	CHECK_STR(buf, "routing only");
-	fw[0].reject = false;
+	fw[0].action = LAB_FW_ICMP;
 	fw[0].port = 81;
 	r.nfirewall = 2;
 	r.nat = r.synproxy = true;
 	lab_router_describe(&r, buf, sizeof buf);
-	CHECK_STR(buf, "nat, synproxy, firewall drop 81, firewall reject "
-	    "65535");
+	CHECK_STR(buf, "nat, synproxy, firewall reject-icmp 81, firewall "
+	    "reject 65535");
 }
 
 static void
