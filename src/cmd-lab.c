@@ -24,8 +24,9 @@ const struct cmd_entry cmd_lab_entry = {
 	.usage = "lab up|down|status|exec [--name NAME] "
 	    "[--sysctl KEY=VALUE] [--client-sysctl KEY=VALUE] "
 	    "[--serve \"ARGS\"] [--no-serve] [--offloads on|off] [--router] "
-	    "[--nat] [--synproxy] [--firewall drop|reject PORT] [--delay T] "
-	    "[--jitter T] [--loss P%] [--reorder P%] [--duplicate P%] "
+	    "[--nat] [--synproxy] [--firewall drop|reject|reject-icmp PORT] "
+	    "[--delay T] [--jitter T] [--loss P%] [--reorder P%] "
+	    "[--duplicate P%] "
 	    "[--seed N] [--server|--router] [--] [CMD ARGS...]",
 	.summary = "make a client and a server namespace joined by veth "
 	    "(or through a router)",
@@ -72,8 +73,8 @@ static const struct cli_opt lab_table[] = {
 	    "server", 0, NULL },
 	{ "synproxy", 0, LO_SYNPROXY, NULL, "up: the router answers "
 	    "handshakes (nftables synproxy)", 0, NULL },
-	{ "firewall", 0, LO_FIREWALL, "drop|reject PORT", "up: the router "
-	    "drops or rejects a port (repeatable)", 0, NULL },
+	{ "firewall", 0, LO_FIREWALL, "drop|reject|reject-icmp PORT",
+	    "up: the router drops or rejects a port (repeatable)", 0, NULL },
 	{ "delay", 0, LO_DELAY, "T", "up: delay the target's packets (50ms)",
 	    0, NULL },
 	{ "jitter", 0, LO_JITTER, "T", "up: plus or minus this, uniform",

@@ -28,6 +28,7 @@
 #include "segment.h"
 #include "segopt.h"
 #include "sniff.h"
+#include "splitmix.h"
 #include "target.h"
 #include "tcpshake.h"
 #include "xmalloc.h"
@@ -163,17 +164,6 @@ const struct cmd_entry cmd_probe_entry = {
 	    "time them",
 	.exec = cmd_probe_exec,
 };
-
-/* splitmix64: fast, and good enough for ports and sequence numbers. */
-static uint64_t
-probe_random(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
 
 /* Pacing, output and where from. */
 static void
@@ -614,12 +604,12 @@ probe_next(struct probe_worker *w, uint32_t id)
 
 	seg->dport = o->ports[pidx];
 	seg->sport = o->sport != 0 ? o->sport : (uint16_t)(w->sport_lo +
-	    probe_random(&w->rng) % (w->sport_hi - w->sport_lo + 1u));
+	    splitmix64(&w->rng) % (w->sport_hi - w->sport_lo + 1u));
 	if (!o->seq_fixed)
-		seg->seq = (uint32_t)probe_random(&w->rng);
+		seg->seq = (uint32_t)splitmix64(&w->rng);
 	if (!o->ack_fixed)
 		seg->ack = (seg->flags & TH_ACK_) ?
-		    (uint32_t)probe_random(&w->rng) : 0;
+		    (uint32_t)splitmix64(&w->rng) : 0;
 	return probe_add(w->tab, seg, pidx) != PROBE_NONE;
 }
 
@@ -922,6 +912,7 @@ probe_close(struct probe_run *r)
 	pthread_mutex_destroy(&r->emit_lock);
 	segment_clear(&r->o->tmpl);
 	free(r->o->ports);
+	free(r->o->target);
 }
 
 static int

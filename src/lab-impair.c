@@ -13,6 +13,7 @@
 
 #include "lab-impair.h"
 #include "lab-sys.h"
+#include "splitmix.h"
 #include "xmalloc.h"
 
 bool
@@ -33,6 +34,24 @@ lab_impair_percent(const char *s, const char *what, uint32_t *ppm,
 	}
 	*ppm = (uint32_t)(v * 10000 + 0.5);
 	return true;
+}
+
+struct lab_fate
+lab_impair_fate(const struct lab_impair *im, uint64_t *rng)
+{
+	struct lab_fate f;
+	int64_t us = im->delay_us, j = im->jitter_us;
+	uint64_t r;
+
+	f.drop = splitmix64(rng) % 1000000u < im->loss_ppm;
+	f.duplicate = splitmix64(rng) % 1000000u < im->duplicate_ppm;
+	f.reorder = splitmix64(rng) % 1000000u < im->reorder_ppm;
+	/* The delay plus a uniform jitter in [-jitter, +jitter]. */
+	r = splitmix64(rng);
+	if (j > 0)
+		us += (int64_t)(r % (uint64_t)(2 * j + 1)) - j;
+	f.delay_ns = us > 0 ? (uint64_t)us * 1000u : 0;
+	return f;
 }
 
 bool

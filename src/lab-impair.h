@@ -31,6 +31,19 @@ bool	 lab_impair_start(const struct lab_config *, struct lab_made *,
  * false when the daemon should run and does not. */
 bool	 lab_impair_status(const char *name, FILE *f);
 
+/* What happens to one packet the target sends. */
+struct lab_fate {
+	bool		 drop;
+	bool		 duplicate;	/* also send a copy, after delay_ns */
+	bool		 reorder;	/* send at once, ahead of held ones */
+	uint64_t	 delay_ns;
+};
+
+/* The next packet's fate: four draws from the splitmix64 state *rng, in
+ * this order: loss, duplicate, reorder, jitter. With a fixed seed the
+ * k-th packet's fate is always the same. */
+struct lab_fate lab_impair_fate(const struct lab_impair *, uint64_t *rng);
+
 /* The daemon (lab-impaird.c), run as `tcpshake lab impaird` inside the
  * server namespace; returns its exit status. */
 int	 lab_impaird_main(const char *name, const struct lab_impair *);

@@ -34,9 +34,9 @@
  * packets of one, so a duplicate is a copy of the bytes, sent when it is
  * due through a raw socket whose mark the queue rule lets pass.
  *
- * Every packet draws four numbers from one generator, in order: loss,
- * duplicate, reorder, jitter. With --seed, the fate of the k-th packet
- * depends only on k: a test can know which packet a run loses.
+ * Every packet's fate comes from lab_impair_fate(): with --seed, the
+ * fate of the k-th packet depends only on k, so a test can know which
+ * packet a run loses.
  */
 
 struct held {
@@ -75,24 +75,6 @@ impaird_now(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* splitmix64: small, fast, and the same on every machine. */
-static uint64_t
-impaird_rand(struct impaird *d)
-{
-	uint64_t z = (d->rng += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-/* A draw in parts per million: 0..999999. */
-static uint32_t
-impaird_ppm(struct impaird *d)
-{
-	return (uint32_t)(impaird_rand(d) % 1000000u);
-}
-
 static void
 impaird_hold(struct impaird *d, uint32_t id, uint64_t due,
     const unsigned char *copy, size_t len)
@@ -114,18 +96,6 @@ impaird_hold(struct impaird *d, uint32_t id, uint64_t due,
 	}
 }
 
-/* The packet's delay: delay plus a uniform jitter in [-jitter, +jitter]. */
-static uint64_t
-impaird_delay_ns(struct impaird *d)
-{
-	int64_t us = d->im->delay_us, j = d->im->jitter_us;
-	uint64_t r = impaird_rand(d);
-
-	if (j > 0)
-		us += (int64_t)(r % (uint64_t)(2 * j + 1)) - j;
-	return us > 0 ? (uint64_t)us * 1000u : 0;
-}
-
 static int
 impaird_packet(struct nfq_q_handle *qh, struct nfgenmsg *msg,
     struct nfq_data *nfa, void *arg)
@@ -133,8 +103,9 @@ impaird_packet(struct nfq_q_handle *qh, struct nfgenmsg *msg,
 	struct impaird *d = arg;
 	struct nfqnl_msg_packet_hdr *ph = nfq_get_msg_packet_hdr(nfa);
 	unsigned char *data = NULL;
-	uint32_t id, loss, dup, reorder;
-	uint64_t delay, now = impaird_now();
+	uint64_t now = impaird_now();
+	struct lab_fate f;
+	uint32_t id;
 	int len;
 
 	(void)msg;
@@ -142,28 +113,25 @@ impaird_packet(struct nfq_q_handle *qh, struct nfgenmsg *msg,
 		return 0;
 	id = ntohl(ph->packet_id);
 	len = nfq_get_payload(nfa, &data);
-	loss = impaird_ppm(d);
-	dup = impaird_ppm(d);
-	reorder = impaird_ppm(d);
-	delay = impaird_delay_ns(d);
+	f = lab_impair_fate(d->im, &d->rng);
 	d->packets++;
 	d->changed = true;
-	if (loss < d->im->loss_ppm) {
+	if (f.drop) {
 		d->dropped++;
 		return nfq_set_verdict(qh, id, NF_DROP, 0, NULL);
 	}
-	if (dup < d->im->duplicate_ppm && len > 0) {
+	if (f.duplicate && len > 0) {
 		d->duplicated++;
-		impaird_hold(d, 0, now + delay, data, (size_t)len);
+		impaird_hold(d, 0, now + f.delay_ns, data, (size_t)len);
 	}
 	/* As netem does: a reordered packet goes at once, ahead of those
 	 * still held. */
-	if (reorder < d->im->reorder_ppm || delay == 0) {
-		d->reordered += reorder < d->im->reorder_ppm;
+	if (f.reorder || f.delay_ns == 0) {
+		d->reordered += f.reorder;
 		return nfq_set_verdict(qh, id, NF_ACCEPT, 0, NULL);
 	}
 	d->delayed++;
-	impaird_hold(d, id, now + delay, NULL, 0);
+	impaird_hold(d, id, now + f.delay_ns, NULL, 0);
 	return 0;
 }
 

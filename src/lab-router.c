@@ -16,16 +16,35 @@
  * with a 1500-byte MTU) negotiates the same, as synproxy needs. */
 #define LAB_SYNPROXY_OPTS	"mss 1460 wscale 7 timestamp sack-perm"
 
+static const struct {
+	enum lab_fw_action	 action;
+	const char		*word;		/* on the command line, and
+						 * in the rule's comment */
+	const char		*nft;		/* the rule's verdict */
+	const char		*says;		/* in lab status */
+} lab_fw_actions[] = {
+	{ LAB_FW_DROP, "drop", "drop", "" },
+	{ LAB_FW_RESET, "reject", "reject with tcp reset",
+	    ", each answered with RST" },
+	{ LAB_FW_ICMP, "reject-icmp", "reject with icmpx port-unreachable",
+	    ", each answered with ICMP port unreachable" },
+};
+#define LAB_FW_NACTIONS	(sizeof lab_fw_actions / sizeof lab_fw_actions[0])
+
 bool
 lab_firewall_parse(const char *action, const char *port,
     struct lab_firewall *fw, char **error)
 {
 	unsigned long v;
+	size_t i;
 	char *end;
 
-	if (strcmp(action, "drop") != 0 && strcmp(action, "reject") != 0) {
-		xasprintf(error, "--firewall '%s': give drop or reject, then "
-		    "a port (--firewall drop 81)", action);
+	for (i = 0; i < LAB_FW_NACTIONS &&
+	    strcmp(action, lab_fw_actions[i].word) != 0; i++)
+		;
+	if (i == LAB_FW_NACTIONS) {
+		xasprintf(error, "--firewall '%s': give drop, reject or "
+		    "reject-icmp, then a port (--firewall drop 81)", action);
 		return false;
 	}
 	v = port != NULL ? strtoul(port, &end, 10) : 0;
@@ -35,7 +54,7 @@ lab_firewall_parse(const char *action, const char *port,
 		    "it (--firewall %s 81)", action, action);
 		return false;
 	}
-	fw->reject = action[0] == 'r';
+	fw->action = lab_fw_actions[i].action;
 	fw->port = (uint16_t)v;
 	return true;
 }
@@ -52,7 +71,7 @@ lab_router_describe(const struct lab_router *r, char *buf, size_t len)
 		n += (size_t)snprintf(buf + n, len - n, ", synproxy");
 	for (i = 0; i < r->nfirewall && n < len; i++)
 		n += (size_t)snprintf(buf + n, len - n, ", firewall %s %u",
-		    r->firewall[i].reject ? "reject" : "drop",
+		    lab_fw_actions[r->firewall[i].action].word,
 		    r->firewall[i].port);
 	if (n == 0)
 		snprintf(buf, len, "routing only");
@@ -104,8 +123,8 @@ lab_router_rules(const struct lab_router *r)
 		lab_append(&s, "add rule inet " LAB_ROUTER_TABLE " forward "
 		    "iifname \"" LAB_ROUTER_CIF "\" tcp dport %u counter %s "
 		    "comment \"firewall %s %u\"\n", r->firewall[i].port,
-		    r->firewall[i].reject ? "reject with tcp reset" : "drop",
-		    r->firewall[i].reject ? "reject" : "drop",
+		    lab_fw_actions[r->firewall[i].action].nft,
+		    lab_fw_actions[r->firewall[i].action].word,
 		    r->firewall[i].port);
 	if (r->synproxy)
 		lab_append(&s, "add rule inet " LAB_ROUTER_TABLE " raw "
@@ -138,6 +157,21 @@ lab_router_setup(const struct lab_config *cf, char **error)
 	    LAB_ROUTER, "net.netfilter.nf_conntrack_tcp_loose", "0", error));
 }
 
+/* How a rule answers what it drops, from its comment "firewall WORD
+ * PORT" (nft lists an ICMP reject as a bare "reject"). */
+static const char *
+lab_fw_says(const char *comment)
+{
+	char word[32];
+	size_t i;
+
+	if (sscanf(comment, "firewall %31s", word) == 1)
+		for (i = 0; i < LAB_FW_NACTIONS; i++)
+			if (strcmp(word, lab_fw_actions[i].word) == 0)
+				return lab_fw_actions[i].says;
+	return "";
+}
+
 unsigned long
 lab_router_counters(const char *name, FILE *f)
 {
@@ -166,8 +200,7 @@ lab_router_counters(const char *name, FILE *f)
 			    "checked\n", pk);
 		else {
 			fprintf(f, "  %s: router dropped %lu packets (%lu "
-			    "bytes)%s\n", what, pk, by, strstr(line,
-			    "reject") ? ", each answered with RST" : "");
+			    "bytes)%s\n", what, pk, by, lab_fw_says(what));
 			dropped += pk;
 		}
 	}

@@ -44,9 +44,15 @@ enum lab_side {
 };
 
 /* What the router does besides routing (lab-router.c). */
+enum lab_fw_action {
+	LAB_FW_DROP,			/* silence */
+	LAB_FW_RESET,			/* "reject": an RST from the router */
+	LAB_FW_ICMP,			/* "reject-icmp": port unreachable */
+};
+
 struct lab_firewall {
-	bool		 reject;	/* else drop */
-	uint16_t	 port;
+	enum lab_fw_action	 action;
+	uint16_t		 port;
 };
 
 struct lab_router {

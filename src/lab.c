@@ -298,7 +298,10 @@ lab_up(const struct lab_config *cf, struct lab_made *made, char **error)
 	what = *error;
 	if (lab_interrupted)
 		xasprintf(error, "lab up: interrupted by %s; removed what was "
-		    "made", strsignal(lab_interrupted));
+		    "made", lab_interrupted == SIGINT ? "SIGINT" :
+		    lab_interrupted == SIGTERM ? "SIGTERM" :
+		    lab_interrupted == SIGHUP ? "SIGHUP" :
+		    strsignal(lab_interrupted));
 	else
 		xasprintf(error, "lab up: %s", what);
 	free(what);

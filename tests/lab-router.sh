@@ -103,6 +103,11 @@ grep -qE "198\.18\.0\.1\.[0-9]+ > 198\.18\.1\.2\.80: Flags \[\.\], ack $((s_isn 
     { show "$TMP/s.txt"; fail "the router did not complete the server's handshake"; }
 st=$("$TCPSHAKE" lab status --name "$L")
 echo "$st" | grep -qE "synproxy: [1-9][0-9]* segments" || fail "status lacks the synproxy count: $st"
+# The shipped exercise: the router's window-0 SYN-ACK, its window update
+# once the server's handshake is done, the echo in the cookie's numbers.
+ip netns exec "$L-c" "$TCPSHAKE" run \
+    "$top_srcdir/scenarios/middlebox/synproxy.shake" >"$TMP/synrun" 2>&1 ||
+    { show "$TMP/synrun"; fail "scenarios/middlebox/synproxy.shake failed"; }
 # IPv6 is not proxied (see lab-router.c) but goes through.
 ip netns exec "$L-c" "$TCPSHAKE" connect --send six --expect-echo \
     '[2001:db8:1::2]:80' >"$TMP/syn6" 2>&1 ||
@@ -110,13 +115,16 @@ ip netns exec "$L-c" "$TCPSHAKE" connect --send six --expect-echo \
 
 # Firewall: drop is silence, reject is RST, other ports are untouched.
 L=f$$
-lab_up_as "$L" --firewall drop 81 --firewall reject 82 --serve "--port 83"
-ip netns exec "$L-c" "$TCPSHAKE" probe -S -p 81,82,83,84 -c 1 --timeout 1s \
+lab_up_as "$L" --firewall drop 81 --firewall reject 82 --serve "--port 83" \
+    --firewall reject-icmp 85
+ip netns exec "$L-c" "$TCPSHAKE" probe -S -p 81,82,83,84,85 -c 1 --timeout 1s \
     198.18.1.2 >"$TMP/fw" 2>&1
 grep -q "port 81: 1 sent, 0 received, 1 lost" "$TMP/fw" || { show "$TMP/fw"; fail "firewall drop: port 81 answered"; }
 grep -q "RCVD 198.18.1.2:82 > 198.18.0.1:[0-9]* R\. " "$TMP/fw" || { show "$TMP/fw"; fail "firewall reject: no RST from port 82"; }
 grep -q "RCVD 198.18.1.2:83 > 198.18.0.1:[0-9]* S\. " "$TMP/fw" || { show "$TMP/fw"; fail "port 83 is not open through the router"; }
 grep -q "RCVD 198.18.1.2:84 > 198.18.0.1:[0-9]* R\. " "$TMP/fw" || { show "$TMP/fw"; fail "closed port 84: no RST"; }
+grep -qi "icmp.*unreachable.*198.18.1.2:85\|198.18.1.2:85.*icmp.*unreachable" "$TMP/fw" ||
+    { show "$TMP/fw"; fail "firewall reject-icmp: no ICMP port unreachable for port 85"; }
 ip netns exec "$L-c" "$TCPSHAKE" connect --timeout 2s 198.18.1.2:82 >"$TMP/fwc" 2>&1 &&
     { show "$TMP/fwc"; fail "connect to a rejected port succeeded"; }
 grep -q "R\. " "$TMP/fwc" || { show "$TMP/fwc"; fail "connect to port 82 saw no RST"; }
@@ -124,20 +132,14 @@ st=$("$TCPSHAKE" lab status --name "$L")
 echo "$st" | grep -q "firewall drop 81: router dropped 1 packets" || fail "status: drop count: $st"
 echo "$st" | grep -q "firewall reject 82: router dropped [1-9][0-9]* packets .*answered with RST" ||
     fail "status: reject count: $st"
+echo "$st" | grep -q "firewall reject-icmp 85: router dropped 1 packets .*answered with ICMP port unreachable" ||
+    fail "status: reject-icmp count: $st"
 
 # Conntrack INVALID: an out-of-window segment in an established
 # connection never reaches the server (which would answer it with an
 # ACK); the router's counter says it dropped it.
-cat >"$TMP/oow.shake" <<'SHAKE'
-target 198.18.1.2:83
-0        < S 0:0(0) win 65535 <mss 1460>
-+0       > S. 0:0(0) ack 1 <...>
-+0       < . 1:1(0) ack 1 win 65535
-+0.05    < P. 300000000:300000005(5) ack 1 win 65535 "hello"
-+0~+0.5  > none
-+0       < R 1:1(0) win 0
-SHAKE
-ip netns exec "$L-c" "$TCPSHAKE" run "$TMP/oow.shake" >"$TMP/oow" 2>&1 ||
+ip netns exec "$L-c" "$TCPSHAKE" run --target 198.18.1.2:83 \
+    "$top_srcdir/scenarios/middlebox/conntrack-invalid.shake" >"$TMP/oow" 2>&1 ||
     { show "$TMP/oow"; fail "the out-of-window scenario failed"; }
 st=$("$TCPSHAKE" lab status --name "$L")
 echo "$st" | grep -q "conntrack invalid: router dropped 1 packets (45 bytes)" ||
