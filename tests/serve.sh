@@ -235,7 +235,7 @@ out=$("$TCPSHAKE" lab exec --name "$LAB" --server "$TCPSHAKE" serve \
 check "port in use" "$out" "tcpshake: serve: port 7 is already in use on [::]:7 (stop the other server or pick another --port)"
 out=$("$TCPSHAKE" serve --mode bogus 2>&1)
 [ $? = 2 ] || fail "bad mode: exit status not 2"
-check "bad mode" "$out" "tcpshake: serve: unknown mode 'bogus' (give --mode echo|discard|banner TEXT|close-after N|write-after-eof TEXT|close-first TEXT)"
+check "bad mode" "$out" "tcpshake: serve: unknown mode 'bogus' (give --mode echo|discard|banner TEXT|close-after N|write-after-eof TEXT|close-first TEXT|close-delay DURATION)"
 out=$("$TCPSHAKE" serve --mode close-after 2>&1)
 [ $? = 2 ] || fail "close-after without N: exit status not 2"
 echo "$out" | grep -q "needs a byte count N" || fail "close-after: $out"
