@@ -18,7 +18,8 @@ const struct cmd_entry cmd_serve_entry = {
 	.name = "serve",
 	.usage = "serve [-q|-v] [--port N] [--mode echo|discard|banner TEXT|"
 	    "close-after N|write-after-eof TEXT|close-first TEXT|"
-	    "close-delay DURATION] [--half-close] [--connect HOST:PORT] "
+	    "close-delay DURATION] [--eof-delay DURATION] [--half-close] "
+	    "[--connect HOST:PORT] "
 	    "[--bind ADDR] [--backlog N] [--no-accept] [--once]",
 	.summary = "run a plain TCP server (echo, discard, banner, ...) "
 	    "for the lab",
@@ -26,7 +27,7 @@ const struct cmd_entry cmd_serve_entry = {
 };
 
 enum { SO_PORT = 1, SO_MODE, SO_BIND, SO_BACKLOG, SO_NO_ACCEPT, SO_ONCE,
-	SO_HALF_CLOSE, SO_CONNECT };
+	SO_HALF_CLOSE, SO_CONNECT, SO_EOF_DELAY };
 
 static const struct cli_opt serve_table[] = {
 	{ "port", 'p', SO_PORT, "N", "port to listen on, 1-65535 (80)", 0,
@@ -35,6 +36,9 @@ static const struct cli_opt serve_table[] = {
 	    "close-after N, write-after-eof TEXT, close-first TEXT, "
 	    "close-delay DURATION (echo; at the peer's FIN wait, then close)",
 	    0, NULL },
+	{ "eof-delay", 0, SO_EOF_DELAY, "DURATION", "wait this long after "
+	    "the peer's FIN before the mode answers it (text, close)", 0,
+	    NULL },
 	{ "half-close", 0, SO_HALF_CLOSE, NULL, "where the mode closes, "
 	    "shutdown(SHUT_WR) and read on to the peer's FIN", 0, NULL },
 	{ "connect", 'c', SO_CONNECT, "HOST:PORT", "connect to HOST:PORT "
@@ -121,6 +125,9 @@ serve_option(struct serve_opts *o, int id, const char *arg, int argc,
 		break;
 	case SO_CONNECT:
 		o->connect = arg;
+		break;
+	case SO_EOF_DELAY:
+		o->delay_ns = parse_duration(arg, "serve: --eof-delay");
 		break;
 	}
 }

@@ -52,6 +52,7 @@ struct serve_conn {
 	bool		 eof;		/* the peer shut down its sending side */
 	bool		 closing;	/* close once `out` is written */
 	bool		 shut;		/* --half-close: our side is shut */
+	bool		 eof_reply;	/* write-after-eof's TEXT is due */
 	bool		 connecting;	/* --connect: the handshake is on */
 };
 
@@ -524,9 +525,8 @@ serve_read(struct serve_state *st, size_t i)
 		c->eof = true;
 		serve_log(st, "eof %s (read %llu)", c->peer,
 		    (unsigned long long)c->nread);
-		if (o->mode == SERVE_WRITE_AFTER_EOF)
-			serve_queue(c, o->text, o->textlen);
-		if (o->mode == SERVE_CLOSE_DELAY && !c->shut)
+		c->eof_reply = o->mode == SERVE_WRITE_AFTER_EOF && !c->shut;
+		if (!c->shut)
 			c->close_at = mono_ns() + o->delay_ns;
 		c->closing = true;
 		return true;
@@ -591,6 +591,10 @@ serve_reap(struct serve_state *st)
 		} else if (c->close_at > now) {
 			if (wait == -1 || c->close_at - now < wait)
 				wait = c->close_at - now;
+			i++;
+		} else if (c->eof_reply) {
+			serve_queue(c, st->opts->text, st->opts->textlen);
+			c->eof_reply = false;
 			i++;
 		} else if (st->opts->half_close && !c->eof && !c->shut) {
 			serve_shut(st, c);

@@ -43,7 +43,9 @@ struct serve_opts {
 	uint8_t		*text;		/* banner / write-after-eof / close-first */
 	size_t		 textlen;
 	uint64_t	 count;		/* close-after N */
-	int64_t		 delay_ns;	/* close-delay DURATION */
+	int64_t		 delay_ns;	/* close-delay DURATION, --eof-delay:
+					 * wait this long after the peer's
+					 * FIN before answering it */
 	bool		 half_close;	/* shutdown(SHUT_WR) where the mode
 					 * closes; close at the peer's EOF */
 	const char	*connect;	/* "HOST:PORT": connect, not listen */
