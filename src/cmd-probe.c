@@ -498,6 +498,24 @@ probe_answer(struct probe_worker *w, uint32_t id, const struct timespec *ts)
 	return rtt;
 }
 
+/* The local kernel's RST on a probe's flow: the segment, and a line
+ * saying whose it is. */
+static void
+probe_kernel_rst(struct probe_worker *w, const struct decoded *d,
+    const struct sniff_pkt *pkt, uint32_t id)
+{
+	struct event ev;
+
+	probe_event(w, &ev, EV_SEGMENT, d, pkt);
+	ev.probe = (int)probe_global(w, id);
+	probe_emit(w->r, &ev);
+	event_init(&ev, EV_NOTE);
+	ev.text = "the RST above was not sent by tcpshake: the local "
+	    "kernel's, which knows no such connection (probe keeps no "
+	    "guard; connect and run do)";
+	probe_emit(w->r, &ev);
+}
+
 static void
 probe_seen_tcp(struct probe_worker *w, const struct decoded *d,
     const struct sniff_pkt *pkt)
@@ -509,10 +527,14 @@ probe_seen_tcp(struct probe_worker *w, const struct decoded *d,
 		probe_seen_out(w, d, pkt, id);
 		return;
 	}
-	/* Our kernel's own segments on the flow (its RST to a SYN-ACK it
-	 * knows nothing of) are neither probes nor replies. */
-	if (!ipaddr_eq(&d->seg.src, &w->r->rt.dst))
+	/* Our kernel's own segments on the flow are neither probes nor
+	 * replies; its RST to a SYN-ACK it knows nothing of is shown, as it
+	 * is why a handshake from raw sockets dies. */
+	if (!ipaddr_eq(&d->seg.src, &w->r->rt.dst)) {
+		if ((id = probe_match_kernel(w->tab, &d->seg)) != PROBE_NONE)
+			probe_kernel_rst(w, d, pkt, id);
 		return;
+	}
 	probe_event(w, &ev, EV_SEGMENT, d, pkt);
 	if ((id = probe_match_reply(w->tab, &d->seg)) != PROBE_NONE) {
 		ev.probe = (int)probe_global(w, id);

@@ -149,6 +149,7 @@ enum probe_fit {
 	FIT_OUT,	/* our probe leaving */
 	FIT_REPLY,	/* the target answering it */
 	FIT_QUOTED,	/* an ICMP error quoting it */
+	FIT_KERNEL,	/* our kernel's RST to the target's answer */
 };
 
 static bool
@@ -170,6 +171,10 @@ probe_fits(const struct probe *p, const struct segment *seg,
 		    seg->seq == p->ack;
 	case FIT_QUOTED:
 		return seg->seq == p->seq;
+	case FIT_KERNEL:
+		return (seg->flags & TH_RST_) && (seg->seq == p->seq +
+		    p->seqlen || ((p->flags & TH_SYN_) &&
+		    seg->seq == p->seq + 1));
 	}
 	return false;
 }
@@ -245,6 +250,24 @@ probe_match_reply(struct probe_table *t, const struct segment *seg)
 	if (seg->flags & TH_RST_)
 		probe_walk(t, true, seg->dport, seg->sport, seg->seq, seg,
 		    FIT_REPLY, &f);
+	return probe_pick(&f);
+}
+
+uint32_t
+probe_match_kernel(struct probe_table *t, const struct segment *seg)
+{
+	struct probe_found f = { PROBE_NONE, PROBE_NONE };
+	int i;
+
+	if (!ipaddr_eq(&seg->src, &t->src) || !ipaddr_eq(&seg->dst, &t->dst) ||
+	    !(seg->flags & TH_RST_))
+		return PROBE_NONE;
+	for (i = 0; i < t->nseqlens; i++)
+		probe_walk(t, false, seg->sport, seg->dport,
+		    seg->seq - t->seqlens[i], seg, FIT_KERNEL, &f);
+	if (t->syn_data)
+		probe_walk(t, false, seg->sport, seg->dport, seg->seq - 1, seg,
+		    FIT_KERNEL, &f);
 	return probe_pick(&f);
 }
 

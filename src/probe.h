@@ -55,6 +55,10 @@ uint32_t probe_match_out(struct probe_table *, const struct segment *seg);
  * not take) or its seq equal to the probe's ack (a RST to a segment with
  * ACK set). PROBE_NONE when it fits none. */
 uint32_t probe_match_reply(struct probe_table *, const struct segment *seg);
+/* A captured RST from src to dst, not a probe, whose seq is where a
+ * probe's sequence space ends (the local kernel answering the target's
+ * SYN-ACK: it knows no such connection). */
+uint32_t probe_match_kernel(struct probe_table *, const struct segment *seg);
 /* The TCP header quoted by an ICMP error: same ports and seq as a probe. */
 uint32_t probe_match_quoted(struct probe_table *, const struct segment *seg);
 
