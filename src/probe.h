@@ -35,6 +35,10 @@ struct probe_table;
 struct probe_table *probe_table_new(const struct ipaddr *src,
 	    const struct ipaddr *dst, uint32_t max);
 void	 probe_table_free(struct probe_table *);
+struct srcrange;
+/* Probes leave from forged addresses of r too (--source-range); r must
+ * outlive the table. */
+void	 probe_table_src_range(struct probe_table *, const struct srcrange *r);
 
 /* Record a probe about to be sent; returns its number, or PROBE_NONE when
  * the table is full (or holds probes of four other sequence lengths: the

@@ -20,12 +20,7 @@ serve_bg() {
 	in_server "$TCPSHAKE" -v serve --port "$port" "$@" \
 	    >"$tmp/serve$port.log" 2>&1 </dev/null &
 	SERVE_PIDS="$SERVE_PIDS $!"
-	i=0
-	until in_server ss -Hltn "sport = :$port" | grep -q LISTEN; do
-		i=$((i + 1))
-		[ $i -lt 100 ] || fail "serve did not listen on port $port"
-		sleep 0.05
-	done
+	server_wait_listen "$port"
 }
 
 # run NAME: the scenario $tmp/NAME.shake in the client namespace; fail
