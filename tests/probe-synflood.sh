@@ -88,4 +88,16 @@ small_listener 90
 probe_run -q --source-range 2001:db8:100::/48 -c 100 --rate 2000 --timeout 300ms -p 90 2001:db8::2
 [ "$(half_open 90)" = 0 ] || fail "syncookies=2: $(half_open 90) in SYN_RECV, want 0"
 expect_line "^--- 2001:db8::2 port 90: 100 sent, 100 received, 0 lost"
+# read -e on a real cookie: with tcp_timestamps=2 (no per-connection TS
+# offset) the SYN-ACK's TS val keeps the SYN's wscale and SACK in its low
+# 6 bits, and read -e recognises them.
+in_server sysctl -qw net.ipv4.tcp_timestamps=2
+probe_run -w "$TMP/cookie.pcap" --mss 1460 --sackok --ts 100:0 --nop \
+    --wscale 7 -p 90 198.18.0.2
+"$TCPSHAKE" read -e "$TMP/cookie.pcap" >"$TMP/cookie.txt" ||
+    fail "read -e of the cookie capture failed"
+grep -q "SYN cookie? TS val's low 6 bits are 23: wscale 7, SACK on, ECN off" "$TMP/cookie.txt" || {
+	cat "$TMP/cookie.txt" >&2
+	fail "read -e did not recognise the SYN cookie"
+}
 exit 0
