@@ -22,8 +22,8 @@ _tcpshake()
 		opts="-e --explain -x --hex --json --absolute -f --filter --shake -q --quiet -v --verbose -h --help --version"
 		vals="-f --filter --shake" ;;
 	probe)
-		opts="-S -A -F -R -P -U --flags --seq --ack --win --urg --mss --wscale --sackok --sack --ts --nop --option --data --data-hex --data-len --ttl --tos --id --df --badsum -p --port --sport -c --count -i --interval --rate --timeout --json -w --write -I --interface --source -q --quiet -v --verbose -h --help --version"
-		vals="--flags --seq --ack --win --urg --mss --wscale --sack --ts --option --data --data-hex --data-len --ttl --tos --id -p --port --sport -c --count -i --interval --rate --timeout -w --write -I --interface --source" ;;
+		opts="-S -A -F -R -P -U --flags --seq --ack --win --urg --mss --wscale --sackok --sack --ts --nop --option --data --data-hex --data-len --ttl --tos --id --df --badsum -p --port --sport -c --count -i --interval --rate --timeout --json -w --write -I --interface --source --source-range -q --quiet -v --verbose -h --help --version"
+		vals="--flags --seq --ack --win --urg --mss --wscale --sack --ts --option --data --data-hex --data-len --ttl --tos --id -p --port --sport -c --count -i --interval --rate --timeout -w --write -I --interface --source --source-range" ;;
 	connect)
 		opts="--isn --sport -p --port --no-options --win --mss --wscale --sackok --ts --send --expect-echo --recv-wait --close --time-wait --no-final-ack --watch --rto --retries --timeout --no-guard --realtime --absolute --ladder --json --svg -w --write -I --interface --source --peer-netns -q --quiet -v --verbose -h --help --version"
 		vals="--isn --sport -p --port --win --mss --wscale --ts --send --recv-wait --close --time-wait --watch --rto --retries --timeout --svg -w --write -I --interface --source --peer-netns" ;;
@@ -34,8 +34,8 @@ _tcpshake()
 		opts="-n --name --sysctl --client-sysctl --serve --no-serve --server --offloads --router --nat --synproxy --firewall --delay --jitter --loss --reorder --duplicate --seed -q --quiet -v --verbose -h --help --version"
 		vals="-n --name --sysctl --client-sysctl --serve --offloads --firewall --delay --jitter --loss --reorder --duplicate --seed" ;;
 	serve)
-		opts="-p --port -m --mode -b --bind --backlog --no-accept --once -q --quiet -v --verbose -h --help --version"
-		vals="-p --port -m --mode -b --bind --backlog" ;;
+		opts="-p --port -m --mode --eof-delay --half-close -c --connect -b --bind --backlog --no-accept --once -q --quiet -v --verbose -h --help --version"
+		vals="-p --port -m --mode --eof-delay -c --connect -b --bind --backlog" ;;
 	guard)
 		opts="-l --list -f --flush -a --all -q --quiet -v --verbose -h --help --version"
 		vals="" ;;

@@ -61,7 +61,7 @@ static const struct cli_opt lab_table[] = {
 	{ "client-sysctl", 0, LO_CLIENT_SYSCTL, "KEY=VALUE", "up: a sysctl "
 	    "of the client namespace", 0, NULL },
 	{ "serve", 0, LO_SERVE, "ARGS", "up: the server's 'tcpshake serve' "
-	    "arguments", 0, NULL },
+	    "arguments; again for more servers (repeatable)", 0, NULL },
 	{ "no-serve", 0, LO_NO_SERVE, NULL, "up: start no server", 0, NULL },
 	{ "server", 0, LO_SERVER, NULL, "exec: run in the server namespace",
 	    0, NULL },
@@ -101,7 +101,9 @@ struct lab_args {
 	const char		*name;
 	struct lab_sysctl	*sysctls;
 	size_t			 nsysctls;
-	const char		*serve;		/* --serve "ARGS" */
+	const char		*serve;		/* the first --serve "ARGS" */
+	const char		*serve_more[LAB_MAX_SERVE];	/* the rest */
+	size_t			 nserve_more;
 	bool			 no_serve;
 	bool			 server;	/* exec --server */
 	const char		*offloads;	/* up --offloads on|off */
@@ -111,6 +113,20 @@ struct lab_args {
 	enum lab_side		 exec_side;	/* exec: --server, --router */
 	char			**cmd;		/* exec's CMD ARGS... */
 };
+
+/* --serve again: one more server, each on a port of its own. */
+static void
+lab_add_serve(struct lab_args *a, const char *arg)
+{
+	if (a->serve == NULL) {
+		a->serve = arg;
+		return;
+	}
+	if (a->nserve_more == LAB_MAX_SERVE - 1)
+		fatalx("lab up: at most %d --serve (one server each)",
+		    LAB_MAX_SERVE);
+	a->serve_more[a->nserve_more++] = arg;
+}
 
 static void
 lab_add_sysctl(struct lab_args *a, const char *kv, enum lab_side side)
@@ -248,7 +264,7 @@ lab_option(struct lab_args *a, int id, struct cli *c)
 	case LO_NAME: a->name = arg; break;
 	case LO_SYSCTL: lab_add_sysctl(a, arg, LAB_SERVER); break;
 	case LO_CLIENT_SYSCTL: lab_add_sysctl(a, arg, LAB_CLIENT); break;
-	case LO_SERVE: a->serve = arg; break;
+	case LO_SERVE: lab_add_serve(a, arg); break;
 	case LO_NO_SERVE: a->no_serve = true; break;
 	case LO_SERVER: a->server = true; a->exec_side = LAB_SERVER; break;
 	case LO_OFFLOADS: a->offloads = arg; break;
@@ -293,6 +309,20 @@ lab_parse(struct lab_args *a, int argc, char **argv)
 }
 
 static void
+lab_print_more(const struct lab_config *cf, const struct lab_made *made)
+{
+	size_t i, k;
+
+	for (i = 0; i < made->nmore; i++) {
+		printf("  serve:  tcpshake serve");
+		for (k = 0; cf->serve_more[i][k] != NULL; k++)
+			printf(" %s", cf->serve_more[i][k]);
+		printf(" (pid %ld, port %u, log %s)\n", made->more[i].pid,
+		    made->more[i].port, made->more[i].log);
+	}
+}
+
+static void
 lab_print_made(const struct lab_args *a, const struct lab_config *cf,
     const struct lab_made *made)
 {
@@ -329,6 +359,7 @@ lab_print_made(const struct lab_args *a, const struct lab_config *cf,
 			printf(" %s", cf->serve_argv[i]);
 		printf(" (pid %ld, port %u, log %s)\n", made->serve_pid,
 		    made->serve_port, made->log);
+		lab_print_more(cf, made);
 	} else
 		printf("  serve:  none (--no-serve)\n");
 	printf("  offloads: %s\n", cf->offloads ? "on (checksum offload, "
@@ -361,12 +392,19 @@ lab_do_up(const struct lab_args *a)
 	};
 	struct sigaction sa;
 	struct lab_made made;
-	char *error;
+	char *error, **more[LAB_MAX_SERVE];
+	size_t i;
 	int rc = 0;
 
 	if (!a->no_serve && (cf.serve_argv = lab_split_words(a->serve ?
 	    a->serve : LAB_SERVE_DEFAULT, &error)) == NULL)
 		fatalx("lab up: %s", error);
+	for (i = 0; i < a->nserve_more; i++)
+		if ((more[i] = lab_split_words(a->serve_more[i], &error)) ==
+		    NULL)
+			fatalx("lab up: %s", error);
+	more[a->nserve_more] = NULL;
+	cf.serve_more = more;
 	/* A ^C, TERM or HUP half-way undoes what was made: the steps poll
 	 * the flag, and lab_up removes everything when it is set. (A
 	 * SIGKILL cannot be caught: the next `lab up` of the name removes
@@ -385,6 +423,8 @@ lab_do_up(const struct lab_args *a)
 		lab_print_made(a, &cf, &made);
 	fflush(stdout);
 	lab_words_free(cf.serve_argv);
+	for (i = 0; i < a->nserve_more; i++)
+		lab_words_free(more[i]);
 	free(a->router.firewall);
 	return rc;
 }

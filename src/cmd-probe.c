@@ -27,6 +27,7 @@
 #include "route.h"
 #include "segment.h"
 #include "segopt.h"
+#include "srcrange.h"
 #include "sniff.h"
 #include "splitmix.h"
 #include "target.h"
@@ -68,6 +69,8 @@ struct probe_opts {
 	const char	*wfile;
 	const char	*iface;
 	const char	*source;
+	bool		 forged;	/* --source-range */
+	struct srcrange	 range;
 };
 
 /* Per-port counters for the summary; RTTs in nanoseconds, their mean
@@ -122,7 +125,7 @@ struct probe_run {
 
 enum {
 	PO_PORT = 1, PO_SPORT, PO_COUNT, PO_INTERVAL, PO_RATE, PO_TIMEOUT,
-	PO_JSON, PO_WRITE, PO_IFACE, PO_SOURCE,
+	PO_JSON, PO_WRITE, PO_IFACE, PO_SOURCE, PO_SOURCE_RANGE,
 };
 
 static const struct cli_opt probe_opts_table[] = {
@@ -144,6 +147,9 @@ static const struct cli_opt probe_opts_table[] = {
 	{ "interface", 'I', PO_IFACE, "IFACE", "send from this interface", 0,
 	    NULL },
 	{ "source", 0, PO_SOURCE, "ADDR", "source address", 0, NULL },
+	{ "source-range", 0, PO_SOURCE_RANGE, "PREFIX", "forge each probe's "
+	    "source at random from PREFIX, inside 198.18.0.0/15 or "
+	    "2001:db8::/32 (a SYN flood)", 0, NULL },
 	{ NULL, 0, 0, NULL, NULL, 0, NULL },
 };
 
@@ -159,7 +165,7 @@ const struct cmd_entry cmd_probe_entry = {
 	.name = "probe",
 	.usage = "probe [segment options] [-p PORTS] [-c N] "
 	    "[-i T | --rate N] [--timeout T] [-q|-v] [--json] [-w FILE] "
-	    "[-I IFACE] [--source ADDR] TARGET[:PORT]",
+	    "[-I IFACE] [--source ADDR] [--source-range PREFIX] TARGET[:PORT]",
 	.summary = "send crafted segments to a host, match its replies, "
 	    "time them",
 	.exec = cmd_probe_exec,
@@ -170,6 +176,7 @@ static void
 parse_run_opt(struct probe_opts *o, int id, const char *arg)
 {
 	uint64_t rate;
+	char err[256];
 
 	switch (id) {
 	case PO_PORT:
@@ -196,6 +203,11 @@ parse_run_opt(struct probe_opts *o, int id, const char *arg)
 	case PO_WRITE: o->wfile = arg; break;
 	case PO_IFACE: o->iface = arg; break;
 	case PO_SOURCE: o->source = arg; break;
+	case PO_SOURCE_RANGE:
+		if (!srcrange_parse(arg, &o->range, err, sizeof err))
+			fatalx("probe: %s", err);
+		o->forged = true;
+		break;
 	}
 }
 
@@ -287,6 +299,11 @@ probe_route(struct probe_run *r)
 		    o->target);
 	if (route_lookup(&r->rt, o->iface, o->source, err, sizeof err) == -1)
 		fatalx("%s", err);
+	if (o->forged && o->range.net.family != r->rt.dst.family)
+		fatalx("probe: --source-range is IPv%d and %s is IPv%d: give "
+		    "a prefix of the target's family",
+		    o->range.net.family == AF_INET ? 4 : 6, o->target,
+		    r->rt.dst.family == AF_INET ? 4 : 6);
 }
 
 /* How many senders: one per CPU (at most PROBE_MAX_WORKERS) at full
@@ -298,7 +315,7 @@ probe_nworkers(const struct probe_opts *o, uint32_t nprobes)
 	cpu_set_t set;
 	int n;
 
-	if (o->interval_ns != 0 || o->sport != 0 ||
+	if (o->interval_ns != 0 || o->sport != 0 || o->forged ||
 	    nprobes < PROBE_PAR_MIN ||
 	    sched_getaffinity(0, sizeof set, &set) != 0)
 		return 1;
@@ -312,13 +329,20 @@ static void
 probe_open_capture(struct probe_worker *w)
 {
 	struct probe_run *r = w->r;
-	char src[64], dst[64], filter[512], err[256];
+	char src[64], dst[64], net[72], filter[1024], err[256];
 	const char *icmp = r->rt.dst.family == AF_INET6 ? "icmp6" : "icmp";
 
 	ipaddr_str(&r->rt.src, src, sizeof src);
 	ipaddr_str(&r->rt.dst, dst, sizeof dst);
 	/* ICMP errors may come from a router on the way, not the target. */
-	if (r->nworkers == 1)
+	if (r->o->forged) {
+		srcrange_str(&r->o->range, net, sizeof net);
+		snprintf(filter, sizeof filter, "(tcp and (src host %s or "
+		    "src net %s) and dst host %s) or (tcp and src host %s and "
+		    "(dst host %s or dst net %s)) or (%s and (dst host %s or "
+		    "dst net %s))", src, net, dst, dst, src, net, icmp, src,
+		    net);
+	} else if (r->nworkers == 1)
 		snprintf(filter, sizeof filter, "(tcp and host %s and host "
 		    "%s) or (%s and dst host %s)", src, dst, icmp, src);
 	else
@@ -369,6 +393,8 @@ probe_open_workers(struct probe_run *r)
 		w->seg.src = r->rt.src;
 		w->seg.dst = r->rt.dst;
 		w->tab = probe_table_new(&r->rt.src, &r->rt.dst, w->nprobes);
+		if (r->o->forged)
+			probe_table_src_range(w->tab, &r->o->range);
 		probe_open_capture(w);
 	}
 }
@@ -488,6 +514,24 @@ probe_answer(struct probe_worker *w, uint32_t id, const struct timespec *ts)
 	return rtt;
 }
 
+/* The local kernel's RST on a probe's flow: the segment, and a line
+ * saying whose it is. */
+static void
+probe_kernel_rst(struct probe_worker *w, const struct decoded *d,
+    const struct sniff_pkt *pkt, uint32_t id)
+{
+	struct event ev;
+
+	probe_event(w, &ev, EV_SEGMENT, d, pkt);
+	ev.probe = (int)probe_global(w, id);
+	probe_emit(w->r, &ev);
+	event_init(&ev, EV_NOTE);
+	ev.text = "the RST above was not sent by tcpshake: the local "
+	    "kernel's, which knows no such connection (probe keeps no "
+	    "guard; connect and run do)";
+	probe_emit(w->r, &ev);
+}
+
 static void
 probe_seen_tcp(struct probe_worker *w, const struct decoded *d,
     const struct sniff_pkt *pkt)
@@ -499,10 +543,14 @@ probe_seen_tcp(struct probe_worker *w, const struct decoded *d,
 		probe_seen_out(w, d, pkt, id);
 		return;
 	}
-	/* Our kernel's own segments on the flow (its RST to a SYN-ACK it
-	 * knows nothing of) are neither probes nor replies. */
-	if (!ipaddr_eq(&d->seg.src, &w->r->rt.dst))
+	/* Our kernel's own segments on the flow are neither probes nor
+	 * replies; its RST to a SYN-ACK it knows nothing of is shown, as it
+	 * is why a handshake from raw sockets dies. */
+	if (!ipaddr_eq(&d->seg.src, &w->r->rt.dst)) {
+		if ((id = probe_match_kernel(w->tab, &d->seg)) != PROBE_NONE)
+			probe_kernel_rst(w, d, pkt, id);
 		return;
+	}
 	probe_event(w, &ev, EV_SEGMENT, d, pkt);
 	if ((id = probe_match_reply(w->tab, &d->seg)) != PROBE_NONE) {
 		ev.probe = (int)probe_global(w, id);
@@ -603,6 +651,12 @@ probe_next(struct probe_worker *w, uint32_t id)
 	uint32_t pidx = probe_global(w, id) % o->nports;
 
 	seg->dport = o->ports[pidx];
+	if (o->forged) {
+		uint64_t rnd[2] = { probe_random(&w->rng),
+		    probe_random(&w->rng) };
+
+		srcrange_pick(&o->range, rnd, &seg->src);
+	}
 	seg->sport = o->sport != 0 ? o->sport : (uint16_t)(w->sport_lo +
 	    splitmix64(&w->rng) % (w->sport_hi - w->sport_lo + 1u));
 	if (!o->seq_fixed)
@@ -689,8 +743,10 @@ probe_worker_run(void *arg)
 	int64_t t0 = mono_ns(), last = t0;
 	uint32_t i, n;
 
-	for (i = 0; w->r->o->interval_ns == 0 && i < w->nprobes &&
-	    !probe_stop; i += n) {
+	/* A forged source is no part of the template: those go one by one,
+	 * as fast as they are built. */
+	for (i = 0; w->r->o->interval_ns == 0 && !w->r->o->forged &&
+	    i < w->nprobes && !probe_stop; i += n) {
 		n = w->nprobes - i < PROBE_BATCH ? w->nprobes - i :
 		    PROBE_BATCH;
 		probe_drain(w);

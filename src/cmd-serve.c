@@ -17,20 +17,33 @@ static int cmd_serve_exec(int, char **);
 const struct cmd_entry cmd_serve_entry = {
 	.name = "serve",
 	.usage = "serve [-q|-v] [--port N] [--mode echo|discard|banner TEXT|"
-	    "close-after N|write-after-eof TEXT|close-first TEXT] "
+	    "close-after N|write-after-eof TEXT|close-first TEXT|"
+	    "close-delay DURATION] [--eof-delay DURATION] [--half-close] "
+	    "[--connect HOST:PORT] "
 	    "[--bind ADDR] [--backlog N] [--no-accept] [--once]",
 	.summary = "run a plain TCP server (echo, discard, banner, ...) "
 	    "for the lab",
 	.exec = cmd_serve_exec,
 };
 
-enum { SO_PORT = 1, SO_MODE, SO_BIND, SO_BACKLOG, SO_NO_ACCEPT, SO_ONCE };
+enum { SO_PORT = 1, SO_MODE, SO_BIND, SO_BACKLOG, SO_NO_ACCEPT, SO_ONCE,
+	SO_HALF_CLOSE, SO_CONNECT, SO_EOF_DELAY };
 
 static const struct cli_opt serve_table[] = {
 	{ "port", 'p', SO_PORT, "N", "port to listen on, 1-65535 (80)", 0,
 	    NULL },
 	{ "mode", 'm', SO_MODE, "MODE [ARG]", "echo, discard, banner TEXT, "
-	    "close-after N, write-after-eof TEXT, close-first TEXT", 0, NULL },
+	    "close-after N, write-after-eof TEXT, close-first TEXT, "
+	    "close-delay DURATION (echo; at the peer's FIN wait, then close)",
+	    0, NULL },
+	{ "eof-delay", 0, SO_EOF_DELAY, "DURATION", "wait this long after "
+	    "the peer's FIN before the mode answers it (text, close)", 0,
+	    NULL },
+	{ "half-close", 0, SO_HALF_CLOSE, NULL, "where the mode closes, "
+	    "shutdown(SHUT_WR) and read on to the peer's FIN", 0, NULL },
+	{ "connect", 'c', SO_CONNECT, "HOST:PORT", "connect to HOST:PORT "
+	    "instead of listening (the target as client), serve that one "
+	    "connection, exit", 0, NULL },
 	{ "bind", 'b', SO_BIND, "ADDR", "address to listen on (all)", 0,
 	    NULL },
 	{ "backlog", 0, SO_BACKLOG, "N", "listen backlog, 0-65535", 0, NULL },
@@ -65,9 +78,15 @@ serve_parse_mode(struct serve_opts *o, const char *name, int argc,
 	if (optind >= argc)
 		fatalx("serve: --mode %s needs %s after it (e.g. --mode %s %s)",
 		    mi->name, mi->arg == SERVE_ARG_COUNT ? "a byte count N" :
-		    "a TEXT", mi->name,
-		    mi->arg == SERVE_ARG_COUNT ? "100" : "'hello\\r\\n'");
+		    mi->arg == SERVE_ARG_DURATION ? "a DURATION" : "a TEXT",
+		    mi->name, mi->arg == SERVE_ARG_COUNT ? "100" :
+		    mi->arg == SERVE_ARG_DURATION ? "500ms" :
+		    "'hello\\r\\n'");
 	arg = argv[optind++];
+	if (mi->arg == SERVE_ARG_DURATION) {
+		o->delay_ns = parse_duration(arg, "serve: --mode close-delay");
+		return;
+	}
 	if (mi->arg == SERVE_ARG_COUNT) {
 		o->count = parse_uint(arg, 0, UINT64_MAX / 2,
 		    "serve: --mode close-after");
@@ -101,7 +120,30 @@ serve_option(struct serve_opts *o, int id, const char *arg, int argc,
 	case SO_ONCE:
 		o->once = true;
 		break;
+	case SO_HALF_CLOSE:
+		o->half_close = true;
+		break;
+	case SO_CONNECT:
+		o->connect = arg;
+		break;
+	case SO_EOF_DELAY:
+		o->delay_ns = parse_duration(arg, "serve: --eof-delay");
+		break;
 	}
+}
+
+/* --connect: --port is the source port, so it needs --bind's address;
+ * the listener's options mean nothing. */
+static void
+serve_connect_check(struct serve_opts *o, bool port)
+{
+	if (o->no_accept)
+		fatalx("serve: --no-accept goes with a listener, not --connect");
+	if (port && o->bind == NULL)
+		fatalx("serve: --port with --connect is the source port: give "
+		    "--bind ADDR too");
+	if (!port)
+		o->port = 0;
 }
 
 static int
@@ -111,16 +153,21 @@ cmd_serve_exec(int argc, char **argv)
 	struct cli c;
 	char *error;
 	int id, ind;
+	bool port = false;
 
 	serve_opts_init(&o);
 	cli_begin(&c, &cmd_serve_entry, serve_tables, true, argc, argv);
-	while ((id = cli_next(&c)) != -1)
+	while ((id = cli_next(&c)) != -1) {
 		serve_option(&o, id, c.arg, argc, argv);
+		port |= id == SO_PORT;
+	}
 	ind = cli_optind(&c);
 	cli_end(&c);
 	if (ind != argc)
 		cli_usage_error(&cmd_serve_entry, "unexpected argument '%s'",
 		    argv[ind]);
+	if (o.connect != NULL)
+		serve_connect_check(&o, port);
 	if (gopts.verbose > 0) {
 		/* Events go to a log file under the lab: a line at a time. */
 		setvbuf(stdout, NULL, _IOLBF, 0);

@@ -283,8 +283,12 @@ tcp_decode(const struct ipinfo *ii, struct segment *seg, struct why *w)
 	if (st != DEC_OK)
 		return st;
 	seg->has |= SEG_HAS_PORTS | SEG_HAS_WIN;
+	/* A number in the ack field without the ACK flag (a crafted SYN or
+	 * RST) is shown too, absolute: nothing acknowledges it. */
 	if (seg->flags & TH_ACK_)
 		seg->has |= SEG_HAS_ACK;
+	else if (seg->ack != 0)
+		seg->has |= SEG_HAS_ACK | SEG_ABS_ACK;
 	if (seg->flags & TH_URG_)
 		seg->has |= SEG_HAS_URG;
 	if (wire > hlen)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "checksum.h"
 #include "explain.h"
 #include "fmt.h"
 #include "segment.h"
@@ -167,12 +168,58 @@ explain_flags(FILE *out, uint8_t flags)
 		    flag_words[i].meaning);
 }
 
+/* The window, scaled once both SYNs are known (RFC 7323 2.2: only when
+ * both carried wscale; never in a SYN itself). */
 static void
-explain_window_sum_urg(FILE *out, const struct segment *seg)
+explain_window(FILE *out, const struct segment *seg,
+    const struct explain_syn *mine, const struct explain_syn *theirs)
 {
-	fprintf(out, IND "window %u: bytes the sender can take in now%s\n",
-	    seg->win, (seg->flags & TH_SYN_) ? " (never scaled in a SYN)" :
-	    " (times 2^wscale if both SYNs carried wscale)");
+	fprintf(out, IND "window %u: bytes the sender can take in now", seg->win);
+	if (seg->flags & TH_SYN_)
+		fprintf(out, " (never scaled in a SYN)\n");
+	else if (!mine->seen || !theirs->seen)
+		fprintf(out, " (times 2^wscale if both SYNs carried wscale)\n");
+	else if (mine->wscale < 0 || theirs->wscale < 0)
+		fprintf(out, " (not scaled: %s)\n", mine->wscale < 0 &&
+		    theirs->wscale < 0 ? "neither SYN carried wscale" :
+		    "only one SYN carried wscale");
+	else
+		fprintf(out, " x 2^%d = %" PRIu64 " bytes (wscale %d from "
+		    "this side's SYN)\n", mine->wscale,
+		    (uint64_t)seg->win << mine->wscale, mine->wscale);
+}
+
+/* The pseudo-header: not sent, but summed into the checksum, so a
+ * segment delivered to the wrong address or protocol fails it. */
+static void
+explain_pseudo(FILE *out, const struct segment *seg, unsigned tcplen)
+{
+	char src[64], dst[64];
+
+	if (seg->src.family == AF_UNSPEC)
+		return;
+	ipaddr_str(&seg->src, src, sizeof src);
+	ipaddr_str(&seg->dst, dst, sizeof dst);
+	if (seg->src.family == AF_INET6)
+		fprintf(out, IND "pseudo-header (not sent, summed into the "
+		    "checksum, 40 bytes): source %s, destination %s, TCP "
+		    "length %u (32 bits), 3 zero bytes, next header 6; its "
+		    "one's complement sum 0x%04x\n", src, dst, tcplen,
+		    cksum_tcp_pseudo(&seg->src, &seg->dst, tcplen));
+	else
+		fprintf(out, IND "pseudo-header (not sent, summed into the "
+		    "checksum, 12 bytes): source %s, destination %s, a zero "
+		    "byte, protocol 6, TCP length %u; its one's complement "
+		    "sum 0x%04x\n", src, dst, tcplen,
+		    cksum_tcp_pseudo(&seg->src, &seg->dst, tcplen));
+	fprintf(out, IND "checksum = the complement of the one's complement "
+	    "sum of the pseudo-header, the TCP header (its checksum field "
+	    "taken as 0) and the payload\n");
+}
+
+static void
+explain_sum_urg(FILE *out, const struct segment *seg)
+{
 	switch (seg->cksum_state) {
 	case CKSUM_OK:
 		fprintf(out, IND "checksum 0x%04x: right\n", seg->cksum);
@@ -219,11 +266,60 @@ explain_option(FILE *out, const struct tcp_option *o)
 	fprintf(out, ": %s\n", w->meaning);
 }
 
+static unsigned
+explain_doff_words(const struct segment *v)
+{
+	size_t optlen = segment_optlen(v);
+
+	return v->doff ? v->doff : (unsigned)(5 + (optlen + 3) / 4);
+}
+
+/*
+ * A Linux SYN cookie with timestamps keeps the SYN's options in the low 6
+ * bits of the SYN-ACK's TS val (net/ipv4/syncookies.c,
+ * cookie_init_timestamp(): bits 0-3 the SYN's wscale or 15 for none, bit
+ * 4 SACK, bit 5 ECN). When they agree with the SYN this SYN-ACK answers,
+ * say so; 1 SYN-ACK in 64 agrees by chance.
+ */
+static void
+explain_cookie(FILE *out, const struct segment *seg,
+    const struct explain_syn *theirs)
+{
+	unsigned low, want;
+	char ws[8];
+	int i;
+
+	if ((seg->flags & (TH_SYN_ | TH_ACK_)) != (TH_SYN_ | TH_ACK_) ||
+	    !theirs->seen || !theirs->ts)
+		return;
+	for (i = 0; i < seg->nopts && i < SEG_MAX_OPTS; i++)
+		if (seg->opts[i].kind == OPT_TS)
+			break;
+	if (i == seg->nopts || i == SEG_MAX_OPTS)
+		return;
+	low = seg->opts[i].u.ts.val & 63;
+	want = (theirs->wscale >= 0 ? (unsigned)theirs->wscale : 15) |
+	    (theirs->sackok ? 16 : 0) | ((seg->flags & TH_ECE_) ? 32 : 0);
+	if (low != want)
+		return;
+	if ((low & 15) == 15)
+		snprintf(ws, sizeof ws, "none");
+	else
+		snprintf(ws, sizeof ws, "%u", low & 15);
+	fprintf(out, IND "SYN cookie? TS val's low 6 bits are %u: wscale %s, "
+	    "SACK %s, ECN %s, the options of the SYN it answers, as a Linux "
+	    "SYN cookie keeps them (a SYN-ACK agrees by chance 1 time in "
+	    "64)\n", low, ws, (low & 16) ? "on" : "off",
+	    (low & 32) ? "on" : "off");
+	fprintf(out, IND "a cookie's ISN carries the SYN's MSS as an index "
+	    "(0-3: 536, 1300, 1440, 1460) under a keyed hash: only the host's "
+	    "secret reads it back\n");
+}
+
 static void
 explain_doff(FILE *out, const struct segment *v)
 {
-	size_t optlen = segment_optlen(v);
-	unsigned doff = v->doff ? v->doff : (unsigned)(5 + (optlen + 3) / 4);
+	unsigned doff = explain_doff_words(v);
 
 	fprintf(out, IND "data offset %u words (%u bytes): the header's "
 	    "length; %u bytes of options\n", doff, doff * 4,
@@ -231,22 +327,29 @@ explain_doff(FILE *out, const struct segment *v)
 }
 
 void
-explain_segment(FILE *out, const struct event *ev)
+explain_segment(FILE *out, const struct event *ev, struct explain_ctx *ctx)
 {
+	static const struct explain_syn unknown;
+	const struct explain_syn *mine = &unknown, *theirs = &unknown;
 	struct segment v;
 	int i;
 
 	if (ev->seg == NULL)
 		return;
 	fmt_view_segment(ev, &v);
+	if (ctx != NULL)
+		explain_ctx_see(ctx, ev->seg, &mine, &theirs);
 	/* In the order the fields sit in the headers. */
 	explain_ip(out, &v);
 	explain_numbers(out, ev, &v);
 	explain_doff(out, &v);
 	explain_flags(out, v.flags);
-	explain_window_sum_urg(out, &v);
+	explain_window(out, &v, mine, theirs);
+	explain_sum_urg(out, &v);
+	explain_pseudo(out, &v, explain_doff_words(&v) * 4 + v.len);
 	for (i = 0; i < v.nopts; i++)
 		explain_option(out, &v.opts[i]);
+	explain_cookie(out, &v, theirs);
 	fprintf(out, IND "payload %" PRIu32 " byte%s\n", v.len,
 	    v.len == 1 ? "" : "s");
 }

@@ -8,10 +8,14 @@
 #include <sys/socket.h>
 
 #include "event.h"
+#include "explain-flow.h"
 
 /* After a segment's line: one indented line per IP and TCP header field,
- * option and the payload, saying what it holds and what it means. */
-void	 explain_segment(FILE *out, const struct event *ev);
+ * option and the payload, saying what it holds and what it means. With
+ * ctx (from explain_ctx_new(), NULL for none) the SYNs seen earlier in
+ * the capture tell the scaled window and a SYN cookie's marks. */
+void	 explain_segment(FILE *out, const struct event *ev,
+	    struct explain_ctx *ctx);
 
 /* "port unreachable", "time exceeded in transit", ... for an ICMP (AF_INET)
  * or ICMPv6 (AF_INET6) error; NULL when the type/code has no name here. */

@@ -45,9 +45,12 @@ void
 fmt_view_segment(const struct event *ev, struct segment *out)
 {
 	*out = *ev->seg;
+	/* Without the ACK flag an ack number acknowledges nothing: it stays
+	 * absolute ("ack N!"). */
 	if (ev->relative)
-		seqspace_shift(out, ev->seq_base, ev->ack_base,
-		    SEQSPACE_SEQ | SEQSPACE_ACK | SEQSPACE_SACK);
+		seqspace_shift(out, ev->seq_base, ev->ack_base, SEQSPACE_SEQ |
+		    SEQSPACE_SACK | ((out->flags & TH_ACK_) ? SEQSPACE_ACK :
+		    0));
 }
 
 static char *

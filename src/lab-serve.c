@@ -15,20 +15,20 @@
 
 /* The serve child: a daemon of the lab running this very binary. */
 static void __attribute__((noreturn))
-lab_serve_child(const struct lab_config *cf)
+lab_serve_child(const char *name, char **serve_argv, const char *log)
 {
 	char **argv;
 	size_t n, i;
 
-	lab_daemon_child(cf->name, LAB_SERVER, "serve.log");
-	for (n = 0; cf->serve_argv[n] != NULL; n++)
+	lab_daemon_child(name, LAB_SERVER, log);
+	for (n = 0; serve_argv[n] != NULL; n++)
 		;
 	argv = xcalloc(n + 4, sizeof *argv);
 	argv[0] = "tcpshake";
 	argv[1] = "-v";
 	argv[2] = "serve";
 	for (i = 0; i < n; i++)
-		argv[i + 3] = cf->serve_argv[i];
+		argv[i + 3] = serve_argv[i];
 	execv("/proc/self/exe", argv);
 	dprintf(STDERR_FILENO, "tcpshake: cannot run /proc/self/exe: %s\n",
 	    strerror(errno));
@@ -55,39 +55,90 @@ lab_serve_port(char *const *argv)
 	return (*end == '\0' && v > 0 && v < 65536) ? (uint16_t)v : 0;
 }
 
-bool
-lab_serve_start(const struct lab_config *cf, struct lab_made *made,
-    char **error)
+/* One server. The first one's files are serve.log, serve.pid and
+ * serve.port; the others' serve-PORT.log and serve-PORT.pid. */
+static bool
+lab_serve_one(const char *name, char **argv, bool first,
+    struct lab_served *sv, char **error)
 {
-	char *tail;
+	char log[32], pidf[32], *tail;
 	int waited, status;
 	pid_t pid;
 
-	made->serve_port = lab_serve_port(cf->serve_argv);
-	lab_path(made->log, sizeof made->log, cf->name, "serve.log");
+	sv->port = lab_serve_port(argv);
+	snprintf(log, sizeof log, first ? "serve.log" : "serve-%u.log",
+	    sv->port);
+	snprintf(pidf, sizeof pidf, first ? "serve.pid" : "serve-%u.pid",
+	    sv->port);
+	lab_path(sv->log, sizeof sv->log, name, log);
 	if ((pid = fork()) == -1) {
 		xasprintf(error, "fork: %s", strerror(errno));
 		return false;
 	}
 	if (pid == 0)
-		lab_serve_child(cf);
-	made->serve_pid = pid;
-	lab_pid_write(cf->name, "serve.pid", pid);
-	lab_pid_write(cf->name, "serve.port", made->serve_port);
+		lab_serve_child(name, argv, log);
+	sv->pid = pid;
+	lab_pid_write(name, pidf, pid);
+	if (first)
+		lab_pid_write(name, "serve.port", sv->port);
 	for (waited = 0; waited <= LAB_WAIT_MS && !lab_interrupted;
 	    waited += LAB_POLL_MS) {
 		if (waitpid(pid, &status, WNOHANG) == pid) {
-			tail = lab_log_tail(cf->name, "serve.log");
+			tail = lab_log_tail(name, log);
 			xasprintf(error, "serve did not start: %s", tail);
 			free(tail);
 			return false;
 		}
-		if (made->serve_port != 0 &&
-		    lab_listening(cf->name, LAB_SERVER, made->serve_port))
+		if (sv->port != 0 && lab_listening(name, LAB_SERVER, sv->port))
 			return true;
 		lab_sleep_ms(LAB_POLL_MS);
 	}
 	xasprintf(error, "serve did not listen on port %u within %d ms "
-	    "(see %s)", made->serve_port, LAB_WAIT_MS, made->log);
+	    "(see %s)", sv->port, LAB_WAIT_MS, sv->log);
 	return false;
+}
+
+/* A port an earlier server listens on would look like this one's. */
+static bool
+lab_serve_ports_distinct(const struct lab_config *cf, char **error)
+{
+	size_t i, k;
+	uint16_t p;
+
+	for (i = 0; cf->serve_more != NULL && cf->serve_more[i] != NULL;
+	    i++) {
+		p = lab_serve_port(cf->serve_more[i]);
+		for (k = 0; k <= i; k++)
+			if (p == lab_serve_port(k == 0 ? cf->serve_argv :
+			    cf->serve_more[k - 1])) {
+				xasprintf(error, "two --serve on port %u (give "
+				    "each its own --port)", p);
+				return false;
+			}
+	}
+	return true;
+}
+
+/* The first server, then one for each further --serve. */
+bool
+lab_serve_start(const struct lab_config *cf, struct lab_made *made,
+    char **error)
+{
+	struct lab_served first;
+	size_t i;
+
+	if (!lab_serve_ports_distinct(cf, error) ||
+	    !lab_serve_one(cf->name, cf->serve_argv, true, &first, error))
+		return false;
+	made->serve_pid = first.pid;
+	made->serve_port = first.port;
+	memcpy(made->log, first.log, sizeof made->log);
+	for (i = 0; cf->serve_more != NULL && cf->serve_more[i] != NULL &&
+	    i < LAB_MAX_SERVE - 1; i++) {
+		if (!lab_serve_one(cf->name, cf->serve_more[i], false,
+		    &made->more[i], error))
+			return false;
+		made->nmore = i + 1;
+	}
+	return true;
 }

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,6 +207,8 @@ lab_status(const char *name, FILE *f)
 {
 	char ns[32], log[256], problems[1024];
 	char *ss[] = { "ss", "-N", ns, "-ltn", NULL };
+	size_t i;
+	glob_t g;
 
 	lab_health(name, problems, sizeof problems);
 	if (problems[0] == '\0')
@@ -228,5 +231,10 @@ lab_status(const char *name, FILE *f)
 	lab_path(log, sizeof log, name, "serve.log");
 	if (access(log, F_OK) == 0)
 		fprintf(f, "serve log: %s\n", log);
+	lab_path(log, sizeof log, name, "serve-*.log");
+	if (glob(log, 0, NULL, &g) == 0)
+		for (i = 0; i < g.gl_pathc; i++)
+			fprintf(f, "serve log: %s\n", g.gl_pathv[i]);
+	globfree(&g);
 	return problems[0] == '\0' ? 0 : 1;
 }

@@ -86,10 +86,22 @@ struct lab_config {
 	size_t			 nsysctls;
 	char			**serve_argv;	/* words after "serve"; NULL:
 						 * start no server */
+	char			**const *serve_more; /* more servers' words,
+						 * NULL-terminated; may be NULL */
 	bool			 offloads;	/* checksum offload, TSO, GSO
 						 * and GRO on; false: off */
 	struct lab_router	 router;
 	struct lab_impair	 impair;
+};
+
+/* At most this many servers per lab (one --serve each). */
+#define LAB_MAX_SERVE	8
+
+/* One server lab_up started. */
+struct lab_served {
+	long		 pid;
+	uint16_t	 port;
+	char		 log[128];	/* serve.log, or serve-PORT.log */
 };
 
 /* What lab_up made, for the front end to print. */
@@ -97,6 +109,8 @@ struct lab_made {
 	long		 serve_pid;	/* 0 without serve */
 	uint16_t	 serve_port;
 	char		 log[128];	/* serve's log file */
+	struct lab_served more[LAB_MAX_SERVE - 1];	/* --serve again */
+	size_t		 nmore;
 	char		 impair[256];	/* how impairments are made, or "" */
 	bool		 recovered;	/* an interrupted up's parts removed */
 };

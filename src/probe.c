@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "probe.h"
+#include "srcrange.h"
 #include "xmalloc.h"
 
 /* Probes with the same 4-tuple and seq (a fixed --sport and --seq) are
@@ -28,6 +29,7 @@
 struct probe_table {
 	struct ipaddr	 src;
 	struct ipaddr	 dst;
+	const struct srcrange *range;	/* forged sources, or NULL */
 	struct probe	*p;
 	uint32_t	 n;
 	uint32_t	 max;
@@ -61,6 +63,20 @@ probe_table_new(const struct ipaddr *src, const struct ipaddr *dst,
 	memset(t->by_ack, 0xff, nb * sizeof *t->by_ack);
 	t->mask = nb - 1;
 	return t;
+}
+
+void
+probe_table_src_range(struct probe_table *t, const struct srcrange *r)
+{
+	t->range = r;
+}
+
+/* Our address: the route's, or one of the forged range. */
+static bool
+probe_ours(const struct probe_table *t, const struct ipaddr *a)
+{
+	return ipaddr_eq(a, &t->src) ||
+	    (t->range != NULL && srcrange_contains(t->range, a));
 }
 
 void
@@ -149,6 +165,7 @@ enum probe_fit {
 	FIT_OUT,	/* our probe leaving */
 	FIT_REPLY,	/* the target answering it */
 	FIT_QUOTED,	/* an ICMP error quoting it */
+	FIT_KERNEL,	/* our kernel's RST to the target's answer */
 };
 
 static bool
@@ -170,6 +187,10 @@ probe_fits(const struct probe *p, const struct segment *seg,
 		    seg->seq == p->ack;
 	case FIT_QUOTED:
 		return seg->seq == p->seq;
+	case FIT_KERNEL:
+		return (seg->flags & TH_RST_) && (seg->seq == p->seq +
+		    p->seqlen || ((p->flags & TH_SYN_) &&
+		    seg->seq == p->seq + 1));
 	}
 	return false;
 }
@@ -217,7 +238,7 @@ probe_match_out(struct probe_table *t, const struct segment *seg)
 {
 	struct probe_found f = { PROBE_NONE, PROBE_NONE };
 
-	if (!ipaddr_eq(&seg->src, &t->src) || !ipaddr_eq(&seg->dst, &t->dst))
+	if (!probe_ours(t, &seg->src) || !ipaddr_eq(&seg->dst, &t->dst))
 		return PROBE_NONE;
 	probe_walk(t, false, seg->sport, seg->dport, seg->seq, seg, FIT_OUT,
 	    &f);
@@ -230,7 +251,7 @@ probe_match_reply(struct probe_table *t, const struct segment *seg)
 	struct probe_found f = { PROBE_NONE, PROBE_NONE };
 	int i;
 
-	if (!ipaddr_eq(&seg->src, &t->dst) || !ipaddr_eq(&seg->dst, &t->src))
+	if (!ipaddr_eq(&seg->src, &t->dst) || !probe_ours(t, &seg->dst))
 		return PROBE_NONE;
 	/* An ack covering a probe: its seq is the ack less its seqlen, or
 	 * less 1 for a SYN whose payload was not taken. */
@@ -249,11 +270,29 @@ probe_match_reply(struct probe_table *t, const struct segment *seg)
 }
 
 uint32_t
+probe_match_kernel(struct probe_table *t, const struct segment *seg)
+{
+	struct probe_found f = { PROBE_NONE, PROBE_NONE };
+	int i;
+
+	if (!probe_ours(t, &seg->src) || !ipaddr_eq(&seg->dst, &t->dst) ||
+	    !(seg->flags & TH_RST_))
+		return PROBE_NONE;
+	for (i = 0; i < t->nseqlens; i++)
+		probe_walk(t, false, seg->sport, seg->dport,
+		    seg->seq - t->seqlens[i], seg, FIT_KERNEL, &f);
+	if (t->syn_data)
+		probe_walk(t, false, seg->sport, seg->dport, seg->seq - 1, seg,
+		    FIT_KERNEL, &f);
+	return probe_pick(&f);
+}
+
+uint32_t
 probe_match_quoted(struct probe_table *t, const struct segment *seg)
 {
 	struct probe_found f = { PROBE_NONE, PROBE_NONE };
 
-	if (!ipaddr_eq(&seg->src, &t->src) || !ipaddr_eq(&seg->dst, &t->dst))
+	if (!probe_ours(t, &seg->src) || !ipaddr_eq(&seg->dst, &t->dst))
 		return PROBE_NONE;
 	probe_walk(t, false, seg->sport, seg->dport, seg->seq, seg,
 	    FIT_QUOTED, &f);

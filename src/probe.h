@@ -35,6 +35,10 @@ struct probe_table;
 struct probe_table *probe_table_new(const struct ipaddr *src,
 	    const struct ipaddr *dst, uint32_t max);
 void	 probe_table_free(struct probe_table *);
+struct srcrange;
+/* Probes leave from forged addresses of r too (--source-range); r must
+ * outlive the table. */
+void	 probe_table_src_range(struct probe_table *, const struct srcrange *r);
 
 /* Record a probe about to be sent; returns its number, or PROBE_NONE when
  * the table is full (or holds probes of four other sequence lengths: the
@@ -55,6 +59,10 @@ uint32_t probe_match_out(struct probe_table *, const struct segment *seg);
  * not take) or its seq equal to the probe's ack (a RST to a segment with
  * ACK set). PROBE_NONE when it fits none. */
 uint32_t probe_match_reply(struct probe_table *, const struct segment *seg);
+/* A captured RST from src to dst, not a probe, whose seq is where a
+ * probe's sequence space ends (the local kernel answering the target's
+ * SYN-ACK: it knows no such connection). */
+uint32_t probe_match_kernel(struct probe_table *, const struct segment *seg);
 /* The TCP header quoted by an ICMP error: same ports and seq as a probe. */
 uint32_t probe_match_quoted(struct probe_table *, const struct segment *seg);
 

@@ -144,6 +144,7 @@ shake_text(struct shake_flow *f, int side, const struct segment *seg)
 	struct segment v = *seg;	/* shallow: the payload is borrowed */
 	bool literal = false;
 	char *line, *text;
+	unsigned what;
 
 	if ((seg->flags & TH_SYN_) && !f->ss.known[side]) {
 		seqspace_set(&f->ss, side, seg->seq);
@@ -155,10 +156,13 @@ shake_text(struct shake_flow *f, int side, const struct segment *seg)
 	if (!literal && !f->ss.known[side])
 		v.has |= SEG_ABS_SEQ;
 	/* A number whose side's ISN is unknown stays absolute ('!'). */
-	if ((v.has & SEG_HAS_ACK) && !f->ss.known[1 - side])
+	if ((v.has & SEG_HAS_ACK) && (!f->ss.known[1 - side] ||
+	    !(v.flags & TH_ACK_)))
 		v.has |= SEG_ABS_ACK;
-	seqspace_to_rel(&f->ss, side, &v, (literal ? 0 : SEQSPACE_SEQ) |
-	    ((v.has & SEG_HAS_ACK) ? SEQSPACE_ACK | SEQSPACE_SACK : 0));
+	what = literal ? 0 : SEQSPACE_SEQ;
+	if (v.has & SEG_HAS_ACK)
+		what |= SEQSPACE_SACK | ((v.flags & TH_ACK_) ? SEQSPACE_ACK : 0);
+	seqspace_to_rel(&f->ss, side, &v, what);
 	if (v.nopts == 0)
 		v.has &= ~(uint32_t)SEG_HAS_OPTS;
 	if (side == SIDE_TARGET)

@@ -17,6 +17,7 @@
 struct report_text {
 	FILE	*out;
 	int	 flags;
+	struct explain_ctx *ex;		/* -e: the SYNs seen so far */
 };
 
 static const char *const dir_words[] = {
@@ -102,7 +103,7 @@ text_segment(struct report_text *rt, const struct event *ev)
 		fputs(" [checksum offloaded]", rt->out);
 	fputc('\n', rt->out);
 	if (rt->flags & REPORT_EXPLAIN)
-		explain_segment(rt->out, ev);
+		explain_segment(rt->out, ev, rt->ex);
 	if ((rt->flags & REPORT_HEX) && ev->ip != NULL)
 		text_hexdump(rt->out, ev->ip, ev->iplen);
 }
@@ -203,6 +204,7 @@ text_close(void *ctx)
 	struct report_text *rt = ctx;
 
 	fflush(rt->out);
+	explain_ctx_free(rt->ex);
 	free(rt);
 }
 
@@ -213,6 +215,8 @@ report_text_new(FILE *out, int flags)
 
 	rt->out = out;
 	rt->flags = flags;
+	if (flags & REPORT_EXPLAIN)
+		rt->ex = explain_ctx_new();
 	return rt;
 }
 

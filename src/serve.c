@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "hex.h"
 #include "serve.h"
 #include "xmalloc.h"
@@ -29,6 +30,8 @@ static const struct serve_mode_info serve_modes[] = {
 	  .arg = SERVE_ARG_TEXT },
 	{ .name = "close-first", .mode = SERVE_CLOSE_FIRST,
 	  .arg = SERVE_ARG_TEXT },
+	{ .name = "close-delay", .mode = SERVE_CLOSE_DELAY,
+	  .arg = SERVE_ARG_DURATION },
 };
 #define NMODES (sizeof serve_modes / sizeof serve_modes[0])
 
@@ -45,8 +48,12 @@ struct serve_conn {
 	size_t		 outoff;
 	uint64_t	 nread;
 	uint64_t	 nwritten;
+	int64_t		 close_at;	/* close-delay: not before (mono ns) */
 	bool		 eof;		/* the peer shut down its sending side */
 	bool		 closing;	/* close once `out` is written */
+	bool		 shut;		/* --half-close: our side is shut */
+	bool		 eof_reply;	/* write-after-eof's TEXT is due */
+	bool		 connecting;	/* --connect: the handshake is on */
 };
 
 struct serve_state {
@@ -56,6 +63,8 @@ struct serve_state {
 	bool		 accepting;	/* poll the listener */
 	bool		 fd_starved;	/* accept hit EMFILE: wait for a close */
 	unsigned	 accepted;
+	bool		 single;	/* --once or --connect: one connection */
+	char		*error;		/* --connect failed */
 	struct serve_conn *conns;
 	size_t		 nconns;
 	size_t		 cap;
@@ -88,7 +97,7 @@ const char *
 serve_mode_names(void)
 {
 	return "echo|discard|banner TEXT|close-after N|write-after-eof TEXT|"
-	    "close-first TEXT";
+	    "close-first TEXT|close-delay DURATION";
 }
 
 void
@@ -296,11 +305,10 @@ serve_close(struct serve_state *st, size_t i, const char *why)
 	st->fd_starved = false;
 }
 
-static void
-serve_accept_one(struct serve_state *st, int fd,
+static struct serve_conn *
+serve_conn_add(struct serve_state *st, int fd,
     const struct sockaddr_storage *ss)
 {
-	const struct serve_opts *o = st->opts;
 	struct serve_conn *c;
 
 	if (st->nconns == st->cap) {
@@ -313,12 +321,135 @@ serve_accept_one(struct serve_state *st, int fd,
 	memset(c, 0, sizeof *c);
 	c->fd = fd;
 	serve_addr_str(ss, c->peer, sizeof c->peer);
-	serve_log(st, "accept %s", c->peer);
+	return c;
+}
+
+/* What a mode does once a connection is up, accepted or connected. */
+static void
+serve_conn_start(struct serve_state *st, struct serve_conn *c)
+{
+	const struct serve_opts *o = st->opts;
+
 	if (o->mode == SERVE_BANNER || o->mode == SERVE_CLOSE_FIRST)
 		serve_queue(c, o->text, o->textlen);
 	if (o->mode == SERVE_CLOSE_FIRST ||
 	    (o->mode == SERVE_CLOSE_AFTER && o->count == 0))
 		c->closing = true;
+}
+
+/* "198.18.0.1:8080" or "[2001:db8::1]:8080" into a socket address. */
+static bool
+serve_hostport(const char *s, struct sockaddr_storage *ss, socklen_t *sslen)
+{
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	char host[INET6_ADDRSTRLEN + 2];
+	const char *colon = strrchr(s, ':');
+	char *end;
+	unsigned long port;
+	size_t hl;
+
+	if (colon == NULL || colon == s)
+		return false;
+	hl = (size_t)(colon - s);
+	if (s[0] == '[' && s[hl - 1] == ']') {
+		s++;
+		hl -= 2;
+	}
+	if (hl >= sizeof host)
+		return false;
+	memcpy(host, s, hl);
+	host[hl] = '\0';
+	errno = 0;
+	port = strtoul(colon + 1, &end, 10);
+	if (*end != '\0' || end == colon + 1 || port < 1 || port > 65535)
+		return false;
+	memset(ss, 0, sizeof *ss);
+	if (inet_pton(AF_INET, host, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)port);
+		*sslen = sizeof *s4;
+		return true;
+	}
+	if (inet_pton(AF_INET6, host, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)port);
+		*sslen = sizeof *s6;
+		return true;
+	}
+	return false;
+}
+
+/* --connect: the target's kernel opens the connection (SYN_SENT until
+ * the peer answers); the mode starts once the handshake completes. */
+static bool
+serve_connect(struct serve_state *st, char **error)
+{
+	const struct serve_opts *o = st->opts;
+	struct sockaddr_storage ss, src;
+	socklen_t sslen, srclen;
+	struct serve_conn *c;
+	int fd;
+
+	if (!serve_hostport(o->connect, &ss, &sslen)) {
+		xasprintf(error, "--connect: '%s' is not HOST:PORT (e.g. "
+		    "198.18.0.1:8080 or [2001:db8::1]:8080)", o->connect);
+		return false;
+	}
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0);
+	if (fd == -1) {
+		xasprintf(error, "cannot make a TCP socket: %s",
+		    strerror(errno));
+		return false;
+	}
+	if (o->bind != NULL && !serve_sockaddr(o, &src, &srclen, error)) {
+		close(fd);
+		return false;
+	}
+	if (o->bind != NULL && bind(fd, (struct sockaddr *)&src, srclen) ==
+	    -1) {
+		xasprintf(error, "cannot bind to %s port %u: %s", o->bind,
+		    o->port, strerror(errno));
+		close(fd);
+		return false;
+	}
+	if (connect(fd, (struct sockaddr *)&ss, sslen) == -1 &&
+	    errno != EINPROGRESS) {
+		xasprintf(error, "connect to %s: %s", o->connect,
+		    strerror(errno));
+		close(fd);
+		return false;
+	}
+	c = serve_conn_add(st, fd, &ss);
+	c->connecting = true;
+	st->accepted = 1;
+	serve_log(st, "connect %s mode %s", c->peer,
+	    serve_mode_name(o->mode));
+	return true;
+}
+
+/* The connect finished one way or the other. */
+static bool
+serve_connected(struct serve_state *st, size_t i, short revents)
+{
+	struct serve_conn *c = &st->conns[i];
+	socklen_t len = sizeof(int);
+	int err = 0;
+
+	if (!(revents & (POLLOUT | POLLERR | POLLHUP)))
+		return true;
+	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
+		err = errno;
+	if (err != 0) {
+		xasprintf(&st->error, "connect to %s: %s", st->opts->connect,
+		    strerror(err));
+		return false;
+	}
+	c->connecting = false;
+	serve_log(st, "connected %s", c->peer);
+	serve_conn_start(st, c);
+	return true;
 }
 
 static void
@@ -340,8 +471,9 @@ serve_accept(struct serve_state *st)
 			}
 			return;
 		}
-		serve_accept_one(st, fd, &ss);
-		if (st->opts->once && ++st->accepted == 1) {
+		serve_log(st, "accept %s", serve_conn_add(st, fd, &ss)->peer);
+		serve_conn_start(st, &st->conns[st->nconns - 1]);
+		if (st->single && ++st->accepted == 1) {
 			/* One connection only: later SYNs get RST. */
 			close(st->lfd);
 			st->lfd = -1;
@@ -359,7 +491,10 @@ serve_wants_read(const struct serve_state *st, const struct serve_conn *c)
 
 	if (c->eof || c->closing)
 		return false;
-	if ((m == SERVE_ECHO || m == SERVE_BANNER) && c->outoff < c->outlen)
+	if (c->connecting)
+		return false;
+	if ((m == SERVE_ECHO || m == SERVE_BANNER || m == SERVE_CLOSE_DELAY) &&
+	    c->outoff < c->outlen)
 		return false;
 	return true;
 }
@@ -376,7 +511,8 @@ serve_read(struct serve_state *st, size_t i)
 
 	/* close-after reads exactly N bytes: whatever else arrived stays
 	 * unread, and the kernel answers the close with RST as it should. */
-	if (o->mode == SERVE_CLOSE_AFTER && o->count - c->nread < want)
+	if (o->mode == SERVE_CLOSE_AFTER && !c->shut &&
+	    o->count - c->nread < want)
 		want = (size_t)(o->count - c->nread);
 	n = read(c->fd, buf, want);
 	if (n == -1) {
@@ -389,15 +525,17 @@ serve_read(struct serve_state *st, size_t i)
 		c->eof = true;
 		serve_log(st, "eof %s (read %llu)", c->peer,
 		    (unsigned long long)c->nread);
-		if (o->mode == SERVE_WRITE_AFTER_EOF)
-			serve_queue(c, o->text, o->textlen);
+		c->eof_reply = o->mode == SERVE_WRITE_AFTER_EOF && !c->shut;
+		if (!c->shut)
+			c->close_at = mono_ns() + o->delay_ns;
 		c->closing = true;
 		return true;
 	}
 	c->nread += (uint64_t)n;
-	if (o->mode == SERVE_ECHO || o->mode == SERVE_BANNER)
+	if ((o->mode == SERVE_ECHO || o->mode == SERVE_BANNER ||
+	    o->mode == SERVE_CLOSE_DELAY) && !c->shut)
 		serve_queue(c, buf, (size_t)n);
-	if (o->mode == SERVE_CLOSE_AFTER && c->nread >= o->count)
+	if (o->mode == SERVE_CLOSE_AFTER && !c->shut && c->nread >= o->count)
 		c->closing = true;
 	return true;
 }
@@ -421,20 +559,52 @@ serve_write(struct serve_state *st, size_t i)
 	return true;
 }
 
-/* Close what is done: nothing left to write and nothing more to do. */
+/* --half-close: where the mode would close, shut our sending side down
+ * (our FIN) and go on reading until the peer's FIN. */
 static void
+serve_shut(struct serve_state *st, struct serve_conn *c)
+{
+	if (shutdown(c->fd, SHUT_WR) == -1)
+		serve_log(st, "shutdown %s: %s", c->peer, strerror(errno));
+	else
+		serve_log(st, "shutdown %s (read %llu, wrote %llu)", c->peer,
+		    (unsigned long long)c->nread,
+		    (unsigned long long)c->nwritten);
+	c->shut = true;
+	c->closing = false;
+}
+
+/* Close what is done: nothing left to write, nothing more to do and no
+ * close-delay still running. Returns the poll timeout in ms until the
+ * next delayed close, -1 when none waits. */
+static int
 serve_reap(struct serve_state *st)
 {
+	int64_t now = mono_ns(), wait = -1;
 	size_t i = 0;
 
 	while (i < st->nconns) {
 		struct serve_conn *c = &st->conns[i];
 
-		if (c->closing && c->outoff == c->outlen)
-			serve_close(st, i, c->eof ? "after eof" : "by server");
-		else
+		if (!c->closing || c->outoff != c->outlen) {
 			i++;
+		} else if (c->close_at > now) {
+			if (wait == -1 || c->close_at - now < wait)
+				wait = c->close_at - now;
+			i++;
+		} else if (c->eof_reply) {
+			serve_queue(c, st->opts->text, st->opts->textlen);
+			c->eof_reply = false;
+			i++;
+		} else if (st->opts->half_close && !c->eof && !c->shut) {
+			serve_shut(st, c);
+			i++;
+		} else {
+			serve_close(st, i, c->eof ? "after eof" : "by server");
+		}
 	}
+	/* Round up: waking a little late is fine, early is a busy loop. */
+	return wait == -1 ? -1 : (int)((wait + 999999) / 1000000);
 }
 
 static bool
@@ -452,6 +622,8 @@ serve_signalled(struct serve_state *st)
 static bool
 serve_event(struct serve_state *st, size_t i, short revents)
 {
+	if (st->conns[i].connecting)
+		return serve_connected(st, i, revents);
 	if ((revents & (POLLIN | POLLHUP | POLLERR)) &&
 	    serve_wants_read(st, &st->conns[i]) && !serve_read(st, i))
 		return false;
@@ -466,10 +638,12 @@ serve_loop(struct serve_state *st)
 {
 	size_t i, n, base;
 	bool polled_listener;
+	int timeout;
 
 	for (;;) {
-		serve_reap(st);
-		if (st->opts->once && st->accepted > 0 && st->nconns == 0)
+		timeout = serve_reap(st);
+		if ((st->single && st->accepted > 0 && st->nconns == 0) ||
+		    st->error != NULL)
 			return;
 		st->pfds[0] = (struct pollfd){ .fd = st->sigfd,
 		    .events = POLLIN };
@@ -483,10 +657,10 @@ serve_loop(struct serve_state *st)
 
 			st->pfds[base + i] = (struct pollfd){ .fd = c->fd,
 			    .events = (short)((serve_wants_read(st, c) ?
-			    POLLIN : 0) | (c->outoff < c->outlen ?
-			    POLLOUT : 0)) };
+			    POLLIN : 0) | (c->outoff < c->outlen ||
+			    c->connecting ? POLLOUT : 0)) };
 		}
-		if (poll(st->pfds, base + n, -1) == -1) {
+		if (poll(st->pfds, base + n, timeout) == -1) {
 			if (errno == EINTR)
 				continue;
 			serve_log(st, "poll: %s", strerror(errno));
@@ -504,35 +678,56 @@ serve_loop(struct serve_state *st)
 	}
 }
 
+static void
+serve_free(struct serve_state *st, const sigset_t *oldmask)
+{
+	size_t i;
+
+	for (i = st->nconns; i-- > 0;)
+		serve_close(st, i, "at stop");
+	if (st->lfd != -1)
+		close(st->lfd);
+	close(st->sigfd);
+	sigprocmask(SIG_SETMASK, oldmask, NULL);
+	free(st->conns);
+	free(st->pfds);
+}
+
 int
 serve_run(const struct serve_opts *o, char **error)
 {
 	struct serve_state st;
 	sigset_t oldmask;
-	size_t i;
 
 	memset(&st, 0, sizeof st);
 	st.opts = o;
-	if ((st.lfd = serve_listen(o, error)) == -1)
+	st.single = o->once || o->connect != NULL;
+	st.lfd = -1;
+	if (o->connect == NULL && (st.lfd = serve_listen(o, error)) == -1)
 		return -1;
 	if ((st.sigfd = serve_signals(&oldmask, error)) == -1) {
-		close(st.lfd);
+		if (st.lfd != -1)
+			close(st.lfd);
 		return -1;
 	}
-	st.accepting = !o->no_accept;
+	st.accepting = o->connect == NULL && !o->no_accept;
 	st.pfds = xreallocarray(NULL, 2, sizeof *st.pfds);
-	serve_log(&st, "listen %s port %u mode %s backlog %d%s",
-	    o->bind ? o->bind : "[::]", o->port,
-	    serve_mode_name(o->mode), o->backlog,
-	    o->no_accept ? " no-accept" : "");
+	if (o->connect != NULL) {
+		if (!serve_connect(&st, error)) {
+			serve_free(&st, &oldmask);
+			return -1;
+		}
+	} else
+		serve_log(&st, "listen %s port %u mode %s backlog %d%s",
+		    o->bind ? o->bind : "[::]", o->port,
+		    serve_mode_name(o->mode), o->backlog,
+		    o->no_accept ? " no-accept" : "");
 	serve_loop(&st);
-	for (i = st.nconns; i-- > 0;)
-		serve_close(&st, i, "at stop");
-	if (st.lfd != -1)
-		close(st.lfd);
-	close(st.sigfd);
-	sigprocmask(SIG_SETMASK, &oldmask, NULL);
-	free(st.conns);
-	free(st.pfds);
+	if (st.error != NULL) {
+		*error = st.error;
+		serve_free(&st, &oldmask);
+		return -1;
+	}
+	serve_free(&st, &oldmask);
 	return 0;
 }

@@ -15,6 +15,7 @@ enum serve_mode {
 	SERVE_CLOSE_AFTER,	/* close after reading N bytes */
 	SERVE_WRITE_AFTER_EOF,	/* read to EOF, write TEXT, close */
 	SERVE_CLOSE_FIRST,	/* send TEXT and close at once on accept */
+	SERVE_CLOSE_DELAY,	/* echo; at the peer's EOF wait, then close */
 };
 
 /* What a mode takes after its name on the command line. */
@@ -22,6 +23,7 @@ enum serve_arg {
 	SERVE_ARG_NONE,
 	SERVE_ARG_TEXT,		/* C escapes allowed: \r \n \t \\ \xHH */
 	SERVE_ARG_COUNT,	/* a byte count */
+	SERVE_ARG_DURATION,	/* "500ms" */
 };
 
 struct serve_mode_info {
@@ -41,6 +43,12 @@ struct serve_opts {
 	uint8_t		*text;		/* banner / write-after-eof / close-first */
 	size_t		 textlen;
 	uint64_t	 count;		/* close-after N */
+	int64_t		 delay_ns;	/* close-delay DURATION, --eof-delay:
+					 * wait this long after the peer's
+					 * FIN before answering it */
+	bool		 half_close;	/* shutdown(SHUT_WR) where the mode
+					 * closes; close at the peer's EOF */
+	const char	*connect;	/* "HOST:PORT": connect, not listen */
 	const char	*bind;		/* NULL: [::] dual-stack, else a literal */
 	int		 backlog;	/* listen(2) backlog */
 	bool		 no_accept;	/* listen, never accept */
@@ -53,8 +61,9 @@ void	 serve_opts_init(struct serve_opts *);
 bool	 serve_unescape(const char *text, uint8_t **out, size_t *outlen,
 	    char **error);
 /* Listen and serve until SIGINT or SIGTERM (or the --once connection
- * ends). Returns 0, or -1 with *error (allocated) on a setup failure such
- * as a port in use. */
+ * ends); with `connect`, make that one connection instead and serve it
+ * until it ends. Returns 0, or -1 with *error (allocated) on a setup
+ * failure such as a port in use or a refused connect. */
 int	 serve_run(const struct serve_opts *, char **error);
 
 #endif

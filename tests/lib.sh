@@ -72,3 +72,14 @@ lab_up_as() {
 	"$TCPSHAKE" lab up --name "$lab_up_name" "$@" >"$TMP/up.$lab_up_name" 2>&1 ||
 	    { show "$TMP/up.$lab_up_name"; fail "lab up --name $lab_up_name $*"; }
 }
+
+# Wait (up to 5 s) until something in the server namespace listens on TCP
+# port $1.
+server_wait_listen() {
+	swl=0
+	until in_server ss -Hltn "sport = :$1" | grep -q LISTEN; do
+		swl=$((swl + 1))
+		[ $swl -lt 100 ] || fail "nothing listens on port $1"
+		sleep 0.05
+	done
+}

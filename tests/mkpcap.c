@@ -384,6 +384,47 @@ write_handshake6(void)
 	cap_close(cp);
 }
 
+/*
+ * For read -e: a SYN-ACK whose TS val carries the SYN's options in its
+ * low 6 bits as a Linux SYN cookie does (2679895 & 63 = 23: wscale 7 and
+ * SACK), one whose bits do not (5000 & 63 = 8), and a SYN-ACK without
+ * wscale, after which the client's window is not scaled.
+ */
+static void
+write_cookie4(void)
+{
+	struct cap *cp = cap_open("cookie4.pcap", DLT_RAW, true);
+	uint8_t o[40];
+
+#define CK(p, ...) (&(struct tcpspec){ .src = C4, .dst = S4, .sport = (p), \
+	.dport = 80, __VA_ARGS__ })
+#define KC(p, ...) (&(struct tcpspec){ .src = S4, .dst = C4, .sport = 80, \
+	.dport = (p), __VA_ARGS__ })
+	cap_tcp(cp, 0, CK(40010, .seq = 100, .flags = F_SYN, .win = 64240,
+	    .opts = opts_syn(o, 1460, 100, 0, 7), .optlen = 20));
+	cap_tcp(cp, 50000, KC(40010, .seq = 0x5f3a8c41u, .ack = 101,
+	    .flags = F_SYN | F_ACK, .win = 65160,
+	    .opts = opts_syn(o, 1460, 2679895, 100, 7), .optlen = 20));
+	cap_tcp(cp, 100000, CK(40010, .seq = 101, .ack = 0x5f3a8c42u,
+	    .flags = F_ACK, .win = 502, .opts = opts_ts(o, 101, 2679895),
+	    .optlen = 12));
+	cap_tcp(cp, 200000, CK(40011, .seq = 200, .flags = F_SYN, .win = 64240,
+	    .opts = opts_syn(o, 1460, 200, 0, 7), .optlen = 20));
+	cap_tcp(cp, 250000, KC(40011, .seq = 7000, .ack = 201,
+	    .flags = F_SYN | F_ACK, .win = 65160,
+	    .opts = opts_syn(o, 1460, 5000, 200, 7), .optlen = 20));
+	cap_tcp(cp, 300000, CK(40012, .seq = 300, .flags = F_SYN, .win = 64240,
+	    .opts = opts_syn(o, 1460, 300, 0, 7), .optlen = 20));
+	/* mss, sackOK, TS: the first 16 bytes of opts_syn, no wscale. */
+	cap_tcp(cp, 350000, KC(40012, .seq = 9000, .ack = 301,
+	    .flags = F_SYN | F_ACK, .win = 65160,
+	    .opts = opts_syn(o, 1460, 6001, 300, 0), .optlen = 16));
+	cap_tcp(cp, 400000, CK(40012, .seq = 301, .ack = 9001,
+	    .flags = F_ACK, .win = 502, .opts = opts_ts(o, 301, 6001),
+	    .optlen = 12));
+	cap_close(cp);
+}
+
 /* Ethernet, with a padded bare ACK and a SACK block. */
 static void
 write_ether(void)
@@ -722,6 +763,7 @@ main(int argc, char **argv)
 	dir = argv[1];
 	write_handshake4();
 	write_handshake6();
+	write_cookie4();
 	write_ether();
 	write_sll();
 	write_badsum();

@@ -17,6 +17,11 @@ server_capture_stop
 expect_line "SENT 198\.18\.0\.1:[0-9]+ > 198\.18\.0\.2:80 S 1234567:1234567\(0\) win 65535 <mss 1300,sackOK,TS val 4242 ecr 0,nop,wscale 9>"
 expect_line "RCVD 198\.18\.0\.2:80 > 198\.18\.0\.1:[0-9]+ S\. [0-9]+:[0-9]+\(0\) ack 1234568 .* rtt [0-9]+\.[0-9]+ us"
 expect_line "^--- 198\.18\.0\.2 port 80: 1 sent, 1 received, 0 lost"
+# probe keeps no guard: the local kernel answers the SYN-ACK with RST at
+# seq + 1, and probe says whose RST that is (why a handshake made of raw
+# segments, scapy's way, dies there).
+expect_line "SENT 198\.18\.0\.1:[0-9]+ > 198\.18\.0\.2:80 R 1234568:1234568\(0\) win 0$"
+expect_line "^the RST above was not sent by tcpshake: the local kernel's, which knows no such connection"
 
 # The target's side: seq and every option arrived as given.
 server_capture_text >"$TMP/server.txt"
@@ -28,6 +33,13 @@ grep -Eq "198\.18\.0\.2\.80 > 198\.18\.0\.1\.[0-9]+: Flags \[S\.\], .* ack 12345
 	cat "$TMP/server.txt" >&2
 	fail "the target's SYN-ACK does not ack 1234568"
 }
+grep -Eq "198\.18\.0\.1\.[0-9]+ > 198\.18\.0\.2\.80: Flags \[R\], cksum 0x[0-9a-f]+ \(correct\), seq 1234568," "$TMP/server.txt" || {
+	cat "$TMP/server.txt" >&2
+	fail "the target did not see our kernel's RST"
+}
+# An ack number without the ACK flag goes out as given and shows, absolute.
+probe_run -S --seq 10 --ack 777 -p 80 198.18.0.2
+expect_line "SENT 198\.18\.0\.1:[0-9]+ > 198\.18\.0\.2:80 S 10:10\(0\) ack 777! win 65535$"
 # A SYN with a payload: Linux takes the SYN, not the data; its SYN-ACK
 # acks seq + 1 and is still this probe's answer.
 probe_run --seq 500 --data xyz -p 80 198.18.0.2

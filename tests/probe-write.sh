@@ -9,7 +9,10 @@ probe_lab_start
 
 probe_run -c 3 -p 80,81 -w "$TMP/probe.pcap" 198.18.0.2
 [ "$RC" = 0 ] || { cat "$TMP/out" "$TMP/err" >&2; fail "probe exited $RC, want 0"; }
-[ "$(grep -c ' SENT ' "$TMP/out")" = 6 ] || fail "want 6 SENT lines"
+# Six probes, and the local kernel's RST to each of port 80's SYN-ACKs.
+[ "$(grep -c ' SENT .* S [0-9]' "$TMP/out")" = 6 ] || fail "want 6 SENT SYN lines"
+[ "$(grep -c ' SENT .*:80 R [0-9]' "$TMP/out")" = 3 ] ||
+    fail "want 3 SENT lines of the local kernel's RST"
 [ "$(grep -c ' RCVD ' "$TMP/out")" = 6 ] || fail "want 6 RCVD lines"
 
 # tcpdump reads it, and sees the same segments in the same order.
@@ -19,7 +22,7 @@ sed -nE 's/^[0-9.]+ (SENT|RCVD) ([0-9.]+):([0-9]+) > ([0-9.]+):([0-9]+) ([SFRPUE
     "$TMP/out" >"$TMP/ours.list"
 sed -nE 's/^[0-9:.]+ IP ([0-9.]+) > ([0-9.]+): Flags \[([^]]*)\], seq ([0-9]+).*/\1 > \2 \3 \4/p' \
     "$TMP/tcpdump.txt" >"$TMP/tcpdump.list"
-[ "$(wc -l <"$TMP/ours.list")" = 12 ] || fail "could not read our own output back"
+[ "$(wc -l <"$TMP/ours.list")" = 15 ] || fail "could not read our own output back"
 cmp -s "$TMP/ours.list" "$TMP/tcpdump.list" || {
 	diff "$TMP/ours.list" "$TMP/tcpdump.list" >&2
 	fail "tcpdump sees other segments in the file than the run showed"
@@ -83,12 +86,14 @@ for n, line in enumerate(open(sys.argv[1]), 1):
         continue
     if not isinstance(ev.get("probe"), int):
         sys.exit("line %d: segment without a probe number" % n)
+    if ev["dir"] == "sent" and ev["flags"] == "R":
+        continue  # the local kernel's RST to a SYN-ACK, and its note
     if ev["dir"] == "sent":
         sent[ev["dport"]] = sent.get(ev["dport"], 0) + 1
     else:
         rtts.setdefault(ev["sport"], {}).setdefault(ev["probe"],
             ev["rtt_ns"])
-want = {"note": 1, "segment/sent": 6, "segment/rcvd": 6, "summary": 2}
+want = {"note": 4, "segment/sent": 9, "segment/rcvd": 6, "summary": 2}
 if kinds != want:
     sys.exit("got %r, want %r" % (kinds, want))
 for s in summaries:

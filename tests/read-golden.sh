@@ -29,6 +29,7 @@ golden() {
 golden read-handshake4.out handshake4.pcap
 golden read-handshake4-abs.out handshake4.pcap --absolute
 golden read-handshake6-e.out handshake6.pcap --explain
+golden read-cookie4-e.out cookie4.pcap -e
 golden read-ether.out ether.pcap -v
 golden read-sll.out sll.pcap
 golden read-badsum.out badsum.pcap

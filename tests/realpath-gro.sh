@@ -13,7 +13,7 @@ S=$RP_V4.2
 
 rp_serve echo 7 "$TCPSHAKE" serve --port 7
 rp_serve echo80 80 "$TCPSHAKE" serve --port 80
-rp_serve tail82 82 "$TCPSHAKE" serve --port 82 --mode write-after-eof tail
+rp_serve tail82 82 "$TCPSHAKE" serve --port 82 --mode write-after-eof tail --eof-delay 500ms
 rp_serve banner85 85 "$TCPSHAKE" serve --port 85 --mode banner \
     "$(printf '%5000s' '' | tr ' ' x)"
 

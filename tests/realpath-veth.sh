@@ -15,7 +15,7 @@ in_client ethtool -k "${RP}a" | grep -q '^tx-checksumming: on' ||
 
 rp_serve echo 7 "$TCPSHAKE" serve --port 7
 rp_serve echo80 80 "$TCPSHAKE" serve --port 80
-rp_serve tail82 82 "$TCPSHAKE" serve --port 82 --mode write-after-eof tail
+rp_serve tail82 82 "$TCPSHAKE" serve --port 82 --mode write-after-eof tail --eof-delay 500ms
 
 # connect: echo, IPv4 and IPv6.
 rp_run connect "$S:7" --send hello --expect-echo

@@ -22,7 +22,7 @@ run_lab_start() {
 	TMP=$(mktemp -d)
 	trap 'run_lab_stop' EXIT INT TERM HUP
 	run_serve 81 --mode close-first bye
-	run_serve 82 --mode write-after-eof tail
+	run_serve 82 --mode write-after-eof tail --eof-delay 500ms
 	run_serve 84 --mode close-after 5
 	for port in 81 82 84; do
 		i=0

@@ -95,15 +95,6 @@ want
 $3"
 }
 
-wait_listen() {
-	i=0
-	until in_server ss -Hltn "sport = :$1" | grep -q LISTEN; do
-		i=$((i + 1))
-		[ $i -lt 100 ] || fail "serve did not listen on port $1"
-		sleep 0.05
-	done
-}
-
 # serve_bg PORT ARGS...: serve in the server namespace, its output in
 # $tmp/PORT.out, its pid in SERVE_PID.
 serve_bg() {
@@ -112,7 +103,7 @@ serve_bg() {
 	"$TCPSHAKE" lab exec --name "$LAB" --server \
 	    "$TCPSHAKE" "$@" --port "$port" >"$tmp/$port.out" 2>&1 &
 	SERVE_PID=$!
-	wait_listen "$port"
+	server_wait_listen "$port"
 }
 
 serve_bg 7 serve --mode echo
@@ -218,7 +209,7 @@ kill "$held" 2>/dev/null
 "$TCPSHAKE" lab exec --name "$LAB" --server "$TCPSHAKE" -v serve \
     --port 27 >"$tmp/27.out" 2>&1 &
 pid=$!
-wait_listen 27
+server_wait_listen 27
 client 198.18.0.2 27 send:v shut recv >/dev/null
 kill -TERM "$pid"
 wait "$pid" || fail "serve ended with status $? on SIGTERM"
@@ -235,7 +226,7 @@ out=$("$TCPSHAKE" lab exec --name "$LAB" --server "$TCPSHAKE" serve \
 check "port in use" "$out" "tcpshake: serve: port 7 is already in use on [::]:7 (stop the other server or pick another --port)"
 out=$("$TCPSHAKE" serve --mode bogus 2>&1)
 [ $? = 2 ] || fail "bad mode: exit status not 2"
-check "bad mode" "$out" "tcpshake: serve: unknown mode 'bogus' (give --mode echo|discard|banner TEXT|close-after N|write-after-eof TEXT|close-first TEXT)"
+check "bad mode" "$out" "tcpshake: serve: unknown mode 'bogus' (give --mode echo|discard|banner TEXT|close-after N|write-after-eof TEXT|close-first TEXT|close-delay DURATION)"
 out=$("$TCPSHAKE" serve --mode close-after 2>&1)
 [ $? = 2 ] || fail "close-after without N: exit status not 2"
 echo "$out" | grep -q "needs a byte count N" || fail "close-after: $out"

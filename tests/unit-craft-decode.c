@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "craft.h"
@@ -232,6 +233,57 @@ round_trip(struct craft *c4, struct craft *c6, const struct rt_case *k)
 	segment_clear(&s);
 }
 
+/* An ack number without the ACK flag (a scapy-style SYN, a crafted RST):
+ * the decoded segment's packet line shows it, absolute, and parsing that
+ * line gives the same bytes again. */
+static void
+ack_without_flag(struct craft *c4)
+{
+	struct segment s, back;
+	struct decoded d;
+	const uint8_t *p;
+	uint8_t first[128];
+	uint32_t n, n2;
+	char err[256] = "", *line;
+	struct text_error te = { 0, "" };
+
+	segment_init(&s);
+	ipaddr_parse("198.18.0.1", &s.src);
+	ipaddr_parse("198.18.0.2", &s.dst);
+	s.sport = 40000; s.dport = 80; s.seq = 1000; s.ack = 12345;
+	s.flags = TH_SYN_; s.win = 512;
+	CHECK_(craft_build(c4, &s, &p, &n, err, sizeof err) == 0 &&
+	    n <= sizeof first, "ack without ACK: crafted (%s)", err);
+	memcpy(first, p, n);
+	memset(&d, 0, sizeof d);
+	CHECK_(decode_ip(first, n, &d, err, sizeof err) == DEC_OK,
+	    "ack without ACK: decodes");
+	line = segment_format(&d.seg, SEGFMT_FULL);
+	CHECK_(strcmp(line, "40000>80 S 1000:1000(0) ack 12345! win 512 "
+	    "<> (ttl 64) (tos 0x00)") == 0, "ack without ACK: the line shows "
+	    "it: %s", line);
+	segment_init(&back);
+	CHECK_(segment_parse(line, &back, &te), "ack without ACK: the line "
+	    "parses (%s)", te.msg);
+	back.src = s.src;
+	back.dst = s.dst;
+	CHECK_(back.flags == TH_SYN_ && back.ack == 12345,
+	    "ack without ACK: flags S, ack 12345 back");
+	CHECK_(craft_build(c4, &back, &p, &n2, err, sizeof err) == 0 &&
+	    n2 == n && memcmp(p + 20, first + 20, n - 20) == 0,
+	    "ack without ACK: the same TCP bytes again");
+	/* Zero is what an honest SYN carries: no "ack" then. */
+	segment_clear(&d.seg);
+	s.ack = 0;
+	CHECK_(craft_build(c4, &s, &p, &n, err, sizeof err) == 0 &&
+	    decode_ip(p, n, &d, err, sizeof err) == DEC_OK &&
+	    !(d.seg.has & SEG_HAS_ACK), "ack 0 without ACK: no ack shown");
+	free(line);
+	segment_clear(&d.seg);
+	segment_clear(&back);
+	segment_clear(&s);
+}
+
 int
 main(void)
 {
@@ -253,6 +305,7 @@ main(void)
 	 * order. */
 	for (i = sizeof cases / sizeof cases[0]; i-- > 0;)
 		round_trip(c4, c6, &cases[i]);
+	ack_without_flag(c4);
 	craft_close(c4);
 	craft_close(c6);
 	return check_done();

@@ -1,0 +1,76 @@
+#!/bin/sh
+# scripts/flaky.sh: run one scenario N times (default 20) against a fresh
+# lab and report the pass count; a test of the tests. Needs root.
+#   sh scripts/flaky.sh [-n N] [-k] [-b BUILDDIR] SCENARIO
+# -k keeps a capture of both veth ends for each failed run (in ./flaky-*).
+# The lab: tcp_synack_retries=2, echo on 80, and the server that the
+# scenario's "# Lab: tcpshake serve ARGS" comment names.
+set -u
+n=20 keep=0 build=_build
+while getopts n:kb: o; do
+	case $o in
+	n) n=$OPTARG ;;
+	k) keep=1 ;;
+	b) build=$OPTARG ;;
+	*) echo "usage: flaky.sh [-n N] [-k] [-b BUILDDIR] SCENARIO" >&2; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# = 1 ] || { echo "usage: flaky.sh [-n N] [-k] [-b BUILDDIR] SCENARIO" >&2; exit 2; }
+[ "$(id -u)" = 0 ] || { echo "flaky.sh: needs root (namespaces, raw sockets)" >&2; exit 2; }
+shake=$(realpath "$1")
+T=$(realpath "$build/tcpshake")
+LAB=fk$$
+tmp=$(mktemp -d)
+pids=
+stop() {
+	for p in $pids; do kill "$p" 2>/dev/null; done
+	"$T" lab down --name "$LAB" >/dev/null 2>&1
+	rm -rf "$tmp"
+}
+trap stop EXIT INT TERM HUP
+"$T" lab up --name "$LAB" --sysctl net.ipv4.tcp_synack_retries=2 >/dev/null ||
+	exit 2
+# The scenario's own server, from its "# Lab: tcpshake serve ..." comment
+# (which may run on to the next comment line).
+lab=$(sed -n '/^# Lab: tcpshake serve/{N;s/\n# */ /;s/^# Lab: tcpshake serve //;s/ *(.*//;p;}' "$shake")
+if [ -n "$lab" ]; then
+	# shellcheck disable=SC2086 # the comment's words are the arguments
+	ip netns exec "$LAB-s" "$T" serve $lab >/dev/null 2>&1 </dev/null &
+	pids="$pids $!"
+fi
+sleep 0.5
+pass=0 i=0
+while [ $i -lt "$n" ]; do
+	i=$((i + 1))
+	if [ $keep = 1 ]; then
+		ip netns exec "$LAB-c" tcpdump -i any -nn -U --immediate-mode -w "$tmp/c.pcap" \
+		    tcp 2>"$tmp/c.err" &
+		c=$!
+		ip netns exec "$LAB-s" tcpdump -i any -nn -U --immediate-mode -w "$tmp/s.pcap" \
+		    tcp 2>"$tmp/s.err" &
+		s=$!
+		until grep -q listening "$tmp/c.err" &&
+		    grep -q listening "$tmp/s.err"; do
+			sleep 0.05
+		done
+	fi
+	if ip netns exec "$LAB-c" "$T" run -D LAB="$LAB" "$shake" >"$tmp/out" 2>&1; then
+		pass=$((pass + 1))
+		ok=1
+	else
+		ok=0
+	fi
+	if [ $keep = 1 ]; then
+		sleep 0.2
+		kill "$c" "$s"; wait "$c" "$s" 2>/dev/null
+		if [ $ok = 0 ]; then
+			d=flaky-$LAB-$i
+			mkdir -p "$d"
+			cp "$tmp/out" "$tmp/c.pcap" "$tmp/s.pcap" "$d/"
+			echo "run $i failed: see $d" >&2
+		fi
+	fi
+done
+echo "$(basename "$shake"): $pass/$n passed"
+[ $pass = "$n" ]
