@@ -74,6 +74,8 @@ opt_equal(const struct tcp_option *e, const struct tcp_option *g,
 
 	if (e->kind != g->kind)
 		return false;
+	if (e->any_data)
+		return e->len == g->len;
 	switch (e->kind) {
 	case OPT_EOL:
 	case OPT_NOP:
@@ -173,9 +175,17 @@ match_ip(const struct segment *exp, const struct segment *got,
 	if ((exp->has & SEG_HAS_TOS) && exp->tos != got->tos)
 		diff_add(r, "tos: expected 0x%02x, got 0x%02x", exp->tos,
 		    got->tos);
-	else if ((exp->has & SEG_HAS_ECN) && (exp->tos & 3) != (got->tos & 3))
+	else if ((exp->has & SEG_ECN_ECT01) && (got->tos & 3) != ECN_ECT0 &&
+	    (got->tos & 3) != ECN_ECT1)
+		diff_add(r, "ecn: expected ECT(0) or ECT(1), got %u",
+		    got->tos & 3u);
+	else if ((exp->has & SEG_HAS_ECN) && !(exp->has & SEG_ECN_ECT01) &&
+	    (exp->tos & 3) != (got->tos & 3))
 		diff_add(r, "ecn: expected %u, got %u", exp->tos & 3u,
 		    got->tos & 3u);
+	if ((exp->has & SEG_HAS_FLOWLABEL) && exp->flowlabel != got->flowlabel)
+		diff_add(r, "flowlabel: expected 0x%05x, got 0x%05x",
+		    exp->flowlabel, got->flowlabel);
 }
 
 bool
@@ -186,10 +196,10 @@ match_segment(const struct segment *exp, const struct segment *got,
 	uint32_t v;
 
 	memset(r, 0, sizeof *r);
-	if (exp->flags != got->flags)
+	if (exp->flags != got->flags || exp->ae != got->ae)
 		diff_add(r, "flags: expected %s, got %s",
-		    segment_flags_str(exp->flags, ef, sizeof ef),
-		    segment_flags_str(got->flags, gf, sizeof gf));
+		    segment_flags_ae_str(exp->flags, exp->ae, ef, sizeof ef),
+		    segment_flags_ae_str(got->flags, got->ae, gf, sizeof gf));
 	v = rel_theirs(b, got->seq, exp->has & SEG_ABS_SEQ);
 	if (!(exp->has & SEG_ANY_SEQ) && v != exp->seq)
 		diff_add(r, "seq: expected %" PRIu32 "%s, got %" PRIu32,
