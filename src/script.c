@@ -1597,7 +1597,10 @@ parse_directive(struct parser *p, const char *line, int lineno)
 
 /* A packet line that ends in ',' goes on at the next line (packetdrill
  * reads a statement over several lines; its long option lists wrap
- * there). */
+ * there), for at most CONTINUED_MAX lines: a file of lines that all end
+ * in ',' must not make one line of itself, copied once a line. */
+#define CONTINUED_MAX	16
+
 static bool
 continues(const char *clean)
 {
@@ -1634,7 +1637,7 @@ parse_logical(struct parser *p, char **lines, size_t i, size_t n)
 	 * ending in ',' goes on. */
 	while ((p->in_command || (p->in_comment &&
 	    clean[skip_ws(clean, 0)] != '\0') || (!p->in_comment &&
-	    continues(clean))) && i + used < n) {
+	    used < CONTINUED_MAX && continues(clean))) && i + used < n) {
 		more = xstrdup(lines[i + used]);
 		strip_comments(p, more, lines[i + used], (int)(i + used) + 1);
 		orig = join(orig, lines[i + used]);

@@ -156,6 +156,16 @@ static const struct bad_case {
 	    "t.shake:1:8: error: '*' sequence numbers are only allowed on '>' lines: a sent segment needs every value\n"
 	    "  +0 < S ...(0) win 100\n"
 	    "         ^\n" },
+	{ "a statement wraps for 16 lines at most",
+	    "0 < S 0:0(0) <nop,\nnop,\nnop,\nnop,\nnop,\nnop,\nnop,\nnop,\n"
+	    "nop,\nnop,\nnop,\nnop,\nnop,\nnop,\nnop,\nnop,\nnop>\n",
+	    NULL,
+	    "t.shake:1:14: error: unterminated option list (expected '>')\n"
+	    "  0 < S 0:0(0) <nop,\n"
+	    "               ^\n"
+	    "t.shake:17:1: error: expected a time (0.250, +0.1 or *), an option line (--name=value), 'target HOST:PORT' or 'flow NAME [PORT]'\n"
+	    "  nop>\n"
+	    "  ^\n" },
 	{ "#ifdef nested",
 	    "#ifdef A\n#ifdef B\n#endif\n",
 	    "A=1",
