@@ -40,8 +40,10 @@
 
 #include <libnet.h>
 
+#include "checksum.h"
 #include "craft.h"
 #include "extract.h"
+#include "tcpmd5.h"
 #include "xmalloc.h"
 
 #define TCP_OPT_SPACE	40	/* option bytes a TCP header can carry */
@@ -453,6 +455,34 @@ craft_fixup(struct craft *c, const struct segment *seg)
 	put_be16(tcp + 16, sum);
 }
 
+/* "md5 valid" with a key: RFC 2385's digest of the bytes as built, into
+ * the option, and the checksum again (a wrong one stays wrong). */
+static void
+craft_md5_sign(struct craft *c, const struct segment *seg)
+{
+	size_t iphlen = c->family == AF_INET ? IP4_HLEN : IP6_HLEN, at;
+	size_t tcplen = c->buflen - iphlen, hlen;
+	uint8_t *tcp = c->buf + iphlen;
+	uint16_t sum;
+	int i;
+
+	for (i = 0; i < seg->nopts; i++)
+		if (seg->opts[i].kind == 19 && seg->opts[i].any_data)
+			break;
+	if (i == seg->nopts || seg->md5_key == NULL)
+		return;
+	hlen = TCP_HLEN + segment_optlen(seg);
+	hlen = (hlen + 3) & ~(size_t)3;
+	if ((at = tcpmd5_find(tcp, hlen)) == 0)
+		return;
+	tcpmd5_digest(&seg->src, &seg->dst, tcp, hlen, tcplen, seg->md5_key,
+	    tcp + at);
+	sum = cksum_tcp(&seg->src, &seg->dst, tcp, tcplen);
+	if (seg->badsum)
+		sum = (uint16_t)(sum + 1);
+	put_be16(tcp + 16, sum);
+}
+
 int
 craft_build(struct craft *c, const struct segment *seg, const uint8_t **out,
     uint32_t *outlen, char *err, size_t errlen)
@@ -470,6 +500,7 @@ craft_build(struct craft *c, const struct segment *seg, const uint8_t **out,
 	if (craft_collect(c, err, errlen) == -1)
 		return -1;
 	craft_fixup(c, seg);
+	craft_md5_sign(c, seg);
 	*out = c->buf;
 	*outlen = c->buflen;
 	return 0;

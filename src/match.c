@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "match.h"
+#include "tcpmd5.h"
 #include "xmalloc.h"
 
 static void diff_add(struct match_result *, const char *, ...)
@@ -75,7 +76,7 @@ opt_equal(const struct tcp_option *e, const struct tcp_option *g,
 	if (e->kind != g->kind)
 		return false;
 	if (e->any_data)
-		return e->len == g->len;
+		return e->len == g->len;	/* the digest: match_md5() */
 	switch (e->kind) {
 	case OPT_EOL:
 	case OPT_NOP:
@@ -166,6 +167,22 @@ match_data(const struct segment *exp, const struct segment *got,
 	free(zeros);
 }
 
+/* "md5 valid" under --tcp_md5_secret: the digest is right for the key;
+ * without a key any digest does. */
+static void
+match_md5(const struct segment *exp, const struct segment *got,
+    struct match_result *r)
+{
+	const struct tcp_option *o = segment_find_opt(exp, 19);
+
+	if (o == NULL || !o->any_data || exp->md5_key == NULL ||
+	    segment_find_opt(got, 19) == NULL)
+		return;
+	if (!tcpmd5_check(got, exp->md5_key))
+		diff_add(r, "md5: the digest is not valid under "
+		    "--tcp_md5_secret");
+}
+
 static void
 match_ip(const struct segment *exp, const struct segment *got,
     struct match_result *r)
@@ -216,6 +233,7 @@ match_segment(const struct segment *exp, const struct segment *got,
 		diff_add(r, "urg: expected %u, got %u", exp->urg, got->urg);
 	if (!(exp->has & SEG_ANY_OPTS))
 		match_opts(exp, got, b, r);
+	match_md5(exp, got, r);
 	match_data(exp, got, r);
 	match_ip(exp, got, r);
 	if (got->cksum_state == CKSUM_BAD)

@@ -11,6 +11,7 @@
 
 #include "script.h"
 #include "target.h"
+#include "tcpmd5.h"
 #include "xmalloc.h"
 
 /*
@@ -664,6 +665,17 @@ opt_address(struct parser *p, size_t at, const char *v)
 	return false;
 }
 
+static bool
+opt_md5_secret(struct parser *p, size_t at, const char *v)
+{
+	if (strlen(v) > TCPMD5_KEY_MAX) {
+		perr(p, at, "--tcp_md5_secret is %zu bytes long; a TCP MD5 "
+		    "key has at most %d", strlen(v), TCPMD5_KEY_MAX);
+		return false;
+	}
+	return true;
+}
+
 /* The known option lines; each checks its value. A row here is all it
  * takes to add one (the engine reads it with script_option()). */
 static const struct script_optdef {
@@ -681,6 +693,8 @@ static const struct script_optdef {
 	{ "tcp_ts_tick_usecs",	true,	opt_ts_tick },
 	{ "local_ip",		true,	opt_address },
 	{ "remote_ip",		true,	opt_address },
+	/* packetdrill's too, and used: the key of "md5 valid". */
+	{ "tcp_md5_secret",	true,	opt_md5_secret },
 };
 #define NOPTDEFS (sizeof optdefs / sizeof optdefs[0])
 
@@ -1125,12 +1139,13 @@ check_send_open(struct parser *p, size_t segat, const struct segment *seg)
 			return false;
 		}
 	for (k = 0; k < seg->nopts; k++)
-		if (seg->opts[k].any_data) {
+		if (seg->opts[k].any_data && seg->md5_key == NULL) {
 			md5 = strstr(p->text + segat, "valid");
 			perr(p, md5 != NULL ? (size_t)(md5 - p->text) : segat,
-			    "'md5 valid' is only allowed on '>' lines: tcpshake "
-			    "computes no RFC 2385 digest; write md5 and the "
-			    "digest in hex (32 digits)");
+			    "'md5 valid' on a '<' line needs the key: add "
+			    "--tcp_md5_secret=KEY (the target socket's "
+			    "TCP_MD5SIG key), or write md5 and the digest in "
+			    "hex (32 digits)");
 			return false;
 		}
 	return true;
@@ -1242,6 +1257,8 @@ parse_packet(struct parser *p, size_t i, struct step *st)
 		perr(p, i + (size_t)terr.column - 1, "%s", terr.msg);
 		return false;
 	}
+	if (segment_find_opt(&st->seg, 19) != NULL)
+		st->seg.md5_key = script_option(p->sc, "tcp_md5_secret");
 	if (st->dir == DIR_TO_TARGET && !check_send_open(p, i, &st->seg))
 		return false;
 	return true;

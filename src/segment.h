@@ -133,6 +133,10 @@ struct segment {
 	enum cksum_state cksum_state;	/* decode: verified result */
 	uint16_t	cksum_good;	/* decode: the right checksum */
 	bool		badsum;		/* craft: write a wrong checksum */
+	const char	*md5_key;	/* "md5 valid": the key its digest is
+					 * made (craft) or checked (match)
+					 * with, owned by the script; NULL:
+					 * none */
 
 	uint8_t		nopts;
 	struct tcp_option opts[SEG_MAX_OPTS];

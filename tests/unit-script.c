@@ -141,7 +141,7 @@ static const struct bad_case {
 	{ "md5 valid on a send",
 	    "+0 < . 1:1(0) ack 1 <nop,nop,md5 valid>\n",
 	    NULL,
-	    "t.shake:1:34: error: 'md5 valid' is only allowed on '>' lines: tcpshake computes no RFC 2385 digest; write md5 and the digest in hex (32 digits)\n"
+	    "t.shake:1:34: error: 'md5 valid' on a '<' line needs the key: add --tcp_md5_secret=KEY (the target socket's TCP_MD5SIG key), or write md5 and the digest in hex (32 digits)\n"
 	    "  +0 < . 1:1(0) ack 1 <nop,nop,md5 valid>\n"
 	    "                                   ^\n" },
 	{ "ect01 on a send",
@@ -987,7 +987,7 @@ test_pd_forms(void)
 	CHECK_STR(sc->nwarnings > 0 ? sc->warnings[0] : NULL, "t.shake:1:1: "
 	    "warning: unknown option --mtu ignored (known: --tolerance_usecs, "
 	    "--tolerance_percent, --target, --define, --ip_version, --mss, "
-	    "--tcp_ts_tick_usecs, --local_ip, --remote_ip)");
+	    "--tcp_ts_tick_usecs, --local_ip, --remote_ip, --tcp_md5_secret)");
 	CHECK_INT(sc->noptions, 1);
 	CHECK_STR(sc->options[0].value, "SYNOPTS=mss 1460,sackOK");
 	CHECK_INT(sc->steps[0].seg.nopts, 4);
@@ -1001,6 +1001,20 @@ test_pd_forms(void)
 	script_free(sc);
 	test_round_trip("packetdrill forms", pd_forms);
 
+	/* "md5 valid" takes the file's key, on both directions. */
+	sc = parse("--tcp_md5_secret=k3y\n0 < . 1:1(0) <nop,nop,md5 valid>\n"
+	    "+0 > . 1:1(0) <nop,nop,md5 valid>\n", NULL, &errs);
+	CHECK(sc != NULL && sc->nsteps == 2 && sc->steps[0].seg.md5_key &&
+	    strcmp(sc->steps[0].seg.md5_key, "k3y") == 0 &&
+	    sc->steps[1].seg.md5_key == sc->steps[0].seg.md5_key);
+	script_free(sc);
+	script_errors_clear(&errs);
+	sc = parse("--tcp_md5_secret=" "0123456789012345678901234567890123456789"
+	    "01234567890123456789012345678901234567891\n", NULL, &errs);
+	CHECK(sc == NULL && errs.n == 1 && strcmp(errs.v[0].msg,
+	    "--tcp_md5_secret is 81 bytes long; a TCP MD5 key has at most "
+	    "80") == 0);
+	script_errors_clear(&errs);
 	/* The other branch is read when its name is defined. */
 	sc = parse(pd_forms, "FreeBSD=1", &errs);
 	CHECK(sc == NULL && errs.n == 1 && errs.v[0].line == 9);
