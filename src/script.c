@@ -1612,14 +1612,16 @@ parse_directive(struct parser *p, const char *line, int lineno)
 	return false;
 }
 
-/* A packet line that ends in ',' goes on at the next line (packetdrill
- * reads a statement over several lines; its long option lists wrap
- * there), for at most CONTINUED_MAX lines: a file of lines that all end
- * in ',' must not make one line of itself, copied once a line. */
+/* A packet line that ends in ',', or that the next line's '<' options go
+ * on, is one statement with it (packetdrill reads a statement over
+ * several lines; its long option lists wrap there), for at most
+ * CONTINUED_MAX lines: a file of lines that all end in ',' must not make
+ * one line of itself, copied once a line. next is the next physical line
+ * or NULL. */
 #define CONTINUED_MAX	16
 
 static bool
-continues(const char *clean)
+continues(const char *clean, const char *next)
 {
 	size_t i = skip_ws(clean, 0), e = strlen(clean);
 
@@ -1628,7 +1630,8 @@ continues(const char *clean)
 		return false;
 	while (e > 0 && is_blank(clean[e - 1]))
 		e--;
-	return e > 0 && clean[e - 1] == ',';
+	return (e > 0 && clean[e - 1] == ',') ||
+	    (next != NULL && next[skip_ws(next, 0)] == '<');
 }
 
 /* One logical line from lines[i]: the stages, then the parse. Returns
@@ -1651,10 +1654,11 @@ parse_logical(struct parser *p, char **lines, size_t i, size_t n)
 	clean = xstrdup(lines[i]);
 	strip_comments(p, clean, lines[i], (int)i + 1);
 	/* A command, a block comment after some text, or a packet line
-	 * ending in ',' goes on. */
+	 * ending in ',' or followed by a line of '<' options goes on. */
 	while ((p->in_command || (p->in_comment &&
 	    clean[skip_ws(clean, 0)] != '\0') || (!p->in_comment &&
-	    used < CONTINUED_MAX && continues(clean))) && i + used < n) {
+	    used < CONTINUED_MAX && continues(clean, i + used < n ?
+	    lines[i + used] : NULL))) && i + used < n) {
 		more = xstrdup(lines[i + used]);
 		strip_comments(p, more, lines[i + used], (int)(i + used) + 1);
 		orig = join(orig, lines[i + used]);

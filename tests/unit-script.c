@@ -965,7 +965,10 @@ static const char pd_forms[] =
     "#ifdef Linux\n"
     "+0.2 > S. 0:0(0) ack 1 <...>\n"
     "#endif\n"
-    "+0 < F  . 1:1(0)   ack 1 win 65535\n";
+    "+0 < F  . 1:1(0)   ack 1 win 65535\n"
+    "+0 > . 2:2(0) ack 2\n"
+    "   <nop,nop,\n"
+    "    sack 1:2>\n";
 
 static void
 test_pd_forms(void)
@@ -982,7 +985,7 @@ test_pd_forms(void)
 	script_errors_clear(&errs);
 	if (sc == NULL)
 		return;
-	CHECK_INT(sc->nsteps, 3);
+	CHECK_INT(sc->nsteps, 4);
 	CHECK_INT(sc->nwarnings, 2);
 	CHECK_STR(sc->nwarnings > 0 ? sc->warnings[0] : NULL, "t.shake:1:1: "
 	    "warning: unknown option --mtu ignored (known: --tolerance_usecs, "
@@ -998,6 +1001,8 @@ test_pd_forms(void)
 	CHECK_INT(sc->steps[1].line, 12);
 	CHECK_INT(sc->steps[1].time.at_ns, 200000000);
 	CHECK_INT(sc->steps[2].seg.flags, TH_FIN_ | TH_ACK_);
+	CHECK_INT(sc->steps[3].seg.nopts, 3);
+	CHECK_INT(sc->steps[3].line, 15);
 	script_free(sc);
 	test_round_trip("packetdrill forms", pd_forms);
 
