@@ -187,17 +187,23 @@ static void
 match_ip(const struct segment *exp, const struct segment *got,
     struct match_result *r)
 {
+	uint8_t mask = (exp->has & SEG_ECN_ECT01) ? 0xfc : 0xff;
+
 	if ((exp->has & SEG_HAS_TTL) && exp->ttl != got->ttl)
 		diff_add(r, "ttl: expected %u, got %u", exp->ttl, got->ttl);
-	if ((exp->has & SEG_HAS_TOS) && exp->tos != got->tos)
+	/* [ect01] leaves the ECN bits to the check below. */
+	if ((exp->has & SEG_HAS_TOS) && (exp->tos & mask) != (got->tos & mask))
 		diff_add(r, "tos: expected 0x%02x, got 0x%02x", exp->tos,
 		    got->tos);
-	else if ((exp->has & SEG_ECN_ECT01) && (got->tos & 3) != ECN_ECT0 &&
+	else if ((exp->has & SEG_HAS_DSCP) && exp->tos >> 2 != got->tos >> 2)
+		diff_add(r, "dscp: expected 0x%02x, got 0x%02x", exp->tos >> 2,
+		    got->tos >> 2);
+	if ((exp->has & SEG_ECN_ECT01) && (got->tos & 3) != ECN_ECT0 &&
 	    (got->tos & 3) != ECN_ECT1)
 		diff_add(r, "ecn: expected ECT(0) or ECT(1), got %u",
 		    got->tos & 3u);
-	else if ((exp->has & SEG_HAS_ECN) && !(exp->has & SEG_ECN_ECT01) &&
-	    (exp->tos & 3) != (got->tos & 3))
+	else if ((exp->has & SEG_HAS_ECN) && !(exp->has & (SEG_ECN_ECT01 |
+	    SEG_HAS_TOS)) && (exp->tos & 3) != (got->tos & 3))
 		diff_add(r, "ecn: expected %u, got %u", exp->tos & 3u,
 		    got->tos & 3u);
 	if ((exp->has & SEG_HAS_FLOWLABEL) && exp->flowlabel != got->flowlabel)

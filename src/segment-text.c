@@ -779,35 +779,96 @@ struct ipfields {
 	uint32_t	has;
 	uint8_t		tos;
 	uint8_t		ecn;
+	uint8_t		dscp;
 };
 
-/* "(ttl N)", "(tos N)", "[ect0]"...; the cursor is on '(' or '['.
- * packetdrill's IPv6 names (hlim, class) are the same fields. */
+/* DSCP names (RFC 2474's class selectors, RFC 2597's AF, RFC 3246's EF,
+ * RFC 5865's VOICE-ADMIT, RFC 8622's LE), as packetdrill spells them. */
+static const struct {
+	const char	*name;
+	uint8_t		 value;
+} dscp_names[] = {
+	{ "cs0", 0 }, { "cs1", 8 }, { "cs2", 16 }, { "cs3", 24 },
+	{ "cs4", 32 }, { "cs5", 40 }, { "cs6", 48 }, { "cs7", 56 },
+	{ "af11", 10 }, { "af12", 12 }, { "af13", 14 }, { "af21", 18 },
+	{ "af22", 20 }, { "af23", 22 }, { "af31", 26 }, { "af32", 28 },
+	{ "af33", 30 }, { "af41", 34 }, { "af42", 36 }, { "af43", 38 },
+	{ "ef", 46 }, { "voice_admit", 44 }, { "le", 1 },
+};
+#define NDSCP_NAMES (sizeof dscp_names / sizeof dscp_names[0])
+
+/* "dscp N" or "dscp NAME"; the cursor is past "dscp". */
 static bool
-parse_ipfield(struct lexer *lx, struct segment *seg, struct ipfields *ip)
+parse_dscp(struct lexer *lx, struct ipfields *ip)
+{
+	char w[16];
+	size_t at, i;
+	uint32_t v;
+
+	if (!tx_need_space(lx, "dscp"))
+		return false;
+	at = lx->pos;
+	if (!is_digit(tx_peek(lx)) && tx_word(lx, w, sizeof w) &&
+	    lx->pos - at < sizeof w) {
+		for (i = 0; i < NDSCP_NAMES; i++)
+			if (strcmp(w, dscp_names[i].name) == 0) {
+				ip->dscp = dscp_names[i].value;
+				return true;
+			}
+		return tx_fail(lx, at, "unknown DSCP '%s' (a number 0-63, "
+		    "cs0-cs7, af11-af43, ef, voice_admit or le)", w);
+	}
+	lx->pos = at;
+	if (!tx_number_hex(lx, "dscp", 63, &v))
+		return false;
+	ip->dscp = (uint8_t)v;
+	return true;
+}
+
+/* An ECN mark's name ("ect0", ...), after "[" or "ecn "; false if w is
+ * none. */
+static bool
+ecn_mark(const char *w, struct ipfields *ip)
 {
 	static const char *ecn_names[] = { "noecn", "ect1", "ect0", "ce" };
-	char close = tx_peek(lx) == '(' ? ')' : ']', w[16], tok[32];
-	size_t at;
-	uint32_t v, bit = 0;
 	int i;
 
-	lx->pos++;
-	tx_skip_ws(lx);
-	at = lx->pos;
-	if (!tx_word(lx, w, sizeof w))
-		w[0] = '\0';
 	for (i = 0; i < 4; i++)
 		if (strcmp(w, ecn_names[i]) == 0) {
-			bit = SEG_HAS_ECN;
 			ip->ecn = (uint8_t)i;
+			return true;
 		}
 	if (strcmp(w, "ect01") == 0) {
-		bit = SEG_HAS_ECN;
 		ip->ecn = ECN_ECT0;
 		ip->has |= SEG_ECN_ECT01;
+		return true;
 	}
-	if (strcmp(w, "ttl") == 0 || strcmp(w, "hlim") == 0) {
+	return false;
+}
+
+/* One field of "(...)" or "[...]": "ttl N", "hlim N", "tos N", "class N",
+ * "dscp N", "flowlabel N", "ecn MARK" or a mark alone. */
+static bool
+parse_ipfield_one(struct lexer *lx, struct segment *seg, struct ipfields *ip)
+{
+	char w[16], m[16], tok[32];
+	size_t at = lx->pos, mat;
+	uint32_t v, bit = 0;
+
+	if (!tx_word(lx, w, sizeof w) || lx->pos - at >= sizeof w)
+		w[0] = '\0';
+	if (ecn_mark(w, ip))
+		bit = SEG_HAS_ECN;
+	else if (strcmp(w, "ecn") == 0) {
+		if (!tx_need_space(lx, w))
+			return false;
+		mat = lx->pos;
+		if (!tx_word(lx, m, sizeof m) || lx->pos - mat >= sizeof m ||
+		    !ecn_mark(m, ip))
+			return tx_fail(lx, mat, "expected an ECN mark after ecn "
+			    "(ect0, ect1, ect01, ce or noecn)");
+		bit = SEG_HAS_ECN;
+	} else if (strcmp(w, "ttl") == 0 || strcmp(w, "hlim") == 0) {
 		bit = SEG_HAS_TTL;
 		if (!tx_need_space(lx, w) ||
 		    !tx_number(lx, w, UINT8_MAX, &v))
@@ -819,22 +880,48 @@ parse_ipfield(struct lexer *lx, struct segment *seg, struct ipfields *ip)
 		    !tx_number_hex(lx, w, UINT8_MAX, &v))
 			return false;
 		ip->tos = (uint8_t)v;
+	} else if (strcmp(w, "dscp") == 0) {
+		bit = SEG_HAS_DSCP;
+		if (!parse_dscp(lx, ip))
+			return false;
 	} else if (strcmp(w, "flowlabel") == 0) {
 		bit = SEG_HAS_FLOWLABEL;
 		if (!tx_need_space(lx, w) ||
 		    !tx_number_hex(lx, w, 0xfffff, &v))
 			return false;
 		seg->flowlabel = v;
-	} else if (bit == 0)
+	} else
 		return tx_fail(lx, at, "unknown IP field '%s' (expected ttl N, "
-		    "hlim N, tos N, class N, flowlabel N, ect0, ect1, ect01, "
-		    "ce or noecn)", tx_token(lx, at, tok, sizeof tok));
-	if (ip->has & bit)
+		    "hlim N, tos N, class N, dscp N, flowlabel N, ecn MARK, "
+		    "ect0, ect1, ect01, ce or noecn)",
+		    tx_token(lx, at, tok, sizeof tok));
+	if ((ip->has & bit) || (bit == SEG_HAS_DSCP && (ip->has &
+	    SEG_HAS_TOS)) || (bit == SEG_HAS_TOS && (ip->has & SEG_HAS_DSCP)))
 		return tx_fail(lx, at, "'%s' given twice", bit == SEG_HAS_ECN ?
 		    "ECN mark" : bit == SEG_HAS_TTL ? "ttl (hlim)" :
-		    bit == SEG_HAS_TOS ? "tos (class)" : w);
+		    bit == SEG_HAS_FLOWLABEL ? w : "tos (class, dscp)");
 	ip->has |= bit;
-	tx_skip_ws(lx);
+	return true;
+}
+
+/* "(ttl N)", "(tos N)", "[ect0]", "(ttl 4, dscp af11, ecn ect0)"...; the
+ * cursor is on '(' or '['. packetdrill's IPv6 names (hlim, class) are
+ * the same fields. */
+static bool
+parse_ipfield(struct lexer *lx, struct segment *seg, struct ipfields *ip)
+{
+	char close = tx_peek(lx) == '(' ? ')' : ']';
+
+	lx->pos++;
+	for (;;) {
+		tx_skip_ws(lx);
+		if (!parse_ipfield_one(lx, seg, ip))
+			return false;
+		tx_skip_ws(lx);
+		if (tx_peek(lx) != ',')
+			break;
+		lx->pos++;
+	}
 	if (tx_peek(lx) != close)
 		return tx_fail(lx, lx->pos, "expected '%c' after the IP field",
 		    close);
@@ -1169,7 +1256,7 @@ bool
 segment_parse(const char *text, struct segment *seg, struct text_error *err)
 {
 	struct lexer lx = { text, 0, err };
-	struct ipfields ip = { 0, 0, 0 };
+	struct ipfields ip = { 0, 0, 0, 0 };
 
 	segment_clear(seg);
 	if (err != NULL) {
@@ -1183,6 +1270,8 @@ segment_parse(const char *text, struct segment *seg, struct text_error *err)
 	seg->has |= ip.has;
 	if (ip.has & SEG_HAS_TOS)
 		seg->tos = ip.tos;
+	if (ip.has & SEG_HAS_DSCP)
+		seg->tos = (uint8_t)(ip.dscp << 2);
 	if (ip.has & SEG_HAS_ECN)
 		seg->tos = (uint8_t)((seg->tos & ~3u) | ip.ecn);
 	return true;
@@ -1431,6 +1520,8 @@ fmt_ip(struct sbuf *b, const struct segment *seg)
 		sbuf_printf(b, " (ttl %u)", seg->ttl);
 	if (seg->has & SEG_HAS_TOS)
 		sbuf_printf(b, " (tos 0x%02x)", seg->tos);
+	else if (seg->has & SEG_HAS_DSCP)
+		sbuf_printf(b, " (dscp 0x%02x)", seg->tos >> 2);
 	if (seg->has & SEG_HAS_FLOWLABEL)
 		sbuf_printf(b, " (flowlabel 0x%05x)", seg->flowlabel);
 	if (seg->has & SEG_ECN_ECT01)

@@ -97,8 +97,9 @@ enum cksum_state {
 #define SEG_ANY_WIN	0x8000	/* "win *" */
 #define SEG_ECN_ECT01	0x10000	/* "[ect01]": ECT(0) or ECT(1) (with
 				 * SEG_HAS_ECN; '>' lines only) */
-#define SEG_HAS_FLOWLABEL 0x20000 /* "(flowlabel 0xNNNNN)" or decoded
-				 * (IPv6) */
+#define SEG_HAS_FLOWLABEL 0x20000 /* "(flowlabel 0xNNNNN)" */
+#define SEG_HAS_DSCP	0x40000	/* "(dscp N)": the tos byte's six high
+				 * bits alone (with SEG_HAS_ECN, all) */
 
 enum ecn_mark {
 	ECN_NOT = 0,

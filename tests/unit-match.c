@@ -179,6 +179,17 @@ test_payload_ip_cksum(void)
 	    &b), "flags: expected SEA., got SE.");
 	CHECK_STR(diffs(".5 1:1(0) ack 1", "EA. 50001:50001(0) ack 1001", &b),
 	    "");
+	/* DSCP alone leaves the ECN bits free; [ect01] with a tos. */
+	CHECK_STR(diffs(". 1:1(0) ack 1 (dscp af11)",
+	    ". 50001:50001(0) ack 1001 (tos 0x2b)", &b), "");
+	CHECK_STR(diffs(". 1:1(0) ack 1 (dscp af11)",
+	    ". 50001:50001(0) ack 1001 (tos 0x2c)", &b),
+	    "dscp: expected 0x0a, got 0x0b");
+	CHECK_STR(diffs(". 1:1(0) ack 1 (tos 0x28) [ect01]",
+	    ". 50001:50001(0) ack 1001 (tos 0x29)", &b), "");
+	CHECK_STR(diffs(". 1:1(0) ack 1 (tos 0x28) [ect01]",
+	    ". 50001:50001(0) ack 1001 (tos 0x2b)", &b),
+	    "ecn: expected ECT(0) or ECT(1), got 3");
 	/* [ect01]: either ECT codepoint. */
 	CHECK_STR(diffs(". 1:1(0) ack 1 [ect01]",
 	    ". 50001:50001(0) ack 1001 [ect0]", &b), "");

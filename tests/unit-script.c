@@ -552,7 +552,7 @@ static const struct bad_case {
 	{ "unknown ip field",
 	    "+0 < S 0:0(0) (hop 3)\n",
 	    NULL,
-	    "t.shake:1:16: error: unknown IP field 'hop' (expected ttl N, hlim N, tos N, class N, flowlabel N, ect0, ect1, ect01, ce or noecn)\n"
+	    "t.shake:1:16: error: unknown IP field 'hop' (expected ttl N, hlim N, tos N, class N, dscp N, flowlabel N, ecn MARK, ect0, ect1, ect01, ce or noecn)\n"
 	    "  +0 < S 0:0(0) (hop 3)\n"
 	    "                 ^\n" },
 	{ "spaced span before a call",

@@ -609,6 +609,14 @@ test_packetdrill_forms(void)
 		{ "(flowlabel 0x12345) . 1:1(0)",
 		    ". 1:1(0) (flowlabel 0x12345)" },
 		{ "[ect01] P. 1:11(10) ack 1", "P. 1:11(10) ack 1 [ect01]" },
+		/* nplab's lists in one pair of parentheses, DSCP, "ecn". */
+		{ "(ttl 4, tos 0x10) S 0:0(0)", "S 0:0(0) (ttl 4) (tos 0x10)" },
+		{ "(dscp af11, ecn ect0) . 1:1(0)",
+		    ". 1:1(0) (dscp 0x0a) [ect0]" },
+		{ "(ecn ce) . 1:1(0)", ". 1:1(0) [ce]" },
+		{ "(hlim 3, dscp 46, flowlabel 7) . 1:1(0)",
+		    ". 1:1(0) (ttl 3) (dscp 0x2e) (flowlabel 0x00007)" },
+		{ "(dscp voice_admit) . 1:1(0)", ". 1:1(0) (dscp 0x2c)" },
 		{ ". 1:1(0) ack 1 <nop,nop,md5 valid>",
 		    ". 1:1(0) ack 1 <nop,nop,md5 valid>" },
 		/* AccECN: the AE flag, ACE digits (E=1, W=2, A=4), the
@@ -679,6 +687,16 @@ test_packetdrill_forms(void)
 	    "of range (0-1048575)");
 	bad(". 1:1(0) (hlim 1) (ttl 2)", 20, "'ttl (hlim)' given twice");
 	bad(". *:*(0)! ack 1", 9, "trailing text '! ack 1'");
+	bad(". 1:1(0) (dscp af44)", 16, "unknown DSCP 'af44' (a number 0-63, "
+	    "cs0-cs7, af11-af43, ef, voice_admit or le)");
+	bad(". 1:1(0) (dscp 64)", 16, "dscp 64 is out of range (0-63)");
+	bad(". 1:1(0) (tos 0x10, dscp 1)", 21, "'tos (class, dscp)' given "
+	    "twice");
+	bad(". 1:1(0) (ecn ect2)", 15, "expected an ECN mark after ecn (ect0, "
+	    "ect1, ect01, ce or noecn)");
+	bad(". 1:1(0) (ttl 4,)", 17, "unknown IP field ')' (expected ttl N, "
+	    "hlim N, tos N, class N, dscp N, flowlabel N, ecn MARK, ect0, "
+	    "ect1, ect01, ce or noecn)");
 	segment_clear(&s);
 }
 
@@ -752,8 +770,8 @@ test_malformed(void)
 	bad(". 1:1(0) (ttl 256)", 15, "ttl 256 is out of range (0-255)");
 	bad(". 1:1(0) (tos 0x100)", 15, "tos 0x100 is out of range (0-255)");
 	bad(". 1:1(0) [ect2]", 11, "unknown IP field 'ect2' (expected ttl N, "
-	    "hlim N, tos N, class N, flowlabel N, ect0, ect1, ect01, ce or "
-	    "noecn)");
+	    "hlim N, tos N, class N, dscp N, flowlabel N, ecn MARK, ect0, "
+	    "ect1, ect01, ce or noecn)");
 	bad(". 1:1(0) [ect0", 15, "expected ']' after the IP field");
 	bad(". 1:1(0) [ect0] [ce]", 18, "'ECN mark' given twice");
 	bad("70000>80 S 0:0(0)", 1, "source port 70000 is out of range "
