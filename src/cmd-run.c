@@ -226,6 +226,8 @@ run_check(const struct run_opts *o)
 			status = 2;
 			continue;
 		}
+		fflush(stdout);
+		script_warnings_print(stderr, sc);
 		if (o->print) {
 			if (o->nfiles > 1)
 				printf("%s# %s\n", i > 0 ? "\n" : "",
@@ -527,6 +529,8 @@ run_scenarios(const struct run_opts *o)
 			errors++;
 			continue;
 		}
+		if (!o->quiet)
+			script_warnings_print(stderr, sc);
 		if (engine_run(sc, &cfg, &r, err, sizeof err) < 0) {
 			fflush(stdout);
 			warnx_("run: %s", err);

@@ -11,8 +11,9 @@
  * carry between the two bytes and corrupts the header.
  *
  * libnet 1.1.6's libnet_build_ipv6() writes the flow label wrongly (an
- * operator-precedence slip puts its low byte in the middle byte), so the
- * flow label is always 0 here; the traffic class comes out right.
+ * operator-precedence slip puts its low byte in the middle byte), so it
+ * is given 0 and craft_fixup() writes the segment's label into the copy;
+ * the traffic class comes out right.
  *
  * The bytes handed back are a copy that craft fixes up after libnet:
  * a data offset the user asked for, and a deliberately wrong checksum.
@@ -39,8 +40,10 @@
 
 #include <libnet.h>
 
+#include "checksum.h"
 #include "craft.h"
 #include "extract.h"
+#include "tcpmd5.h"
 #include "xmalloc.h"
 
 #define TCP_OPT_SPACE	40	/* option bytes a TCP header can carry */
@@ -417,8 +420,9 @@ craft_collect(struct craft *c, char *err, size_t errlen)
 
 /*
  * What libnet cannot be told: a data offset that need not match the
- * header (written as given, and the checksum follows it), and a wrong
- * checksum on request. The wrong checksum is the right one plus 1, modulo
+ * header (written as given, and the checksum follows it), AccECN's AE
+ * flag (byte 12's low bit, a reserved bit to libnet), the IPv6 flow
+ * label, and a wrong checksum on request. The wrong checksum is the right one plus 1, modulo
  * 2^16: unlike XOR 0xffff, it never turns a right 0x0000 into 0xffff,
  * which one's-complement arithmetic counts as the same value.
  */
@@ -429,13 +433,51 @@ craft_fixup(struct craft *c, const struct segment *seg)
 	uint8_t *tcp = c->buf + iphlen;
 	uint16_t sum, old;
 
+	if (c->family == AF_INET6) {
+		/* Not in the pseudo-header: the checksum stays. */
+		c->buf[1] = (uint8_t)((c->buf[1] & 0xf0) |
+		    ((seg->flowlabel >> 16) & 0x0f));
+		c->buf[2] = (uint8_t)(seg->flowlabel >> 8);
+		c->buf[3] = (uint8_t)seg->flowlabel;
+	}
 	sum = (uint16_t)(tcp[16] << 8 | tcp[17]);
-	if (seg->doff != 0) {
+	if (seg->doff != 0 || seg->ae) {
 		old = (uint16_t)(tcp[12] << 8 | tcp[13]);
-		tcp[12] = (uint8_t)(seg->doff << 4 | (tcp[12] & 0x0f));
+		if (seg->doff != 0)
+			tcp[12] = (uint8_t)(seg->doff << 4 | (tcp[12] & 0x0f));
+		if (seg->ae)
+			tcp[12] |= 0x01;
 		sum = craft_cksum_adjust(sum, old,
 		    (uint16_t)(tcp[12] << 8 | tcp[13]));
 	}
+	if (seg->badsum)
+		sum = (uint16_t)(sum + 1);
+	put_be16(tcp + 16, sum);
+}
+
+/* "md5 valid" with a key: RFC 2385's digest of the bytes as built, into
+ * the option, and the checksum again (a wrong one stays wrong). */
+static void
+craft_md5_sign(struct craft *c, const struct segment *seg)
+{
+	size_t iphlen = c->family == AF_INET ? IP4_HLEN : IP6_HLEN, at;
+	size_t tcplen = c->buflen - iphlen, hlen;
+	uint8_t *tcp = c->buf + iphlen;
+	uint16_t sum;
+	int i;
+
+	for (i = 0; i < seg->nopts; i++)
+		if (seg->opts[i].kind == 19 && seg->opts[i].any_data)
+			break;
+	if (i == seg->nopts || seg->md5_key == NULL)
+		return;
+	hlen = TCP_HLEN + segment_optlen(seg);
+	hlen = (hlen + 3) & ~(size_t)3;
+	if ((at = tcpmd5_find(tcp, hlen)) == 0)
+		return;
+	tcpmd5_digest(&seg->src, &seg->dst, tcp, hlen, tcplen, seg->md5_key,
+	    tcp + at);
+	sum = cksum_tcp(&seg->src, &seg->dst, tcp, tcplen);
 	if (seg->badsum)
 		sum = (uint16_t)(sum + 1);
 	put_be16(tcp + 16, sum);
@@ -458,6 +500,7 @@ craft_build(struct craft *c, const struct segment *seg, const uint8_t **out,
 	if (craft_collect(c, err, errlen) == -1)
 		return -1;
 	craft_fixup(c, seg);
+	craft_md5_sign(c, seg);
 	*out = c->buf;
 	*outlen = c->buflen;
 	return 0;

@@ -266,6 +266,7 @@ tcp_decode(const struct ipinfo *ii, struct segment *seg, struct why *w)
 		    "the packet has %zu", TCP_HLEN, wire);
 	}
 	seg->doff = doff >> 4;
+	seg->ae = (doff & 0x01) != 0;
 	hlen = (size_t)seg->doff * 4;
 	if (seg->doff < 5)
 		return why(w, DEC_TCP_DOFF_SMALL, "TCP data offset %u is below "
@@ -492,6 +493,10 @@ ip6_decode(const uint8_t *p, size_t len, size_t wire, bool quoted,
 	end = 40 + (size_t)plen < len ? 40 + (size_t)plen : len;
 	seg->src.family = seg->dst.family = AF_INET6;
 	seg->tos = (uint8_t)((b0 & 0x0f) << 4 | b1 >> 4);
+	seg->flowlabel = (uint32_t)(b1 & 0x0f) << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+	/* The label is kept without SEG_HAS_FLOWLABEL, so printed segments
+	 * stay as they were; match reads the field. */
 	seg->has |= SEG_HAS_TTL | SEG_HAS_TOS;
 	ii->cksum_dst = seg->dst;
 	ii->iplen = (uint32_t)end;

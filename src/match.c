@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "match.h"
+#include "tcpmd5.h"
 #include "xmalloc.h"
 
 static void diff_add(struct match_result *, const char *, ...)
@@ -74,6 +75,8 @@ opt_equal(const struct tcp_option *e, const struct tcp_option *g,
 
 	if (e->kind != g->kind)
 		return false;
+	if (e->any_data)
+		return e->len == g->len;	/* the digest: match_md5() */
 	switch (e->kind) {
 	case OPT_EOL:
 	case OPT_NOP:
@@ -164,18 +167,48 @@ match_data(const struct segment *exp, const struct segment *got,
 	free(zeros);
 }
 
+/* "md5 valid" under --tcp_md5_secret: the digest is right for the key;
+ * without a key any digest does. */
+static void
+match_md5(const struct segment *exp, const struct segment *got,
+    struct match_result *r)
+{
+	const struct tcp_option *o = segment_find_opt(exp, 19);
+
+	if (o == NULL || !o->any_data || exp->md5_key == NULL ||
+	    segment_find_opt(got, 19) == NULL)
+		return;
+	if (!tcpmd5_check(got, exp->md5_key))
+		diff_add(r, "md5: the digest is not valid under "
+		    "--tcp_md5_secret");
+}
+
 static void
 match_ip(const struct segment *exp, const struct segment *got,
     struct match_result *r)
 {
+	uint8_t mask = (exp->has & SEG_ECN_ECT01) ? 0xfc : 0xff;
+
 	if ((exp->has & SEG_HAS_TTL) && exp->ttl != got->ttl)
 		diff_add(r, "ttl: expected %u, got %u", exp->ttl, got->ttl);
-	if ((exp->has & SEG_HAS_TOS) && exp->tos != got->tos)
+	/* [ect01] leaves the ECN bits to the check below. */
+	if ((exp->has & SEG_HAS_TOS) && (exp->tos & mask) != (got->tos & mask))
 		diff_add(r, "tos: expected 0x%02x, got 0x%02x", exp->tos,
 		    got->tos);
-	else if ((exp->has & SEG_HAS_ECN) && (exp->tos & 3) != (got->tos & 3))
+	else if ((exp->has & SEG_HAS_DSCP) && exp->tos >> 2 != got->tos >> 2)
+		diff_add(r, "dscp: expected 0x%02x, got 0x%02x", exp->tos >> 2,
+		    got->tos >> 2);
+	if ((exp->has & SEG_ECN_ECT01) && (got->tos & 3) != ECN_ECT0 &&
+	    (got->tos & 3) != ECN_ECT1)
+		diff_add(r, "ecn: expected ECT(0) or ECT(1), got %u",
+		    got->tos & 3u);
+	else if ((exp->has & SEG_HAS_ECN) && !(exp->has & (SEG_ECN_ECT01 |
+	    SEG_HAS_TOS)) && (exp->tos & 3) != (got->tos & 3))
 		diff_add(r, "ecn: expected %u, got %u", exp->tos & 3u,
 		    got->tos & 3u);
+	if ((exp->has & SEG_HAS_FLOWLABEL) && exp->flowlabel != got->flowlabel)
+		diff_add(r, "flowlabel: expected 0x%05x, got 0x%05x",
+		    exp->flowlabel, got->flowlabel);
 }
 
 bool
@@ -186,10 +219,10 @@ match_segment(const struct segment *exp, const struct segment *got,
 	uint32_t v;
 
 	memset(r, 0, sizeof *r);
-	if (exp->flags != got->flags)
+	if (exp->flags != got->flags || exp->ae != got->ae)
 		diff_add(r, "flags: expected %s, got %s",
-		    segment_flags_str(exp->flags, ef, sizeof ef),
-		    segment_flags_str(got->flags, gf, sizeof gf));
+		    segment_flags_ae_str(exp->flags, exp->ae, ef, sizeof ef),
+		    segment_flags_ae_str(got->flags, got->ae, gf, sizeof gf));
 	v = rel_theirs(b, got->seq, exp->has & SEG_ABS_SEQ);
 	if (!(exp->has & SEG_ANY_SEQ) && v != exp->seq)
 		diff_add(r, "seq: expected %" PRIu32 "%s, got %" PRIu32,
@@ -206,6 +239,7 @@ match_segment(const struct segment *exp, const struct segment *got,
 		diff_add(r, "urg: expected %u, got %u", exp->urg, got->urg);
 	if (!(exp->has & SEG_ANY_OPTS))
 		match_opts(exp, got, b, r);
+	match_md5(exp, got, r);
 	match_data(exp, got, r);
 	match_ip(exp, got, r);
 	if (got->cksum_state == CKSUM_BAD)

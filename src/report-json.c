@@ -214,7 +214,7 @@ json_segment_fields(FILE *out, const struct event *ev,
 	json_addr(out, "dst", &v->dst);
 	fprintf(out, ",\"dport\":%u", v->dport);
 	json_key_str(out, "flags",
-	    segment_flags_str(v->flags, flags, sizeof flags));
+	    segment_flags_ae_str(v->flags, v->ae, flags, sizeof flags));
 	fprintf(out, ",\"seq\":%" PRIu32 ",\"ack\":%" PRIu32
 	    ",\"seq_abs\":%" PRIu32 ",\"ack_abs\":%" PRIu32, v->seq, v->ack,
 	    ev->seg->seq, ev->seg->ack);

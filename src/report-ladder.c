@@ -563,7 +563,7 @@ ladder_label_at(const struct report_ladder *rl, const struct segment *v,
 
 	buf[0] = '\0';
 	lbuf_add(buf, len, "%s %" PRIu32 ":%" PRIu32 "(%" PRIu32 ")",
-	    segment_flags_str(v->flags, flags, sizeof flags), v->seq,
+	    segment_flags_ae_str(v->flags, v->ae, flags, sizeof flags), v->seq,
 	    (uint32_t)(v->seq + v->len), v->len);
 	if ((v->has & SEG_HAS_ACK) || (v->flags & TH_ACK_))
 		lbuf_add(buf, len, " ack %" PRIu32, v->ack);

@@ -113,6 +113,15 @@ script_step_format(const struct script *sc, const struct step *st)
 }
 
 void
+script_warnings_print(FILE *f, const struct script *sc)
+{
+	size_t k;
+
+	for (k = 0; k < sc->nwarnings; k++)
+		fprintf(f, "%s\n", sc->warnings[k]);
+}
+
+void
 script_print(FILE *f, const struct script *sc)
 {
 	bool header = false;
@@ -120,7 +129,9 @@ script_print(FILE *f, const struct script *sc)
 	char *line;
 
 	for (k = 0; k < sc->noptions; k++, header = true)
-		fprintf(f, "--%s=%s\n", sc->options[k].name,
+		fprintf(f, (strpbrk(sc->options[k].value, " \t") != NULL ||
+		    sc->options[k].value[0] == '\0') ?
+		    "--%s=\"%s\"\n" : "--%s=%s\n", sc->options[k].name,
 		    sc->options[k].value);
 	if (sc->target_host != NULL) {
 		header = true;

@@ -11,6 +11,7 @@
 
 #include "script.h"
 #include "target.h"
+#include "tcpmd5.h"
 #include "xmalloc.h"
 
 /*
@@ -78,6 +79,9 @@ struct parser {
 						 * after a step: fine unless
 						 * a step follows */
 	size_t			 nuntimed;
+	int			 ifdef_line;	/* of the open #ifdef; 0: none */
+	char			*ifdef_src;
+	bool			 ifdef_skip;	/* its NAME is not defined */
 };
 
 /* ------------------------------------------------------------- errors */
@@ -661,6 +665,17 @@ opt_address(struct parser *p, size_t at, const char *v)
 	return false;
 }
 
+static bool
+opt_md5_secret(struct parser *p, size_t at, const char *v)
+{
+	if (strlen(v) > TCPMD5_KEY_MAX) {
+		perr(p, at, "--tcp_md5_secret is %zu bytes long; a TCP MD5 "
+		    "key has at most %d", strlen(v), TCPMD5_KEY_MAX);
+		return false;
+	}
+	return true;
+}
+
 /* The known option lines; each checks its value. A row here is all it
  * takes to add one (the engine reads it with script_option()). */
 static const struct script_optdef {
@@ -678,9 +693,39 @@ static const struct script_optdef {
 	{ "tcp_ts_tick_usecs",	true,	opt_ts_tick },
 	{ "local_ip",		true,	opt_address },
 	{ "remote_ip",		true,	opt_address },
+	/* packetdrill's too, and used: the key of "md5 valid". */
+	{ "tcp_md5_secret",	true,	opt_md5_secret },
 };
 #define NOPTDEFS (sizeof optdefs / sizeof optdefs[0])
 
+/* A warning at index pos of the current line: "FILE:LINE:COL: warning:
+ * MSG", kept with the script (the caller prints them). */
+static void pwarn(struct parser *, size_t, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+pwarn(struct parser *p, size_t pos, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg, *w;
+	size_t start;
+	int line, column;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		fatalx("out of memory formatting a warning");
+	va_end(ap);
+	locate(p, pos, &line, &column, &start);
+	xasprintf(&w, "%s:%d:%d: warning: %s", p->file, line, column, msg);
+	free(msg);
+	p->sc->warnings = xreallocarray(p->sc->warnings,
+	    p->sc->nwarnings + 1, sizeof *p->sc->warnings);
+	p->sc->warnings[p->sc->nwarnings++] = w;
+}
+
+/* packetdrill has many more options (--mtu, --non_fatal, ...); they tune
+ * its own tun device and kernel, so a file carrying them still runs here
+ * without them: one warning each, never an error. */
 static void
 opt_unknown(struct parser *p, size_t at, const char *name)
 {
@@ -690,10 +735,49 @@ opt_unknown(struct parser *p, size_t at, const char *name)
 	for (i = 0; i < NOPTDEFS; i++)
 		snprintf(known + strlen(known), sizeof known - strlen(known),
 		    "%s--%s", i > 0 ? ", " : "", optdefs[i].name);
-	perr(p, at, "unknown option --%s (known: %s)", name, known);
+	pwarn(p, at, "unknown option --%s ignored (known: %s)", name, known);
 }
 
-/* "--name=value" or "--name"; at is on the dashes. */
+/* The value after '=': bare to the end of the line, or "quoted" (blanks
+ * kept, no '"' inside). NULL after an error; vat moves to the value. */
+static char *
+option_value(struct parser *p, size_t *vat, const char *name)
+{
+	const char *v = p->text + *vat, *q;
+	char *value;
+	size_t k;
+
+	if (*v == '"') {
+		if ((q = strchr(v + 1, '"')) == NULL) {
+			perr(p, *vat, "unterminated quoted value of --%s",
+			    name);
+			return NULL;
+		}
+		if (p->text[skip_ws(p->text, *vat + (size_t)(q - v) + 1)] !=
+		    '\0') {
+			perr(p, skip_ws(p->text, *vat + (size_t)(q - v) + 1),
+			    "trailing text after the value of --%s", name);
+			return NULL;
+		}
+		(*vat)++;
+		xasprintf(&value, "%.*s", (int)(q - v) - 1, v + 1);
+		return value;
+	}
+	value = xstrdup(v);
+	for (k = strlen(value); k > 0 && is_blank(value[k - 1]); k--)
+		value[k - 1] = '\0';
+	if (strpbrk(value, " \t") != NULL) {
+		perr(p, *vat + (size_t)(strpbrk(value, " \t") - value),
+		    "trailing text after the value of --%s (quote a value "
+		    "with blanks: --%s=\"...\")", name, name);
+		free(value);
+		return NULL;
+	}
+	return value;
+}
+
+/* "--name=value", "--name=\"a value\"" or "--name"; at is on the
+ * dashes. */
 static void
 parse_option(struct parser *p, size_t at)
 {
@@ -717,13 +801,13 @@ parse_option(struct parser *p, size_t at)
 	for (k = 0; k < NOPTDEFS; k++)
 		if (strcmp(optdefs[k].name, name) == 0)
 			d = &optdefs[k];
-	if (d == NULL) {
-		opt_unknown(p, at, name);
-		return;
-	}
 	vat = i + n;
 	if (p->text[vat] != '=' && p->text[skip_ws(p->text, vat)] != '\0') {
 		perr(p, vat, "expected '=' after --%s", name);
+		return;
+	}
+	if (d == NULL) {
+		opt_unknown(p, at, name);
 		return;
 	}
 	if (p->text[vat] != '=' || p->text[vat + 1] == '\0' ||
@@ -732,15 +816,8 @@ parse_option(struct parser *p, size_t at)
 		return;
 	}
 	vat++;
-	value = xstrdup(p->text + vat);
-	for (k = strlen(value); k > 0 && is_blank(value[k - 1]); k--)
-		value[k - 1] = '\0';
-	if (strpbrk(value, " \t") != NULL) {
-		perr(p, vat + (size_t)(strpbrk(value, " \t") - value),
-		    "trailing text after the value of --%s", name);
-		free(value);
+	if ((value = option_value(p, &vat, name)) == NULL)
 		return;
-	}
 	for (k = 0; d->once && k < p->sc->noptions; k++)
 		if (strcmp(p->sc->options[k].name, name) == 0) {
 			perr(p, at, "--%s given twice (first on line %d)",
@@ -826,9 +903,10 @@ parse_time(struct parser *p, size_t *ip, struct step_time *t)
 		*ip = i;
 		return true;
 	}
+	/* packetdrill's lexer skips blanks between tokens: "+ 0.1". */
 	rel = s[i] == '+';
 	if (rel)
-		i++;
+		i = skip_ws(s, i + 1);
 	if (!parse_secs(p, &i, &t->start_ns))
 		return false;
 	t->kind = rel ? STEP_TIME_REL : STEP_TIME_ABS;
@@ -840,7 +918,7 @@ parse_time(struct parser *p, size_t *ip, struct step_time *t)
 			return false;
 		}
 		if (rel)
-			i++;
+			i = skip_ws(s, i + 1);
 		if (!parse_secs(p, &i, &t->end_ns))
 			return false;
 		t->window = true;
@@ -991,6 +1069,9 @@ step_add(struct parser *p, struct step *st)
 	st->text = xstrdup(p->text + skip_ws(p->text, 0));
 	for (e = strlen(st->text); e > 0 && is_blank(st->text[e - 1]); e--)
 		st->text[e - 1] = '\0';
+	for (e = 0; st->kind == STEP_PACKET && st->text[e] != '\0'; e++)
+		if (st->text[e] == '\n')
+			st->text[e] = ' ';
 	sc->steps = xreallocarray(sc->steps, sc->nsteps + 1, sizeof *st);
 	sc->steps[sc->nsteps++] = *st;
 }
@@ -1016,7 +1097,10 @@ find_open(const char *s, uint32_t bit)
 			instr = !instr;
 		if (instr)
 			continue;
-		if (bit == SEG_ANY_SEQ && s[i] == '*')
+		if (bit == SEG_ANY_SEQ && (s[i] == '*' ||
+		    strncmp(s + i, "...(", 4) == 0))
+			return i;
+		if (bit == SEG_ECN_ECT01 && strncmp(s + i, "ect01", 5) == 0)
 			return i;
 		if (bit == SEG_ANY_OPTS && s[i] == '<' &&
 		    strncmp(s + skip_ws(s, i + 1), "...", 3) == 0)
@@ -1042,7 +1126,9 @@ check_send_open(struct parser *p, size_t segat, const struct segment *seg)
 		{ SEG_ANY_ACK, "'ack *' is" },
 		{ SEG_ANY_WIN, "'win *' is" },
 		{ SEG_ANY_OPTS, "'<...>' (any options) is" },
+		{ SEG_ECN_ECT01, "'[ect01]' (either ECT mark) is" },
 	};
+	const char *md5;
 	size_t k;
 
 	for (k = 0; k < sizeof open / sizeof open[0]; k++)
@@ -1050,6 +1136,16 @@ check_send_open(struct parser *p, size_t segat, const struct segment *seg)
 			perr(p, segat + find_open(p->text + segat, open[k].bit),
 			    "%s only allowed on '>' lines: a sent segment "
 			    "needs every value", open[k].what);
+			return false;
+		}
+	for (k = 0; k < seg->nopts; k++)
+		if (seg->opts[k].any_data && seg->md5_key == NULL) {
+			md5 = strstr(p->text + segat, "valid");
+			perr(p, md5 != NULL ? (size_t)(md5 - p->text) : segat,
+			    "'md5 valid' on a '<' line needs the key: add "
+			    "--tcp_md5_secret=KEY (the target socket's "
+			    "TCP_MD5SIG key), or write md5 and the digest in "
+			    "hex (32 digits)");
 			return false;
 		}
 	return true;
@@ -1091,15 +1187,41 @@ step_flow(struct parser *p, size_t nat, size_t n, size_t dat)
 	return -1;
 }
 
+/* packetdrill's packet lines of other protocols, and its encapsulations
+ * ("encap ...", "... win N/udp(1 > 2)" for TCP over UDP). */
 static const char *const other_protocols[] = {
-	"udp", "icmp", "ipv4", "ipv6", "gre", "mpls", NULL,
+	"sctp", "udp", "udplite", "icmp", "ipv4", "ipv6", "gre", "mpls",
+	"encap", NULL,
 };
+
+/* The other protocol a packet line speaks, or NULL for TCP; i after the
+ * direction. */
+static const char *
+other_protocol(const char *s, size_t i)
+{
+	const char *enc;
+	size_t k;
+
+	/* packetdrill's ICMP lines may open with the quoted segment:
+	 * "< [1:1461(1460)] icmp unreachable ..." */
+	if (s[i] == '[' && (enc = strchr(s + i, ']')) != NULL &&
+	    word_at(s, skip_ws(s, (size_t)(enc - s) + 1), "icmp"))
+		return "icmp";
+	for (k = 0; other_protocols[k] != NULL; k++)
+		if (word_at(s, i, other_protocols[k]))
+			return other_protocols[k];
+	if ((enc = strstr(s + i, "/udp(")) != NULL ||
+	    (enc = strstr(s + i, "/udplite(")) != NULL)
+		return enc[4] == '(' ? "/udp" : "/udplite";
+	return NULL;
+}
 
 /* After the direction: "none" or a segment; i on the first token. */
 static bool
 parse_packet(struct parser *p, size_t i, struct step *st)
 {
 	struct text_error terr;
+	const char *other;
 	size_t k;
 
 	if (word_at(p->text, i, "none")) {
@@ -1116,13 +1238,15 @@ parse_packet(struct parser *p, size_t i, struct step *st)
 		}
 		return true;
 	}
-	for (k = 0; other_protocols[k] != NULL; k++)
-		if (word_at(p->text, i, other_protocols[k])) {
-			perr(p, i, "packetdrill's '%s' lines are not supported: "
-			    "a scenario speaks TCP to its target",
-			    other_protocols[k]);
-			return false;
-		}
+	if ((other = other_protocol(p->text, i)) != NULL) {
+		perr(p, i, "not supported: this tool speaks TCP (packetdrill's "
+		    "'%s' %s)", other, other[0] == '/' || strcmp(other,
+		    "encap") == 0 ? "encapsulation" : "lines");
+		/* An SCTP chunk list may go on over the next lines. */
+		if ((k = (size_t)depth_after(p->text, i, 0)) > 0)
+			skip_begin(p, SKIP_SYSCALL, (int)k, i);
+		return false;
+	}
 	st->kind = STEP_PACKET;
 	if (p->text[i] == '\0') {
 		perr(p, i, "expected a segment after the direction (FLAGS "
@@ -1133,6 +1257,8 @@ parse_packet(struct parser *p, size_t i, struct step *st)
 		perr(p, i + (size_t)terr.column - 1, "%s", terr.msg);
 		return false;
 	}
+	if (segment_find_opt(&st->seg, 19) != NULL)
+		st->seg.md5_key = script_option(p->sc, "tcp_md5_secret");
 	if (st->dir == DIR_TO_TARGET && !check_send_open(p, i, &st->seg))
 		return false;
 	return true;
@@ -1352,6 +1478,9 @@ parse_finish(struct parser *p)
 		perr_at(p, p->comment_line, p->comment_col, p->comment_src,
 		    "unterminated comment (no '*/' before the end of the "
 		    "file)");
+	if (p->ifdef_line != 0)
+		perr_at(p, p->ifdef_line, 1, p->ifdef_src, "unterminated "
+		    "#ifdef (no #endif before the end of the file)");
 	if (p->skip != SKIP_NONE)
 		perr_at(p, p->skip_line, p->skip_col, p->skip_src,
 		    p->skip == SKIP_PYTHON ? "unterminated python block (no "
@@ -1424,6 +1553,87 @@ join(char *a, const char *b)
 	return r;
 }
 
+/* ------------------------------------------------------------ #ifdef */
+
+/*
+ * packetdrill's "#ifdef NAME" ... "#endif" (its lexer's, not cpp's: no
+ * nesting, no #else): the lines between are read when NAME is defined
+ * (-D NAME=value or a --define line above) and skipped whole otherwise.
+ * The other cpp words are refused, so no file is read with both of its
+ * branches. Any other '#' line stays a comment. True when line is a
+ * directive or is skipped.
+ */
+static bool
+parse_directive(struct parser *p, const char *line, int lineno)
+{
+	static const char *const refused[] = { "ifndef", "if", "else", "elif",
+	    "define", "undef", "include", NULL };
+	size_t i = skip_ws(line, 0), n, k;
+	int col = (int)i + 1;
+
+	if (p->in_comment || line[i] != '#')
+		return p->ifdef_skip;
+	n = ident_len(line, i + 1);
+	if (n == 5 && strncmp(line + i + 1, "endif", 5) == 0) {
+		if (p->ifdef_line == 0)
+			perr_at(p, lineno, col, line, "#endif without #ifdef");
+		p->ifdef_line = 0;
+		p->ifdef_skip = false;
+		return true;
+	}
+	if (n == 5 && strncmp(line + i + 1, "ifdef", 5) == 0) {
+		k = skip_ws(line, i + 6);
+		if (p->ifdef_line != 0)
+			perr_at(p, lineno, col, line, "#ifdef inside the "
+			    "#ifdef of line %d (packetdrill does not nest "
+			    "them)", p->ifdef_line);
+		else if ((n = ident_len(line, k)) == 0 || k == i + 6 ||
+		    line[skip_ws(line, k + n)] != '\0')
+			perr_at(p, lineno, (int)k + 1, line, "#ifdef wants "
+			    "one NAME (defined by -D NAME=value or --define)");
+		else {
+			p->ifdef_line = lineno;
+			p->ifdef_skip = def_lookup(p, line + k, n) == NULL;
+			free(p->ifdef_src);
+			p->ifdef_src = xstrdup(line);
+		}
+		return true;
+	}
+	if (p->ifdef_skip)
+		return true;
+	for (k = 0; refused[k] != NULL; k++)
+		if (n == strlen(refused[k]) &&
+		    strncmp(line + i + 1, refused[k], n) == 0) {
+			perr_at(p, lineno, col, line, "#%s is not supported: "
+			    "packetdrill's scripts know only #ifdef NAME ... "
+			    "#endif", refused[k]);
+			return true;
+		}
+	return false;
+}
+
+/* A packet line that ends in ',', or that the next line's '<' options go
+ * on, is one statement with it (packetdrill reads a statement over
+ * several lines; its long option lists wrap there), for at most
+ * CONTINUED_MAX lines: a file of lines that all end in ',' must not make
+ * one line of itself, copied once a line. next is the next physical line
+ * or NULL. */
+#define CONTINUED_MAX	16
+
+static bool
+continues(const char *clean, const char *next)
+{
+	size_t i = skip_ws(clean, 0), e = strlen(clean);
+
+	if (!(is_digit(clean[i]) || clean[i] == '+' || clean[i] == '*' ||
+	    clean[i] == '.'))
+		return false;
+	while (e > 0 && is_blank(clean[e - 1]))
+		e--;
+	return (e > 0 && clean[e - 1] == ',') ||
+	    (next != NULL && next[skip_ws(next, 0)] == '<');
+}
+
 /* One logical line from lines[i]: the stages, then the parse. Returns
  * the number of physical lines it took. */
 static size_t
@@ -1438,12 +1648,17 @@ parse_logical(struct parser *p, char **lines, size_t i, size_t n)
 		skip_line(p);
 		return 1;
 	}
+	if (parse_directive(p, lines[i], (int)i + 1))
+		return 1;
 	orig = xstrdup(lines[i]);
 	clean = xstrdup(lines[i]);
 	strip_comments(p, clean, lines[i], (int)i + 1);
-	/* A command, or a block comment after some text, goes on. */
+	/* A command, a block comment after some text, or a packet line
+	 * ending in ',' or followed by a line of '<' options goes on. */
 	while ((p->in_command || (p->in_comment &&
-	    clean[skip_ws(clean, 0)] != '\0')) && i + used < n) {
+	    clean[skip_ws(clean, 0)] != '\0') || (!p->in_comment &&
+	    used < CONTINUED_MAX && continues(clean, i + used < n ?
+	    lines[i + used] : NULL))) && i + used < n) {
 		more = xstrdup(lines[i + used]);
 		strip_comments(p, more, lines[i + used], (int)(i + used) + 1);
 		orig = join(orig, lines[i + used]);
@@ -1488,6 +1703,7 @@ script_parse_string(const char *name, const char *text,
 	free(p.map);
 	free(p.comment_src);
 	free(p.skip_src);
+	free(p.ifdef_src);
 	for (k = 0; k < p.nfdefs; k++) {
 		free((char *)p.fdefs[k].name);
 		free((char *)p.fdefs[k].value);
@@ -1570,6 +1786,9 @@ script_free(struct script *sc)
 		free(sc->options[k].value);
 	}
 	free(sc->options);
+	for (k = 0; k < sc->nwarnings; k++)
+		free(sc->warnings[k]);
+	free(sc->warnings);
 	free(sc->target_host);
 	free(sc->file);
 	free(sc);

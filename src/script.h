@@ -100,6 +100,9 @@ struct script {
 	size_t		 nflows;
 	struct step	*steps;
 	size_t		 nsteps;
+	char		**warnings;	/* "FILE:LINE:COL: warning: MSG":
+					 * what was read and ignored */
+	size_t		 nwarnings;
 };
 
 /* -D NAME=value pairs and what the command line says. */
@@ -143,6 +146,9 @@ struct script *script_parse_file(const char *path,
 struct script *script_parse_string(const char *name, const char *text,
 	    const struct script_defs *defs, struct script_errors *errs);
 void	 script_free(struct script *);
+
+/* Its warnings, one a line, on f. */
+void	 script_warnings_print(FILE *f, const struct script *);
 
 /* The value of option line --name=, or NULL. */
 const char *script_option(const struct script *, const char *name);

@@ -17,12 +17,18 @@
  *	[ip]... [sport>dport] FLAGS SEQ [ack N|N!|*] [win N|*] [urg N]
  *	    [<options>] [payload] [ip]...
  *
- * - ip is (ttl N), (tos N), [ect0], [ect1], [ce] or [noecn]; packetdrill
- *   writes them before the flags, we print them at the end, and accept
- *   both places, with ( ) or [ ] around any of them. tos takes hex or
- *   decimal; an ECN mark replaces the tos byte's two low bits.
+ * - ip is (ttl N), (tos N), (flowlabel N), [ect0], [ect1], [ect01], [ce]
+ *   or [noecn], and packetdrill's IPv6 names (hlim N) for ttl, (class N)
+ *   for tos; packetdrill writes them before the flags, we print them at
+ *   the end, and accept both places, with ( ) or [ ] around any of them.
+ *   tos and flowlabel take hex or decimal; an ECN mark replaces the tos
+ *   byte's two low bits; [ect01] (either ECT codepoint) is ECT(0) plus
+ *   SEG_ECN_ECT01.
+ * - FLAGS: letters, then '.' for ACK, which packetdrill also lets stand
+ *   apart ("F  .").
  * - SEQ is start:end(len), end - start == len modulo 2^32, len at most
- *   65535, a trailing '!' on start (or end) when absolute; "*:*(len)" when
+ *   65535, a trailing '!' on start (or end, or packetdrill's after
+ *   (len)) when absolute; "*:*(len)", or packetdrill's "...(len)", when
  *   any sequence number will do. packetdrill's older form without (len)
  *   is not accepted.
  * - ack, win, urg, the options, the payload and the ip fields may come in
@@ -30,7 +36,7 @@
  *   "ack *" sets SEG_HAS_ACK and SEG_ANY_ACK, "win *" likewise; the ACK
  *   flag comes only from '.'.
  * - Options are packetdrill's (mss, wscale, sackOK, sack, TS, nop, eol,
- *   FO, FOEXP, md5) plus "kind N 0xHEX" for any kind, its data bytes in
+ *   FO, FOEXP, md5, and "md5 valid" for any digest) plus "kind N 0xHEX" for any kind, its data bytes in
  *   hex ("kind 30" alone when it has none). A known kind given a length
  *   not its own ("kind 2 0x05", an mss one byte short) prints that way.
  *   "<...>" is any options, "<>" an empty list; without SEGFMT_PREVIEW an
@@ -424,6 +430,15 @@ parse_opt_cookie(struct lexer *lx, struct tcp_option *o, const char *name)
 		o->kind = strcmp(name, "FO") == 0 ? 34 : 19;
 	tx_skip_ws(lx);
 	start = lx->pos;
+	if (o->kind == 19 && strncmp(lx->s + start, "valid", 5) == 0 &&
+	    !is_alnum(lx->s[start + 5])) {
+		/* packetdrill's "md5 valid": a digest made with the secret;
+		 * tcpshake computes none, so it stands for any digest. */
+		lx->pos += 5;
+		o->len = 18;
+		o->any_data = true;
+		return true;
+	}
 	if (hex_digit(tx_peek(lx)) >= 0 && !tx_hex_bytes(lx, o->kind == 19 ?
 	    "the md5 digest" : "the cookie", false, o->u.raw + off,
 	    OPT_MAX_RAW - off, &n))
@@ -432,6 +447,53 @@ parse_opt_cookie(struct lexer *lx, struct tcp_option *o, const char *name)
 		return tx_fail(lx, start, "expected the md5 digest, 16 bytes "
 		    "in hex (32 digits)");
 	o->len = (uint8_t)(2 + off + n);
+	return true;
+}
+
+/*
+ * AccECN's option, packetdrill's "ECN e0b N [ceb N [e1b N]]" (kind 172,
+ * order 0) or "ECN e1b N [ceb N [e0b N]]" (kind 174, order 1): byte
+ * counters of 24 bits each, in that order, the later ones optional.
+ */
+static const char *const accecn_fields[2][3] = {
+	{ "e0b", "ceb", "e1b" },
+	{ "e1b", "ceb", "e0b" },
+};
+
+static bool
+parse_opt_accecn(struct lexer *lx, struct tcp_option *o)
+{
+	char w[8], tok[32];
+	size_t at, save, n;
+	uint32_t v;
+	int order = -1;
+
+	for (n = 0; n < 3; n++) {
+		save = lx->pos;
+		tx_skip_ws(lx);
+		at = lx->pos;
+		if (!tx_word(lx, w, sizeof w) || lx->pos - at >= sizeof w)
+			w[0] = '\0';
+		if (n == 0)
+			order = strcmp(w, "e1b") == 0 ? 1 : 0;
+		if (strcmp(w, accecn_fields[order][n]) != 0) {
+			if (n > 0) {
+				lx->pos = save;
+				break;
+			}
+			return tx_fail(lx, at, "expected e0b N or e1b N after "
+			    "ECN (AccECN's counters), got '%s'",
+			    tx_token(lx, at, tok, sizeof tok));
+		}
+		if (!tx_need_space(lx, w) ||
+		    !tx_number(lx, w, 0xffffff, &v))
+			return false;
+		o->u.raw[3 * n] = (uint8_t)(v >> 16);
+		o->u.raw[3 * n + 1] = (uint8_t)(v >> 8);
+		o->u.raw[3 * n + 2] = (uint8_t)v;
+	}
+	o->kind = order == 0 ? 172 : 174;
+	o->len = (uint8_t)(2 + 3 * n);
 	return true;
 }
 
@@ -543,6 +605,8 @@ parse_opt(struct lexer *lx, struct tcp_option *o)
 	if (strcmp(w, "FO") == 0 || strcmp(w, "FOEXP") == 0 ||
 	    strcmp(w, "md5") == 0)
 		return parse_opt_cookie(lx, o, w);
+	if (strcmp(w, "ECN") == 0)
+		return parse_opt_accecn(lx, o);
 	return tx_fail(lx, at, "unknown option '%s' (expected mss, wscale, "
 	    "sackOK, sack, TS, nop, eol or kind N)",
 	    tx_token(lx, at, tok, sizeof tok));
@@ -715,49 +779,149 @@ struct ipfields {
 	uint32_t	has;
 	uint8_t		tos;
 	uint8_t		ecn;
+	uint8_t		dscp;
 };
 
-/* "(ttl N)", "(tos N)", "[ect0]"...; the cursor is on '(' or '['. */
+/* DSCP names (RFC 2474's class selectors, RFC 2597's AF, RFC 3246's EF,
+ * RFC 5865's VOICE-ADMIT, RFC 8622's LE), as packetdrill spells them. */
+static const struct {
+	const char	*name;
+	uint8_t		 value;
+} dscp_names[] = {
+	{ "cs0", 0 }, { "cs1", 8 }, { "cs2", 16 }, { "cs3", 24 },
+	{ "cs4", 32 }, { "cs5", 40 }, { "cs6", 48 }, { "cs7", 56 },
+	{ "af11", 10 }, { "af12", 12 }, { "af13", 14 }, { "af21", 18 },
+	{ "af22", 20 }, { "af23", 22 }, { "af31", 26 }, { "af32", 28 },
+	{ "af33", 30 }, { "af41", 34 }, { "af42", 36 }, { "af43", 38 },
+	{ "ef", 46 }, { "voice_admit", 44 }, { "le", 1 },
+};
+#define NDSCP_NAMES (sizeof dscp_names / sizeof dscp_names[0])
+
+/* "dscp N" or "dscp NAME"; the cursor is past "dscp". */
+static bool
+parse_dscp(struct lexer *lx, struct ipfields *ip)
+{
+	char w[16];
+	size_t at, i;
+	uint32_t v;
+
+	if (!tx_need_space(lx, "dscp"))
+		return false;
+	at = lx->pos;
+	if (!is_digit(tx_peek(lx)) && tx_word(lx, w, sizeof w) &&
+	    lx->pos - at < sizeof w) {
+		for (i = 0; i < NDSCP_NAMES; i++)
+			if (strcmp(w, dscp_names[i].name) == 0) {
+				ip->dscp = dscp_names[i].value;
+				return true;
+			}
+		return tx_fail(lx, at, "unknown DSCP '%s' (a number 0-63, "
+		    "cs0-cs7, af11-af43, ef, voice_admit or le)", w);
+	}
+	lx->pos = at;
+	if (!tx_number_hex(lx, "dscp", 63, &v))
+		return false;
+	ip->dscp = (uint8_t)v;
+	return true;
+}
+
+/* An ECN mark's name ("ect0", ...), after "[" or "ecn "; false if w is
+ * none. */
+static bool
+ecn_mark(const char *w, struct ipfields *ip)
+{
+	static const char *ecn_names[] = { "noecn", "ect1", "ect0", "ce" };
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (strcmp(w, ecn_names[i]) == 0) {
+			ip->ecn = (uint8_t)i;
+			return true;
+		}
+	if (strcmp(w, "ect01") == 0) {
+		ip->ecn = ECN_ECT0;
+		ip->has |= SEG_ECN_ECT01;
+		return true;
+	}
+	return false;
+}
+
+/* One field of "(...)" or "[...]": "ttl N", "hlim N", "tos N", "class N",
+ * "dscp N", "flowlabel N", "ecn MARK" or a mark alone. */
+static bool
+parse_ipfield_one(struct lexer *lx, struct segment *seg, struct ipfields *ip)
+{
+	char w[16], m[16], tok[32];
+	size_t at = lx->pos, mat;
+	uint32_t v, bit = 0;
+
+	if (!tx_word(lx, w, sizeof w) || lx->pos - at >= sizeof w)
+		w[0] = '\0';
+	if (ecn_mark(w, ip))
+		bit = SEG_HAS_ECN;
+	else if (strcmp(w, "ecn") == 0) {
+		if (!tx_need_space(lx, w))
+			return false;
+		mat = lx->pos;
+		if (!tx_word(lx, m, sizeof m) || lx->pos - mat >= sizeof m ||
+		    !ecn_mark(m, ip))
+			return tx_fail(lx, mat, "expected an ECN mark after ecn "
+			    "(ect0, ect1, ect01, ce or noecn)");
+		bit = SEG_HAS_ECN;
+	} else if (strcmp(w, "ttl") == 0 || strcmp(w, "hlim") == 0) {
+		bit = SEG_HAS_TTL;
+		if (!tx_need_space(lx, w) ||
+		    !tx_number(lx, w, UINT8_MAX, &v))
+			return false;
+		seg->ttl = (uint8_t)v;
+	} else if (strcmp(w, "tos") == 0 || strcmp(w, "class") == 0) {
+		bit = SEG_HAS_TOS;
+		if (!tx_need_space(lx, w) ||
+		    !tx_number_hex(lx, w, UINT8_MAX, &v))
+			return false;
+		ip->tos = (uint8_t)v;
+	} else if (strcmp(w, "dscp") == 0) {
+		bit = SEG_HAS_DSCP;
+		if (!parse_dscp(lx, ip))
+			return false;
+	} else if (strcmp(w, "flowlabel") == 0) {
+		bit = SEG_HAS_FLOWLABEL;
+		if (!tx_need_space(lx, w) ||
+		    !tx_number_hex(lx, w, 0xfffff, &v))
+			return false;
+		seg->flowlabel = v;
+	} else
+		return tx_fail(lx, at, "unknown IP field '%s' (expected ttl N, "
+		    "hlim N, tos N, class N, dscp N, flowlabel N, ecn MARK, "
+		    "ect0, ect1, ect01, ce or noecn)",
+		    tx_token(lx, at, tok, sizeof tok));
+	if ((ip->has & bit) || (bit == SEG_HAS_DSCP && (ip->has &
+	    SEG_HAS_TOS)) || (bit == SEG_HAS_TOS && (ip->has & SEG_HAS_DSCP)))
+		return tx_fail(lx, at, "'%s' given twice", bit == SEG_HAS_ECN ?
+		    "ECN mark" : bit == SEG_HAS_TTL ? "ttl (hlim)" :
+		    bit == SEG_HAS_FLOWLABEL ? w : "tos (class, dscp)");
+	ip->has |= bit;
+	return true;
+}
+
+/* "(ttl N)", "(tos N)", "[ect0]", "(ttl 4, dscp af11, ecn ect0)"...; the
+ * cursor is on '(' or '['. packetdrill's IPv6 names (hlim, class) are
+ * the same fields. */
 static bool
 parse_ipfield(struct lexer *lx, struct segment *seg, struct ipfields *ip)
 {
-	static const char *ecn_names[] = { "noecn", "ect1", "ect0", "ce" };
-	char close = tx_peek(lx) == '(' ? ')' : ']', w[16], tok[32];
-	size_t at;
-	uint32_t v, bit = 0;
-	int i;
+	char close = tx_peek(lx) == '(' ? ')' : ']';
 
 	lx->pos++;
-	tx_skip_ws(lx);
-	at = lx->pos;
-	if (!tx_word(lx, w, sizeof w))
-		w[0] = '\0';
-	for (i = 0; i < 4; i++)
-		if (strcmp(w, ecn_names[i]) == 0) {
-			bit = SEG_HAS_ECN;
-			ip->ecn = (uint8_t)i;
-		}
-	if (strcmp(w, "ttl") == 0) {
-		bit = SEG_HAS_TTL;
-		if (!tx_need_space(lx, w) ||
-		    !tx_number(lx, "ttl", UINT8_MAX, &v))
+	for (;;) {
+		tx_skip_ws(lx);
+		if (!parse_ipfield_one(lx, seg, ip))
 			return false;
-		seg->ttl = (uint8_t)v;
-	} else if (strcmp(w, "tos") == 0) {
-		bit = SEG_HAS_TOS;
-		if (!tx_need_space(lx, w) ||
-		    !tx_number_hex(lx, "tos", UINT8_MAX, &v))
-			return false;
-		ip->tos = (uint8_t)v;
-	} else if (bit == 0)
-		return tx_fail(lx, at, "unknown IP field '%s' (expected ttl N, "
-		    "tos N, ect0, ect1, ce or noecn)",
-		    tx_token(lx, at, tok, sizeof tok));
-	if (ip->has & bit)
-		return tx_fail(lx, at, "'%s' given twice", bit == SEG_HAS_ECN ?
-		    "ECN mark" : w);
-	ip->has |= bit;
-	tx_skip_ws(lx);
+		tx_skip_ws(lx);
+		if (tx_peek(lx) != ',')
+			break;
+		lx->pos++;
+	}
 	if (tx_peek(lx) != close)
 		return tx_fail(lx, lx->pos, "expected '%c' after the IP field",
 		    close);
@@ -781,13 +945,54 @@ parse_ports(struct lexer *lx, struct segment *seg)
 	return true;
 }
 
+/* packetdrill's lexer takes "F ." as "F.": a lone '.' after the letters
+ * (not "...(len)", not a number) is the ACK flag. */
 static bool
-parse_flags(struct lexer *lx, struct segment *seg)
+parse_flags_ack(struct lexer *lx, struct segment *seg)
+{
+	size_t j = lx->pos;
+
+	while (is_space(lx->s[j]))
+		j++;
+	if (j == lx->pos || (seg->flags & TH_ACK_) || lx->s[j] != '.' ||
+	    (lx->s[j + 1] != '\0' && !is_space(lx->s[j + 1])))
+		return true;
+	seg->flags |= TH_ACK_;
+	lx->pos = j + 1;
+	return true;
+}
+
+/* An ACE digit (AccECN's 3-bit counter in ECE, CWR and AE): packetdrill
+ * writes "S.5" for ECE, AE and ACK. */
+static bool
+parse_flag_ace(struct lexer *lx, struct segment *seg, bool *ace)
+{
+	uint8_t v = (uint8_t)(tx_peek(lx) - '0');
+
+	if (*ace || (seg->flags & (TH_ECE_ | TH_CWR_)) || seg->ae)
+		return tx_fail(lx, lx->pos, "flag '%c': an ACE digit (0-7) "
+		    "stands for E, W and A together, once", tx_peek(lx));
+	*ace = true;
+	if (v & 1)
+		seg->flags |= TH_ECE_;
+	if (v & 2)
+		seg->flags |= TH_CWR_;
+	seg->ae = (v & 4) != 0;
+	lx->pos++;
+	return true;
+}
+
+/* ae_ok: a packet line, where AccECN's A and ACE digits may come; the
+ * command line's --flags sets the flags byte only. */
+static bool
+parse_flags(struct lexer *lx, struct segment *seg, bool ae_ok)
 {
 	/* Bit i of the flags byte is letters[i]. */
 	static const char letters[] = "FSRP.UEW";
+	const char *all = ae_ok ? "SFRPUEWA" : "SFRPUEW";
 	size_t at = lx->pos;
 	const char *p;
+	bool ace = false;
 	char c;
 
 	if (tx_peek(lx) == '-' && (is_space(lx->s[at + 1]) ||
@@ -796,23 +1001,35 @@ parse_flags(struct lexer *lx, struct segment *seg)
 		return true;
 	}
 	if (tx_peek(lx) == '\0' || is_space(tx_peek(lx)))
-		return tx_fail(lx, at, "expected flags (letters from SFRPUEW, "
-		    "'.' or '-')");
+		return tx_fail(lx, at, "expected flags (letters from %s, '.' "
+		    "or '-')", all);
 	while ((c = tx_peek(lx)) != '\0' && !is_space(c)) {
+		if (ae_ok && c >= '0' && c <= '7') {
+			if (!parse_flag_ace(lx, seg, &ace))
+				return false;
+			continue;
+		}
 		p = strchr(letters, c);
-		if (p == NULL && (c == 'A' || c == 'C'))
+		if (ae_ok && c == 'A' && !seg->ae && !ace) {
+			seg->ae = true;
+			lx->pos++;
+			continue;
+		}
+		if (p == NULL && (c == 'C' || (c == 'A' && !ae_ok)))
 			return tx_fail(lx, lx->pos, "unknown flag '%c' (ACK "
 			    "is '.', CWR is 'W')", c);
-		if (p == NULL)
+		if (p == NULL && c != 'A')
 			return tx_fail(lx, lx->pos, "unknown flag '%c' "
-			    "(expected letters from SFRPUEW, '.' or '-')", c);
-		if (seg->flags & (1u << (p - letters)))
-			return tx_fail(lx, lx->pos, "flag '%c' given twice",
-			    c);
+			    "(expected letters from %s, '.' or '-')", c, all);
+		if (c == 'A' || (seg->flags & (1u << (p - letters))) ||
+		    (ace && (c == 'E' || c == 'W')))
+			return tx_fail(lx, lx->pos, ace ? "flag '%c' with an "
+			    "ACE digit, which sets E, W and A" :
+			    "flag '%c' given twice", c);
 		seg->flags |= (uint8_t)(1u << (p - letters));
 		lx->pos++;
 	}
-	return true;
+	return parse_flags_ack(lx, seg);
 }
 
 bool
@@ -823,7 +1040,8 @@ segment_parse_flags(const char *text, uint8_t *flags, struct text_error *err)
 
 	memset(err, 0, sizeof *err);
 	seg.flags = 0;
-	if (!parse_flags(&lx, &seg))
+	seg.ae = false;
+	if (!parse_flags(&lx, &seg, false))
 		return false;
 	if (tx_peek(&lx) != '\0')
 		return tx_fail(&lx, lx.pos, "expected flags (letters from "
@@ -862,6 +1080,13 @@ parse_seq(struct lexer *lx, struct segment *seg)
 	bool any1, any2, bang1, bang2;
 	size_t at = lx->pos, lenat;
 
+	if (strncmp(lx->s + at, "...", 3) == 0 && lx->s[at + 3] == '(') {
+		/* packetdrill's "...(len)": any sequence numbers. */
+		lx->pos += 3;
+		any1 = any2 = true;
+		bang1 = bang2 = false;
+		goto len;
+	}
 	if (!parse_seqnum(lx, "start sequence number", &any1, &bang1, &start))
 		return false;
 	if (tx_peek(lx) != ':')
@@ -873,6 +1098,7 @@ parse_seq(struct lexer *lx, struct segment *seg)
 	if (any1 != any2)
 		return tx_fail(lx, at, "'*' must stand for both numbers: "
 		    "*:*(len)");
+len:
 	if (tx_peek(lx) != '(')
 		return tx_fail(lx, lx->pos, "expected '(len)' after start:end");
 	lx->pos++;
@@ -882,6 +1108,11 @@ parse_seq(struct lexer *lx, struct segment *seg)
 	if (tx_peek(lx) != ')')
 		return tx_fail(lx, lx->pos, "expected ')' after the length");
 	lx->pos++;
+	if (tx_peek(lx) == '!' && !any1) {
+		/* packetdrill's "start:end(len)!": absolute, as "start!". */
+		lx->pos++;
+		bang1 = true;
+	}
 	if (!any1 && end - start != len)
 		return tx_fail(lx, lenat, "end - start (%u) does not match the "
 		    "length (%u)", end - start, len);
@@ -1014,8 +1245,8 @@ parse_head(struct lexer *lx, struct segment *seg, struct ipfields *ip)
 		tx_skip_ws(lx);
 	} else if (n > 0)
 		return tx_fail(lx, lx->pos, "expected flags (letters from "
-		    "SFRPUEW, '.' or '-')");
-	if (!parse_flags(lx, seg))
+		    "SFRPUEWA, '.' or '-')");
+	if (!parse_flags(lx, seg, true))
 		return false;
 	tx_skip_ws(lx);
 	return parse_seq(lx, seg);
@@ -1025,7 +1256,7 @@ bool
 segment_parse(const char *text, struct segment *seg, struct text_error *err)
 {
 	struct lexer lx = { text, 0, err };
-	struct ipfields ip = { 0, 0, 0 };
+	struct ipfields ip = { 0, 0, 0, 0 };
 
 	segment_clear(seg);
 	if (err != NULL) {
@@ -1039,6 +1270,8 @@ segment_parse(const char *text, struct segment *seg, struct text_error *err)
 	seg->has |= ip.has;
 	if (ip.has & SEG_HAS_TOS)
 		seg->tos = ip.tos;
+	if (ip.has & SEG_HAS_DSCP)
+		seg->tos = (uint8_t)(ip.dscp << 2);
 	if (ip.has & SEG_HAS_ECN)
 		seg->tos = (uint8_t)((seg->tos & ~3u) | ip.ecn);
 	return true;
@@ -1121,6 +1354,25 @@ fmt_opt_named(struct sbuf *b, const struct tcp_option *o)
 	}
 }
 
+/* "ECN e0b N ..." when o is an AccECN option of whole counters. */
+static bool
+fmt_opt_accecn(struct sbuf *b, const struct tcp_option *o)
+{
+	size_t n = o->len >= 2 ? (o->len - 2u) / 3 : 0, i;
+	int order = o->kind == 174;
+	const uint8_t *d = o->u.raw;
+
+	if ((o->kind != 172 && o->kind != 174) || n == 0 || n > 3 ||
+	    o->len != 2 + 3 * n)
+		return false;
+	sbuf_printf(b, "ECN");
+	for (i = 0; i < n; i++)
+		sbuf_printf(b, " %s %u", accecn_fields[order][i],
+		    (unsigned)d[3 * i] << 16 | (unsigned)d[3 * i + 1] << 8 |
+		    d[3 * i + 2]);
+	return true;
+}
+
 static void
 fmt_opt(struct sbuf *b, const struct tcp_option *o)
 {
@@ -1141,6 +1393,12 @@ fmt_opt(struct sbuf *b, const struct tcp_option *o)
 		opt_fields_to(o, d);
 	} else
 		memcpy(d, o->u.raw, n);
+	if (o->kind == 19 && o->any_data) {
+		sbuf_printf(b, "md5 valid");
+		return;
+	}
+	if (fmt_opt_accecn(b, o))
+		return;
 	if (o->kind == 34 || (o->kind == 19 && n == 16)) {
 		sbuf_printf(b, "%s%s", o->kind == 34 ? "FO" : "md5",
 		    n > 0 ? " " : "");
@@ -1262,7 +1520,13 @@ fmt_ip(struct sbuf *b, const struct segment *seg)
 		sbuf_printf(b, " (ttl %u)", seg->ttl);
 	if (seg->has & SEG_HAS_TOS)
 		sbuf_printf(b, " (tos 0x%02x)", seg->tos);
-	if (seg->has & SEG_HAS_ECN)
+	else if (seg->has & SEG_HAS_DSCP)
+		sbuf_printf(b, " (dscp 0x%02x)", seg->tos >> 2);
+	if (seg->has & SEG_HAS_FLOWLABEL)
+		sbuf_printf(b, " (flowlabel 0x%05x)", seg->flowlabel);
+	if (seg->has & SEG_ECN_ECT01)
+		sbuf_printf(b, " [ect01]");
+	else if (seg->has & SEG_HAS_ECN)
 		sbuf_printf(b, " [%s]", ecn_names[seg->tos & 3]);
 }
 
@@ -1296,7 +1560,7 @@ segment_format(const struct segment *seg, int fmt)
 
 	if ((fmt & SEGFMT_PORTS) && (seg->has & SEG_HAS_PORTS))
 		sbuf_printf(&b, "%u>%u ", seg->sport, seg->dport);
-	sbuf_printf(&b, "%s", segment_flags_str(seg->flags, flags,
+	sbuf_printf(&b, "%s", segment_flags_ae_str(seg->flags, seg->ae, flags,
 	    sizeof flags));
 	fmt_seq(&b, seg);
 	if (seg->nopts > 0 || (seg->has & SEG_ANY_OPTS) ||

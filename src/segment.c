@@ -135,6 +135,27 @@ segment_flags_str(uint8_t flags, char *buf, size_t len)
 	return buf;
 }
 
+char *
+segment_flags_ae_str(uint8_t flags, bool ae, char *buf, size_t len)
+{
+	size_t n;
+
+	segment_flags_str(flags, buf, len);
+	n = strlen(buf);
+	if (ae && n + 1 < len) {
+		if (strcmp(buf, "-") == 0)
+			n = 0;
+		/* Before the ACK's '.', which the flags end with. */
+		if (n > 0 && buf[n - 1] == '.')
+			n--;
+		buf[n++] = 'A';
+		if (flags & TH_ACK_)
+			buf[n++] = '.';
+		buf[n] = '\0';
+	}
+	return buf;
+}
+
 static const struct {
 	uint8_t		 kind;
 	const char	*name;

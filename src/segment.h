@@ -44,6 +44,8 @@ struct sack_block {
 struct tcp_option {
 	uint8_t		kind;
 	uint8_t		len;
+	bool		any_data;	/* "md5 valid": any data bytes of
+					 * this length match ('>' lines) */
 	union {
 		uint16_t		mss;
 		uint8_t			wscale;
@@ -93,6 +95,11 @@ enum cksum_state {
 #define SEG_HAS_ECN	0x2000	/* "[ect0]", "[ect1]", "[ce]", "[noecn]" */
 #define SEG_HAS_ID	0x4000	/* IPv4 id given or decoded */
 #define SEG_ANY_WIN	0x8000	/* "win *" */
+#define SEG_ECN_ECT01	0x10000	/* "[ect01]": ECT(0) or ECT(1) (with
+				 * SEG_HAS_ECN; '>' lines only) */
+#define SEG_HAS_FLOWLABEL 0x20000 /* "(flowlabel 0xNNNNN)" */
+#define SEG_HAS_DSCP	0x40000	/* "(dscp N)": the tos byte's six high
+				 * bits alone (with SEG_HAS_ECN, all) */
 
 enum ecn_mark {
 	ECN_NOT = 0,
@@ -109,6 +116,7 @@ struct segment {
 	uint8_t		tos;		/* TOS or traffic class, ECN bits included */
 	uint16_t	ip_id;
 	bool		df;		/* IPv4 don't fragment */
+	uint32_t	flowlabel;	/* IPv6 flow label, 20 bits */
 
 	/* TCP */
 	uint16_t	sport;
@@ -116,6 +124,9 @@ struct segment {
 	uint32_t	seq;
 	uint32_t	ack;
 	uint8_t		flags;		/* TH_* */
+	bool		ae;		/* AE, AccECN's flag (RFC 9768; the
+					 * old NS bit, byte 12's low bit):
+					 * 'A' on a packet line */
 	uint8_t		doff;		/* data offset in words; 0: computed */
 	uint16_t	win;
 	uint16_t	urg;
@@ -123,6 +134,10 @@ struct segment {
 	enum cksum_state cksum_state;	/* decode: verified result */
 	uint16_t	cksum_good;	/* decode: the right checksum */
 	bool		badsum;		/* craft: write a wrong checksum */
+	const char	*md5_key;	/* "md5 valid": the key its digest is
+					 * made (craft) or checked (match)
+					 * with, owned by the script; NULL:
+					 * none */
 
 	uint8_t		nopts;
 	struct tcp_option opts[SEG_MAX_OPTS];
@@ -154,6 +169,8 @@ const struct tcp_option *segment_find_opt(const struct segment *, uint8_t);
 
 /* Flags as packetdrill letters ("S.", "P.", "F.", "R", "-"). */
 char	*segment_flags_str(uint8_t flags, char *buf, size_t len);
+/* The same with the AE flag ("SEA.", "A" alone rather than "-A"). */
+char	*segment_flags_ae_str(uint8_t flags, bool ae, char *buf, size_t len);
 /* Name of an option kind ("mss", "TS", ...) or NULL when unknown. */
 const char *opt_kind_name(uint8_t kind);
 

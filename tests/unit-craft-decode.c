@@ -187,6 +187,9 @@ round_trip(struct craft *c4, struct craft *c6, const struct rt_case *k)
 	s.sport = k->sport; s.dport = k->dport; s.seq = k->seq; s.ack = k->ack;
 	s.flags = k->flags; s.win = k->win; s.urg = k->urg; s.ttl = k->ttl;
 	s.tos = k->tos; s.ip_id = k->id; s.df = k->df; s.badsum = k->badsum;
+	s.ae = (k->seq & 1) != 0;
+	/* Any 20 bits; IPv4 has no flow label and ignores it. */
+	s.flowlabel = (k->seq ^ 0x5a5a5u) & 0xfffffu;
 	for (i = 0; i < k->nopts; i++)
 		segment_add_opt(&s, &k->opts[i]);
 	segment_set_data(&s, k->data, k->len);
@@ -209,6 +212,10 @@ round_trip(struct craft *c4, struct craft *c6, const struct rt_case *k)
 	    "%s: addresses", k->name);
 	CHECK_(g->ttl == (k->ttl ? k->ttl : 64) && g->tos == k->tos,
 	    "%s: ttl %u tos 0x%02x", k->name, g->ttl, g->tos);
+	CHECK_(g->ae == s.ae, "%s: AE %d", k->name, s.ae);
+	if (s.src.family == AF_INET6)
+		CHECK_(g->flowlabel == s.flowlabel, "%s: flow label 0x%05x "
+		    "(got 0x%05x)", k->name, s.flowlabel, g->flowlabel);
 	if (s.src.family == AF_INET)
 		CHECK_(g->ip_id == k->id && g->df == k->df,
 		    "%s: id %u df %d", k->name, g->ip_id, g->df);

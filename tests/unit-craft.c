@@ -23,6 +23,20 @@ static const char v6_synack[] =		/* tclass 0x20, <mss 1440,nop,nop,sackOK,nop,ws
 	"00 00 00 00 00 00 00 01 00 50 9c 40 aa bb cc dd"
 	"11 22 33 45 80 12 fe 88 bc 86 00 00 02 04 05 a0"
 	"01 01 04 02 01 03 03 07";
+static const char v6_synack_fl[] =	/* the same, flow label 0xabcde (not
+					 * in the checksum) */
+	"62 0a bc de 00 20 06 40 20 01 0d b8 00 00 00 00"
+	"00 00 00 00 00 00 00 02 20 01 0d b8 00 00 00 00"
+	"00 00 00 00 00 00 00 01 00 50 9c 40 aa bb cc dd"
+	"11 22 33 45 80 12 fe 88 bc 86 00 00 02 04 05 a0"
+	"01 01 04 02 01 03 03 07";
+static const char v6_synack_ae[] =	/* the same, AccECN's AE flag (byte
+					 * 12's low bit, checksum 0x100 less) */
+	"62 00 00 00 00 20 06 40 20 01 0d b8 00 00 00 00"
+	"00 00 00 00 00 00 00 02 20 01 0d b8 00 00 00 00"
+	"00 00 00 00 00 00 00 01 00 50 9c 40 aa bb cc dd"
+	"11 22 33 45 81 12 fe 88 bb 86 00 00 02 04 05 a0"
+	"01 01 04 02 01 03 03 07";
 static const char v4_psh[] =		/* ttl 1, tos 0x10, id 7, no DF, "hello" */
 	"45 10 00 2d 00 07 00 00 01 06 2d 8d c6 12 00 01"
 	"c6 12 00 02 9c 40 00 50 00 00 03 e9 00 00 07 d2"
@@ -343,6 +357,12 @@ test_vectors(void)
 	add_kind(&s, OPT_NOP, 0);
 	add_ws(&s, 7);
 	check_vector(c6, &s, v6_synack, "IPv6 SYN-ACK with options");
+	s.flowlabel = 0xabcde;
+	s.has |= SEG_HAS_FLOWLABEL;
+	check_vector(c6, &s, v6_synack_fl, "IPv6 SYN-ACK, flow label");
+	s.flowlabel = 0;
+	s.ae = true;
+	check_vector(c6, &s, v6_synack_ae, "IPv6 SYN-ACK, AE flag");
 	segment_clear(&s);
 
 	seg_addrs(&s, "198.18.0.1", "198.18.0.2");

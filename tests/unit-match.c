@@ -174,6 +174,45 @@ test_payload_ip_cksum(void)
 	    "ttl: expected 64, got 63");
 	CHECK_STR(diffs(". 1:1(0) ack 1 [ce]", ". 50001:50001(0) ack 1001 [ect0]",
 	    &b), "ecn: expected 3, got 2");
+	/* AccECN's AE flag is a flag like the others. */
+	CHECK_STR(diffs("SEA. 0:0(0) ack 1", "SE. 50000:50000(0) ack 1001",
+	    &b), "flags: expected SEA., got SE.");
+	CHECK_STR(diffs(".5 1:1(0) ack 1", "EA. 50001:50001(0) ack 1001", &b),
+	    "");
+	/* DSCP alone leaves the ECN bits free; [ect01] with a tos. */
+	CHECK_STR(diffs(". 1:1(0) ack 1 (dscp af11)",
+	    ". 50001:50001(0) ack 1001 (tos 0x2b)", &b), "");
+	CHECK_STR(diffs(". 1:1(0) ack 1 (dscp af11)",
+	    ". 50001:50001(0) ack 1001 (tos 0x2c)", &b),
+	    "dscp: expected 0x0a, got 0x0b");
+	CHECK_STR(diffs(". 1:1(0) ack 1 (tos 0x28) [ect01]",
+	    ". 50001:50001(0) ack 1001 (tos 0x29)", &b), "");
+	CHECK_STR(diffs(". 1:1(0) ack 1 (tos 0x28) [ect01]",
+	    ". 50001:50001(0) ack 1001 (tos 0x2b)", &b),
+	    "ecn: expected ECT(0) or ECT(1), got 3");
+	/* [ect01]: either ECT codepoint. */
+	CHECK_STR(diffs(". 1:1(0) ack 1 [ect01]",
+	    ". 50001:50001(0) ack 1001 [ect0]", &b), "");
+	CHECK_STR(diffs(". 1:1(0) ack 1 [ect01]",
+	    ". 50001:50001(0) ack 1001 [ect1]", &b), "");
+	CHECK_STR(diffs(". 1:1(0) ack 1 [ect01]",
+	    ". 50001:50001(0) ack 1001 [ce]", &b),
+	    "ecn: expected ECT(0) or ECT(1), got 3");
+	CHECK_STR(diffs(". 1:1(0) ack 1 [ect01]",
+	    ". 50001:50001(0) ack 1001 [noecn]", &b),
+	    "ecn: expected ECT(0) or ECT(1), got 0");
+	CHECK_STR(diffs(". 1:1(0) ack 1 (flowlabel 0xabcde)",
+	    ". 50001:50001(0) ack 1001 (flowlabel 0xabcde)", &b), "");
+	CHECK_STR(diffs(". 1:1(0) ack 1 (flowlabel 0xabcde)",
+	    ". 50001:50001(0) ack 1001", &b),
+	    "flowlabel: expected 0xabcde, got 0x00000");
+	/* md5 valid: a digest of 16 bytes, any. */
+	CHECK_STR(diffs(". 1:1(0) ack 1 <nop,nop,md5 valid>",
+	    ". 50001:50001(0) ack 1001 <nop,nop,md5 "
+	    "00112233445566778899aabbccddeeff>", &b), "");
+	CHECK_STR(diffs(". 1:1(0) ack 1 <nop,nop,md5 valid>",
+	    ". 50001:50001(0) ack 1001 <nop,nop,nop,nop>", &b),
+	    "options: expected <nop,nop,md5 valid>, got <nop,nop,nop,nop>");
 
 	seg(". 1:1(0) ack 1", &e);
 	seg(". 50001:50001(0) ack 1001", &g);

@@ -289,6 +289,12 @@ test_json(void)
 	    "\"rtt_ns\":1500,\"ip\":4,\"ttl\":64,\"tos\":0,\"id\":1,"
 	    "\"df\":true,\"probe\":3}\n");
 	free(s);
+	/* AccECN's AE flag is a letter of the flags. */
+	seg.ae = true;
+	seg.flags |= TH_ECE_;
+	s = through(&report_json_ops, 'j', 0, &ev);
+	CHECK(s != NULL && strstr(s, "\"flags\":\"SEA\",") != NULL);
+	free(s);
 	segment_clear(&seg);
 }
 

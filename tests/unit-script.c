@@ -101,12 +101,101 @@ static const struct bad_case {
 	    "t.shake:1:22: error: payload is 2 bytes but the length says 3\n"
 	    "  +0 < P. 1:4(3) ack 1 \"ab\"\n"
 	    "                       ^\n" },
-	{ "unknown option",
-	    "--foo=1\n",
+	{ "option value with a blank",
+	    "--target=198.18.0.2 80\n",
 	    NULL,
-	    "t.shake:1:1: error: unknown option --foo (known: --tolerance_usecs, --tolerance_percent, --target, --define, --ip_version, --mss, --tcp_ts_tick_usecs, --local_ip, --remote_ip)\n"
-	    "  --foo=1\n"
+	    "t.shake:1:20: error: trailing text after the value of --target (quote a value with blanks: --target=\"...\")\n"
+	    "  --target=198.18.0.2 80\n"
+	    "                     ^\n" },
+	{ "unterminated quoted value",
+	    "--target=\"198.18.0.2:80\n",
+	    NULL,
+	    "t.shake:1:10: error: unterminated quoted value of --target\n"
+	    "  --target=\"198.18.0.2:80\n"
+	    "           ^\n" },
+	{ "sctp over two lines",
+	    "+0.0 < sctp: INIT[flgs=0, tag=1, a_rwnd=1500, os=1, is=1,\n"
+	    "                  tsn=0]\n",
+	    NULL,
+	    "t.shake:1:8: error: not supported: this tool speaks TCP (packetdrill's 'sctp' lines)\n"
+	    "  +0.0 < sctp: INIT[flgs=0, tag=1, a_rwnd=1500, os=1, is=1,\n"
+	    "         ^\n" },
+	{ "TCP over UDP",
+	    "+0 > . 1:1(0) ack 1 win 65535/udp(1234 > 5678)\n",
+	    NULL,
+	    "t.shake:1:6: error: not supported: this tool speaks TCP (packetdrill's '/udp' encapsulation)\n"
+	    "  +0 > . 1:1(0) ack 1 win 65535/udp(1234 > 5678)\n"
+	    "       ^\n" },
+	{ "icmp with its quoted segment",
+	    "0.250 < [1:1461(1460)] icmp unreachable frag_needed mtu 1200\n",
+	    NULL,
+	    "t.shake:1:9: error: not supported: this tool speaks TCP (packetdrill's 'icmp' lines)\n"
+	    "  0.250 < [1:1461(1460)] icmp unreachable frag_needed mtu 1200\n"
+	    "          ^\n" },
+	{ "encap",
+	    "+0 > encap psp spi 23 P. 501:1001(500) ack 501\n",
+	    NULL,
+	    "t.shake:1:6: error: not supported: this tool speaks TCP (packetdrill's 'encap' encapsulation)\n"
+	    "  +0 > encap psp spi 23 P. 501:1001(500) ack 501\n"
+	    "       ^\n" },
+	{ "md5 valid on a send",
+	    "+0 < . 1:1(0) ack 1 <nop,nop,md5 valid>\n",
+	    NULL,
+	    "t.shake:1:34: error: 'md5 valid' on a '<' line needs the key: add --tcp_md5_secret=KEY (the target socket's TCP_MD5SIG key), or write md5 and the digest in hex (32 digits)\n"
+	    "  +0 < . 1:1(0) ack 1 <nop,nop,md5 valid>\n"
+	    "                                   ^\n" },
+	{ "ect01 on a send",
+	    "+0 < [ect01] . 1:1(0) ack 1\n",
+	    NULL,
+	    "t.shake:1:7: error: '[ect01]' (either ECT mark) is only allowed on '>' lines: a sent segment needs every value\n"
+	    "  +0 < [ect01] . 1:1(0) ack 1\n"
+	    "        ^\n" },
+	{ "...(len) on a send",
+	    "+0 < S ...(0) win 100\n",
+	    NULL,
+	    "t.shake:1:8: error: '*' sequence numbers are only allowed on '>' lines: a sent segment needs every value\n"
+	    "  +0 < S ...(0) win 100\n"
+	    "         ^\n" },
+	{ "a statement wraps for 16 lines at most",
+	    "0 < S 0:0(0) <nop,\nnop,\nnop,\nnop,\nnop,\nnop,\nnop,\nnop,\n"
+	    "nop,\nnop,\nnop,\nnop,\nnop,\nnop,\nnop,\nnop,\nnop>\n",
+	    NULL,
+	    "t.shake:1:14: error: unterminated option list (expected '>')\n"
+	    "  0 < S 0:0(0) <nop,\n"
+	    "               ^\n"
+	    "t.shake:17:1: error: expected a time (0.250, +0.1 or *), an option line (--name=value), 'target HOST:PORT' or 'flow NAME [PORT]'\n"
+	    "  nop>\n"
 	    "  ^\n" },
+	{ "#ifdef nested",
+	    "#ifdef A\n#ifdef B\n#endif\n",
+	    "A=1",
+	    "t.shake:2:1: error: #ifdef inside the #ifdef of line 1 (packetdrill does not nest them)\n"
+	    "  #ifdef B\n"
+	    "  ^\n" },
+	{ "#ifdef unterminated",
+	    "#ifdef A\n+0 < S 0:0(0)\n",
+	    NULL,
+	    "t.shake:1:1: error: unterminated #ifdef (no #endif before the end of the file)\n"
+	    "  #ifdef A\n"
+	    "  ^\n" },
+	{ "#else",
+	    "#ifdef A\n#else\n#endif\n",
+	    "A=1",
+	    "t.shake:2:1: error: #else is not supported: packetdrill's scripts know only #ifdef NAME ... #endif\n"
+	    "  #else\n"
+	    "  ^\n" },
+	{ "#endif alone",
+	    "  #endif\n",
+	    NULL,
+	    "t.shake:1:3: error: #endif without #ifdef\n"
+	    "    #endif\n"
+	    "    ^\n" },
+	{ "#ifdef without a name",
+	    "#ifdef\n",
+	    NULL,
+	    "t.shake:1:7: error: #ifdef wants one NAME (defined by -D NAME=value or --define)\n"
+	    "  #ifdef\n"
+	    "        ^\n" },
 	{ "tolerance_usecs value",
 	    "--tolerance_usecs=abc\n",
 	    NULL,
@@ -309,7 +398,7 @@ static const struct bad_case {
 	{ "unknown flag",
 	    "+0 < X 0:0(0)\n",
 	    NULL,
-	    "t.shake:1:6: error: unknown flag 'X' (expected letters from SFRPUEW, '.' or '-')\n"
+	    "t.shake:1:6: error: unknown flag 'X' (expected letters from SFRPUEWA, '.' or '-')\n"
 	    "  +0 < X 0:0(0)\n"
 	    "       ^\n" },
 	{ "mss range",
@@ -321,7 +410,7 @@ static const struct bad_case {
 	{ "udp",
 	    "+0 > udp (10)\n",
 	    NULL,
-	    "t.shake:1:6: error: packetdrill's 'udp' lines are not supported: a scenario speaks TCP to its target\n"
+	    "t.shake:1:6: error: not supported: this tool speaks TCP (packetdrill's 'udp' lines)\n"
 	    "  +0 > udp (10)\n"
 	    "       ^\n" },
 	{ "no segment",
@@ -463,7 +552,7 @@ static const struct bad_case {
 	{ "unknown ip field",
 	    "+0 < S 0:0(0) (hop 3)\n",
 	    NULL,
-	    "t.shake:1:16: error: unknown IP field 'hop' (expected ttl N, tos N, ect0, ect1, ce or noecn)\n"
+	    "t.shake:1:16: error: unknown IP field 'hop' (expected ttl N, hlim N, tos N, class N, dscp N, flowlabel N, ecn MARK, ect0, ect1, ect01, ce or noecn)\n"
 	    "  +0 < S 0:0(0) (hop 3)\n"
 	    "                 ^\n" },
 	{ "spaced span before a call",
@@ -487,7 +576,7 @@ static const struct bad_case {
 	{ "-D value with a bad flag",
 	    "+0 < FLAGS 0:0(0)\n",
 	    "FLAGS=SX",
-	    "t.shake:1:6: error: unknown flag 'X' (expected letters from SFRPUEW, '.' or '-')\n"
+	    "t.shake:1:6: error: unknown flag 'X' (expected letters from SFRPUEWA, '.' or '-')\n"
 	    "  +0 < FLAGS 0:0(0)\n"
 	    "       ^\n" },
 	{ "system call after a block comment: the line it is on",
@@ -520,7 +609,7 @@ static const struct bad_case {
 	    "\t0 < S\033 0:0(0)\n",
 	    NULL,
 	    "t.shake:1:7: error: unknown flag '\\e' (expected letters from "
-	    "SFRPUEW, '.' or '-')\n"
+	    "SFRPUEWA, '.' or '-')\n"
 	    "  \t0 < S\\e 0:0(0)\n"
 	    "  \t     ^\n" },
 	{ "a long line cut to a window around the caret",
@@ -859,6 +948,93 @@ test_defines(void)
 	script_errors_clear(&errs);
 }
 
+/* packetdrill's other spellings of a file: options tcpshake does not
+ * know (one warning each), quoted values, "+ 0.1", #ifdef, a packet line
+ * over two lines. */
+static const char pd_forms[] =
+    "--mtu=1500\n"
+    "--non_fatal=packet\n"
+    "--define=\"SYNOPTS=mss 1460,sackOK\"\n"
+    "# a comment, not a directive\n"
+    "+ 0 < S 0:0(0) win 65535 <SYNOPTS,\n"
+    "        nop,wscale 7>\n"
+    "#ifdef FreeBSD\n"
+    "+ 0.1 > S. 0:0(0) ack 1 win 65535 <mss 1460>\n"
+    "not a line of a scenario: never read\n"
+    "#endif\n"
+    "#ifdef Linux\n"
+    "+0.2 > S. 0:0(0) ack 1 <...>\n"
+    "#endif\n"
+    "+0 < F  . 1:1(0)   ack 1 win 65535\n"
+    "+0 > . 2:2(0) ack 2\n"
+    "   <nop,nop,\n"
+    "    sack 1:2>\n";
+
+static void
+test_pd_forms(void)
+{
+	struct script_errors errs = { NULL, 0, false };
+	struct script *sc;
+	char *out;
+
+	sc = parse(pd_forms, "Linux=1", &errs);
+	out = script_errors_format(&errs);
+	CHECK_(sc != NULL, "packetdrill forms parse%s%s", out[0] ? ":\n" : "",
+	    out);
+	free(out);
+	script_errors_clear(&errs);
+	if (sc == NULL)
+		return;
+	CHECK_INT(sc->nsteps, 4);
+	CHECK_INT(sc->nwarnings, 2);
+	CHECK_STR(sc->nwarnings > 0 ? sc->warnings[0] : NULL, "t.shake:1:1: "
+	    "warning: unknown option --mtu ignored (known: --tolerance_usecs, "
+	    "--tolerance_percent, --target, --define, --ip_version, --mss, "
+	    "--tcp_ts_tick_usecs, --local_ip, --remote_ip, --tcp_md5_secret)");
+	CHECK_INT(sc->noptions, 1);
+	CHECK_STR(sc->options[0].value, "SYNOPTS=mss 1460,sackOK");
+	CHECK_INT(sc->steps[0].seg.nopts, 4);
+	CHECK_STR(sc->steps[0].text, "+ 0 < S 0:0(0) win 65535 <mss 1460,"
+	    "sackOK,         nop,wscale 7>");
+	CHECK_INT(sc->steps[0].line, 5);
+	/* Linux is defined, FreeBSD is not. */
+	CHECK_INT(sc->steps[1].line, 12);
+	CHECK_INT(sc->steps[1].time.at_ns, 200000000);
+	CHECK_INT(sc->steps[2].seg.flags, TH_FIN_ | TH_ACK_);
+	CHECK_INT(sc->steps[3].seg.nopts, 3);
+	CHECK_INT(sc->steps[3].line, 15);
+	script_free(sc);
+	test_round_trip("packetdrill forms", pd_forms);
+
+	/* "md5 valid" takes the file's key, on both directions. */
+	sc = parse("--tcp_md5_secret=k3y\n0 < . 1:1(0) <nop,nop,md5 valid>\n"
+	    "+0 > . 1:1(0) <nop,nop,md5 valid>\n", NULL, &errs);
+	CHECK(sc != NULL && sc->nsteps == 2 && sc->steps[0].seg.md5_key &&
+	    strcmp(sc->steps[0].seg.md5_key, "k3y") == 0 &&
+	    sc->steps[1].seg.md5_key == sc->steps[0].seg.md5_key);
+	script_free(sc);
+	script_errors_clear(&errs);
+	sc = parse("--tcp_md5_secret=" "0123456789012345678901234567890123456789"
+	    "01234567890123456789012345678901234567891\n", NULL, &errs);
+	CHECK(sc == NULL && errs.n == 1 && strcmp(errs.v[0].msg,
+	    "--tcp_md5_secret is 81 bytes long; a TCP MD5 key has at most "
+	    "80") == 0);
+	script_errors_clear(&errs);
+	/* The other branch is read when its name is defined. */
+	sc = parse(pd_forms, "FreeBSD=1", &errs);
+	CHECK(sc == NULL && errs.n == 1 && errs.v[0].line == 9);
+	script_errors_clear(&errs);
+	/* "+ 0.1" is relative, "+ .1~+ .2" a window. */
+	sc = parse("0.5 < S 0:0(0)\n+ 0.1 < . 1:1(0)\n+ .1~+ .2 > . 1:1(0)\n",
+	    NULL, &errs);
+	CHECK(sc != NULL && sc->nsteps == 3 &&
+	    sc->steps[1].time.kind == STEP_TIME_REL &&
+	    sc->steps[1].time.at_ns == 600000000 &&
+	    sc->steps[2].time.until_ns == 800000000);
+	script_free(sc);
+	script_errors_clear(&errs);
+}
+
 /* Comments of all three kinds; none inside strings or commands. */
 static void
 test_comments(void)
@@ -1060,5 +1236,6 @@ main(void)
 	test_packetdrill();
 	test_limits();
 	test_times();
+	test_pd_forms();
 	return check_done();
 }

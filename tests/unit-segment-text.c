@@ -15,7 +15,8 @@ opt_eq(const struct tcp_option *a, const struct tcp_option *b)
 {
 	int i;
 
-	if (a->kind != b->kind || a->len != b->len)
+	if (a->kind != b->kind || a->len != b->len ||
+	    a->any_data != b->any_data)
 		return false;
 	switch (a->kind) {
 	case OPT_EOL:
@@ -47,14 +48,15 @@ seg_eq(const struct segment *a, const struct segment *b)
 {
 	int i;
 
-	if (a->has != b->has || a->flags != b->flags || a->len != b->len ||
+	if (a->has != b->has || a->flags != b->flags || a->ae != b->ae || a->len != b->len ||
 	    a->nopts != b->nopts)
 		return false;
 	if ((a->has & SEG_HAS_PORTS) &&
 	    (a->sport != b->sport || a->dport != b->dport))
 		return false;
 	if (a->seq != b->seq || a->ack != b->ack || a->win != b->win ||
-	    a->urg != b->urg || a->ttl != b->ttl || a->tos != b->tos)
+	    a->urg != b->urg || a->ttl != b->ttl || a->tos != b->tos ||
+	    a->flowlabel != b->flowlabel)
 		return false;
 	for (i = 0; i < a->nopts; i++)
 		if (!opt_eq(&a->opts[i], &b->opts[i]))
@@ -588,15 +590,125 @@ test_packetdrill_lines(void)
 	segment_clear(&s);
 }
 
+/* packetdrill's other spellings: each parses to the segment of the
+ * canonical line, which is what it prints as. */
+static void
+test_packetdrill_forms(void)
+{
+	static const struct {
+		const char	*line;
+		const char	*canon;
+	} forms[] = {
+		{ "F  . 1:1(0) ack 1", "F. 1:1(0) ack 1" },
+		{ "S . 0:0(0) ack 1", "S. 0:0(0) ack 1" },
+		{ "R. 0:0(0)! ack 1 win 0", "R. 0!:0(0) ack 1 win 0" },
+		{ "S. ...(0) ack 65538 win 65535", "S. *:*(0) ack 65538 win 65535" },
+		{ "(hlim 3) . 1:1(0) ack 2881", ". 1:1(0) ack 2881 (ttl 3)" },
+		{ "(class 0x28) . 1:1(0) ack 2881",
+		    ". 1:1(0) ack 2881 (tos 0x28)" },
+		{ "(flowlabel 0x12345) . 1:1(0)",
+		    ". 1:1(0) (flowlabel 0x12345)" },
+		{ "[ect01] P. 1:11(10) ack 1", "P. 1:11(10) ack 1 [ect01]" },
+		/* nplab's lists in one pair of parentheses, DSCP, "ecn". */
+		{ "(ttl 4, tos 0x10) S 0:0(0)", "S 0:0(0) (ttl 4) (tos 0x10)" },
+		{ "(dscp af11, ecn ect0) . 1:1(0)",
+		    ". 1:1(0) (dscp 0x0a) [ect0]" },
+		{ "(ecn ce) . 1:1(0)", ". 1:1(0) [ce]" },
+		{ "(hlim 3, dscp 46, flowlabel 7) . 1:1(0)",
+		    ". 1:1(0) (ttl 3) (dscp 0x2e) (flowlabel 0x00007)" },
+		{ "(dscp voice_admit) . 1:1(0)", ". 1:1(0) (dscp 0x2c)" },
+		{ ". 1:1(0) ack 1 <nop,nop,md5 valid>",
+		    ". 1:1(0) ack 1 <nop,nop,md5 valid>" },
+		/* AccECN: the AE flag, ACE digits (E=1, W=2, A=4), the
+		 * option's counters in either order. */
+		{ "SEWA 0:0(0) win 65535", "SEWA 0:0(0) win 65535" },
+		{ "A 1:1(0)", "A 1:1(0)" },
+		{ "S.5 0:0(0) ack 1", "SEA. 0:0(0) ack 1" },
+		{ ".0 1:1(0) ack 1", ". 1:1(0) ack 1" },
+		{ ".7 1:1(0) ack 1", "EWA. 1:1(0) ack 1" },
+		{ ". 1:1(0) ack 1 <ECN e0b 1 ceb 0 e1b 16777215,nop>",
+		    ". 1:1(0) ack 1 <ECN e0b 1 ceb 0 e1b 16777215,nop>" },
+		{ ". 1:1(0) ack 1 <ECN e1b 5,nop,nop,nop>",
+		    ". 1:1(0) ack 1 <ECN e1b 5,nop,nop,nop>" },
+		{ ". 1:1(0) ack 1 <ECN e0b 7 ceb 8>",
+		    ". 1:1(0) ack 1 <ECN e0b 7 ceb 8>" },
+	};
+	struct segment s;
+	struct text_error err;
+	char *got;
+	size_t i;
+
+	segment_init(&s);
+	for (i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+		got = NULL;
+		if (segment_parse(forms[i].line, &s, &err))
+			got = segment_format(&s, SEGFMT_FULL);
+		else
+			printf("# %s: %s\n", forms[i].line, err.msg);
+		CHECK_STR(got, forms[i].canon);
+		free(got);
+		reprint(forms[i].canon, SEGFMT_FULL, forms[i].canon);
+	}
+	CHECK(segment_parse("R. 5:5(0)! ack 1", &s, &err));
+	CHECK(s.seq == 5 && (s.has & SEG_ABS_SEQ));
+	CHECK(segment_parse("(flowlabel 0x12345) [ect01] . 1:1(0)", &s, &err));
+	CHECK_INT(s.flowlabel, 0x12345);
+	CHECK_INT(s.has & (SEG_HAS_FLOWLABEL | SEG_ECN_ECT01 | SEG_HAS_ECN),
+	    SEG_HAS_FLOWLABEL | SEG_ECN_ECT01 | SEG_HAS_ECN);
+	CHECK(segment_parse(". 1:1(0) <md5 valid>", &s, &err));
+	CHECK(s.nopts == 1 && s.opts[0].kind == 19 && s.opts[0].len == 18 &&
+	    s.opts[0].any_data);
+	round_trip(&s, "md5 valid");
+	CHECK(segment_parse("(flowlabel 1048575) . 1:1(0)", &s, &err));
+	round_trip(&s, "flowlabel");
+	CHECK(segment_parse(". 1:1(0) <ECN e1b 1 ceb 2 e0b 3>", &s, &err));
+	CHECK(s.nopts == 1 && s.opts[0].kind == 174 && s.opts[0].len == 11);
+	CHECK_MEM(s.opts[0].u.raw, "\0\0\1\0\0\2\0\0\3", 9);
+	round_trip(&s, "AccECN option, order 1");
+	CHECK(segment_parse("S.6 0:0(0)", &s, &err));
+	CHECK(s.ae && s.flags == (TH_SYN_ | TH_ACK_ | TH_CWR_));
+	round_trip(&s, "ACE 6");
+	bad("S.5E 0:0(0)", 4, "flag 'E' with an ACE digit, which sets E, W "
+	    "and A");
+	bad("SE5 0:0(0)", 3, "flag '5': an ACE digit (0-7) stands for E, W "
+	    "and A together, once");
+	bad("SAA 0:0(0)", 3, "flag 'A' given twice");
+	bad("S8 0:0(0)", 2, "unknown flag '8' (expected letters from "
+	    "SFRPUEWA, '.' or '-')");
+	bad(". 1:1(0) <ECN ceb 1>", 15, "expected e0b N or e1b N after ECN "
+	    "(AccECN's counters), got 'ceb'");
+	bad(". 1:1(0) <ECN e0b 16777216>", 19, "e0b 16777216 is out of range "
+	    "(0-16777215)");
+	bad(". 1:1(0) <ECN e0b 1 e1b 2>", 21, "expected ',' or '>' after an "
+	    "option");
+	/* A second '.' is not a second ACK. */
+	bad("S. . 0:0(0)", 4, "expected sequence numbers start:end(len)");
+	bad(". 1:1(0) (flowlabel 0x100000)", 21, "flowlabel 0x100000 is out "
+	    "of range (0-1048575)");
+	bad(". 1:1(0) (hlim 1) (ttl 2)", 20, "'ttl (hlim)' given twice");
+	bad(". *:*(0)! ack 1", 9, "trailing text '! ack 1'");
+	bad(". 1:1(0) (dscp af44)", 16, "unknown DSCP 'af44' (a number 0-63, "
+	    "cs0-cs7, af11-af43, ef, voice_admit or le)");
+	bad(". 1:1(0) (dscp 64)", 16, "dscp 64 is out of range (0-63)");
+	bad(". 1:1(0) (tos 0x10, dscp 1)", 21, "'tos (class, dscp)' given "
+	    "twice");
+	bad(". 1:1(0) (ecn ect2)", 15, "expected an ECN mark after ecn (ect0, "
+	    "ect1, ect01, ce or noecn)");
+	bad(". 1:1(0) (ttl 4,)", 17, "unknown IP field ')' (expected ttl N, "
+	    "hlim N, tos N, class N, dscp N, flowlabel N, ecn MARK, ect0, "
+	    "ect1, ect01, ce or noecn)");
+	segment_clear(&s);
+}
+
 /* ---------------------------------------------------------- malformed */
 
 static void
 test_malformed(void)
 {
-	bad("", 1, "expected flags (letters from SFRPUEW, '.' or '-')");
-	bad("SX 0:0(0)", 2, "unknown flag 'X' (expected letters from SFRPUEW, "
+	bad("", 1, "expected flags (letters from SFRPUEWA, '.' or '-')");
+	bad("SX 0:0(0)", 2, "unknown flag 'X' (expected letters from SFRPUEWA, "
 	    "'.' or '-')");
-	bad("1:1(0) ack 1", 1, "expected flags (letters from SFRPUEW, '.' "
+	bad("1:1(0) ack 1", 1, "expected flags (letters from SFRPUEWA, '.' "
 	    "or '-')");
 	bad("SS 0:0(0)", 2, "flag 'S' given twice");
 	bad("S", 2, "expected sequence numbers start:end(len)");
@@ -658,7 +770,8 @@ test_malformed(void)
 	bad(". 1:1(0) (ttl 256)", 15, "ttl 256 is out of range (0-255)");
 	bad(". 1:1(0) (tos 0x100)", 15, "tos 0x100 is out of range (0-255)");
 	bad(". 1:1(0) [ect2]", 11, "unknown IP field 'ect2' (expected ttl N, "
-	    "tos N, ect0, ect1, ce or noecn)");
+	    "hlim N, tos N, class N, dscp N, flowlabel N, ecn MARK, ect0, "
+	    "ect1, ect01, ce or noecn)");
 	bad(". 1:1(0) [ect0", 15, "expected ']' after the IP field");
 	bad(". 1:1(0) [ect0] [ce]", 18, "'ECN mark' given twice");
 	bad("70000>80 S 0:0(0)", 1, "source port 70000 is out of range "
@@ -729,6 +842,7 @@ main(void)
 	test_print();
 	test_parse_fields();
 	test_packetdrill_lines();
+	test_packetdrill_forms();
 	test_malformed();
 	test_no_crash();
 	return check_done();
