@@ -652,8 +652,8 @@ probe_next(struct probe_worker *w, uint32_t id)
 
 	seg->dport = o->ports[pidx];
 	if (o->forged) {
-		uint64_t rnd[2] = { probe_random(&w->rng),
-		    probe_random(&w->rng) };
+		uint64_t rnd[2] = { splitmix64(&w->rng),
+		    splitmix64(&w->rng) };
 
 		srcrange_pick(&o->range, rnd, &seg->src);
 	}
