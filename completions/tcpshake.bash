@@ -34,7 +34,7 @@ _tcpshake()
 		opts="-n --name --sysctl --client-sysctl --serve --no-serve --server --offloads --router --nat --synproxy --firewall --delay --jitter --loss --reorder --duplicate --seed -q --quiet -v --verbose -h --help --version"
 		vals="-n --name --sysctl --client-sysctl --serve --offloads --firewall --delay --jitter --loss --reorder --duplicate --seed" ;;
 	serve)
-		opts="-p --port -m --mode --eof-delay --half-close -c --connect -b --bind --backlog --no-accept --once -q --quiet -v --verbose -h --help --version"
+		opts="-p --port -m --mode --eof-delay --half-close -c --connect -b --bind --backlog --no-accept --once --realtime -q --quiet -v --verbose -h --help --version"
 		vals="-p --port -m --mode --eof-delay -c --connect -b --bind --backlog" ;;
 	guard)
 		opts="-l --list -f --flush -a --all -q --quiet -v --verbose -h --help --version"

@@ -4,7 +4,8 @@
 #   sh scripts/flaky.sh [-n N] [-k] [-b BUILDDIR] SCENARIO
 # -k keeps a capture of both veth ends for each failed run (in ./flaky-*).
 # The lab: tcp_synack_retries=2, echo on 80, and the server that the
-# scenario's "# Lab: tcpshake serve ARGS" comment names.
+# scenario's "# Lab: tcpshake serve ARGS" comment names, both at
+# real-time priority (as tests/run-lib.sh runs them).
 set -u
 n=20 keep=0 build=_build
 while getopts n:kb: o; do
@@ -29,14 +30,14 @@ stop() {
 	rm -rf "$tmp"
 }
 trap stop EXIT INT TERM HUP
-"$T" lab up --name "$LAB" --sysctl net.ipv4.tcp_synack_retries=2 >/dev/null ||
-	exit 2
+"$T" lab up --name "$LAB" --sysctl net.ipv4.tcp_synack_retries=2 \
+    --serve "--port 80 --realtime" >/dev/null || exit 2
 # The scenario's own server, from its "# Lab: tcpshake serve ..." comment
 # (which may run on to the next comment line).
 lab=$(sed -n '/^# Lab: tcpshake serve/{N;s/\n# */ /;s/^# Lab: tcpshake serve //;s/ *(.*//;p;}' "$shake")
 if [ -n "$lab" ]; then
 	# shellcheck disable=SC2086 # the comment's words are the arguments
-	ip netns exec "$LAB-s" "$T" serve $lab >/dev/null 2>&1 </dev/null &
+	ip netns exec "$LAB-s" "$T" serve $lab --realtime >/dev/null 2>&1 </dev/null &
 	pids="$pids $!"
 fi
 sleep 0.5

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "realtime.h"
 #include "serve.h"
 #include "tcpshake.h"
 #include "xmalloc.h"
@@ -19,7 +20,7 @@ const struct cmd_entry cmd_serve_entry = {
 	.usage = "serve [-q|-v] [--port N] [--mode echo|discard|banner TEXT|"
 	    "close-after N|write-after-eof TEXT|close-first TEXT|"
 	    "close-delay DURATION] [--eof-delay DURATION] [--half-close] "
-	    "[--connect HOST:PORT] "
+	    "[--connect HOST:PORT] [--realtime] "
 	    "[--bind ADDR] [--backlog N] [--no-accept] [--once]",
 	.summary = "run a plain TCP server (echo, discard, banner, ...) "
 	    "for the lab",
@@ -27,7 +28,7 @@ const struct cmd_entry cmd_serve_entry = {
 };
 
 enum { SO_PORT = 1, SO_MODE, SO_BIND, SO_BACKLOG, SO_NO_ACCEPT, SO_ONCE,
-	SO_HALF_CLOSE, SO_CONNECT, SO_EOF_DELAY };
+	SO_HALF_CLOSE, SO_CONNECT, SO_EOF_DELAY, SO_REALTIME };
 
 static const struct cli_opt serve_table[] = {
 	{ "port", 'p', SO_PORT, "N", "port to listen on, 1-65535 (80)", 0,
@@ -51,6 +52,8 @@ static const struct cli_opt serve_table[] = {
 	    NULL },
 	{ "once", 0, SO_ONCE, NULL, "serve one connection, then exit", 0,
 	    NULL },
+	{ "realtime", 0, SO_REALTIME, NULL, "real-time priority where "
+	    "allowed: answers on time on a busy machine", 0, NULL },
 	{ NULL, 0, 0, NULL, NULL, 0, NULL },
 };
 
@@ -126,6 +129,9 @@ serve_option(struct serve_opts *o, int id, const char *arg, int argc,
 	case SO_CONNECT:
 		o->connect = arg;
 		break;
+	case SO_REALTIME:
+		o->realtime = true;
+		break;
 	case SO_EOF_DELAY:
 		o->delay_ns = parse_duration(arg, "serve: --eof-delay");
 		break;
@@ -151,7 +157,7 @@ cmd_serve_exec(int argc, char **argv)
 {
 	struct serve_opts o;
 	struct cli c;
-	char *error;
+	char *error, rterr[256];
 	int id, ind;
 	bool port = false;
 
@@ -168,6 +174,10 @@ cmd_serve_exec(int argc, char **argv)
 		    argv[ind]);
 	if (o.connect != NULL)
 		serve_connect_check(&o, port);
+	/* Not allowed is no error: the server still serves, later. */
+	if (o.realtime && realtime_enable(rterr, sizeof rterr) == -1)
+		warnx_("serve: --realtime: %s; running at normal priority",
+		    rterr);
 	if (gopts.verbose > 0) {
 		/* Events go to a log file under the lab: a line at a time. */
 		setvbuf(stdout, NULL, _IOLBF, 0);

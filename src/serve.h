@@ -53,6 +53,7 @@ struct serve_opts {
 	int		 backlog;	/* listen(2) backlog */
 	bool		 no_accept;	/* listen, never accept */
 	bool		 once;		/* serve one connection, then return */
+	bool		 realtime;	/* --realtime (cmd-serve.c acts on it) */
 	FILE		*log;		/* one line per event; NULL: quiet */
 };
 

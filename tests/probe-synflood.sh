@@ -83,6 +83,15 @@ c=$(counter TcpExtSyncookiesSent)
 [ "$c" -ge 83 ] && [ "$c" -le 84 ] || fail "syncookies=1: $c cookies sent, want 83 or 84"
 
 # tcp_syncookies=2: cookies always, no state at all; over IPv6 too.
+# Neighbour discovery needs the client's link-local address, which is
+# tentative (DAD) for about a second after lab up: until then no
+# solicitation leaves and the first packets to 2001:db8::2 are dropped.
+i=0
+while in_client ip -6 addr show dev c0 tentative | grep -q inet6; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || fail "c0's IPv6 addresses stay tentative"
+	sleep 0.05
+done
 in_server sysctl -qw net.ipv4.tcp_syncookies=2
 small_listener 90
 probe_run -q --source-range 2001:db8:100::/48 -c 100 --rate 2000 --timeout 300ms -p 90 2001:db8::2

@@ -110,6 +110,16 @@ run client
 grep -q "^connected 198.18.0.1:8080" "$tmp/serve5555.log" ||
     fail "connect log: $(cat "$tmp/serve5555.log")"
 
+# --realtime: the server runs SCHED_FIFO (as root), so it answers on time
+# on a busy machine.
+ip netns exec "$LAB-s" "$TCPSHAKE" serve --port 94 --realtime \
+    >"$tmp/serve94.log" 2>&1 </dev/null &
+rt=$!
+SERVE_PIDS="$SERVE_PIDS $rt"
+server_wait_listen 94
+chrt -p "$rt" | grep -q "policy: SCHED_FIFO" ||
+    fail "serve --realtime: $(chrt -p "$rt") $(cat "$tmp/serve94.log")"
+
 # Errors: one line, exit 2.
 out=$(in_server "$TCPSHAKE" serve --connect 198.18.0.1:8081 2>&1)
 [ $? = 2 ] || fail "refused connect: exit status not 2"
