@@ -72,11 +72,15 @@ lab_ns_add(const char *name, enum lab_side side, char **error)
 	char *argv[] = { "ip", "netns", "add", ns, NULL };
 
 	lab_ns_name(name, side, ns, sizeof ns);
-	return lab_cmd(error, argv);
+	/* Links made in it later skip duplicate address detection for their
+	 * link-local addresses too: while one is tentative (about 1 s) no
+	 * neighbour solicitation leaves, and IPv6 sends are dropped. */
+	return lab_cmd(error, argv) && lab_sysctl_write(name, side,
+	    "net.ipv6.conf.default.accept_dad", "0", error);
 }
 
 /* Loopback up, addresses on the veth end (IPv6 without DAD, so it is
- * usable at once), link up, offloads off (or on). */
+ * usable at once; the link-local one too, by the namespace's default), link up, offloads off (or on). */
 static bool
 lab_end_setup(const char *name, const struct lab_end *e, bool offloads,
     char **error)

@@ -55,6 +55,10 @@ trap 'lab_stop; "$TCPSHAKE" lab down --name "$LAB2" >/dev/null 2>&1' \
     fail "namespaces $LAB-c/$LAB-s missing"
 c=$(in_client ip -br addr show c0) || fail "no c0 in $LAB-c"
 s=$(in_server ip -br addr show s0) || fail "no s0 in $LAB-s"
+# No address is tentative right after up (DAD off, link-local too): an
+# IPv6 send at once must not wait a second for its neighbour.
+t=$(in_client ip -6 addr show dev c0 tentative; in_server ip -6 addr show dev s0 tentative)
+[ -z "$t" ] || fail "tentative IPv6 addresses after lab up: $t"
 for a in 198.18.0.1/24 2001:db8::1/64; do
 	echo "$c" | grep -q "$a" || fail "c0 lacks $a: $c"
 done
