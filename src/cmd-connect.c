@@ -20,6 +20,7 @@
 #include "fmt.h"
 #include "peer.h"
 #include "realtime.h"
+#include "privdrop.h"
 #include "report.h"
 #include "route.h"
 #include "segment.h"
@@ -92,6 +93,7 @@ struct connect_opts {
 	const char	*iface;
 	const char	*source;
 	const char	*peer_netns;
+	struct privdrop_opts drop;	/* --user, --no-drop */
 	bool		 quiet;
 	int		 verbose;
 };
@@ -198,6 +200,7 @@ static const struct cli_table connect_tables[] = {
 	{ "Segment options", segopt_table, SEGOPT_SYN },
 	{ "Conversation options", connect_talk_table, 0 },
 	{ "Output options", connect_out_table, 0 },
+	{ "Privileges", privdrop_table, 0 },
 	{ NULL, NULL, 0 },
 };
 
@@ -212,7 +215,8 @@ const struct cmd_entry cmd_connect_entry = {
 	    "[--retries N] [--timeout T] [--no-guard] [--realtime] "
 	    "[--absolute] "
 	    "[--ladder|--json] [-w FILE] [--svg FILE] [-I IFACE] [--source ADDR] "
-	    "[--peer-netns NS] [-q|-v] TARGET:PORT | -p PORT TARGET",
+	    "[--peer-netns NS] [--user NAME|--no-drop] [-q|-v] "
+	    "TARGET:PORT | -p PORT TARGET",
 	.summary = "open a TCP connection from user space, talk, close it "
 	    "as asked, show every segment and state",
 	.exec = cmd_connect_exec,
@@ -488,7 +492,8 @@ connect_parse(struct connect_opts *o, int argc, char **argv)
 	while ((id = cli_next(&c)) != -1)
 		if (!segopts_apply(&so, id, c.arg) &&
 		    !parse_syn_opt(o, id, c.arg) &&
-		    !parse_talk_opt(o, id, c.arg))
+		    !parse_talk_opt(o, id, c.arg) &&
+		    !privdrop_option(&o->drop, id, c.arg))
 			parse_out_opt(o, id, c.arg);
 	target = cli_one_operand(&c, "no target (give TARGET:PORT, as in "
 	    "198.18.0.2:80)");
@@ -1116,6 +1121,11 @@ cmd_connect_exec(int argc, char **argv)
 	if (o.realtime && realtime_enable(rterr, sizeof rterr) == -1)
 		endpoint_note(r.ep, "--realtime: %s; running at normal "
 		    "priority", rterr);
+	/* Wire, guard, peer, files and priority set: root goes. The guard
+	 * removes its table on the way out. */
+	if (privdrop_apply(&o.drop, o.no_guard ? 0 : PRIVDROP_KEEP_ADMIN,
+	    rterr, sizeof rterr) == -1)
+		fatalx("connect: %s", rterr);
 	endpoint_note(r.ep, "connecting to %s from %s on %s%s",
 	    fmt_endpoint(&r.rt.dst, o.port, dst, sizeof dst),
 	    fmt_endpoint(&r.rt.src, o.sport, src, sizeof src),

@@ -22,6 +22,7 @@
 #include "decode.h"
 #include "event.h"
 #include "hex.h"
+#include "privdrop.h"
 #include "probe.h"
 #include "report.h"
 #include "route.h"
@@ -71,6 +72,7 @@ struct probe_opts {
 	const char	*source;
 	bool		 forged;	/* --source-range */
 	struct srcrange	 range;
+	struct privdrop_opts drop;	/* --user, --no-drop */
 };
 
 /* Per-port counters for the summary; RTTs in nanoseconds, their mean
@@ -156,6 +158,7 @@ static const struct cli_opt probe_opts_table[] = {
 static const struct cli_table probe_tables[] = {
 	{ "Segment options", segopt_table, SEGOPT_ANY },
 	{ "Probe options", probe_opts_table, 0 },
+	{ "Privileges", privdrop_table, 0 },
 	{ NULL, NULL, 0 },
 };
 
@@ -165,7 +168,8 @@ const struct cmd_entry cmd_probe_entry = {
 	.name = "probe",
 	.usage = "probe [segment options] [-p PORTS] [-c N] "
 	    "[-i T | --rate N] [--timeout T] [-q|-v] [--json] [-w FILE] "
-	    "[-I IFACE] [--source ADDR] [--source-range PREFIX] TARGET[:PORT]",
+	    "[-I IFACE] [--source ADDR] [--source-range PREFIX] "
+	    "[--user NAME|--no-drop] TARGET[:PORT]",
 	.summary = "send crafted segments to a host, match its replies, "
 	    "time them",
 	.exec = cmd_probe_exec,
@@ -261,7 +265,8 @@ probe_parse(struct probe_opts *o, int argc, char **argv)
 	o->timeout_ns = 1000000000;
 	cli_begin(&c, &cmd_probe_entry, probe_tables, false, argc, argv);
 	while ((id = cli_next(&c)) != -1)
-		if (!segopts_apply(&so, id, c.arg))
+		if (!segopts_apply(&so, id, c.arg) &&
+		    !privdrop_option(&o->drop, id, c.arg))
 			parse_run_opt(o, id, c.arg);
 	o->quiet = gopts.quiet;
 	o->verbose = gopts.verbose;
@@ -977,6 +982,7 @@ cmd_probe_exec(int argc, char **argv)
 	struct probe_opts o;
 	struct probe_run r;
 	struct sigaction sa;
+	char err[256];
 	int rc;
 
 	probe_parse(&o, argc, argv);
@@ -987,6 +993,9 @@ cmd_probe_exec(int argc, char **argv)
 	probe_route(&r);
 	probe_open_workers(&r);
 	probe_open_sinks(&r);
+	/* Sockets and files open, no thread yet: root goes. */
+	if (privdrop_apply(&o.drop, 0, err, sizeof err) == -1)
+		fatalx("probe: %s", err);
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = probe_on_signal;

@@ -12,6 +12,7 @@
 #include "engine.h"
 #include "peer.h"
 #include "realtime.h"
+#include "privdrop.h"
 #include "report.h"
 #include "script.h"
 #include "status.h"
@@ -39,6 +40,8 @@ struct run_opts {
 	const char	*ifname;	/* -I IFACE */
 	bool		 realtime;	/* --realtime: SCHED_FIFO if allowed */
 	const char	*peer_netns;	/* --peer-netns NS: target's states */
+	const char	*commands_as;	/* --commands-as root|user, or NULL */
+	struct privdrop_opts drop;	/* --user, --no-drop */
 	int64_t		 tolerance_usecs;	/* -1: the file's */
 	double		 tolerance_percent;	/* -1: the file's */
 };
@@ -85,7 +88,7 @@ enum {
 	RO_CHECK = 1, RO_PRINT, RO_DEFINE, RO_TARGET, RO_KEEP_GOING,
 	RO_NO_GUARD, RO_JSON, RO_TAP, RO_LADDER, RO_IFACE, RO_WRITE,
 	RO_TOL_USECS, RO_TOL_PERCENT, RO_JUNIT, RO_SVG, RO_REALTIME,
-	RO_PEER_NETNS,
+	RO_PEER_NETNS, RO_COMMANDS_AS,
 };
 
 static const struct cli_opt run_table[] = {
@@ -111,6 +114,8 @@ static const struct cli_opt run_table[] = {
 	    "allowed, so a busy machine does not delay sends", 0, NULL },
 	{ "peer-netns", 0, RO_PEER_NETNS, "NS", "show the target's socket "
 	    "states, read in network namespace NS", 0, NULL },
+	{ "commands-as", 0, RO_COMMANDS_AS, "root|user", "whom the files' "
+	    "commands run as (each file's --commands_as; user)", 0, NULL },
 	{ "json", 0, RO_JSON, NULL, "JSON Lines on standard output", 0,
 	    NULL },
 	{ "tap", 0, RO_TAP, NULL, "TAP on standard output", 0, NULL },
@@ -129,6 +134,7 @@ static const struct cli_opt run_table[] = {
 
 static const struct cli_table run_tables[] = {
 	{ "Run options", run_table, 0 },
+	{ "Privileges", privdrop_table, 0 },
 	{ NULL, NULL, 0 },
 };
 
@@ -161,6 +167,12 @@ run_option(struct run_opts *o, int id, const char *arg)
 	case RO_WRITE: o->pcap = arg; break;
 	case RO_JUNIT: o->junit = arg; break;
 	case RO_SVG: o->svg = arg; break;
+	case RO_COMMANDS_AS:
+		if (strcmp(arg, "root") != 0 && strcmp(arg, "user") != 0)
+			fatalx("run: --commands-as wants root or user, got "
+			    "'%s'", arg);
+		o->commands_as = arg;
+		break;
 	case RO_TOL_USECS:
 		o->tolerance_usecs = (int64_t)run_number(arg,
 		    "--tolerance_usecs", 1e9);
@@ -192,7 +204,8 @@ run_parse(int argc, char **argv, struct run_opts *o)
 	o->tolerance_percent = -1;
 	cli_begin(&c, &cmd_run_entry, run_tables, false, argc, argv);
 	while ((id = cli_next(&c)) != -1)
-		run_option(o, id, c.arg);
+		if (!privdrop_option(&o->drop, id, c.arg))
+			run_option(o, id, c.arg);
 	ind = cli_optind(&c);
 	cli_end(&c);
 	o->verbose = gopts.verbose > 0;
@@ -475,6 +488,32 @@ run_summary(struct sink *chain, int pass, int failed, int errors)
 	free(text);
 }
 
+/* Whether a file's commands run as root: the command line, else the
+ * file's --commands_as line. A file that does not parse says no. */
+static bool
+run_root_commands(const struct run_opts *o, const struct script_defs *defs)
+{
+	struct script_errors errs = { NULL, 0, false };
+	struct script *sc;
+	const char *as;
+	bool root = false;
+	int i;
+
+	if (o->commands_as != NULL)
+		return strcmp(o->commands_as, "root") == 0;
+	for (i = 0; i < o->nfiles && !root; i++) {
+		/* Standard input reads once. */
+		if (strcmp(o->files[i], "-") == 0)
+			continue;
+		if ((sc = script_parse_file(o->files[i], defs, &errs)) != NULL &&
+		    (as = script_option(sc, "commands_as")) != NULL)
+			root = strcmp(as, "root") == 0;
+		script_free(sc);
+		script_errors_clear(&errs);
+	}
+	return root;
+}
+
 /* Run every file: 0 all passed, 1 a step failed, 2 a file or a run had
  * an error. */
 static int
@@ -517,6 +556,9 @@ run_scenarios(const struct run_opts *o)
 	cfg.tolerance_usecs = o->tolerance_usecs;
 	cfg.tolerance_percent = o->tolerance_percent;
 	cfg.stop = &run_stop;
+	/* Commands that need root keep it for the whole run. */
+	if (!run_root_commands(o, &defs))
+		cfg.drop = &o->drop;
 	cfg.emit = run_emit;
 	cfg.emit_arg = &ro;
 	for (i = 0; i < o->nfiles && !run_stop; i++) {
@@ -570,7 +612,8 @@ const struct cmd_entry cmd_run_entry = {
 	    "[--keep-going] [--tolerance_usecs N] [--tolerance_percent P] "
 	    "[--json|--tap|--ladder] [--junit FILE.xml] [--svg FILE.svg] "
 	    "[-w FILE.pcap] [-q|-v] [-I IFACE] "
-	    "[--no-guard] [--realtime] [--peer-netns NS] FILE.shake...",
+	    "[--no-guard] [--realtime] [--peer-netns NS] "
+	    "[--commands-as root|user] [--user NAME|--no-drop] FILE.shake...",
 	.summary = "run scenario files (.shake, packetdrill's packet lines "
 	    "seen from the target) against their target",
 	.exec = run_exec,

@@ -817,7 +817,10 @@ eng_open(struct engine *e)
 		    wire_guard_flow(e->w, e->flows[i].sport, e->dport, e->err,
 		    sizeof e->err) < 0)
 			return -1;
-	return 0;
+	/* Root goes now; the next file opens its wire with what is kept. */
+	return privdrop_apply(e->cfg->drop, PRIVDROP_KEEP_BIND |
+	    (e->cfg->no_guard ? 0 : PRIVDROP_KEEP_ADMIN), e->err,
+	    sizeof e->err);
 }
 
 static void

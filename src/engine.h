@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "event.h"
+#include "privdrop.h"
 #include "script.h"
 
 /*
@@ -59,6 +60,9 @@ struct engine_config {
 	int64_t		 tolerance_usecs;	/* < 0: the script's */
 	double		 tolerance_percent;	/* < 0: the script's */
 	volatile sig_atomic_t *stop;	/* set by a signal: stop soon */
+	const struct privdrop_opts *drop;	/* once the wire is open
+						 * (privdrop.h); NULL: keep
+						 * root */
 	void		(*emit)(void *arg, const struct event *);
 	void		*emit_arg;
 };

@@ -655,6 +655,15 @@ opt_ip_version(struct parser *p, size_t at, const char *v)
 }
 
 static bool
+opt_commands_as(struct parser *p, size_t at, const char *v)
+{
+	if (strcmp(v, "root") == 0 || strcmp(v, "user") == 0)
+		return true;
+	perr(p, at, "--commands_as wants root or user, got '%s'", v);
+	return false;
+}
+
+static bool
 opt_address(struct parser *p, size_t at, const char *v)
 {
 	struct ipaddr a;
@@ -687,6 +696,7 @@ static const struct script_optdef {
 	{ "tolerance_percent",	true,	opt_tolerance_percent },
 	{ "target",		true,	opt_target },
 	{ "define",		false,	opt_define },
+	{ "commands_as",	true,	opt_commands_as },
 	/* packetdrill's, accepted so its files parse; kept for the engine. */
 	{ "ip_version",		true,	opt_ip_version },
 	{ "mss",		true,	opt_mss },

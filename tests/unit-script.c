@@ -989,8 +989,9 @@ test_pd_forms(void)
 	CHECK_INT(sc->nwarnings, 2);
 	CHECK_STR(sc->nwarnings > 0 ? sc->warnings[0] : NULL, "t.shake:1:1: "
 	    "warning: unknown option --mtu ignored (known: --tolerance_usecs, "
-	    "--tolerance_percent, --target, --define, --ip_version, --mss, "
-	    "--tcp_ts_tick_usecs, --local_ip, --remote_ip, --tcp_md5_secret)");
+	    "--tolerance_percent, --target, --define, --commands_as, "
+	    "--ip_version, --mss, --tcp_ts_tick_usecs, --local_ip, "
+	    "--remote_ip, --tcp_md5_secret)");
 	CHECK_INT(sc->noptions, 1);
 	CHECK_STR(sc->options[0].value, "SYNOPTS=mss 1460,sackOK");
 	CHECK_INT(sc->steps[0].seg.nopts, 4);
