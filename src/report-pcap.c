@@ -76,6 +76,15 @@ report_pcap_new(const char *path, char *err, size_t errlen)
 		pcap_close(dead);
 		return NULL;
 	}
+	/* The header now: a run killed before its first record (kill -9)
+	 * still leaves a file that reads, empty. */
+	if (pcap_dump_flush(dump) == -1) {
+		snprintf(err, errlen, "cannot write '%s': %s", path,
+		    strerror(errno));
+		pcap_dump_close(dump);
+		pcap_close(dead);
+		return NULL;
+	}
 	rp = xcalloc(1, sizeof *rp);
 	rp->dead = dead;
 	rp->dump = dump;
