@@ -82,6 +82,14 @@ struct parser {
 	int			 ifdef_line;	/* of the open #ifdef; 0: none */
 	char			*ifdef_src;
 	bool			 ifdef_skip;	/* its NAME is not defined */
+
+	/* Room in sc->steps and sc->flows, and the flows by name: an open
+	 * addressing table of flow index + 1 (0: empty), twice as large as
+	 * the flows at least. */
+	size_t			 stepcap;
+	size_t			 flowcap;
+	size_t			*fslot;
+	size_t			 nfslots;
 };
 
 /* ------------------------------------------------------------- errors */
@@ -469,17 +477,61 @@ parse_target(struct parser *p, size_t at)
 	free(value);
 }
 
-static int
-flow_find(const struct script *sc, const char *name, size_t n)
+/* FNV-1a of name[0..n). */
+static size_t
+name_hash(const char *name, size_t n)
 {
-	size_t i;
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t k;
 
-	for (i = 0; i < sc->nflows; i++)
-		if (sc->flows[i].name != NULL &&
-		    strlen(sc->flows[i].name) == n &&
-		    strncmp(sc->flows[i].name, name, n) == 0)
-			return (int)i;
-	return -1;
+	for (k = 0; k < n; k++)
+		h = (h ^ (unsigned char)name[k]) * 0x100000001b3ULL;
+	return (size_t)h;
+}
+
+/* The slot of flow name[0..n) in p->fslot: its own, or the empty one
+ * where it would go. nfslots is a power of two. */
+static size_t
+flow_slot(const struct parser *p, const char *name, size_t n)
+{
+	size_t mask = p->nfslots - 1, i = name_hash(name, n) & mask, f;
+	const char *fn;
+
+	while ((f = p->fslot[i]) != 0) {
+		fn = p->sc->flows[f - 1].name;
+		if (strlen(fn) == n && strncmp(fn, name, n) == 0)
+			break;
+		i = (i + 1) & mask;
+	}
+	return i;
+}
+
+static int
+flow_find(const struct parser *p, const char *name, size_t n)
+{
+	size_t f;
+
+	if (p->nfslots == 0)
+		return -1;
+	f = p->fslot[flow_slot(p, name, n)];
+	return f == 0 ? -1 : (int)f - 1;
+}
+
+/* Room for one more named flow in the table: at most half full. */
+static void
+flow_index_grow(struct parser *p)
+{
+	size_t k, n = p->nfslots > 0 ? p->nfslots * 2 : 64;
+	const char *name;
+
+	if (2 * (p->sc->nflows + 1) <= p->nfslots)
+		return;
+	free(p->fslot);
+	p->fslot = xcalloc(n, sizeof *p->fslot);
+	p->nfslots = n;
+	for (k = 0; k < p->sc->nflows; k++)
+		if ((name = p->sc->flows[k].name) != NULL)
+			p->fslot[flow_slot(p, name, strlen(name))] = k + 1;
 }
 
 static const char *const keywords[] = {
@@ -487,15 +539,20 @@ static const char *const keywords[] = {
 };
 
 static void
-flow_add(struct script *sc, const char *name, uint16_t sport, int line)
+flow_add(struct parser *p, const char *name, uint16_t sport, int line)
 {
+	struct script *sc = p->sc;
 	struct script_flow *f;
 
-	sc->flows = xreallocarray(sc->flows, sc->nflows + 1, sizeof *f);
+	if (name != NULL)
+		flow_index_grow(p);
+	sc->flows = xgrow(sc->flows, &p->flowcap, sc->nflows + 1, sizeof *f);
 	f = &sc->flows[sc->nflows++];
 	f->name = name != NULL ? xstrdup(name) : NULL;
 	f->sport = sport;
 	f->line = line;
+	if (name != NULL)
+		p->fslot[flow_slot(p, name, strlen(name))] = sc->nflows;
 }
 
 /* "flow NAME [PORT]"; at is on the word. */
@@ -521,7 +578,14 @@ parse_flow(struct parser *p, size_t at)
 			    "name", name);
 			return;
 		}
-	if ((prev = flow_find(p->sc, name, n)) >= 0) {
+	if (p->sc->nflows >= SCRIPT_MAX_FLOWS) {
+		perr(p, at, "more than %d flows: a scenario may declare at most "
+		    "%d (tcpshake-scenario(5), LIMITS)", SCRIPT_MAX_FLOWS,
+		    SCRIPT_MAX_FLOWS);
+		p->stop = true;
+		return;
+	}
+	if ((prev = flow_find(p, name, n)) >= 0) {
 		perr(p, i, "flow '%s' declared twice (first on line %d)", name,
 		    p->sc->flows[prev].line);
 		return;
@@ -555,7 +619,7 @@ parse_flow(struct parser *p, size_t at)
 				return;
 			}
 	}
-	flow_add(p->sc, name, (uint16_t)port, line_at(p, at));
+	flow_add(p, name, (uint16_t)port, line_at(p, at));
 }
 
 /* ---------------------------------------------------------- option lines */
@@ -1082,7 +1146,7 @@ step_add(struct parser *p, struct step *st)
 	for (e = 0; st->kind == STEP_PACKET && st->text[e] != '\0'; e++)
 		if (st->text[e] == '\n')
 			st->text[e] = ' ';
-	sc->steps = xreallocarray(sc->steps, sc->nsteps + 1, sizeof *st);
+	sc->steps = xgrow(sc->steps, &p->stepcap, sc->nsteps + 1, sizeof *st);
 	sc->steps[sc->nsteps++] = *st;
 }
 
@@ -1172,7 +1236,7 @@ step_flow(struct parser *p, size_t nat, size_t n, size_t dat)
 	int f;
 
 	if (n > 0) {
-		if ((f = flow_find(sc, p->text + nat, n)) >= 0)
+		if ((f = flow_find(p, p->text + nat, n)) >= 0)
 			return f;
 		for (k = 0; k < sc->nflows; k++)
 			if (sc->flows[k].name != NULL)
@@ -1189,7 +1253,7 @@ step_flow(struct parser *p, size_t nat, size_t n, size_t dat)
 		return -1;
 	}
 	if (sc->nflows == 0)
-		flow_add(sc, NULL, 0, 0);
+		flow_add(p, NULL, 0, 0);
 	if (sc->nflows == 1)
 		return 0;
 	perr(p, dat, "this file declares several flows: name one before the "
@@ -1497,7 +1561,7 @@ parse_finish(struct parser *p)
 		    "'}%%' before the end of the file)" : "unterminated system "
 		    "call (its parentheses never close)");
 	if (sc->nflows == 0)
-		flow_add(sc, NULL, 0, 0);
+		flow_add(p, NULL, 0, 0);
 	if (p->defs != NULL && p->defs->target != NULL) {
 		char why[128], *host;
 		uint16_t port;
@@ -1535,14 +1599,14 @@ split_lines(const char *text, size_t *count)
 {
 	char **v = NULL;
 	const char *nl;
-	size_t n = 0, len;
+	size_t n = 0, cap = 0, len;
 
 	while (*text != '\0') {
 		nl = strchr(text, '\n');
 		len = nl != NULL ? (size_t)(nl - text) : strlen(text);
 		if (len > 0 && text[len - 1] == '\r')
 			len--;
-		v = xreallocarray(v, n + 2, sizeof *v);
+		v = xgrow(v, &cap, n + 2, sizeof *v);
 		if ((v[n++] = strndup(text, len)) == NULL)
 			fatalx("out of memory");
 		if (nl == NULL)
@@ -1687,6 +1751,29 @@ parse_logical(struct parser *p, char **lines, size_t i, size_t n)
 	return used;
 }
 
+/* The lines and their lengths within SCRIPT_MAX_*; else errors, and the
+ * file is not parsed. */
+static bool
+within_limits(struct parser *p, char **lines, size_t n)
+{
+	size_t i, len;
+	bool ok = true;
+
+	if (n > SCRIPT_MAX_LINES) {
+		perr_at(p, 0, 0, NULL, "%zu lines: a scenario may have at most "
+		    "%d (tcpshake-scenario(5), LIMITS)", n, SCRIPT_MAX_LINES);
+		return false;
+	}
+	for (i = 0; i < n && !p->stop; i++)
+		if ((len = strlen(lines[i])) > SCRIPT_MAX_LINE_LEN) {
+			perr_at(p, (int)i + 1, 0, NULL, "line of %zu bytes: a "
+			    "line may have at most %d (tcpshake-scenario(5), "
+			    "LIMITS)", len, SCRIPT_MAX_LINE_LEN);
+			ok = false;
+		}
+	return ok;
+}
+
 struct script *
 script_parse_string(const char *name, const char *text,
     const struct script_defs *defs, struct script_errors *errs)
@@ -1702,10 +1789,12 @@ script_parse_string(const char *name, const char *text,
 	p.nerr0 = errs->n;
 	p.sc = script_new(name);
 	lines = split_lines(text, &n);
-	for (i = 0; i < n && !p.stop;)
-		i += parse_logical(&p, lines, i, n);
-	if (!p.stop)
-		parse_finish(&p);
+	if (within_limits(&p, lines, n)) {
+		for (i = 0; i < n && !p.stop;)
+			i += parse_logical(&p, lines, i, n);
+		if (!p.stop)
+			parse_finish(&p);
+	}
 	for (i = 0; i < n; i++)
 		free(lines[i]);
 	free(lines);
@@ -1722,6 +1811,7 @@ script_parse_string(const char *name, const char *text,
 	for (k = 0; k < p.nuntimed; k++)
 		free(p.untimed[k].source);
 	free(p.untimed);
+	free(p.fslot);
 	if (errs->n > p.nerr0 || errs->truncated) {
 		script_free(p.sc);
 		return NULL;
@@ -1743,6 +1833,8 @@ script_parse_file(const char *path, const struct script_defs *defs,
 	f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
 	if (f != NULL) {
 		do {
+			if (len > SCRIPT_MAX_BYTES)
+				break;
 			if (len + 4096 + 1 > cap) {
 				cap = (len + 4096 + 1) * 2;
 				text = xrealloc(text, cap);
@@ -1757,9 +1849,17 @@ script_parse_file(const char *path, const struct script_defs *defs,
 		if (f != stdin)
 			fclose(f);
 	}
-	if (text == NULL || memchr(text, '\0', len) != NULL) {
-		xasprintf(&msg, "%s", text == NULL ? strerror(errno) :
-		    "not a text file (it holds NUL bytes)");
+	if (text == NULL || len > SCRIPT_MAX_BYTES ||
+	    memchr(text, '\0', len) != NULL) {
+		if (text == NULL)
+			xasprintf(&msg, "%s", strerror(errno));
+		else if (len > SCRIPT_MAX_BYTES)
+			xasprintf(&msg, "larger than %d MiB: a scenario may have "
+			    "at most that (tcpshake-scenario(5), LIMITS)",
+			    SCRIPT_MAX_BYTES / (1024 * 1024));
+		else
+			xasprintf(&msg, "not a text file (it holds NUL "
+			    "bytes)");
 		errs->v = xreallocarray(errs->v, errs->n + 1, sizeof *errs->v);
 		r = &errs->v[errs->n++];
 		r->file = xstrdup(path);

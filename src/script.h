@@ -120,6 +120,13 @@ struct script_defs {
 	bool		 need_target;	/* no target at all is an error */
 };
 
+/* What a scenario may hold (tcpshake-scenario(5), LIMITS); beyond, the
+ * parser refuses the file with one error. */
+#define SCRIPT_MAX_BYTES	(16 * 1024 * 1024)	/* the whole file */
+#define SCRIPT_MAX_LINES	100000		/* physical lines */
+#define SCRIPT_MAX_LINE_LEN	(256 * 1024)	/* bytes in one line */
+#define SCRIPT_MAX_FLOWS	4096
+
 /* Parse errors, in file order; at most SCRIPT_MAX_ERRORS are kept and
  * parsing stops there. */
 #define SCRIPT_MAX_ERRORS	20

@@ -127,6 +127,20 @@ xreallocarray(void *old, size_t n, size_t size)
 	return xrealloc(old, n * size);
 }
 
+void *
+xgrow(void *ptr, size_t *cap, size_t need, size_t size)
+{
+	size_t n = *cap > 0 ? *cap : 8;
+
+	if (need <= *cap)
+		return ptr;
+	while (n < need)
+		n = n > SIZE_MAX / 2 ? need : n * 2;
+	ptr = xreallocarray(ptr, n, size);
+	*cap = n;
+	return ptr;
+}
+
 char *
 xstrdup(const char *s)
 {

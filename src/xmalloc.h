@@ -10,6 +10,10 @@ void	*xcalloc(size_t, size_t);
 void	*xrealloc(void *, size_t);
 void	*xreallocarray(void *, size_t, size_t);
 char	*xstrdup(const char *);
+/* Room for at least `need` elements of `size` bytes in ptr, which has
+ * room for *cap: the room doubles, so n additions one at a time cost
+ * O(n) copies, not O(n^2). */
+void	*xgrow(void *ptr, size_t *cap, size_t need, size_t size);
 int	 xasprintf(char **, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 

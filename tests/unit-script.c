@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "script.h"
@@ -1141,6 +1142,121 @@ test_packetdrill(void)
 	free(kept);
 }
 
+/* The lines of text, and the first line's length. */
+static size_t
+out_lines(const char *text, size_t *first)
+{
+	size_t n = 0;
+	const char *t;
+
+	*first = strcspn(text, "\n");
+	for (t = text; *t != '\0'; t++)
+		n += *t == '\n';
+	return n;
+}
+
+static void
+test_file_limit(void)
+{
+	struct script_errors errs = { NULL, 0, false };
+	char path[] = "/tmp/unit-script-XXXXXX", *out, want[256];
+	static char chunk[1 << 16];
+	struct script *sc;
+	FILE *f;
+	int fd, k;
+
+	memset(chunk, '#', sizeof chunk);
+	chunk[sizeof chunk - 1] = '\n';
+	if ((fd = mkstemp(path)) == -1 || (f = fdopen(fd, "w")) == NULL) {
+		CHECK_(false, "cannot make a temporary file");
+		return;
+	}
+	for (k = 0; k <= SCRIPT_MAX_BYTES / (int)sizeof chunk; k++)
+		fwrite(chunk, 1, sizeof chunk, f);
+	fclose(f);
+	sc = script_parse_file(path, NULL, &errs);
+	out = script_errors_format(&errs);
+	snprintf(want, sizeof want, "%s: error: larger than 16 MiB: a scenario "
+	    "may have at most that (tcpshake-scenario(5), LIMITS)\n", path);
+	CHECK(sc == NULL);
+	CHECK_STR(out, want);
+	free(out);
+	script_errors_clear(&errs);
+	unlink(path);
+}
+
+/* Beyond the documented limits: one error each, and an echo that stays
+ * short whatever the line. */
+static void
+test_size_limits(void)
+{
+	struct script_errors errs = { NULL, 0, false };
+	struct script *sc;
+	size_t len = 10 * 1024 * 1024, k, first;
+	char *big, *out;
+
+	/* A 10 MB line: refused in one short line, no echo. */
+	big = malloc(len + 64);
+	memcpy(big, "0 < P. 1:11(10) ack 1 \"", 23);
+	memset(big + 23, 'x', len);
+	strcpy(big + 23 + len, "\"\n");
+	sc = parse(big, NULL, &errs);
+	out = script_errors_format(&errs);
+	CHECK(sc == NULL && errs.n == 1);
+	CHECK_STR(out, "t.shake:1: error: line of 10485784 bytes: a line may "
+	    "have at most 262144 (tcpshake-scenario(5), LIMITS)\n");
+	free(out);
+	script_errors_clear(&errs);
+
+	/* 200 kB, within the limit, an error in its middle: the echo keeps
+	 * a window around the caret. */
+	big[23 + 100000] = '\033';
+	strcpy(big + 23 + 200000, "\"\n");
+	sc = parse(big, NULL, &errs);
+	out = script_errors_format(&errs);
+	CHECK(sc == NULL && errs.n == 1);
+	CHECK_INT(out_lines(out, &first), 3);
+	CHECK(first < 200 && strlen(out) < first + 2 * 100);
+	free(out);
+	script_errors_clear(&errs);
+
+	/* More lines than SCRIPT_MAX_LINES. */
+	k = 0;
+	for (first = 0; first <= SCRIPT_MAX_LINES; first++) {
+		memcpy(big + k, "+0 wait\n", 8);
+		k += 8;
+	}
+	big[k] = '\0';
+	sc = parse(big, NULL, &errs);
+	out = script_errors_format(&errs);
+	CHECK_STR(out, "t.shake: error: 100001 lines: a scenario may have at "
+	    "most 100000 (tcpshake-scenario(5), LIMITS)\n");
+	free(out);
+	script_errors_clear(&errs);
+
+	/* More flows than SCRIPT_MAX_FLOWS: the first beyond says so. */
+	k = 0;
+	for (first = 0; first <= SCRIPT_MAX_FLOWS; first++)
+		k += (size_t)sprintf(big + k, "flow f%zu\n", first);
+	sc = parse(big, NULL, &errs);
+	CHECK(sc == NULL && errs.n == 1 && errs.v[0].line == 4097);
+	CHECK_STR(errs.v[0].msg, "more than 4096 flows: a scenario may "
+	    "declare at most 4096 (tcpshake-scenario(5), LIMITS)");
+	script_errors_clear(&errs);
+	/* At the limit, each one found by name. */
+	big[k - strlen("flow f4096\n")] = '\0';
+	strcat(big, "0 f4095 < S 0:0(0) win 1\n0 f17 < S 0:0(0) win 1\n");
+	sc = parse(big, NULL, &errs);
+	CHECK(sc != NULL && sc->nflows == 4096 && sc->nsteps == 2 &&
+	    sc->steps[0].flow == 4095 && sc->steps[1].flow == 17);
+	script_free(sc);
+	script_errors_clear(&errs);
+	free(big);
+
+	/* A file larger than SCRIPT_MAX_BYTES is not even read whole. */
+	test_file_limit();
+}
+
 static void
 test_limits(void)
 {
@@ -1185,6 +1301,8 @@ test_limits(void)
 	    "directory\n");
 	free(out);
 	script_errors_clear(&errs);
+
+	test_size_limits();
 
 	/* An empty file is a scenario without steps. */
 	sc = script_parse_string("t.shake", "", NULL, &errs);
