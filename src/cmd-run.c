@@ -7,8 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "cmdrun.h"
 #include "engine.h"
 #include "peer.h"
 #include "realtime.h"
@@ -488,30 +490,57 @@ run_summary(struct sink *chain, int pass, int failed, int errors)
 	free(text);
 }
 
-/* Whether a file's commands run as root: the command line, else the
- * file's --commands_as line. A file that does not parse says no. */
-static bool
-run_root_commands(const struct run_opts *o, const struct script_defs *defs)
+/* The commands of the files whose commands run as root: the command
+ * line says for all, else each file's --commands_as line. */
+static void
+run_root_commands(const struct run_opts *o, const struct script_defs *defs,
+    char ***cmds, size_t *n)
 {
 	struct script_errors errs = { NULL, 0, false };
 	struct script *sc;
 	const char *as;
-	bool root = false;
+	size_t k;
 	int i;
 
-	if (o->commands_as != NULL)
-		return strcmp(o->commands_as, "root") == 0;
-	for (i = 0; i < o->nfiles && !root; i++) {
-		/* Standard input reads once. */
+	*cmds = NULL;
+	*n = 0;
+	for (i = 0; i < o->nfiles; i++) {
+		/* Standard input reads once: its commands run as the user. */
 		if (strcmp(o->files[i], "-") == 0)
 			continue;
-		if ((sc = script_parse_file(o->files[i], defs, &errs)) != NULL &&
-		    (as = script_option(sc, "commands_as")) != NULL)
-			root = strcmp(as, "root") == 0;
+		if ((sc = script_parse_file(o->files[i], defs, &errs)) == NULL) {
+			script_errors_clear(&errs);
+			continue;
+		}
+		as = o->commands_as != NULL ? o->commands_as :
+		    script_option(sc, "commands_as");
+		for (k = 0; as != NULL && strcmp(as, "root") == 0 &&
+		    k < sc->nsteps; k++)
+			if (sc->steps[k].kind == STEP_SHELL) {
+				*cmds = xreallocarray(*cmds, *n + 1,
+				    sizeof **cmds);
+				(*cmds)[(*n)++] = xstrdup(sc->steps[k].command);
+			}
 		script_free(sc);
-		script_errors_clear(&errs);
 	}
-	return root;
+}
+
+/* Commands that need root go through a helper forked while root is
+ * still here (cmdrun.h); without a drop they need none. */
+static void
+run_command_helper(const struct run_opts *o, const struct script_defs *defs)
+{
+	char **cmds, err[256];
+	size_t n, k;
+
+	if (o->drop.no_drop || geteuid() != 0)
+		return;
+	run_root_commands(o, defs, &cmds, &n);
+	if (n > 0 && cmdrun_helper_start(cmds, n, err, sizeof err) == -1)
+		fatalx("run: %s", err);
+	for (k = 0; k < n; k++)
+		free(cmds[k]);
+	free(cmds);
 }
 
 /* Run every file: 0 all passed, 1 a step failed, 2 a file or a run had
@@ -556,9 +585,8 @@ run_scenarios(const struct run_opts *o)
 	cfg.tolerance_usecs = o->tolerance_usecs;
 	cfg.tolerance_percent = o->tolerance_percent;
 	cfg.stop = &run_stop;
-	/* Commands that need root keep it for the whole run. */
-	if (!run_root_commands(o, &defs))
-		cfg.drop = &o->drop;
+	run_command_helper(o, &defs);
+	cfg.drop = &o->drop;
 	cfg.emit = run_emit;
 	cfg.emit_arg = &ro;
 	for (i = 0; i < o->nfiles && !run_stop; i++) {

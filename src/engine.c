@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmdrun.h"
 #include "decode.h"
 #include "engine.h"
 #include "match.h"
@@ -677,29 +678,24 @@ step_shell(struct engine *e, const struct step *st, struct eng_clock *c,
     struct eng_verdict *v)
 {
 	struct eng_when w = step_when(st, c);
+	struct cmdrun *run;
+	char err[128];
 	int64_t deadline;
-	pid_t pid, r;
-	int status;
+	int r, status;
 
 	eng_wait_until(e, w.lo);
 	v->dev_ns = eng_now(e) - w.lo;
 	v->has_dev = true;
-	fflush(NULL);
-	if ((pid = fork()) < 0) {
-		snprintf(v->why, sizeof v->why, "command: fork: %s",
-		    strerror(errno));
+	/* As the run's user, or as root when the file said so (cmdrun.h). */
+	if ((run = cmdrun_start(st->command, err, sizeof err)) == NULL) {
+		snprintf(v->why, sizeof v->why, "command: %s", err);
 		return false;
 	}
-	if (pid == 0) {
-		dup2(STDERR_FILENO, STDOUT_FILENO);
-		execl("/bin/sh", "sh", "-c", st->command, (char *)NULL);
-		_exit(127);
-	}
 	deadline = eng_now(e) + ENGINE_SHELL_WAIT_NS;
-	while ((r = waitpid(pid, &status, WNOHANG)) == 0) {
+	while ((r = cmdrun_poll(run, &status, err, sizeof err)) == 0) {
 		if (eng_now(e) >= deadline || eng_stopped(e)) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
+			cmdrun_kill(run);
+			cmdrun_free(run);
 			snprintf(v->why, sizeof v->why, "command: still running "
 			    "after %lld s, killed", ENGINE_SHELL_WAIT_NS /
 			    1000000000LL);
@@ -708,12 +704,12 @@ step_shell(struct engine *e, const struct step *st, struct eng_clock *c,
 		}
 		eng_pump(e, eng_now(e) + 1000000, NULL, NULL);
 	}
+	cmdrun_free(run);
 	c->ref = v->t_ns = eng_now(e);
 	c->prev_at = w.lo;
 	c->prev_send = false;
 	if (r < 0)
-		snprintf(v->why, sizeof v->why, "command: waitpid: %s",
-		    strerror(errno));
+		snprintf(v->why, sizeof v->why, "command: %s", err);
 	else if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return true;
 	else if (WIFEXITED(status))

@@ -102,8 +102,13 @@ expect_status Seccomp 2 run
 finish 0 run
 grep -q "^cmd-uid=$nobody\$" "$TMP/err" || { show "$TMP/out" "$TMP/err"; fail "run: the command did not run as nobody"; }
 
+# Root commands go through a helper that kept root: the run itself still
+# drops.
 printf -- '--commands_as=root\n' | cat - "$TMP/cmd.shake" >"$TMP/root.shake"
 start run "$TMP/root.shake"
+status_when_uid "$nobody" "run with root commands"
+expect_status CapEff 0000000000003400 "run with root commands"
+expect_status Seccomp 2 "run with root commands"
 finish 0 "run with root commands"
 grep -q '^cmd-uid=0$' "$TMP/err" || { show "$TMP/out" "$TMP/err"; fail "run: --commands_as=root"; }
 start run --commands-as user "$TMP/root.shake"

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* unit-cmdrun.c: scenario commands run here or through the helper: exit
+ * statuses come back either way, a kill ends a command at once, and the
+ * helper takes only the commands it was handed. */
+#include "config.h"
+
+#include <sys/wait.h>
+
+#include <stdlib.h>
+#include <time.h>
+
+#include "check.h"
+#include "cmdrun.h"
+
+/* Run cmd to its end (or kill it after ms); its wait status, -1 on error. */
+static int
+run(const char *cmd, int kill_after_ms)
+{
+	struct timespec t = { 0, 10 * 1000 * 1000 };
+	struct cmdrun *c;
+	char err[128];
+	int r, status = -1, waited = 0;
+
+	if ((c = cmdrun_start(cmd, err, sizeof err)) == NULL)
+		return -1;
+	while ((r = cmdrun_poll(c, &status, err, sizeof err)) == 0) {
+		if (kill_after_ms > 0 && waited >= kill_after_ms) {
+			cmdrun_kill(c);
+			status = -2;
+			break;
+		}
+		nanosleep(&t, NULL);
+		waited += 10;
+	}
+	cmdrun_free(c);
+	return r < 0 ? -1 : status;
+}
+
+int
+main(void)
+{
+	char *const cmds[] = { "exit 3", "sleep 5", "echo helper >&2" };
+	char err[128];
+	time_t t0;
+	int st;
+
+	/* Here, before any helper. */
+	st = run("exit 4", 0);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 4);
+	CHECK(!cmdrun_as_root("exit 3"));
+
+	CHECK_INT(cmdrun_helper_start(cmds, 3, err, sizeof err), 0);
+	CHECK(cmdrun_as_root("exit 3") && cmdrun_as_root("sleep 5"));
+	CHECK(!cmdrun_as_root("exit 4") && !cmdrun_as_root("exit 3 "));
+	CHECK_INT(cmdrun_helper_start(cmds, 3, err, sizeof err), -1);
+
+	/* Through the helper, twice: it serves one after the other. */
+	st = run("exit 3", 0);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 3);
+	st = run("echo helper >&2", 0);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	/* Not handed to it: runs here. */
+	st = run("exit 4", 0);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 4);
+
+	/* A kill ends the command at once, here and in the helper, and the
+	 * helper serves the next one. */
+	t0 = time(NULL);
+	CHECK_INT(run("sleep 5", 50), -2);
+	CHECK_INT(run("sleep 6", 50), -2);
+	CHECK(time(NULL) - t0 < 4);
+	st = run("exit 3", 0);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 3);
+	return check_done();
+}
