@@ -22,14 +22,14 @@ _tcpshake()
 		opts="-e --explain -x --hex --json --absolute -f --filter --shake -q --quiet -v --verbose -h --help --version"
 		vals="-f --filter --shake" ;;
 	probe)
-		opts="-S -A -F -R -P -U --flags --seq --ack --win --urg --mss --wscale --sackok --sack --ts --nop --option --data --data-hex --data-len --ttl --tos --id --df --badsum -p --port --sport -c --count -i --interval --rate --timeout --json -w --write -I --interface --source --source-range -q --quiet -v --verbose -h --help --version"
-		vals="--flags --seq --ack --win --urg --mss --wscale --sack --ts --option --data --data-hex --data-len --ttl --tos --id -p --port --sport -c --count -i --interval --rate --timeout -w --write -I --interface --source --source-range" ;;
+		opts="-S -A -F -R -P -U --flags --seq --ack --win --urg --mss --wscale --sackok --sack --ts --nop --option --data --data-hex --data-len --ttl --tos --id --df --badsum -p --port --sport -c --count -i --interval --rate --timeout --json -w --write -I --interface --source --source-range --user --no-drop -q --quiet -v --verbose -h --help --version"
+		vals="--flags --seq --ack --win --urg --mss --wscale --sack --ts --option --data --data-hex --data-len --ttl --tos --id -p --port --sport -c --count -i --interval --rate --timeout -w --write -I --interface --source --source-range --user" ;;
 	connect)
-		opts="--isn --sport -p --port --no-options --win --mss --wscale --sackok --ts --send --expect-echo --recv-wait --close --time-wait --no-final-ack --watch --rto --retries --timeout --no-guard --realtime --absolute --ladder --json --svg -w --write -I --interface --source --peer-netns -q --quiet -v --verbose -h --help --version"
-		vals="--isn --sport -p --port --win --mss --wscale --ts --send --recv-wait --close --time-wait --watch --rto --retries --timeout --svg -w --write -I --interface --source --peer-netns" ;;
+		opts="--isn --sport -p --port --no-options --win --mss --wscale --sackok --ts --send --expect-echo --recv-wait --close --time-wait --no-final-ack --watch --rto --retries --timeout --no-guard --realtime --absolute --ladder --json --svg -w --write -I --interface --source --peer-netns --user --no-drop -q --quiet -v --verbose -h --help --version"
+		vals="--isn --sport -p --port --win --mss --wscale --ts --send --recv-wait --close --time-wait --watch --rto --retries --timeout --svg -w --write -I --interface --source --peer-netns --user" ;;
 	run)
-		opts="--check --print -D --define --target --keep-going --tolerance_usecs --tolerance_percent --no-guard --realtime --peer-netns --json --tap --ladder --junit --svg -w --write -I --interface -q --quiet -v --verbose -h --help --version"
-		vals="-D --define --target --tolerance_usecs --tolerance_percent --peer-netns --junit --svg -w --write -I --interface" ;;
+		opts="--check --print -D --define --target --keep-going --tolerance_usecs --tolerance_percent --no-guard --realtime --peer-netns --commands-as --json --tap --ladder --junit --svg -w --write -I --interface --user --no-drop -q --quiet -v --verbose -h --help --version"
+		vals="-D --define --target --tolerance_usecs --tolerance_percent --peer-netns --commands-as --junit --svg -w --write -I --interface --user" ;;
 	lab)
 		opts="-n --name --sysctl --client-sysctl --serve --no-serve --server --offloads --router --nat --synproxy --firewall --delay --jitter --loss --reorder --duplicate --seed -q --quiet -v --verbose -h --help --version"
 		vals="-n --name --sysctl --client-sysctl --serve --offloads --firewall --delay --jitter --loss --reorder --duplicate --seed" ;;
