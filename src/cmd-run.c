@@ -490,56 +490,53 @@ run_summary(struct sink *chain, int pass, int failed, int errors)
 	free(text);
 }
 
-/* The commands of the files whose commands run as root: the command
- * line says for all, else each file's --commands_as line. */
-static void
-run_root_commands(const struct run_opts *o, const struct script_defs *defs,
-    char ***cmds, size_t *n)
+/* Every file is parsed before the first runs: root goes once the first
+ * wire is open (privdrop.h), and a later file may be one only root can
+ * read. */
+struct run_file {
+	struct script		*sc;	/* NULL: errs says why */
+	struct script_errors	 errs;
+};
+
+static struct run_file *
+run_parse_files(const struct run_opts *o, const struct script_defs *defs)
 {
-	struct script_errors errs = { NULL, 0, false };
-	struct script *sc;
-	const char *as;
-	size_t k;
+	struct run_file *v = xcalloc((size_t)o->nfiles, sizeof *v);
 	int i;
 
-	*cmds = NULL;
-	*n = 0;
+	for (i = 0; i < o->nfiles; i++)
+		v[i].sc = script_parse_file(o->files[i], defs, &v[i].errs);
+	return v;
+}
+
+/* Commands that need root (the command line says so for every file, else
+ * each file's --commands_as line) go through a helper forked while root
+ * is still here (cmdrun.h); without a drop they need none. */
+static void
+run_command_helper(const struct run_opts *o, const struct run_file *v)
+{
+	char **cmds = NULL, err[256];
+	const struct script *sc;
+	const char *as;
+	size_t n = 0, k;
+	int i;
+
+	if (o->drop.no_drop || geteuid() != 0)
+		return;
 	for (i = 0; i < o->nfiles; i++) {
-		/* Standard input reads once: its commands run as the user. */
-		if (strcmp(o->files[i], "-") == 0)
+		if ((sc = v[i].sc) == NULL)
 			continue;
-		if ((sc = script_parse_file(o->files[i], defs, &errs)) == NULL) {
-			script_errors_clear(&errs);
-			continue;
-		}
 		as = o->commands_as != NULL ? o->commands_as :
 		    script_option(sc, "commands_as");
 		for (k = 0; as != NULL && strcmp(as, "root") == 0 &&
 		    k < sc->nsteps; k++)
 			if (sc->steps[k].kind == STEP_SHELL) {
-				*cmds = xreallocarray(*cmds, *n + 1,
-				    sizeof **cmds);
-				(*cmds)[(*n)++] = xstrdup(sc->steps[k].command);
+				cmds = xreallocarray(cmds, n + 1, sizeof *cmds);
+				cmds[n++] = sc->steps[k].command;
 			}
-		script_free(sc);
 	}
-}
-
-/* Commands that need root go through a helper forked while root is
- * still here (cmdrun.h); without a drop they need none. */
-static void
-run_command_helper(const struct run_opts *o, const struct script_defs *defs)
-{
-	char **cmds, err[256];
-	size_t n, k;
-
-	if (o->drop.no_drop || geteuid() != 0)
-		return;
-	run_root_commands(o, defs, &cmds, &n);
 	if (n > 0 && cmdrun_helper_start(cmds, n, err, sizeof err) == -1)
 		fatalx("run: %s", err);
-	for (k = 0; k < n; k++)
-		free(cmds[k]);
 	free(cmds);
 }
 
@@ -549,11 +546,10 @@ static int
 run_scenarios(const struct run_opts *o)
 {
 	struct script_defs defs = { o->defs, o->ndefs, o->target, true };
-	struct script_errors errs = { NULL, 0, false };
 	struct engine_config cfg;
 	struct engine_result r;
 	struct sigaction sa;
-	struct script *sc;
+	struct run_file *files;
 	struct sink *chain = run_sinks(o);
 	struct run_out ro = { .chain = chain };
 	int i, pass = 0, failed = 0, errors = 0;
@@ -585,23 +581,22 @@ run_scenarios(const struct run_opts *o)
 	cfg.tolerance_usecs = o->tolerance_usecs;
 	cfg.tolerance_percent = o->tolerance_percent;
 	cfg.stop = &run_stop;
-	run_command_helper(o, &defs);
 	cfg.drop = &o->drop;
 	cfg.emit = run_emit;
 	cfg.emit_arg = &ro;
+	files = run_parse_files(o, &defs);
+	run_command_helper(o, files);
 	for (i = 0; i < o->nfiles && !run_stop; i++) {
-		if ((sc = script_parse_file(o->files[i], &defs, &errs)) ==
-		    NULL) {
+		if (files[i].sc == NULL) {
 			fflush(stdout);
-			script_errors_print(stderr, &errs);
-			script_errors_clear(&errs);
+			script_errors_print(stderr, &files[i].errs);
 			run_unparsed(chain, o->files[i]);
 			errors++;
 			continue;
 		}
 		if (!o->quiet)
-			script_warnings_print(stderr, sc);
-		if (engine_run(sc, &cfg, &r, err, sizeof err) < 0) {
+			script_warnings_print(stderr, files[i].sc);
+		if (engine_run(files[i].sc, &cfg, &r, err, sizeof err) < 0) {
 			fflush(stdout);
 			warnx_("run: %s", err);
 			errors++;
@@ -609,8 +604,12 @@ run_scenarios(const struct run_opts *o)
 			failed++;
 		else
 			pass++;
-		script_free(sc);
 	}
+	for (i = 0; i < o->nfiles; i++) {
+		script_free(files[i].sc);
+		script_errors_clear(&files[i].errs);
+	}
+	free(files);
 	run_summary(chain, pass, failed, errors);
 	sinks_close(&chain);
 	peer_close(ro.peer);

@@ -102,6 +102,13 @@ expect_status Seccomp 2 run
 finish 0 run
 grep -q "^cmd-uid=$nobody\$" "$TMP/err" || { show "$TMP/out" "$TMP/err"; fail "run: the command did not run as nobody"; }
 
+# Every file is read before root goes: a second file in this root-only
+# directory still runs.
+cp "$TMP/cmd.shake" "$TMP/cmd2.shake"
+start run "$TMP/cmd.shake" "$TMP/cmd2.shake"
+finish 0 "run with two files"
+[ "$(grep -c "^cmd-uid=$nobody\$" "$TMP/err")" = 2 ] || { show "$TMP/out" "$TMP/err"; fail "run: the second file after the drop"; }
+
 # Root commands go through a helper that kept root: the run itself still
 # drops.
 printf -- '--commands_as=root\n' | cat - "$TMP/cmd.shake" >"$TMP/root.shake"
