@@ -281,7 +281,7 @@ cli_missing(const struct cli *c)
 int
 cli_next(struct cli *c)
 {
-	const struct cli_opt *o;
+	const struct cli_opt *o = NULL;
 	int ch;
 
 	ch = getopt_long(c->argc, c->argv, c->shortopts, c->longopts, NULL);
