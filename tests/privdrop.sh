@@ -64,6 +64,15 @@ grep -q '^--- as asked' "$TMP/out" || { show "$TMP/out" "$TMP/err"; fail "connec
 "$TCPSHAKE" read "$TMP/c.pcap" | grep -q ' S ' || fail "connect -w after the drop"
 expect_no_guard_table "after connect dropped root"
 
+# --realtime: the priority is set before root goes, and stays.
+start connect --recv-wait 1.5s --realtime 198.18.0.2:80
+status_when_uid "$nobody" "connect --realtime"
+policy=$(sed 's/.*) //' "/proc/$PID/stat" | awk '{ print $39 }')
+finish 0 "connect --realtime"
+echo "connect --realtime: policy $policy after the drop"
+grep -q -- '--realtime:' "$TMP/out" ||
+	[ "$policy" = 1 ] || fail "connect --realtime: policy $policy after the drop, want 1 (SCHED_FIFO)"
+
 # The sudo caller is the default user.
 SUDO_UID=4242 SUDO_GID=4343 start connect --recv-wait 1.5s 198.18.0.2:80
 status_when_uid 4242 "connect under sudo"
