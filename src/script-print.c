@@ -128,11 +128,17 @@ script_print(FILE *f, const struct script *sc)
 	size_t k;
 	char *line;
 
-	for (k = 0; k < sc->noptions; k++, header = true)
+	/* A --define is done: its values are in the steps printed below, and
+	 * the line again would substitute what they hold a second time. */
+	for (k = 0; k < sc->noptions; k++) {
+		if (strcmp(sc->options[k].name, "define") == 0)
+			continue;
 		fprintf(f, (strpbrk(sc->options[k].value, " \t") != NULL ||
 		    sc->options[k].value[0] == '\0') ?
 		    "--%s=\"%s\"\n" : "--%s=%s\n", sc->options[k].name,
 		    sc->options[k].value);
+		header = true;
+	}
 	if (sc->target_host != NULL) {
 		header = true;
 		fprintf(f, strchr(sc->target_host, ':') != NULL ?

@@ -1346,6 +1346,13 @@ main(void)
 	test_rich();
 	test_round_trip("rich", rich);
 	test_round_trip("flows", flows);
+	/* Found by fuzz/fuzz-script: a value holding quotes changed which
+	 * later names sat inside a "string" when the print, which kept the
+	 * --define line, was parsed again. */
+	test_round_trip("define whose value holds quotes",
+	    "--define=P=7\"9\n`echo P \" P\"`\n+0 `x=P`\n");
+	test_round_trip("define whose value holds its name",
+	    "--define=X=X.X\n0 `echo X`\n");
 	test_round_trip("CR in a command", "0 `printf 'a\\r\\n'; echo a\r\r\n"
 	    "echo b`\n");
 	test_command_cr();
