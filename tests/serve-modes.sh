@@ -25,8 +25,10 @@ serve_bg() {
 
 # run NAME: the scenario $tmp/NAME.shake in the client namespace; fail
 # with its report unless it passes.
+# Its commands look into the server's namespace (ip netns exec): root.
 run() {
-	in_client "$TCPSHAKE" run -D LAB="$LAB" -D TCPSHAKE="$TCPSHAKE" \
+	in_client "$TCPSHAKE" run --commands-as root -D LAB="$LAB" \
+	    -D TCPSHAKE="$TCPSHAKE" \
 	    "$tmp/$1.shake" >"$tmp/$1.out" 2>&1 || {
 		show "$tmp/$1.out" "$tmp"/serve*.log
 		fail "$1: the scenario failed"
