@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "endpoint.h"
+#include "session.h"
 #include "flow.h"
 #include "fmt.h"
 #include "peer.h"
@@ -96,7 +97,7 @@ struct connect_opts {
 	int		 verbose;
 };
 
-/* The phase a run is in: what endpoint_run() waits for. */
+/* The phase a run is in: what session_run() waits for. */
 enum phase {
 	PH_HANDSHAKE,
 	PH_ACKED,
@@ -109,6 +110,7 @@ enum phase {
 struct connect_run {
 	struct connect_opts *o;
 	struct route	 rt;
+	struct session	*s;
 	struct endpoint	*ep;
 	struct ep_flow	*fl;
 	struct peer	*peer;
@@ -527,7 +529,7 @@ peer_event(struct connect_run *r)
 	const struct flow *f = ep_flow_tcb(r->fl);
 	int st;
 
-	if (r->peer == NULL || r->ep == NULL || !peer_changed(r->peer,
+	if (r->peer == NULL || r->s == NULL || !peer_changed(r->peer,
 	    &r->rt.dst, f->cfg.rport, &r->rt.src, f->cfg.lport, &st))
 		return;
 	/* No socket before our SYN reached it is no change to show. */
@@ -535,7 +537,7 @@ peer_event(struct connect_run *r)
 		return;
 	r->peer_shown = true;
 	r->peer_due = false;
-	endpoint_state(r->ep, DIR_FROM_TARGET, peer_state_name(st));
+	session_state(r->s, DIR_FROM_TARGET, peer_state_name(st), false);
 }
 
 /* --peer-netns: the target's socket state is read before each segment we
@@ -673,6 +675,7 @@ static void
 connect_open(struct connect_run *r)
 {
 	struct connect_opts *o = r->o;
+	struct session_config sc;
 	struct endpoint_config ec;
 	char err[256];
 
@@ -685,25 +688,29 @@ connect_open(struct connect_run *r)
 	o->fc.rport = o->port;
 	o->fc.ts_offset = o->ts_fixed ? o->ts_val :
 	    (uint32_t)connect_random();
+	memset(&sc, 0, sizeof sc);
+	sc.wire_cfg.local = r->rt.src;
+	sc.wire_cfg.remote = r->rt.dst;
+	sc.wire_cfg.ifname = r->rt.ifname;
+	sc.wire_cfg.lport = o->fc.lport;
+	sc.wire_cfg.rport = o->fc.rport;
+	sc.wire_cfg.icmp = true;
+	sc.wire_cfg.no_guard = o->no_guard;
+	sc.absolute = o->absolute;
+	sc.stop = &connect_stop;
+	sc.emit = connect_emit;
+	sc.before_send = connect_before_send;
+	sc.before_recv = connect_before_recv;
+	sc.emit_arg = r;
 	memset(&ec, 0, sizeof ec);
-	ec.local = r->rt.src;
-	ec.remote = r->rt.dst;
-	ec.ifname = r->rt.ifname;
-	ec.lport = o->fc.lport;
-	ec.rport = o->fc.rport;
-	ec.no_guard = o->no_guard;
 	ec.absolute = o->absolute;
 	ec.state_causes = o->verbose > 0;
-	ec.stop = &connect_stop;
-	ec.emit = connect_emit;
-	ec.before_send = connect_before_send;
-	ec.before_recv = connect_before_recv;
-	ec.emit_arg = r;
 	if (o->peer_netns != NULL &&
 	    (r->peer = peer_open(o->peer_netns, err, sizeof err)) == NULL)
 		fatalx("--peer-netns: %s", err);
-	if ((r->ep = endpoint_open(&ec, err, sizeof err)) == NULL)
+	if ((r->s = session_open(&sc, err, sizeof err)) == NULL)
 		fatalx("%s", err);
+	r->ep = endpoint_new(r->s, &ec);
 	if ((r->fl = endpoint_add_flow(r->ep, &o->fc, err, sizeof err)) ==
 	    NULL)
 		fatalx("%s", err);
@@ -766,16 +773,16 @@ run_phase(struct connect_run *r, enum phase ph, int64_t len,
 {
 	const struct flow *f = ep_flow_tcb(r->fl);
 	char err[256];
-	enum ep_status st;
+	enum session_status st;
 
 	r->phase = ph;
 	status_begin(what, len);
-	st = endpoint_run(r->ep, endpoint_now(r->ep) + len, connect_done, r,
+	st = session_run(r->s, session_now(r->s) + len, connect_done, r,
 	    err, sizeof err);
 	status_end();
-	if (st == EP_ERROR)
+	if (st == SESSION_ERROR)
 		fatalx("%s", err);
-	if (st == EP_STOPPED) {
+	if (st == SESSION_STOPPED) {
 		fail_why(r, "interrupted by %s", signal_name(connect_stop));
 		return false;
 	}
@@ -783,7 +790,7 @@ run_phase(struct connect_run *r, enum phase ph, int64_t len,
 		fail_why(r, "%s", flow_end_name(f->end));
 		return false;
 	}
-	if (st == EP_DEADLINE && ph != PH_RECV && ph != PH_CLOSED) {
+	if (st == SESSION_DEADLINE && ph != PH_RECV && ph != PH_CLOSED) {
 		fail_why(r, "%s: nothing within %.3f s", what,
 		    (double)len / 1e9);
 		return false;
@@ -919,8 +926,8 @@ connect_watch(struct connect_run *r)
 
 	r->phase = PH_RECV;
 	status_begin("watching the target's SYN-ACKs", len);
-	if (endpoint_run(r->ep, endpoint_now(r->ep) + len, connect_done, r,
-	    err, sizeof err) == EP_ERROR)
+	if (session_run(r->s, session_now(r->s) + len, connect_done, r,
+	    err, sizeof err) == SESSION_ERROR)
 		fatalx("%s", err);
 	status_end();
 	if (connect_stop)
@@ -1023,9 +1030,9 @@ summary_text(struct connect_run *r)
 	if (ep_flow_foreign(r->fl) > 0)
 		fprintf(f, "; %" PRIu64 " segments from the local kernel",
 		    ep_flow_foreign(r->fl));
-	if (endpoint_drops(r->ep) > 0)
+	if (session_drops(r->s) > 0)
 		fprintf(f, "; %u packets dropped by the capture",
-		    endpoint_drops(r->ep));
+		    session_drops(r->s));
 	if (r->failed != NULL)
 		fprintf(f, "\n--- not as asked: %s", r->failed);
 	else if (r->o->fc.no_final_ack)
@@ -1066,7 +1073,7 @@ connect_summary(struct connect_run *r)
 	event_init(&ev, EV_SUMMARY);
 	ev.verdict = r->failed == NULL ? VERDICT_OK : VERDICT_FAIL;
 	ev.text = text;
-	ev.t_ns = endpoint_now(r->ep);
+	ev.t_ns = session_now(r->s);
 	ev.counts = counts;
 	ev.ncounts = n;
 	sinks_emit(r->out, &ev);
@@ -1079,7 +1086,9 @@ connect_free(struct connect_run *r)
 {
 	size_t i;
 
-	endpoint_close(r->ep);
+	session_close(r->s);
+	endpoint_free(r->ep);
+	r->s = NULL;
 	r->ep = NULL;
 	if (r->peer != NULL)
 		peer_close(r->peer);
@@ -1109,14 +1118,14 @@ cmd_connect_exec(int argc, char **argv)
 	r.o = &o;
 	connect_route(&r);
 	/* Ours before the guard's: then it leaves them to us, and the run
-	 * ends through endpoint_close(), which removes the guard. */
+	 * ends through session_close(), which removes the guard. */
 	connect_signals();
 	connect_open_sinks(&r);
 	connect_open(&r);
 	if (o.realtime && realtime_enable(rterr, sizeof rterr) == -1)
-		endpoint_note(r.ep, "--realtime: %s; running at normal "
+		session_note(r.s, "--realtime: %s; running at normal "
 		    "priority", rterr);
-	endpoint_note(r.ep, "connecting to %s from %s on %s%s",
+	session_note(r.s, "connecting to %s from %s on %s%s",
 	    fmt_endpoint(&r.rt.dst, o.port, dst, sizeof dst),
 	    fmt_endpoint(&r.rt.src, o.sport, src, sizeof src),
 	    r.rt.ifname, o.no_guard ? " (no guard: the local kernel may "
@@ -1124,7 +1133,7 @@ cmd_connect_exec(int argc, char **argv)
 	connect_converse(&r);
 	/* Whatever went out last is shown before the summary, and where
 	 * the target's socket ended up. */
-	endpoint_settle(r.ep);
+	session_settle(r.s);
 	peer_event(&r);
 	connect_summary(&r);
 	rc = r.failed == NULL ? 0 : 1;
