@@ -484,7 +484,6 @@ run_scenarios(const struct run_opts *o)
 	struct script_errors errs = { NULL, 0, false };
 	struct engine_config cfg;
 	struct engine_result r;
-	struct sigaction sa;
 	struct script *sc;
 	struct sink *chain = run_sinks(o);
 	struct run_out ro = { .chain = chain };
@@ -496,12 +495,7 @@ run_scenarios(const struct run_opts *o)
 		fatalx("run: --peer-netns: %s", err);
 	/* Lines as they happen, also into a pipe (| tee). */
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = run_on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	cli_catch_stops(run_on_signal);
 	/* Not allowed is no error: the report counts late sends anyway. */
 	memset(&cfg, 0, sizeof cfg);
 	if (o->realtime) {

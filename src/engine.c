@@ -622,10 +622,8 @@ eng_open_session(struct engine *e)
 	sc.emit = e->cfg->emit;
 	sc.emit_arg = e->cfg->emit_arg;
 	if (sc.wire == NULL) {
-		if (target_resolve(e->sc->target_host, &e->rt.dst,
-		    &e->rt.scope, e->err, sizeof e->err) < 0 ||
-		    route_lookup(&e->rt, e->cfg->ifname, e->cfg->source,
-		    e->err, sizeof e->err) < 0)
+		if (target_route(e->sc->target_host, e->cfg->ifname,
+		    e->cfg->source, &e->rt, e->err, sizeof e->err) < 0)
 			return -1;
 		wc->local = e->rt.src;
 		wc->remote = e->rt.dst;
