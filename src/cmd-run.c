@@ -377,63 +377,12 @@ run_sinks(const struct run_opts *o)
 	return chain;
 }
 
-/*
- * What the engine's events go through: the sinks, and with --peer-netns
- * the target's socket state of a flow read after each of its segments: at
- * once after an arrival (the target changed state before it sent), and
- * for one of ours before the next event or the file's verdict (by then
- * the target has handled it). A change is an EV_STATE from the target.
- */
-struct run_out {
-	struct sink	*chain;
-	struct peer	*peer;
-	bool		 due;		/* a read is owed for this flow: */
-	struct ipaddr	 t_addr, p_addr;	/* target's end, prober's */
-	uint16_t	 t_port, p_port;
-};
-
-static void
-run_peer_read(struct run_out *ro, int64_t t_ns)
-{
-	struct event ev;
-	int st;
-
-	ro->due = false;
-	if (!peer_changed(ro->peer, &ro->t_addr, ro->t_port, &ro->p_addr,
-	    ro->p_port, &st))
-		return;
-	event_init(&ev, EV_STATE);
-	ev.dir = DIR_FROM_TARGET;
-	ev.t_ns = t_ns;
-	ev.text = peer_state_name(st);
-	sinks_emit(ro->chain, &ev);
-}
-
+/* What the engine's events go through: the sinks (the target's states
+ * with --peer-netns come from the session, session.c). */
 static void
 run_emit(void *arg, const struct event *ev)
 {
-	struct run_out *ro = arg;
-	const struct segment *s = ev->seg;
-
-	if (ro->peer != NULL && ro->due && (ev->type == EV_SEGMENT ||
-	    ev->type == EV_STEP))
-		run_peer_read(ro, ev->t_ns);
-	sinks_emit(ro->chain, ev);
-	if (ro->peer == NULL || ev->type != EV_SEGMENT || s == NULL)
-		return;
-	ro->due = true;
-	if (ev->dir == DIR_FROM_TARGET) {
-		ro->t_addr = s->src;
-		ro->t_port = s->sport;
-		ro->p_addr = s->dst;
-		ro->p_port = s->dport;
-		run_peer_read(ro, ev->t_ns);
-	} else {
-		ro->t_addr = s->dst;
-		ro->t_port = s->dport;
-		ro->p_addr = s->src;
-		ro->p_port = s->sport;
-	}
+	sinks_emit(arg, ev);
 }
 
 /* A file that does not parse still gets its verdict (TAP: not ok). */
@@ -486,11 +435,11 @@ run_scenarios(const struct run_opts *o)
 	struct engine_result r;
 	struct script *sc;
 	struct sink *chain = run_sinks(o);
-	struct run_out ro = { .chain = chain };
+	struct peer *peer = NULL;
 	int i, pass = 0, failed = 0, errors = 0;
 	char err[512];
 
-	if (o->peer_netns != NULL && (ro.peer = peer_open(o->peer_netns, err,
+	if (o->peer_netns != NULL && (peer = peer_open(o->peer_netns, err,
 	    sizeof err)) == NULL)
 		fatalx("run: --peer-netns: %s", err);
 	/* Lines as they happen, also into a pipe (| tee). */
@@ -511,8 +460,9 @@ run_scenarios(const struct run_opts *o)
 	cfg.tolerance_usecs = o->tolerance_usecs;
 	cfg.tolerance_percent = o->tolerance_percent;
 	cfg.stop = &run_stop;
+	cfg.peer = peer;
 	cfg.emit = run_emit;
-	cfg.emit_arg = &ro;
+	cfg.emit_arg = chain;
 	for (i = 0; i < o->nfiles && !run_stop; i++) {
 		if ((sc = script_parse_file(o->files[i], &defs, &errs)) ==
 		    NULL) {
@@ -537,7 +487,7 @@ run_scenarios(const struct run_opts *o)
 	}
 	run_summary(chain, pass, failed, errors);
 	sinks_close(&chain);
-	peer_close(ro.peer);
+	peer_close(peer);
 	if (errors > 0 || run_stop)
 		return 2;
 	return failed > 0 ? 1 : 0;

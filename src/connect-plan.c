@@ -62,10 +62,6 @@ struct connect_run {
 	size_t		 nsynack;
 	uint64_t	 segs_sent;
 	uint64_t	 segs_rcvd;
-	bool		 peer_shown;	/* a target state was shown */
-	bool		 peer_armed;	/* something of ours went out */
-	bool		 peer_due;	/* a segment shown since the last read
-					 * of the target's state */
 };
 
 static uint64_t
@@ -103,46 +99,6 @@ phase_timeout(const struct connect_opts *o)
 
 /* ---- Output ---- */
 
-static void
-peer_event(struct connect_run *r)
-{
-	const struct flow *f = ep_flow_tcb(r->fl);
-	int st;
-
-	if (r->peer == NULL || r->s == NULL || !peer_changed(r->peer,
-	    &r->rt.dst, f->cfg.rport, &r->rt.src, f->cfg.lport, &st))
-		return;
-	/* No socket before our SYN reached it is no change to show. */
-	if (st == PEER_CLOSED && !r->peer_shown)
-		return;
-	r->peer_shown = true;
-	r->peer_due = false;
-	session_state(r->s, DIR_FROM_TARGET, peer_state_name(st), false);
-}
-
-/* --peer-netns: the target's socket state is read before each segment we
- * send (the target has handled what we sent before it), when one of the
- * target's arrives (the state it sent it in), once the endpoint is idle
- * after showing a segment (our last one's effect), and at the end; a
- * change is queued with the endpoint's events, after the segment that
- * caused it, whatever the capture's lag in showing them. */
-static void
-connect_before_send(void *arg)
-{
-	struct connect_run *r = arg;
-
-	/* Before our first SYN there is nothing of ours to have changed. */
-	if (r->peer_armed)
-		peer_event(r);
-	r->peer_armed = true;
-}
-
-static void
-connect_before_recv(void *arg)
-{
-	peer_event(arg);
-}
-
 /* Every event of the endpoint: to the files, to stdout unless -q. */
 static void
 connect_emit(void *arg, const struct event *ev)
@@ -150,7 +106,6 @@ connect_emit(void *arg, const struct event *ev)
 	struct connect_run *r = arg;
 
 	if (ev->type == EV_SEGMENT && ev->seg != NULL) {
-		r->peer_due = r->peer != NULL;
 		if (ev->dir == DIR_TO_TARGET)
 			r->segs_sent++;
 		else if (ev->dir == DIR_FROM_TARGET) {
@@ -242,6 +197,9 @@ connect_open(struct connect_run *r)
 	o->fc.rport = o->port;
 	o->fc.ts_offset = o->ts_fixed ? o->ts_val :
 	    (uint32_t)connect_random();
+	if (o->peer_netns != NULL &&
+	    (r->peer = peer_open(o->peer_netns, err, sizeof err)) == NULL)
+		fatalx("--peer-netns: %s", err);
 	memset(&sc, 0, sizeof sc);
 	sc.wire_cfg.local = r->rt.src;
 	sc.wire_cfg.remote = r->rt.dst;
@@ -253,15 +211,11 @@ connect_open(struct connect_run *r)
 	sc.absolute = o->absolute;
 	sc.stop = &connect_stop;
 	sc.emit = connect_emit;
-	sc.before_send = connect_before_send;
-	sc.before_recv = connect_before_recv;
+	sc.peer = r->peer;
 	sc.emit_arg = r;
 	memset(&ec, 0, sizeof ec);
 	ec.absolute = o->absolute;
 	ec.state_causes = o->verbose > 0;
-	if (o->peer_netns != NULL &&
-	    (r->peer = peer_open(o->peer_netns, err, sizeof err)) == NULL)
-		fatalx("--peer-netns: %s", err);
 	if ((r->s = session_open(&sc, err, sizeof err)) == NULL)
 		fatalx("%s", err);
 	r->ep = endpoint_new(r->s, &ec);
@@ -479,17 +433,7 @@ connect_free(struct connect_run *r)
 	free(r->o->host);
 }
 
-/* The plan's hooks: the target's state read once the session is idle
- * after showing a segment; the SYN-ACKs counted by connect_emit(). */
-static void
-connect_idle(void *arg)
-{
-	struct connect_run *r = arg;
-
-	if (r->peer_due)
-		peer_event(r);
-}
-
+/* The plan's hook: the SYN-ACKs counted by connect_emit(). */
 static size_t
 connect_synacks(void *arg)
 {
@@ -501,7 +445,7 @@ connect_plan_run(struct connect_opts *o)
 {
 	struct connect_run r;
 	struct plan p;
-	struct plan_hooks hooks = { connect_idle, connect_synacks, &r };
+	struct plan_hooks hooks = { connect_synacks, &r };
 	char dst[80], src[80], rterr[160];
 	int rc;
 
@@ -530,7 +474,6 @@ connect_plan_run(struct connect_opts *o)
 	/* Whatever went out last is shown before the summary, and where
 	 * the target's socket ended up. */
 	session_settle(r.s);
-	peer_event(&r);
 	connect_summary(&r);
 	rc = r.res.failed == NULL ? 0 : 1;
 	connect_free(&r);

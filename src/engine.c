@@ -619,6 +619,7 @@ eng_open_session(struct engine *e)
 	sc.wire = e->cfg->wire;
 	sc.absolute = false;
 	sc.stop = e->cfg->stop;
+	sc.peer = e->cfg->peer;
 	sc.emit = e->cfg->emit;
 	sc.emit_arg = e->cfg->emit_arg;
 	if (sc.wire == NULL) {

@@ -45,6 +45,7 @@
 					 * and starve the CPU's others */
 
 struct wire;
+struct peer;
 
 struct engine_config {
 	/* A wire opened by the caller (a fake one in tests): its addresses
@@ -59,6 +60,8 @@ struct engine_config {
 	int64_t		 tolerance_usecs;	/* < 0: the script's */
 	double		 tolerance_percent;	/* < 0: the script's */
 	volatile sig_atomic_t *stop;	/* set by a signal: stop soon */
+	struct peer	*peer;		/* --peer-netns: the target's states
+					 * (session.h); NULL: none */
 	void		(*emit)(void *arg, const struct event *);
 	void		*emit_arg;
 };

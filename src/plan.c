@@ -102,8 +102,6 @@ cond_holds(void *arg)
 	const struct flow *f = ep_flow_tcb(c->fl);
 	size_t got;
 
-	if (c->h->idle != NULL)
-		c->h->idle(c->h->arg);
 	if (f->state == FLOW_TIME_WAIT && !c->tw_status) {
 		c->tw_status = true;
 		status_begin("TIME_WAIT", f->cfg.time_wait_ns);

@@ -57,9 +57,6 @@ struct plan {
 
 /* What the caller sees of the run as it goes. */
 struct plan_hooks {
-	/* Called each time a condition is checked (the session is idle
-	 * for the moment); may be NULL. */
-	void		(*idle)(void *arg);
 	/* The SYN-ACKs seen so far (PLAN_SYNACKS); may be NULL. */
 	size_t		(*synacks)(void *arg);
 	void		*arg;

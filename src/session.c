@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "peer.h"
 #include "session.h"
 #include "status.h"
 #include "xmalloc.h"
@@ -43,6 +44,11 @@ struct session {
 					 * queue stays until its event is
 					 * complete */
 	int64_t		 last_t;	/* of the last event emitted */
+	/* --peer-netns: the target's state of the last conversation shown */
+	struct conn	*peer_conn;
+	bool		 peer_shown;	/* a state of the target's was shown */
+	bool		 peer_armed;	/* something of ours went out */
+	bool		 peer_due;	/* a segment shown since the last change */
 };
 
 int64_t
@@ -164,6 +170,10 @@ pend_emit(struct session *s, struct pend *p)
 	}
 	s->last_t = p->ev.t_ns;
 	p->ev.seg = p->has_seg ? &p->seg : NULL;
+	if (p->ev.type == EV_SEGMENT && p->has_seg && p->conn != NULL) {
+		s->peer_due = s->cfg.peer != NULL;
+		s->peer_conn = p->conn;
+	}
 	p->ev.ip = p->ip;
 	p->ev.text = p->text;
 	if (p->ev.type == EV_ICMP)
@@ -262,6 +272,31 @@ session_note(struct session *s, const char *fmt, ...)
 	session_flush(s);
 }
 
+/*
+ * --peer-netns: the target's socket state of c, read before each segment
+ * we send (the target has handled what we sent before it), when one of
+ * its segments arrives (the state it sent it in), while idle after a
+ * segment was shown until the state changes (our last one's effect), and
+ * when the session settles; a change is queued with the events, after
+ * the segment that caused it, whatever the capture's lag in showing them.
+ */
+static void
+peer_read(struct session *s, const struct conn *c)
+{
+	const struct wire_config *wc = &s->cfg.wire_cfg;
+	int st;
+
+	if (s->cfg.peer == NULL || c == NULL || !peer_changed(s->cfg.peer,
+	    &wc->remote, c->rport, &wc->local, c->lport, &st))
+		return;
+	/* No socket before our SYN reached it is no change to show. */
+	if (st == PEER_CLOSED && !s->peer_shown)
+		return;
+	s->peer_shown = true;
+	s->peer_due = false;
+	session_state(s, DIR_FROM_TARGET, peer_state_name(st), false);
+}
+
 /* The bases of a segment c's side sent (SEQ_LOCAL: ours). */
 static void
 pend_bases(struct pend *p, const struct conn *c, int side)
@@ -285,8 +320,11 @@ session_send(struct session *s, struct conn *c, const struct segment *seg,
 
 	/* What led to this segment is shown before it leaves. */
 	session_flush(s);
-	if (s->cfg.before_send != NULL)
-		s->cfg.before_send(s->cfg.emit_arg);
+	/* Before our first segment there is nothing of ours to have changed
+	 * the target. */
+	if (s->peer_armed)
+		peer_read(s, c);
+	s->peer_armed = true;
 	if (wire_send(s->w, seg, s->next_tag, &bytes, &len, err, errlen) == -1)
 		return -1;
 	p = pend_push(s, EV_SEGMENT, DIR_TO_TARGET);
@@ -343,6 +381,8 @@ session_settle(struct session *s)
 		s->cfg.stop = stop;
 	}
 	queue_expire(s, -1);
+	/* Where the target's socket ended up. */
+	peer_read(s, s->peer_conn);
 }
 
 void
@@ -473,6 +513,7 @@ seen_foreign(struct session *s, struct conn *c, const struct wire_pkt *pkt)
 	c->foreign++;
 	p = pend_push(s, EV_SEGMENT, DIR_TO_TARGET);
 	fill_from_capture(p, pkt);
+	p->conn = c;
 	pend_bases(p, c, SEQ_LOCAL);
 	p = pend_push(s, EV_NOTE, DIR_NONE);
 	pend_text(p, "the segment above was not sent by tcpshake: the local "
@@ -491,10 +532,10 @@ seen_incoming(struct session *s, struct conn *c, const struct wire_pkt *pkt,
 	int64_t rtt = -1;
 	size_t at;
 
-	if (s->cfg.before_recv != NULL)
-		s->cfg.before_recv(s->cfg.emit_arg);
+	peer_read(s, c);
 	fill_from_capture(pend_push(s, EV_SEGMENT, DIR_FROM_TARGET), pkt);
 	at = s->qn - 1;
+	s->q[at].conn = c;
 	c->received++;
 	s->holding = true;
 	if (c->ops != NULL && c->ops->arrived != NULL)
@@ -635,6 +676,8 @@ run_loop(struct session *s, int64_t deadline, bool (*done)(void *),
 		if (timers(s, now, &next, err, errlen) == -1)
 			return SESSION_ERROR;
 		queue_expire(s, now);
+		if (s->peer_due)
+			peer_read(s, s->peer_conn);
 		if (done != NULL && done(arg))
 			return SESSION_DONE;
 		if (s->cfg.stop != NULL && *s->cfg.stop)

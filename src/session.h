@@ -37,6 +37,7 @@
  * here exits.
  */
 struct session;
+struct peer;
 
 #define SESSION_SENT_WAIT_NS	WIRE_SENT_WAIT_NS
 
@@ -46,18 +47,16 @@ struct session_config {
 	struct wire	*wire;
 	struct wire_config wire_cfg;
 	bool		 absolute;	/* events show absolute numbers */
+	/* --peer-netns: the target's socket states, read as the segments
+	 * come and go (session.c, peer_read), shown as EV_STATE from the
+	 * target; NULL: none. The caller's. */
+	struct peer	*peer;
 	/* Set by the caller's signal handler: session_run() returns
 	 * SESSION_STOPPED. While it runs, SIGINT, SIGTERM and SIGHUP are
 	 * held except inside its wait, so none is lost between check and
 	 * wait. */
 	volatile sig_atomic_t *stop;
 	void		(*emit)(void *arg, const struct event *);
-	/* Right before each segment goes out, once the events that led to
-	 * it are emitted; may be NULL. */
-	void		(*before_send)(void *arg);
-	/* When a segment of a conversation arrives from the target, before
-	 * its event is queued; may be NULL. */
-	void		(*before_recv)(void *arg);
 	void		*emit_arg;
 };
 
