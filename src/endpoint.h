@@ -1,5 +1,5 @@
-/* endpoint.h: the prober's TCP endpoints on the wire: flows (flow.c) driven
- * over wire.h (raw sends, a live capture, the kernel-RST guard), as events. */
+/* endpoint.h: the prober's TCP endpoints: flows (flow.c) as drivers of the
+ * session's conversations (session.h), their user calls, as events. */
 #ifndef TCPSHAKE_ENDPOINT_H
 #define TCPSHAKE_ENDPOINT_H
 

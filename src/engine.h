@@ -14,10 +14,11 @@
 /*
  * The engine plays every flow of the script from raw sockets; it runs no
  * TCP of its own: each segment is the one the script wrote, its numbers
- * moved from the script's relative space to the wire (match.h). The
- * capture is open and filtered before the first send; the guard keeps the
- * local kernel from answering the target for every flow's 4-tuple (both
- * through wire.h).
+ * moved from the script's relative space to the wire (match.h). Each flow
+ * is a conversation of one session (session.h, conn.h) without a driver:
+ * the target's segments wait in its queue for the '>' lines. The capture
+ * is open and filtered before the first send; the guard keeps the local
+ * kernel from answering the target for every flow's 4-tuple.
  *
  * Time is ns since the run started, on the capture's kernel stamps: a
  * sent segment's time is its stamp in the capture, a received one's its
