@@ -203,12 +203,8 @@ session_flush(struct session *s)
 void
 session_emit(struct session *s, const struct event *ev)
 {
-	struct event e = *ev;
-
 	session_flush(s);
-	if (e.t_ns < s->last_t)
-		e.t_ns = s->last_t;
-	emit_raw(s, &e);
+	emit_raw(s, ev);
 }
 
 static struct pend *
