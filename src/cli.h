@@ -32,6 +32,9 @@ uint64_t parse_uint(const char *s, uint64_t min, uint64_t max,
 /* Parse a duration: "250us", "10ms", "1s", "1.5" (seconds), "2m".
  * Returns nanoseconds; exit 2 naming the option if unparsable. */
 int64_t	 parse_duration(const char *s, const char *what);
+/* SIGINT, SIGTERM and SIGHUP call fn (which sets a flag the command's
+ * loops poll): a command ends them its own way. */
+void	 cli_catch_stops(void (*fn)(int));
 
 /* One option. A table ends with a row whose name and letter are both
  * empty. */

@@ -390,7 +390,6 @@ lab_do_up(const struct lab_args *a)
 		.router = a->router,
 		.impair = a->impair,
 	};
-	struct sigaction sa;
 	struct lab_made made;
 	char *error, **more[LAB_MAX_SERVE];
 	size_t i;
@@ -409,12 +408,7 @@ lab_do_up(const struct lab_args *a)
 	 * the flag, and lab_up removes everything when it is set. (A
 	 * SIGKILL cannot be caught: the next `lab up` of the name removes
 	 * the parts its dead builder left.) */
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = lab_on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	cli_catch_stops(lab_on_signal);
 	if (lab_up(&cf, &made, &error) == -1) {
 		fprintf(stderr, "tcpshake: %s\n", error);
 		free(error);

@@ -293,16 +293,17 @@ probe_route(struct probe_run *r)
 {
 	struct probe_opts *o = r->o;
 	char err[256];
+	int rc;
 
-	if (target_resolve(o->target, &r->rt.dst, &r->rt.scope, err,
-	    sizeof err) == -1)
+	if ((rc = target_route(o->target, o->iface, o->source, &r->rt, err,
+	    sizeof err)) == -1)
 		fatalx("probe: %s", err);
-	snprintf(r->rt.canon, sizeof r->rt.canon, "%s", o->target);
+	/* Resolved, if not routed: the field check comes first. */
 	if (r->rt.dst.family == AF_INET6 &&
 	    (o->tmpl.df || (o->tmpl.has & SEG_HAS_ID)))
 		fatalx("probe: --df and --id are IPv4 fields; %s is IPv6",
 		    o->target);
-	if (route_lookup(&r->rt, o->iface, o->source, err, sizeof err) == -1)
+	if (rc < 0)
 		fatalx("%s", err);
 	if (o->forged && o->range.net.family != r->rt.dst.family)
 		fatalx("probe: --source-range is IPv%d and %s is IPv%d: give "

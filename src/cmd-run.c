@@ -2,7 +2,6 @@
  * --print) or run against their target by the engine (engine.h). */
 #include "config.h"
 
-#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,9 +14,8 @@
 #include "peer.h"
 #include "realtime.h"
 #include "privdrop.h"
-#include "report.h"
+#include "run-report.h"
 #include "script.h"
-#include "status.h"
 #include "tcpshake.h"
 #include "xmalloc.h"
 
@@ -33,12 +31,7 @@ struct run_opts {
 	/* Running the files (neither --check nor --print). */
 	bool		 keep_going;
 	bool		 no_guard;
-	bool		 verbose;	/* text: every segment, not only steps */
-	bool		 quiet;		/* text: failed steps and the summary */
-	enum { RUN_TEXT, RUN_JSON, RUN_TAP, RUN_LADDER } report;
-	const char	*pcap;		/* -w FILE */
-	const char	*junit;		/* --junit FILE */
-	const char	*svg;		/* --svg FILE */
+	struct run_report rep;		/* what the sinks are */
 	const char	*ifname;	/* -I IFACE */
 	bool		 realtime;	/* --realtime: SCHED_FIFO if allowed */
 	const char	*peer_netns;	/* --peer-netns NS: target's states */
@@ -143,9 +136,9 @@ static const struct cli_table run_tables[] = {
 static void
 run_report(struct run_opts *o, int id)
 {
-	if (o->report != RUN_TEXT)
+	if (o->rep.format != RUN_TEXT)
 		fatalx("run: give one of --json, --tap and --ladder");
-	o->report = id == RO_JSON ? RUN_JSON : id == RO_TAP ? RUN_TAP :
+	o->rep.format = id == RO_JSON ? RUN_JSON : id == RO_TAP ? RUN_TAP :
 	    RUN_LADDER;
 }
 
@@ -160,21 +153,21 @@ run_option(struct run_opts *o, int id, const char *arg)
 	case RO_NO_GUARD: o->no_guard = true; break;
 	case RO_REALTIME: o->realtime = true; break;
 	case RO_PEER_NETNS: o->peer_netns = arg; break;
-	case RO_JSON:
-	case RO_TAP:
-	case RO_LADDER:
-		run_report(o, id);
-		break;
-	case RO_IFACE: o->ifname = arg; break;
-	case RO_WRITE: o->pcap = arg; break;
-	case RO_JUNIT: o->junit = arg; break;
-	case RO_SVG: o->svg = arg; break;
 	case RO_COMMANDS_AS:
 		if (strcmp(arg, "root") != 0 && strcmp(arg, "user") != 0)
 			fatalx("run: --commands-as wants root or user, got "
 			    "'%s'", arg);
 		o->commands_as = arg;
 		break;
+	case RO_JSON:
+	case RO_TAP:
+	case RO_LADDER:
+		run_report(o, id);
+		break;
+	case RO_IFACE: o->ifname = arg; break;
+	case RO_WRITE: o->rep.pcap = arg; break;
+	case RO_JUNIT: o->rep.junit = arg; break;
+	case RO_SVG: o->rep.svg = arg; break;
 	case RO_TOL_USECS:
 		o->tolerance_usecs = (int64_t)run_number(arg,
 		    "--tolerance_usecs", 1e9);
@@ -210,15 +203,15 @@ run_parse(int argc, char **argv, struct run_opts *o)
 			run_option(o, id, c.arg);
 	ind = cli_optind(&c);
 	cli_end(&c);
-	o->verbose = gopts.verbose > 0;
-	o->quiet = gopts.quiet;
+	o->rep.verbose = gopts.verbose > 0;
+	o->rep.quiet = gopts.quiet;
 	if (ind == argc)
 		cli_usage_error(&cmd_run_entry, "no scenario file (give "
 		    "FILE.shake..., or - with --check to read standard "
 		    "input)");
 	o->files = argv + ind;
 	o->nfiles = argc - ind;
-	if (o->svg != NULL && o->nfiles > 1)
+	if (o->rep.svg != NULL && o->nfiles > 1)
 		fatalx("run: --svg draws one file's conversation; give one "
 		    "FILE.shake");
 }
@@ -248,7 +241,7 @@ run_check(const struct run_opts *o)
 				printf("%s# %s\n", i > 0 ? "\n" : "",
 				    o->files[i]);
 			script_print(stdout, sc);
-		} else if (!o->quiet)
+		} else if (!o->rep.quiet)
 			printf("%s: %zu %s, ok\n", o->files[i], sc->nsteps,
 			    sc->nsteps == 1 ? "step" : "steps");
 		script_free(sc);
@@ -267,227 +260,12 @@ run_on_signal(int sig)
 	run_stop = 1;
 }
 
-/* The text report: steps, notes and verdicts; with -v every segment. */
-struct run_text {
-	void	*text;
-	bool	 verbose;
-	bool	 quiet;
-};
-
-static void
-run_text_event(void *ctx, const struct event *ev)
-{
-	struct run_text *rt = ctx;
-
-	if (rt->quiet && ev->type != EV_SUMMARY && !(ev->type == EV_STEP &&
-	    ev->outcome != NULL && !ev->outcome->ok))
-		return;
-	if (ev->type != EV_SEGMENT || rt->verbose)
-		report_text_ops.event(rt->text, ev);
-}
-
-static void
-run_text_close(void *ctx)
-{
-	struct run_text *rt = ctx;
-
-	report_text_ops.close(rt->text);
-	free(rt);
-}
-
-static const struct sink_ops run_text_ops = {
-	.name = "run-text",
-	.event = run_text_event,
-	.close = run_text_close,
-};
-
-/* --svg FILE: the ladder as a picture, closed with the sink. */
-struct run_svg {
-	void	*ladder;
-	FILE	*f;
-};
-
-static void
-run_svg_event(void *ctx, const struct event *ev)
-{
-	struct run_svg *rs = ctx;
-
-	report_ladder_ops.event(rs->ladder, ev);
-}
-
-static void
-run_svg_close(void *ctx)
-{
-	struct run_svg *rs = ctx;
-
-	report_ladder_ops.close(rs->ladder);
-	if (fclose(rs->f) != 0)
-		warnx_("run: --svg: cannot write the picture: %s",
-		    strerror(errno));
-	free(rs);
-}
-
-static const struct sink_ops run_svg_ops = {
-	.name = "run-svg",
-	.event = run_svg_event,
-	.close = run_svg_close,
-};
-
-static void
-run_svg(struct sink **chain, const char *path)
-{
-	struct run_svg *rs = xcalloc(1, sizeof *rs);
-
-	if ((rs->f = fopen(path, "w")) == NULL)
-		fatalx("run: --svg: cannot write '%s': %s", path,
-		    strerror(errno));
-	rs->ladder = report_ladder_svg_new(rs->f, 0);
-	sinks_add(chain, &run_svg_ops, rs);
-}
-
-static struct sink *
-run_sinks(const struct run_opts *o)
-{
-	struct sink *chain = NULL;
-	struct run_text *rt;
-	char err[256];
-	void *pc;
-
-	/* The status line shares the terminal with text and ladders only. */
-	status_setup(!o->quiet && (o->report == RUN_TEXT ||
-	    o->report == RUN_LADDER));
-	if (status_enabled())
-		sinks_add(&chain, &status_sink_ops, NULL);
-	switch (o->report) {
-	case RUN_TEXT:
-		rt = xcalloc(1, sizeof *rt);
-		rt->text = report_text_new(stdout, 0);
-		rt->verbose = o->verbose;
-		rt->quiet = o->quiet;
-		sinks_add(&chain, &run_text_ops, rt);
-		break;
-	case RUN_JSON:
-		sinks_add(&chain, &report_json_ops, report_json_new(stdout));
-		break;
-	case RUN_TAP:
-		sinks_add(&chain, &report_tap_ops, report_tap_new(stdout));
-		break;
-	case RUN_LADDER:
-		sinks_add(&chain, &report_ladder_ops,
-		    report_ladder_new(stdout, 0));
-		break;
-	}
-	if (o->pcap != NULL) {
-		if ((pc = report_pcap_new(o->pcap, err, sizeof err)) == NULL)
-			fatalx("run: %s", err);
-		sinks_add(&chain, &report_pcap_ops, pc);
-	}
-	if (o->junit != NULL) {
-		if ((pc = report_junit_new(o->junit, err, sizeof err)) == NULL)
-			fatalx("run: --junit %s", err);
-		sinks_add(&chain, &report_junit_ops, pc);
-	}
-	if (o->svg != NULL)
-		run_svg(&chain, o->svg);
-	return chain;
-}
-
-/*
- * What the engine's events go through: the sinks, and with --peer-netns
- * the target's socket state of a flow read after each of its segments: at
- * once after an arrival (the target changed state before it sent), and
- * for one of ours before the next event or the file's verdict (by then
- * the target has handled it). A change is an EV_STATE from the target.
- */
-struct run_out {
-	struct sink	*chain;
-	struct peer	*peer;
-	bool		 due;		/* a read is owed for this flow: */
-	struct ipaddr	 t_addr, p_addr;	/* target's end, prober's */
-	uint16_t	 t_port, p_port;
-};
-
-static void
-run_peer_read(struct run_out *ro, int64_t t_ns)
-{
-	struct event ev;
-	int st;
-
-	ro->due = false;
-	if (!peer_changed(ro->peer, &ro->t_addr, ro->t_port, &ro->p_addr,
-	    ro->p_port, &st))
-		return;
-	event_init(&ev, EV_STATE);
-	ev.dir = DIR_FROM_TARGET;
-	ev.t_ns = t_ns;
-	ev.text = peer_state_name(st);
-	sinks_emit(ro->chain, &ev);
-}
-
+/* What the engine's events go through: the sinks (the target's states
+ * with --peer-netns come from the session, session.c). */
 static void
 run_emit(void *arg, const struct event *ev)
 {
-	struct run_out *ro = arg;
-	const struct segment *s = ev->seg;
-
-	if (ro->peer != NULL && ro->due && (ev->type == EV_SEGMENT ||
-	    ev->type == EV_STEP))
-		run_peer_read(ro, ev->t_ns);
-	sinks_emit(ro->chain, ev);
-	if (ro->peer == NULL || ev->type != EV_SEGMENT || s == NULL)
-		return;
-	ro->due = true;
-	if (ev->dir == DIR_FROM_TARGET) {
-		ro->t_addr = s->src;
-		ro->t_port = s->sport;
-		ro->p_addr = s->dst;
-		ro->p_port = s->dport;
-		run_peer_read(ro, ev->t_ns);
-	} else {
-		ro->t_addr = s->dst;
-		ro->t_port = s->dport;
-		ro->p_addr = s->src;
-		ro->p_port = s->sport;
-	}
-}
-
-/* A file that does not parse still gets its verdict (TAP: not ok). */
-static void
-run_unparsed(struct sink *chain, const char *file)
-{
-	struct step_outcome out = { 0 };
-	struct event ev;
-
-	out.file = file;
-	out.error = "the file has errors; see tcpshake run --check";
-	event_init(&ev, EV_STEP);
-	ev.outcome = &out;
-	sinks_emit(chain, &ev);
-}
-
-static void
-run_summary(struct sink *chain, int pass, int failed, int errors)
-{
-	struct event_count counts[] = {
-		{ "files", (uint64_t)(pass + failed + errors) },
-		{ "passed", (uint64_t)pass },
-		{ "failed", (uint64_t)failed },
-		{ "errors", (uint64_t)errors },
-	};
-	struct event ev;
-	char *text;
-
-	xasprintf(&text, "%d %s: %d passed, %d failed, %d with errors",
-	    pass + failed + errors, pass + failed + errors == 1 ? "file" :
-	    "files", pass, failed, errors);
-	event_init(&ev, EV_SUMMARY);
-	ev.text = text;
-	ev.counts = counts;
-	ev.ncounts = sizeof counts / sizeof counts[0];
-	ev.verdict = failed == 0 && errors == 0 && !run_stop ? VERDICT_OK :
-	    VERDICT_FAIL;
-	sinks_emit(chain, &ev);
-	free(text);
+	sinks_emit(arg, ev);
 }
 
 /* Every file is parsed before the first runs: root goes once the first
@@ -548,24 +326,18 @@ run_scenarios(const struct run_opts *o)
 	struct script_defs defs = { o->defs, o->ndefs, o->target, true };
 	struct engine_config cfg;
 	struct engine_result r;
-	struct sigaction sa;
 	struct run_file *files;
-	struct sink *chain = run_sinks(o);
-	struct run_out ro = { .chain = chain };
+	struct sink *chain = run_report_open(&o->rep);
+	struct peer *peer = NULL;
 	int i, pass = 0, failed = 0, errors = 0;
 	char err[512];
 
-	if (o->peer_netns != NULL && (ro.peer = peer_open(o->peer_netns, err,
+	if (o->peer_netns != NULL && (peer = peer_open(o->peer_netns, err,
 	    sizeof err)) == NULL)
 		fatalx("run: --peer-netns: %s", err);
 	/* Lines as they happen, also into a pipe (| tee). */
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = run_on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	cli_catch_stops(run_on_signal);
 	/* Not allowed is no error: the report counts late sends anyway. */
 	memset(&cfg, 0, sizeof cfg);
 	if (o->realtime) {
@@ -581,20 +353,21 @@ run_scenarios(const struct run_opts *o)
 	cfg.tolerance_usecs = o->tolerance_usecs;
 	cfg.tolerance_percent = o->tolerance_percent;
 	cfg.stop = &run_stop;
+	cfg.peer = peer;
 	cfg.drop = &o->drop;
 	cfg.emit = run_emit;
-	cfg.emit_arg = &ro;
+	cfg.emit_arg = chain;
 	files = run_parse_files(o, &defs);
 	run_command_helper(o, files);
 	for (i = 0; i < o->nfiles && !run_stop; i++) {
 		if (files[i].sc == NULL) {
 			fflush(stdout);
 			script_errors_print(stderr, &files[i].errs);
-			run_unparsed(chain, o->files[i]);
+			run_report_unparsed(chain, o->files[i]);
 			errors++;
 			continue;
 		}
-		if (!o->quiet)
+		if (!o->rep.quiet)
 			script_warnings_print(stderr, files[i].sc);
 		if (engine_run(files[i].sc, &cfg, &r, err, sizeof err) < 0) {
 			fflush(stdout);
@@ -610,9 +383,9 @@ run_scenarios(const struct run_opts *o)
 		script_errors_clear(&files[i].errs);
 	}
 	free(files);
-	run_summary(chain, pass, failed, errors);
+	run_report_summary(chain, pass, failed, errors, run_stop);
 	sinks_close(&chain);
-	peer_close(ro.peer);
+	peer_close(peer);
 	if (errors > 0 || run_stop)
 		return 2;
 	return failed > 0 ? 1 : 0;

@@ -26,22 +26,17 @@
 #include "offload.h"
 #include "route.h"
 #include "target.h"
-#include "wire.h"
+#include "session.h"
 #include "xmalloc.h"
 
 #define ENGINE_GRACE_NS		2000000LL	/* a stamp read after its deadline */
 
-/* A segment of the target's, waiting for a '>' line of its flow. */
-struct eng_rcvd {
-	struct segment	 seg;
-	int64_t		 t_ns;
-};
-
+/* A scenario's flow: its conversation in the session, and what the
+ * target may still hold for it (eng_reset_open). */
 struct eng_flow {
-	uint16_t	 sport;
-	struct seqspace b;
-	uint16_t	 syn_mss;	/* MSS option of our SYN; 0: none seen */
-	/* What the target may still hold for the flow (eng_reset_open). */
+	struct engine	*e;
+	struct conn	*c;		/* ports, seqspace, the target's
+					 * segments waiting for '>' lines */
 	bool		 opened;	/* we sent on it */
 	bool		 rst;		/* a RST went either way */
 	bool		 fin_out;	/* we sent a FIN */
@@ -50,8 +45,6 @@ struct eng_flow {
 	uint32_t	 fin_in_end;	/* the target's seq after its FIN */
 	uint32_t	 snd_nxt;	/* ours after the last send (wire) */
 	uint16_t	 out_sport, out_dport;	/* the last send's ports */
-	struct eng_rcvd	*q;
-	size_t		 qhead, qlen, qcap;
 };
 
 struct engine {
@@ -59,14 +52,13 @@ struct engine {
 	const struct engine_config	*cfg;
 	struct route	 rt;
 	uint16_t	 dport;
-	struct wire	*w;
+	struct session	*s;
 	bool		 started;	/* the run's clock is running */
-	int64_t		 end_ns;	/* on it, when the wire closed */
+	int64_t		 end_ns;	/* on it, when the session closed */
 	struct eng_flow	*flows;
 	size_t		 nflows;
 	int64_t		 tol_us;
 	double		 tol_pct;
-	int64_t		 last_sent_t;	/* stamp of the last segment we sent */
 	unsigned	 mtu;		/* the interface's; 0: unknown */
 	bool		 wire_failed;
 	char		 err[256];
@@ -78,7 +70,7 @@ struct engine {
 static int64_t
 eng_now(const struct engine *e)
 {
-	return wire_now(e->w);
+	return session_now(e->s);
 }
 
 static bool
@@ -89,135 +81,39 @@ eng_stopped(const struct engine *e)
 
 /* ----------------------------------------------------------- events */
 
-static void
-eng_emit(struct engine *e, const struct event *ev)
-{
-	if (e->cfg->emit != NULL)
-		e->cfg->emit(e->cfg->emit_arg, ev);
-}
-
 static void eng_note(struct engine *, const char *, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
 eng_note(struct engine *e, const char *fmt, ...)
 {
-	struct event ev;
-	char s[512];
+	char text[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(s, sizeof s, fmt, ap);
+	vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
-	event_init(&ev, EV_NOTE);
-	ev.t_ns = eng_now(e);
-	ev.text = s;
-	eng_emit(e, &ev);
-}
-
-static void
-eng_emit_segment(struct engine *e, const struct decoded *d, int64_t t,
-    const struct timespec *ts, enum event_dir dir, const struct eng_flow *f)
-{
-	struct event ev;
-
-	event_init(&ev, EV_SEGMENT);
-	ev.dir = dir;
-	ev.ts = *ts;
-	ev.t_ns = t;
-	ev.seg = &d->seg;
-	ev.ip = d->ip;
-	ev.iplen = d->iplen;
-	ev.relative = true;
-	seqspace_bases(&f->b, dir == DIR_TO_TARGET ? SEQ_LOCAL : SEQ_REMOTE,
-	    &ev.seq_base, &ev.ack_base);
-	/* The target's SYN shows its ISN as 0 before a '>' line has learned
-	 * it (match_learn). */
-	if (dir == DIR_FROM_TARGET && !f->b.known[SEQ_REMOTE] &&
-	    (d->seg.flags & TH_SYN_))
-		ev.seq_base = d->seg.seq;
-	eng_emit(e, &ev);
+	session_note(e->s, "%s", text);
 }
 
 /* ---------------------------------------------------------- capture */
 
-static struct eng_flow *
-flow_by_port(struct engine *e, uint16_t port)
-{
-	size_t i;
-
-	for (i = 0; i < e->nflows; i++)
-		if (e->flows[i].sport == port)
-			return &e->flows[i];
-	return NULL;
-}
-
-static void
-flow_push(struct eng_flow *f, const struct segment *seg, int64_t t)
-{
-	struct eng_rcvd *r;
-
-	if (f->qhead > 0 && f->qhead == f->qlen)
-		f->qhead = f->qlen = 0;
-	if (f->qlen == f->qcap) {
-		f->qcap = f->qcap ? f->qcap * 2 : 8;
-		f->q = xreallocarray(f->q, f->qcap, sizeof *f->q);
-	}
-	r = &f->q[f->qlen++];
-	segment_init(&r->seg);
-	segment_copy(&r->seg, seg);
-	r->t_ns = t;
-}
-
-/* The oldest segment not taken yet, or NULL. */
-static struct eng_rcvd *
-flow_peek(struct eng_flow *f)
-{
-	return f->qhead < f->qlen ? &f->q[f->qhead] : NULL;
-}
-
-/* A segment of ours seen leaving (its tag is its flow), or the flow's
- * 4-tuple sent by someone else. */
-static void
-eng_outgoing(struct engine *e, const struct wire_pkt *pkt)
-{
-	const struct segment *s = &pkt->d.seg;
-	struct eng_flow *f;
-
-	if (pkt->kind == WIRE_SENT) {
-		f = &e->flows[pkt->tag];
-		eng_emit_segment(e, &pkt->d, pkt->t_ns, &pkt->ts,
-		    DIR_TO_TARGET, f);
-		if ((s->flags & TH_SYN_) && segment_find_opt(s, OPT_MSS))
-			f->syn_mss = segment_find_opt(s, OPT_MSS)->u.mss;
-		e->last_sent_t = pkt->t_ns;
-		return;
-	}
-	if (s->dport != e->dport || (f = flow_by_port(e, s->sport)) == NULL)
-		return;
-	eng_emit_segment(e, &pkt->d, pkt->t_ns, &pkt->ts, DIR_TO_TARGET, f);
-	/* A late one of ours was given up on, and said so, at its step. */
-	if (pkt->kind == WIRE_FOREIGN)
-		eng_note(e, "a segment on port %u that tcpshake did not send "
-		    "(the local kernel's?)", f->sport);
-}
-
 /* A super-segment (TSO, GSO, GRO) is matched as the segments that were on
  * the wire (offload.h); the report shows it once, as captured. */
 static void
-eng_push_wire(struct engine *e, struct eng_flow *f, const struct wire_pkt *pkt)
+eng_push_wire(struct engine *e, struct conn *c, const struct wire_pkt *pkt)
 {
 	struct segment *parts;
 	size_t n, i;
 
 	n = offload_wire_segments(&pkt->d.seg, pkt->d.iplen, e->mtu,
-	    f->syn_mss, &parts);
+	    c->syn_mss, &parts);
 	if (n > 1)
 		eng_note(e, "a super-segment of %" PRIu32 " bytes: matched as "
 		    "the %zu segments of %" PRIu32 " it was on the wire",
 		    pkt->d.seg.len, n, parts[0].len);
 	for (i = 0; i < n; i++)
-		flow_push(f, &parts[i], pkt->t_ns);
+		conn_push(c, &parts[i], pkt->t_ns);
 	offload_split_free(parts, n);
 }
 
@@ -288,7 +184,7 @@ eng_reset_open(struct engine *e)
 		rst.seq = f->snd_nxt;
 		rst.flags = TH_RST_;
 		rst.has |= SEG_HAS_PORTS;
-		if (wire_send(e->w, &rst, (uint64_t)i, NULL, NULL, e->err,
+		if (session_send(e->s, f->c, &rst, e->err,
 		    sizeof e->err) == -1) {
 			e->wire_failed = true;
 			return;
@@ -301,61 +197,30 @@ eng_reset_open(struct engine *e)
 		    n == 1 ? "" : "s");
 }
 
+/* The target's segment on a flow, its event queued by the session: it
+ * waits for a '>' line. */
 static void
-eng_packet(struct engine *e, const struct wire_pkt *pkt)
+eng_arrived(void *drv, struct conn *c, const struct wire_pkt *pkt,
+    int64_t *rtt_ns)
 {
-	const struct segment *s = &pkt->d.seg;
-	struct eng_flow *f;
+	struct eng_flow *f = drv;
 
-	switch (pkt->kind) {
-	case WIRE_ARRIVED:
-		if (s->sport != e->dport ||
-		    (f = flow_by_port(e, s->dport)) == NULL)
-			break;
-		eng_emit_segment(e, &pkt->d, pkt->t_ns, &pkt->ts,
-		    DIR_FROM_TARGET, f);
-		flow_track_in(f, s);
-		eng_push_wire(e, f, pkt);
-		break;
-	case WIRE_SENT:
-	case WIRE_LATE:
-	case WIRE_FOREIGN:
-		eng_outgoing(e, pkt);
-		break;
-	case WIRE_ICMP:		/* the capture asks for none */
-	case WIRE_MALFORMED:
-		break;
-	}
+	(void)rtt_ns;
+	flow_track_in(f, &pkt->d.seg);
+	eng_push_wire(f->e, c, pkt);
 }
 
-/* Read the capture until `until` (run ns), or sooner once done(arg). */
+static const struct conn_ops eng_conn_ops = {
+	.arrived = eng_arrived,
+};
+
+/* Serve the wire until `until` (run ns), or sooner once done(arg). */
 static void
 eng_pump(struct engine *e, int64_t until, bool (*done)(void *), void *arg)
 {
-	struct wire_pkt pkt;
-	int64_t left;
-	int rc;
-
-	for (;;) {
-		while ((rc = wire_read(e->w, &pkt, e->err,
-		    sizeof e->err)) == 1)
-			eng_packet(e, &pkt);
-		if (rc == -1) {
-			e->wire_failed = true;
-			return;
-		}
-		if ((done != NULL && done(arg)) || eng_stopped(e))
-			return;
-		if ((left = until - eng_now(e)) <= 0)
-			return;
-		if (left > 100000000)
-			left = 100000000;
-		status_tick();
-		if (wire_wait(e->w, left, NULL, e->err, sizeof e->err) == -1) {
-			e->wire_failed = true;
-			return;
-		}
-	}
+	if (session_run(e->s, until, done, arg, e->err, sizeof e->err) ==
+	    SESSION_ERROR)
+		e->wire_failed = true;
 }
 
 /* The status line for a wait until `until` (run ns) on step st. */
@@ -385,13 +250,13 @@ sent_done(void *arg)
 {
 	const struct engine *e = arg;
 
-	return wire_unseen(e->w) == 0;
+	return session_unseen(e->s) == 0;
 }
 
 static bool
 flow_has_segment(void *arg)
 {
-	return flow_peek(arg) != NULL;
+	return conn_peek(arg) != NULL;
 }
 
 /* ------------------------------------------------------------ steps */
@@ -473,7 +338,7 @@ eng_verdict(struct engine *e, const struct step *st, struct eng_verdict *v)
 	ev.t_ns = v->t_ns;
 	ev.dir = st->dir;
 	ev.outcome = &o;
-	eng_emit(e, &ev);
+	session_emit(e->s, &ev);
 	e->res->nsteps++;
 	if (!v->ok)
 		e->res->nfailed++;
@@ -486,21 +351,20 @@ step_send(struct engine *e, const struct step *st, struct eng_clock *c,
 	struct eng_flow *f = &e->flows[st->flow];
 	struct eng_when w = step_when(st, c);
 	struct segment out;
-	uint64_t tag;
 	int64_t user_ns = 0;
+	uint64_t seen;
 	int rc;
 
 	eng_wait_until(e, w.lo);
-	match_outgoing(&st->seg, &f->b, &out);
+	match_outgoing(&st->seg, &f->c->ss, &out);
 	out.src = e->rt.src;
 	out.dst = e->rt.dst;
 	if (!(st->seg.has & SEG_HAS_PORTS)) {
-		out.sport = f->sport;
+		out.sport = f->c->lport;
 		out.dport = e->dport;
 	}
-	/* The tag is the flow, for the numbering of the sent event. */
-	rc = wire_send(e->w, &out, (uint64_t)st->flow, NULL, NULL, e->err,
-	    sizeof e->err);
+	seen = f->c->sent;
+	rc = session_send(e->s, f->c, &out, e->err, sizeof e->err);
 	if (rc == 0) {
 		user_ns = eng_now(e);
 		flow_track_out(f, &out);
@@ -510,21 +374,18 @@ step_send(struct engine *e, const struct step *st, struct eng_clock *c,
 		e->wire_failed = true;
 		return false;
 	}
-	/* The send's time is its kernel stamp: wait for the capture. */
-	e->last_sent_t = -1;
-	eng_pump(e, user_ns + WIRE_SENT_WAIT_NS, sent_done, e);
-	if (e->last_sent_t < 0) {
-		e->last_sent_t = user_ns;
-		while (wire_expire(e->w, WIRE_NEVER, &tag))
-			;
-		eng_note(e, "line %d: the capture did not show the sent "
-		    "segment; its time is tcpshake's own clock", st->line);
-	}
-	c->ref = e->last_sent_t;
+	/* The send's time is its kernel stamp: wait for the capture (the
+	 * session gives it up after its wait, and says so). */
+	eng_pump(e, WIRE_NEVER, sent_done, e);
+	if (e->wire_failed)
+		return false;
+	if (f->c->sent == seen)
+		f->c->last_sent_t = user_ns;
+	c->ref = f->c->last_sent_t;
 	c->prev_at = w.lo;
 	c->prev_send = true;
 	v->ok = true;
-	v->t_ns = e->last_sent_t;
+	v->t_ns = f->c->last_sent_t;
 	v->dev_ns = v->t_ns - w.lo;
 	v->has_dev = true;
 	/* A late send still passes (the target saw what it saw), but the
@@ -545,7 +406,7 @@ got_text(const struct step *st, const struct eng_flow *f,
 
 	if (st->seg.has & (SEG_HAS_TTL | SEG_HAS_TOS | SEG_HAS_ECN))
 		fmt |= SEGFMT_IP;
-	match_view(got, &st->seg, &f->b, &view);
+	match_view(got, &st->seg, &f->c->ss, &view);
 	view.has &= ~(uint32_t)SEG_HAS_PORTS;
 	if (!(st->seg.has & SEG_HAS_WIN))
 		view.has &= ~(uint32_t)SEG_HAS_WIN;
@@ -563,14 +424,14 @@ step_expect(struct engine *e, const struct step *st, struct eng_clock *c,
 	int64_t tol = match_tolerance_ns(e->tol_us, e->tol_pct, w.gap);
 	int64_t deadline = w.any ? w.hi : w.hi + tol;
 	struct match_result r;
-	struct eng_rcvd *rc;
+	struct conn_rcvd *rc;
 	char tw[160] = "", t[32], *diffs;
 	bool seg_ok, time_ok = true;
 
 	eng_status(e, st, "waiting for", deadline);
-	eng_pump(e, deadline + ENGINE_GRACE_NS, flow_has_segment, f);
+	eng_pump(e, deadline + ENGINE_GRACE_NS, flow_has_segment, f->c);
 	status_end();
-	if ((rc = flow_peek(f)) == NULL) {
+	if ((rc = conn_peek(f->c)) == NULL) {
 		v->t_ns = eng_now(e);
 		snprintf(v->why, sizeof v->why, "no segment arrived by %s",
 		    fmt_time(deadline, t, sizeof t));
@@ -579,9 +440,8 @@ step_expect(struct engine *e, const struct step *st, struct eng_clock *c,
 		c->prev_send = false;
 		return false;
 	}
-	f->qhead++;
-	match_learn(&f->b, &st->seg, &rc->seg);
-	seg_ok = match_segment(&st->seg, &rc->seg, &f->b, &r);
+	match_learn(&f->c->ss, &st->seg, &rc->seg);
+	seg_ok = match_segment(&st->seg, &rc->seg, &f->c->ss, &r);
 	if (!w.any) {
 		time_ok = match_time(w.lo, w.hi, tol, rc->t_ns, &v->dev_ns, tw,
 		    sizeof tw);
@@ -594,27 +454,15 @@ step_expect(struct engine *e, const struct step *st, struct eng_clock *c,
 	snprintf(v->why, sizeof v->why, "%s%s%s", diffs, diffs[0] != '\0' &&
 	    tw[0] != '\0' ? "; " : "", tw);
 	free(diffs);
-	segment_clear(&rc->seg);
 	c->ref = rc->t_ns;
+	conn_take(f->c, rc);
 	c->prev_at = w.lo;
 	c->prev_send = false;
 	return seg_ok && time_ok;
 }
 
-/* The first queued segment of f seen in [lo, hi], or NULL. */
-static struct eng_rcvd *
-flow_find_in(struct eng_flow *f, int64_t lo, int64_t hi)
-{
-	size_t k;
-
-	for (k = f->qhead; k < f->qlen; k++)
-		if (f->q[k].t_ns >= lo && f->q[k].t_ns <= hi)
-			return &f->q[k];
-	return NULL;
-}
-
 struct eng_span {
-	struct eng_flow	*f;
+	struct conn	*c;
 	int64_t		 lo, hi;
 };
 
@@ -623,18 +471,7 @@ span_has_segment(void *arg)
 {
 	struct eng_span *sp = arg;
 
-	return flow_find_in(sp->f, sp->lo, sp->hi) != NULL;
-}
-
-/* Take segment rc out of its flow's queue (it is no longer waiting). */
-static void
-flow_take(struct eng_flow *f, struct eng_rcvd *rc)
-{
-	size_t k = (size_t)(rc - f->q);
-
-	segment_clear(&rc->seg);
-	memmove(&f->q[k], &f->q[k + 1], (f->qlen - k - 1) * sizeof *f->q);
-	f->qlen--;
+	return conn_find_in(sp->c, sp->lo, sp->hi) != NULL;
 }
 
 /* Silence: a segment of the flow seen in the window, not taken by an
@@ -646,8 +483,8 @@ step_silence(struct engine *e, const struct step *st, struct eng_clock *c,
 {
 	struct eng_flow *f = &e->flows[st->flow];
 	struct eng_when w = step_when(st, c);
-	struct eng_span sp = { f, w.lo, w.hi };
-	struct eng_rcvd *rc;
+	struct eng_span sp = { f->c, w.lo, w.hi };
+	struct conn_rcvd *rc;
 	char from[32], until[32], at[32];
 
 	eng_status(e, st, "silence asked by", w.hi);
@@ -655,7 +492,7 @@ step_silence(struct engine *e, const struct step *st, struct eng_clock *c,
 	status_end();
 	c->prev_at = w.lo;
 	c->prev_send = false;
-	if ((rc = flow_find_in(f, w.lo, w.hi)) == NULL) {
+	if ((rc = conn_find_in(f->c, w.lo, w.hi)) == NULL) {
 		v->t_ns = w.hi;
 		c->ref = w.hi;
 		return true;
@@ -667,7 +504,7 @@ step_silence(struct engine *e, const struct step *st, struct eng_clock *c,
 	    "to %s, got a segment at %s", fmt_time(w.lo, from, sizeof from),
 	    fmt_time(w.hi, until, sizeof until),
 	    fmt_time(rc->t_ns, at, sizeof at));
-	flow_take(f, rc);
+	conn_take(f->c, rc);
 	return false;
 }
 
@@ -766,12 +603,46 @@ step_run(struct engine *e, const struct step *st, struct eng_clock *c)
 
 /* ------------------------------------------------------------ setup */
 
-/* A port of our own for a flow: bound (not listening), so nothing else on
- * this host takes it while the scenario runs. */
+/* The session to the script's target: through the route, or on the
+ * caller's wire. */
+static int
+eng_open_session(struct engine *e)
+{
+	struct session_config sc;
+	struct wire_config *wc = &sc.wire_cfg;
+
+	memset(&sc, 0, sizeof sc);
+	sc.wire = e->cfg->wire;
+	sc.absolute = false;
+	sc.stop = e->cfg->stop;
+	sc.peer = e->cfg->peer;
+	sc.emit = e->cfg->emit;
+	sc.emit_arg = e->cfg->emit_arg;
+	if (sc.wire == NULL) {
+		if (target_route(e->sc->target_host, e->cfg->ifname,
+		    e->cfg->source, &e->rt, e->err, sizeof e->err) < 0)
+			return -1;
+		wc->local = e->rt.src;
+		wc->remote = e->rt.dst;
+		wc->ifname = e->rt.ifname;
+		wc->rport = e->dport;
+		wc->no_guard = e->cfg->no_guard;
+		/* The guard first: without privileges, the line names
+		 * CAP_NET_ADMIN (tcpshake(1), run). */
+		wc->guard_first = true;
+	}
+	if ((e->s = session_open(&sc, e->err, sizeof e->err)) == NULL)
+		return -1;
+	e->rt.src = wire_config(session_wire(e->s))->local;
+	e->rt.dst = wire_config(session_wire(e->s))->remote;
+	return 0;
+}
+
+/* A port of our own for each flow: held (bound, not listening), so
+ * nothing else on this host takes it while the scenario runs. */
 static int
 eng_open(struct engine *e)
 {
-	struct wire_config wc;
 	size_t i;
 
 	if (e->sc->target_host == NULL) {
@@ -782,37 +653,16 @@ eng_open(struct engine *e)
 	e->dport = e->sc->target_port;
 	e->nflows = e->sc->nflows;
 	e->flows = xcalloc(e->nflows, sizeof *e->flows);
-	if (e->cfg->wire != NULL) {
-		e->w = e->cfg->wire;
-		e->rt.src = wire_config(e->w)->local;
-		e->rt.dst = wire_config(e->w)->remote;
-	} else {
-		if (target_resolve(e->sc->target_host, &e->rt.dst,
-		    &e->rt.scope, e->err, sizeof e->err) < 0 ||
-		    route_lookup(&e->rt,
-		    e->cfg->ifname, e->cfg->source, e->err,
-		    sizeof e->err) < 0)
-			return -1;
-		/* The guard first: without privileges, the line names
-		 * CAP_NET_ADMIN (tcpshake(1), run). */
-		memset(&wc, 0, sizeof wc);
-		wc.local = e->rt.src;
-		wc.remote = e->rt.dst;
-		wc.ifname = e->rt.ifname;
-		wc.rport = e->dport;
-		wc.no_guard = e->cfg->no_guard;
-		wc.guard_first = true;
-		if ((e->w = wire_open(&wc, e->err, sizeof e->err)) == NULL)
+	if (eng_open_session(e) < 0)
+		return -1;
+	e->mtu = offload_iface_mtu(e->rt.ifname);
+	for (i = 0; i < e->nflows; i++) {
+		e->flows[i].e = e;
+		if ((e->flows[i].c = session_add_conn(e->s,
+		    e->sc->flows[i].sport, e->dport, true, &eng_conn_ops,
+		    &e->flows[i], e->err, sizeof e->err)) == NULL)
 			return -1;
 	}
-	e->mtu = offload_iface_mtu(e->rt.ifname);
-	/* A port the wire holds is one the local kernel gives nobody. */
-	for (i = 0; i < e->nflows; i++)
-		if (wire_take_port(e->w, e->sc->flows[i].sport,
-		    &e->flows[i].sport, e->err, sizeof e->err) < 0 ||
-		    wire_guard_flow(e->w, e->flows[i].sport, e->dport, e->err,
-		    sizeof e->err) < 0)
-			return -1;
 	/* Root goes now; the next file opens its wire with what is kept. */
 	return privdrop_apply(e->cfg->drop, PRIVDROP_KEEP_BIND |
 	    (e->cfg->no_guard ? 0 : PRIVDROP_KEEP_ADMIN), e->err,
@@ -822,24 +672,19 @@ eng_open(struct engine *e)
 static void
 eng_close(struct engine *e)
 {
-	size_t i, k;
-
 	if (e->started && !e->wire_failed)
 		eng_reset_open(e);
 	/* Stamps for the last sends, and what the target still says. */
 	if (e->started && !e->wire_failed)
 		eng_pump(e, eng_now(e) + ENGINE_GRACE_NS, NULL, NULL);
-	for (i = 0; i < e->nflows; i++) {
-		for (k = e->flows[i].qhead; k < e->flows[i].qlen; k++)
-			segment_clear(&e->flows[i].q[k].seg);
-		free(e->flows[i].q);
-	}
+	if (e->s != NULL && e->started && !e->wire_failed)
+		session_settle(e->s);
 	free(e->flows);
+	e->flows = NULL;
 	if (e->started)
 		e->end_ns = eng_now(e);
-	if (e->w != e->cfg->wire)
-		wire_close(e->w);
-	e->w = NULL;
+	session_close(e->s);
+	e->s = NULL;
 }
 
 /* The file's verdict: EV_STEP with line 0. */
@@ -858,11 +703,12 @@ eng_file_verdict(struct engine *e, const char *error)
 	o.stopped = e->res->stopped;
 	o.error = error;
 	if (e->started)
-		o.t_ns = e->w != NULL ? eng_now(e) : e->end_ns;
+		o.t_ns = e->s != NULL ? eng_now(e) : e->end_ns;
 	event_init(&ev, EV_STEP);
 	ev.t_ns = o.t_ns;
 	ev.outcome = &o;
-	eng_emit(e, &ev);
+	if (e->cfg->emit != NULL)
+		e->cfg->emit(e->cfg->emit_arg, &ev);
 }
 
 /* After a failure, the cleanup commands still run: the untimed commands
@@ -905,7 +751,7 @@ engine_run(const struct script *sc, const struct engine_config *cfg,
 	}
 	/* Sleeps end when asked, not up to 50 us later (timer slack). */
 	prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
-	wire_start(e.w);
+	session_start(e.s);
 	e.started = true;
 	for (i = 0; i < sc->nsteps && !e.wire_failed; i++) {
 		if (eng_stopped(&e)) {

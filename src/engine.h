@@ -15,10 +15,11 @@
 /*
  * The engine plays every flow of the script from raw sockets; it runs no
  * TCP of its own: each segment is the one the script wrote, its numbers
- * moved from the script's relative space to the wire (match.h). The
- * capture is open and filtered before the first send; the guard keeps the
- * local kernel from answering the target for every flow's 4-tuple (both
- * through wire.h).
+ * moved from the script's relative space to the wire (match.h). Each flow
+ * is a conversation of one session (session.h, conn.h) without a driver:
+ * the target's segments wait in its queue for the '>' lines. The capture
+ * is open and filtered before the first send; the guard keeps the local
+ * kernel from answering the target for every flow's 4-tuple.
  *
  * Time is ns since the run started, on the capture's kernel stamps: a
  * sent segment's time is its stamp in the capture, a received one's its
@@ -46,6 +47,7 @@
 					 * and starve the CPU's others */
 
 struct wire;
+struct peer;
 
 struct engine_config {
 	/* A wire opened by the caller (a fake one in tests): its addresses
@@ -63,6 +65,8 @@ struct engine_config {
 	const struct privdrop_opts *drop;	/* once the wire is open
 						 * (privdrop.h); NULL: keep
 						 * root */
+	struct peer	*peer;		/* --peer-netns: the target's states
+					 * (session.h); NULL: none */
 	void		(*emit)(void *arg, const struct event *);
 	void		*emit_arg;
 };

@@ -189,6 +189,18 @@ target_resolve(const char *host, struct ipaddr *out, uint32_t *scope,
 	return route_resolve(host, AF_UNSPEC, out, err, errlen);
 }
 
+int
+target_route(const char *host, const char *ifname, const char *src,
+    struct route *r, char *err, size_t errlen)
+{
+	if (target_resolve(host, &r->dst, &r->scope, err, errlen) == -1)
+		return -1;
+	snprintf(r->canon, sizeof r->canon, "%s", host);
+	if (route_lookup(r, ifname, src, err, errlen) == -1)
+		return TARGET_NO_ROUTE;
+	return 0;
+}
+
 static uint16_t
 one_port(const char *tok, const char *whole, const char *what)
 {

@@ -27,6 +27,14 @@ int	 target_parse(const char *s, struct target *, char *err,
  * getaddrinfo. *scope gets an IPv6 zone's interface index, or 0. */
 int	 target_resolve(const char *host, struct ipaddr *, uint32_t *scope,
 	    char *err, size_t errlen);
+/* The host resolved (target_resolve) and the way to it (route_lookup,
+ * with ifname and src as given, r->canon the host): 0; -1 when the host
+ * does not resolve, TARGET_NO_ROUTE when there is no way; one line in
+ * err. */
+#define TARGET_NO_ROUTE		(-3)
+struct route;
+int	 target_route(const char *host, const char *ifname, const char *src,
+	    struct route *r, char *err, size_t errlen);
 /* "20-25,80,443" into a new array of ports; exit 2 naming `what` when
  * it is not such a list. */
 uint16_t *target_ports(const char *s, uint32_t *n, const char *what);

@@ -8,6 +8,7 @@
 
 #include "check.h"
 #include "endpoint.h"
+#include "session.h"
 #include "wire-fake.h"
 
 #define MS	1000000LL
@@ -82,6 +83,7 @@ collect(void *arg, const struct event *ev)
 struct setup {
 	struct wire	*w;
 	struct wire_fake *fk;
+	struct session	*s;
 	struct endpoint	*ep;
 	struct ep_flow	*fl;
 	struct seen	 seen;
@@ -91,6 +93,7 @@ static void
 setup(struct setup *su, struct peer *p)
 {
 	struct wire_config wc;
+	struct session_config sc;
 	struct endpoint_config ec;
 	struct flow_config fc;
 	char err[256];
@@ -103,16 +106,14 @@ setup(struct setup *su, struct peer *p)
 	wc.rport = 80;
 	su->w = wire_fake_open(&wc, &su->fk);
 	wire_fake_set_peer(su->fk, peer_on_send, p);
+	memset(&sc, 0, sizeof sc);
+	sc.wire = su->w;
+	sc.emit = collect;
+	sc.emit_arg = &su->seen;
+	su->s = session_open(&sc, err, sizeof err);
+	CHECK(su->s != NULL);
 	memset(&ec, 0, sizeof ec);
-	ec.wire = su->w;
-	ec.local = wc.local;
-	ec.remote = wc.remote;
-	ec.lport = wc.lport;
-	ec.rport = wc.rport;
-	ec.emit = collect;
-	ec.emit_arg = &su->seen;
-	su->ep = endpoint_open(&ec, err, sizeof err);
-	CHECK(su->ep != NULL);
+	su->ep = endpoint_new(su->s, &ec);
 	flow_config_init(&fc);
 	fc.lport = wc.lport;
 	fc.rport = wc.rport;
@@ -125,7 +126,8 @@ setup(struct setup *su, struct peer *p)
 static void
 teardown(struct setup *su)
 {
-	endpoint_close(su->ep);
+	session_close(su->s);
+	endpoint_free(su->ep);
 	wire_close(su->w);
 }
 
@@ -154,8 +156,8 @@ test_handshake(void)
 	char err[256];
 
 	setup(&su, &p);
-	CHECK_INT(endpoint_run(su.ep, 1000 * MS, established, su.fl, err,
-	    sizeof err), EP_DONE);
+	CHECK_INT(session_run(su.s, 1000 * MS, established, su.fl, err,
+	    sizeof err), SESSION_DONE);
 	CHECK_INT(wire_fake_nsent(su.fk), 2);
 	s = wire_fake_sent(su.fk, 0, &t0);
 	CHECK_INT(s->flags, TH_SYN_);
@@ -171,7 +173,7 @@ test_handshake(void)
 	 * send) to the SYN-ACK's arrival. */
 	CHECK_(llabs(ep_flow_hs_rtt(su.fl) - (2 * MS - WIRE_FAKE_LAG_NS)) <
 	    1000, "rtt %lld ns", (long long)ep_flow_hs_rtt(su.fl));
-	endpoint_settle(su.ep);
+	session_settle(su.s);
 	CHECK_INT(su.seen.nstates, 2);
 	CHECK_STR(su.seen.states[0], "SYN_SENT");
 	CHECK_STR(su.seen.states[1], "ESTABLISHED");
@@ -189,8 +191,8 @@ test_syn_retransmission(void)
 	char err[256];
 
 	setup(&su, &p);
-	CHECK_INT(endpoint_run(su.ep, 3500 * MS, established, su.fl, err,
-	    sizeof err), EP_DEADLINE);
+	CHECK_INT(session_run(su.s, 3500 * MS, established, su.fl, err,
+	    sizeof err), SESSION_DEADLINE);
 	CHECK_INT(wire_fake_nsent(su.fk), 3);
 	wire_fake_sent(su.fk, 0, &t0);
 	wire_fake_sent(su.fk, 1, &t1);
@@ -216,8 +218,8 @@ test_out_of_order(void)
 	char err[256];
 
 	setup(&su, &p);
-	CHECK_INT(endpoint_run(su.ep, 1000 * MS, got_ten, su.fl, err,
-	    sizeof err), EP_DONE);
+	CHECK_INT(session_run(su.s, 1000 * MS, got_ten, su.fl, err,
+	    sizeof err), SESSION_DONE);
 	data = ep_flow_received(su.fl, &len);
 	CHECK_INT(len, 10);
 	CHECK(len == 10 && memcmp(data, "helloworld", 10) == 0);
@@ -246,9 +248,9 @@ test_wire_order(void)
 	int i, fin = -1, ack6 = -1;
 
 	setup(&su, &p);
-	CHECK_INT(endpoint_run(su.ep, 1000 * MS, close_wait, su.fl, err,
-	    sizeof err), EP_DONE);
-	endpoint_settle(su.ep);
+	CHECK_INT(session_run(su.s, 1000 * MS, close_wait, su.fl, err,
+	    sizeof err), SESSION_DONE);
+	session_settle(su.s);
 	CHECK_INT(su.seen.nsegs, 7);
 	for (i = 0; i < su.seen.nsegs && i < 16; i++) {
 		if (i > 0)

@@ -1,0 +1,705 @@
+/* session.c: the loop every driver runs on: one wire, its arrivals handed
+ * to their conversations, timers, and events emitted in the wire's order. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
+#include "peer.h"
+#include "session.h"
+#include "status.h"
+#include "xmalloc.h"
+
+/* An event waiting its turn. A segment we sent waits for the capture to
+ * show it leaving (its kernel stamp is its time); what came after it in
+ * the conversation waits behind it, so the order is the wire's. */
+struct pend {
+	struct event	 ev;		/* pointers set when emitted */
+	bool		 has_seg;
+	struct segment	 seg;
+	uint8_t		*ip;
+	char		*text;
+	struct ipaddr	 icmp_from;
+	struct conn	*conn;
+	bool		 waiting;	/* sent, not yet seen leaving */
+	uint64_t	 tag;		/* its wire_send() tag */
+};
+
+struct session {
+	struct session_config cfg;
+	struct wire	*w;
+	struct conn_table conns;
+	uint64_t	 next_tag;
+	struct pend	*q;
+	size_t		 qn;
+	size_t		 qcap;
+	bool		 fallback_said;
+	bool		 settling;	/* session_settle: no timers */
+	bool		 holding;	/* a driver takes an arrival: the
+					 * queue stays until its event is
+					 * complete */
+	int64_t		 last_t;	/* of the last event emitted */
+	/* --peer-netns: the target's state of the last conversation shown */
+	struct conn	*peer_conn;
+	bool		 peer_shown;	/* a state of the target's was shown */
+	bool		 peer_armed;	/* something of ours went out */
+	bool		 peer_due;	/* a segment shown since the last change */
+};
+
+int64_t
+session_now(const struct session *s)
+{
+	return wire_now(s->w);
+}
+
+void
+session_start(struct session *s)
+{
+	wire_start(s->w);
+	s->last_t = 0;
+}
+
+struct wire *
+session_wire(const struct session *s)
+{
+	return s->w;
+}
+
+unsigned
+session_drops(const struct session *s)
+{
+	return wire_drops(s->w);
+}
+
+size_t
+session_unseen(const struct session *s)
+{
+	return wire_unseen(s->w);
+}
+
+const struct conn_table *
+session_conns(const struct session *s)
+{
+	return &s->conns;
+}
+
+/* ---- The queue of events ---- */
+
+static struct pend *
+pend_push(struct session *s, enum event_type type, enum event_dir dir)
+{
+	struct pend *p;
+
+	if (s->qn == s->qcap) {
+		s->qcap = s->qcap ? s->qcap * 2 : 16;
+		s->q = xreallocarray(s->q, s->qcap, sizeof *s->q);
+	}
+	p = &s->q[s->qn++];
+	memset(p, 0, sizeof *p);
+	event_init(&p->ev, type);
+	p->ev.dir = dir;
+	p->ev.relative = !s->cfg.absolute;
+	p->ev.t_ns = session_now(s);
+	p->ev.ts = wire_realtime(s->w, p->ev.t_ns);
+	segment_init(&p->seg);
+	return p;
+}
+
+static void
+pend_vtext(struct pend *p, const char *fmt, va_list ap)
+{
+	free(p->text);
+	if (vasprintf(&p->text, fmt, ap) == -1)
+		p->text = xstrdup("?");
+}
+
+static void
+pend_text(struct pend *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+pend_text(struct pend *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	pend_vtext(p, fmt, ap);
+	va_end(ap);
+}
+
+static void
+pend_set_ip(struct pend *p, const uint8_t *ip, uint32_t len)
+{
+	free(p->ip);
+	p->ip = NULL;
+	p->ev.iplen = 0;
+	if (ip == NULL || len == 0)
+		return;
+	p->ip = xmalloc(len);
+	memcpy(p->ip, ip, len);
+	p->ev.iplen = len;
+}
+
+static bool
+pend_is_packet(const struct pend *p)
+{
+	return p->ev.type == EV_SEGMENT || p->ev.type == EV_ICMP ||
+	    p->ev.type == EV_MALFORMED;
+}
+
+static void
+emit_raw(struct session *s, const struct event *ev)
+{
+	if (s->cfg.emit != NULL)
+		s->cfg.emit(s->cfg.emit_arg, ev);
+}
+
+static void
+pend_emit(struct session *s, struct pend *p)
+{
+	/* A state or a note comes after the segment before it: never show
+	 * it earlier (a user call's clock can lag the kernel's stamp). */
+	if (!pend_is_packet(p) && p->ev.t_ns < s->last_t) {
+		p->ev.t_ns = s->last_t;
+		p->ev.ts = wire_realtime(s->w, s->last_t);
+	}
+	s->last_t = p->ev.t_ns;
+	p->ev.seg = p->has_seg ? &p->seg : NULL;
+	if (p->ev.type == EV_SEGMENT && p->has_seg && p->conn != NULL) {
+		s->peer_due = s->cfg.peer != NULL;
+		s->peer_conn = p->conn;
+	}
+	p->ev.ip = p->ip;
+	p->ev.text = p->text;
+	if (p->ev.type == EV_ICMP)
+		p->ev.icmp_from = &p->icmp_from;
+	emit_raw(s, &p->ev);
+	segment_clear(&p->seg);
+	free(p->ip);
+	free(p->text);
+}
+
+/* Emit from the head up to the first segment still unseen. */
+void
+session_flush(struct session *s)
+{
+	size_t i = 0;
+
+	if (s->holding)
+		return;
+	while (i < s->qn && !s->q[i].waiting)
+		pend_emit(s, &s->q[i++]);
+	if (i == 0)
+		return;
+	memmove(s->q, s->q + i, (s->qn - i) * sizeof *s->q);
+	s->qn -= i;
+}
+
+void
+session_emit(struct session *s, const struct event *ev)
+{
+	session_flush(s);
+	emit_raw(s, ev);
+}
+
+static struct pend *
+pend_by_tag(struct session *s, uint64_t tag)
+{
+	size_t i;
+
+	for (i = 0; i < s->qn; i++)
+		if (s->q[i].waiting && s->q[i].tag == tag)
+			return &s->q[i];
+	return NULL;
+}
+
+/* Sent segments the capture did not show in time (now < 0: any): their
+ * time is the user-space clock's, and the reader is told so once. */
+static void
+queue_expire(struct session *s, int64_t now)
+{
+	struct pend *p;
+	uint64_t tag;
+	bool any = false;
+
+	while (wire_expire(s->w, now < 0 ? WIRE_NEVER : now, &tag))
+		if ((p = pend_by_tag(s, tag)) != NULL) {
+			p->waiting = false;
+			any = true;
+		}
+	if (any && !s->fallback_said) {
+		s->fallback_said = true;
+		/* The note goes after what it is about. */
+		p = pend_push(s, EV_NOTE, DIR_NONE);
+		pend_text(p, "a sent segment did not show in the capture on "
+		    "%s within %.0f ms: its time is the user-space clock's, "
+		    "not the kernel's", s->cfg.wire_cfg.ifname ?
+		    s->cfg.wire_cfg.ifname : "any",
+		    (double)s->cfg.wire_cfg.sent_wait_ns / 1e6);
+	}
+	session_flush(s);
+}
+
+void
+session_state(struct session *s, enum event_dir dir, const char *name,
+    bool timer)
+{
+	struct pend *p = pend_push(s, EV_STATE, dir);
+
+	pend_text(p, "%s", name);
+	p->ev.timer = timer;
+	session_flush(s);
+}
+
+void
+session_note(struct session *s, const char *fmt, ...)
+{
+	struct pend *p = pend_push(s, EV_NOTE, DIR_NONE);
+	va_list ap;
+
+	va_start(ap, fmt);
+	pend_vtext(p, fmt, ap);
+	va_end(ap);
+	session_flush(s);
+}
+
+/*
+ * --peer-netns: the target's socket state of c, read before each segment
+ * we send (the target has handled what we sent before it), when one of
+ * its segments arrives (the state it sent it in), while idle after a
+ * segment was shown until the state changes (our last one's effect), and
+ * when the session settles; a change is queued with the events, after
+ * the segment that caused it, whatever the capture's lag in showing them.
+ */
+static void
+peer_read(struct session *s, const struct conn *c)
+{
+	const struct wire_config *wc = &s->cfg.wire_cfg;
+	int st;
+
+	if (s->cfg.peer == NULL || c == NULL || !peer_changed(s->cfg.peer,
+	    &wc->remote, c->rport, &wc->local, c->lport, &st))
+		return;
+	/* No socket before our SYN reached it is no change to show. */
+	if (st == PEER_CLOSED && !s->peer_shown)
+		return;
+	s->peer_shown = true;
+	s->peer_due = false;
+	session_state(s, DIR_FROM_TARGET, peer_state_name(st), false);
+}
+
+/* The bases of a segment c's side sent (SEQ_LOCAL: ours). */
+static void
+pend_bases(struct pend *p, const struct conn *c, int side)
+{
+	seqspace_bases(&c->ss, side, &p->ev.seq_base, &p->ev.ack_base);
+	/* The target's SYN shows its ISN as 0 before anything learned it. */
+	if (side == SEQ_REMOTE && !c->ss.known[SEQ_REMOTE] &&
+	    (p->seg.flags & TH_SYN_))
+		p->ev.seq_base = p->seg.seq;
+}
+
+/* ---- Sending ---- */
+
+int
+session_send(struct session *s, struct conn *c, const struct segment *seg,
+    char *err, size_t errlen)
+{
+	const uint8_t *bytes;
+	uint32_t len;
+	struct pend *p;
+
+	/* What led to this segment is shown before it leaves. */
+	session_flush(s);
+	/* Before our first segment there is nothing of ours to have changed
+	 * the target. */
+	if (s->peer_armed)
+		peer_read(s, c);
+	s->peer_armed = true;
+	if (wire_send(s->w, seg, s->next_tag, &bytes, &len, err, errlen) == -1)
+		return -1;
+	p = pend_push(s, EV_SEGMENT, DIR_TO_TARGET);
+	segment_copy(&p->seg, seg);
+	p->has_seg = true;
+	pend_set_ip(p, bytes, len);
+	pend_bases(p, c, SEQ_LOCAL);
+	p->conn = c;
+	p->waiting = true;
+	p->tag = s->next_tag++;
+	return 0;
+}
+
+/* ---- Opening and closing ---- */
+
+struct session *
+session_open(const struct session_config *cfg, char *err, size_t errlen)
+{
+	struct session *s;
+	struct wire *w;
+
+	if ((w = cfg->wire) == NULL && (w = wire_open(&cfg->wire_cfg, err,
+	    errlen)) == NULL)
+		return NULL;
+	s = xcalloc(1, sizeof *s);
+	s->cfg = *cfg;
+	if (cfg->wire != NULL)
+		s->cfg.wire_cfg = *wire_config(w);
+	if (s->cfg.wire_cfg.sent_wait_ns <= 0)
+		s->cfg.wire_cfg.sent_wait_ns = SESSION_SENT_WAIT_NS;
+	s->w = w;
+	return s;
+}
+
+static bool
+nothing_waiting(void *arg)
+{
+	return session_unseen(arg) == 0;
+}
+
+void
+session_settle(struct session *s)
+{
+	volatile sig_atomic_t *stop = s->cfg.stop;
+	char err[256];
+
+	if (!nothing_waiting(s)) {
+		/* A signal may have ended the run: still show what went out. */
+		s->cfg.stop = NULL;
+		s->settling = true;
+		session_run(s, session_now(s) + s->cfg.wire_cfg.sent_wait_ns,
+		    nothing_waiting, s, err, sizeof err);
+		s->settling = false;
+		s->cfg.stop = stop;
+	}
+	queue_expire(s, -1);
+	/* Where the target's socket ended up. */
+	peer_read(s, s->peer_conn);
+}
+
+void
+session_close(struct session *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	session_settle(s);
+	for (i = 0; i < s->qn; i++)
+		pend_emit(s, &s->q[i]);
+	free(s->q);
+	if (s->w != s->cfg.wire)
+		wire_close(s->w);
+	conn_table_free(&s->conns);
+	free(s);
+}
+
+struct conn *
+session_add_conn(struct session *s, uint16_t lport, uint16_t rport,
+    bool reserve, const struct conn_ops *ops, void *drv, char *err,
+    size_t errlen)
+{
+	struct conn *c;
+
+	/* A port the wire holds is one the local kernel gives nobody. */
+	if (reserve && wire_take_port(s->w, lport, &lport, err, errlen) < 0)
+		return NULL;
+	if (lport == 0 || rport == 0) {
+		snprintf(err, errlen, "a flow needs both ports");
+		return NULL;
+	}
+	if (wire_guard_flow(s->w, lport, rport, err, errlen) < 0)
+		return NULL;
+	c = conn_add(&s->conns, lport, rport);
+	c->ops = ops;
+	c->drv = drv;
+	c->guarded = wire_guarded(s->w);
+	return c;
+}
+
+/* ---- The capture ---- */
+
+static void
+fill_from_capture(struct pend *p, const struct wire_pkt *pkt)
+{
+	segment_clear(&p->seg);
+	segment_copy(&p->seg, &pkt->d.seg);
+	p->has_seg = true;
+	pend_set_ip(p, pkt->d.ip, pkt->d.iplen);
+	p->ev.ts = pkt->ts;
+	p->ev.t_ns = pkt->t_ns;
+}
+
+/* A packet's block: it and the states and notes after it. */
+static size_t
+block_end(const struct session *s, size_t i)
+{
+	size_t j = i + 1;
+
+	while (j < s->qn && !pend_is_packet(&s->q[j]))
+		j++;
+	return j;
+}
+
+/*
+ * Ours at i left later than packets of the target queued behind it: they
+ * arrived while it waited to be sent and were handled after it. The wire's
+ * order is the reader's: its block goes after theirs, so times never run
+ * backwards down a ladder.
+ */
+static void
+queue_order(struct session *s, size_t i)
+{
+	struct pend *tmp;
+	size_t j, k, n;
+
+	for (;;) {
+		j = block_end(s, i);
+		if (j >= s->qn || s->q[j].waiting ||
+		    s->q[j].ev.t_ns >= s->q[i].ev.t_ns)
+			return;
+		k = block_end(s, j);
+		n = j - i;
+		tmp = xreallocarray(NULL, n, sizeof *tmp);
+		memcpy(tmp, s->q + i, n * sizeof *tmp);
+		memmove(s->q + i, s->q + j, (k - j) * sizeof *tmp);
+		memcpy(s->q + i + (k - j), tmp, n * sizeof *tmp);
+		free(tmp);
+		i += k - j;
+	}
+}
+
+/* One of ours leaving: it gives its pending event the kernel's stamp. */
+static void
+seen_sent(struct session *s, const struct wire_pkt *pkt)
+{
+	const struct segment *seg = &pkt->d.seg;
+	const struct tcp_option *mss;
+	struct pend *p;
+	struct conn *c;
+
+	if ((p = pend_by_tag(s, pkt->tag)) == NULL)
+		return;
+	c = p->conn;
+	fill_from_capture(p, pkt);
+	p->waiting = false;
+	c->sent++;
+	c->last_sent_t = pkt->t_ns;
+	if ((seg->flags & TH_SYN_) && (mss = segment_find_opt(seg,
+	    OPT_MSS)) != NULL)
+		c->syn_mss = mss->u.mss;
+	if ((seg->flags & (TH_SYN_ | TH_ACK_)) == TH_SYN_) {
+		c->syn_seen = true;
+		c->syn_ts = pkt->ts;
+	}
+	queue_order(s, (size_t)(p - s->q));
+	session_flush(s);
+}
+
+/* The conversation's 4-tuple, but not sent by us: the local kernel's. */
+static void
+seen_foreign(struct session *s, struct conn *c, const struct wire_pkt *pkt)
+{
+	struct pend *p;
+
+	c->foreign++;
+	p = pend_push(s, EV_SEGMENT, DIR_TO_TARGET);
+	fill_from_capture(p, pkt);
+	p->conn = c;
+	pend_bases(p, c, SEQ_LOCAL);
+	p = pend_push(s, EV_NOTE, DIR_NONE);
+	pend_text(p, "the segment above was not sent by tcpshake: the local "
+	    "kernel's%s", c->guarded ? "" : " (the guard is off)");
+	session_flush(s);
+}
+
+/* The target's segment: the event first, then what its driver made of it.
+ * The driver's TCB may learn the numbers the event shows, so the event is
+ * completed after it took the segment, and only then can anything be
+ * emitted; then the driver answers. */
+static int
+seen_incoming(struct session *s, struct conn *c, const struct wire_pkt *pkt,
+    char *err, size_t errlen)
+{
+	int64_t rtt = -1;
+	size_t at;
+
+	peer_read(s, c);
+	fill_from_capture(pend_push(s, EV_SEGMENT, DIR_FROM_TARGET), pkt);
+	at = s->qn - 1;
+	s->q[at].conn = c;
+	c->received++;
+	s->holding = true;
+	if (c->ops != NULL && c->ops->arrived != NULL)
+		c->ops->arrived(c->drv, c, pkt, &rtt);
+	else
+		conn_push(c, &pkt->d.seg, pkt->t_ns);
+	s->holding = false;
+	pend_bases(&s->q[at], c, SEQ_REMOTE);
+	s->q[at].ev.rtt_ns = rtt;
+	session_flush(s);
+	if (c->ops != NULL && c->ops->react != NULL)
+		return c->ops->react(c->drv, c, err, errlen);
+	return 0;
+}
+
+static void
+seen_icmp(struct session *s, struct conn *c, const struct wire_pkt *pkt)
+{
+	struct pend *p = pend_push(s, EV_ICMP, DIR_FROM_TARGET);
+
+	fill_from_capture(p, pkt);
+	pend_bases(p, c, SEQ_LOCAL);
+	p->ev.icmp_type = pkt->d.icmp_type;
+	p->ev.icmp_code = pkt->d.icmp_code;
+	p->icmp_from = pkt->d.icmp_from;
+	session_flush(s);
+}
+
+static void
+seen_malformed(struct session *s, const struct wire_pkt *pkt)
+{
+	struct pend *p = pend_push(s, EV_MALFORMED, DIR_NONE);
+
+	p->ev.ts = pkt->ts;
+	p->ev.t_ns = pkt->t_ns;
+	pend_text(p, "%s%s%s", decode_strerror(pkt->status),
+	    pkt->detail[0] ? ": " : "", pkt->detail);
+	session_flush(s);
+}
+
+/* Classified by the wire; found by its 4-tuple. */
+static int
+seen_packet(struct session *s, const struct wire_pkt *pkt, char *err,
+    size_t errlen)
+{
+	const struct segment *g = &pkt->d.seg;
+	struct conn *c;
+
+	switch (pkt->kind) {
+	case WIRE_SENT:
+		seen_sent(s, pkt);
+		break;
+	case WIRE_LATE:		/* shown already, on the user-space clock */
+		break;
+	case WIRE_FOREIGN:
+		if ((c = conn_find(&s->conns, g->sport, g->dport)) != NULL)
+			seen_foreign(s, c, pkt);
+		break;
+	case WIRE_ICMP:
+		if ((c = conn_find(&s->conns, g->sport, g->dport)) != NULL)
+			seen_icmp(s, c, pkt);
+		break;
+	case WIRE_ARRIVED:
+		if ((c = conn_find(&s->conns, g->dport, g->sport)) != NULL)
+			return seen_incoming(s, c, pkt, err, errlen);
+		break;
+	case WIRE_MALFORMED:
+		seen_malformed(s, pkt);
+		break;
+	}
+	return 0;
+}
+
+static int
+drain(struct session *s, char *err, size_t errlen)
+{
+	struct wire_pkt pkt;
+	char e[256];
+	int rc;
+
+	while ((rc = wire_read(s->w, &pkt, e, sizeof e)) == 1)
+		if (seen_packet(s, &pkt, err, errlen) == -1)
+			return -1;
+	if (rc == -1) {
+		snprintf(err, errlen, "capture on %s: %s",
+		    s->cfg.wire_cfg.ifname ? s->cfg.wire_cfg.ifname : "any", e);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- The loop ---- */
+
+static int
+timers(struct session *s, int64_t now, int64_t *next, char *err,
+    size_t errlen)
+{
+	size_t i;
+	int64_t t;
+
+	*next = wire_next_expiry(s->w);
+	for (i = 0; i < s->conns.n && !s->settling; i++) {
+		struct conn *c = s->conns.v[i];
+
+		if (c->ops == NULL || c->ops->next_timer == NULL)
+			continue;
+		if (c->ops->next_timer(c->drv, c) <= now &&
+		    c->ops->on_timer(c->drv, c, now, err, errlen) == -1)
+			return -1;
+		if ((t = c->ops->next_timer(c->drv, c)) < *next)
+			*next = t;
+	}
+	return 0;
+}
+
+static void
+hold_signals(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, old);
+}
+
+static enum session_status
+run_loop(struct session *s, int64_t deadline, bool (*done)(void *),
+    void *arg, const sigset_t *mask, char *err, size_t errlen)
+{
+	int64_t now, next;
+
+	for (;;) {
+		if (drain(s, err, errlen) == -1)
+			return SESSION_ERROR;
+		now = session_now(s);
+		if (timers(s, now, &next, err, errlen) == -1)
+			return SESSION_ERROR;
+		queue_expire(s, now);
+		if (s->peer_due)
+			peer_read(s, s->peer_conn);
+		if (done != NULL && done(arg))
+			return SESSION_DONE;
+		if (s->cfg.stop != NULL && *s->cfg.stop)
+			return SESSION_STOPPED;
+		if (now >= deadline)
+			return SESSION_DEADLINE;
+		if (deadline < next)
+			next = deadline;
+		status_tick();
+		if (wire_wait(s->w, status_sleep_ns(next - now), mask, err,
+		    errlen) == -1)
+			return SESSION_ERROR;
+	}
+}
+
+enum session_status
+session_run(struct session *s, int64_t deadline, bool (*done)(void *),
+    void *arg, char *err, size_t errlen)
+{
+	sigset_t old;
+	enum session_status st;
+
+	if (s->cfg.stop == NULL)
+		return run_loop(s, deadline, done, arg, NULL, err, errlen);
+	hold_signals(&old);
+	st = run_loop(s, deadline, done, arg, &old, err, errlen);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return st;
+}
