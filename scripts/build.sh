@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # scripts/build.sh [DIR [CONFIGURE ARGS...]]: configure and build tcpshake
 # out of tree in DIR (default _build), warnings as errors.
 set -e

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # scripts/demo.sh: build tcpshake and run its main job on the lab, no outside
 # host needed: bring up a client and a server namespace, probe an open and a
 # closed port of the real Linux stack there, hold a whole conversation from

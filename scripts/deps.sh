@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # scripts/deps.sh [--fuzz]: install what tcpshake needs to build and test on
 # Debian; --fuzz adds clang and its libFuzzer runtime for the fuzz targets
 # (./configure --enable-fuzz). Runs apt-get only when something is missing.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # scripts/flaky.sh: run one scenario N times (default 20) against a fresh
 # lab and report the pass count; a test of the tests. Needs root.
 #   sh scripts/flaky.sh [-n N] [-k] [-b BUILDDIR] SCENARIO

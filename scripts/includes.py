@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 # scripts/includes.py: the module graph of src/ from its #include "..." lines,
 # and its cycles. A module is a header's stem with the .c files that define
 # it: foo.c and foo.h are "foo"; report-text.c is "report" (report.h declares

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # scripts/test.sh: build everything and run the whole test suite, as CI
 # does: the full suite (live tests in network namespaces need root), the
 # unit tests once more under ASan+UBSan, the libFuzzer targets for a

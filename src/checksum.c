@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* checksum.c: the Internet checksum (RFC 1071), chained over chunks of any
  * length, and TCP's checksum over its IPv4 or IPv6 pseudo-header. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* checksum.h: the Internet checksum (RFC 1071) and TCP's over its IPv4 or
  * IPv6 pseudo-header, for verifying what arrives and for --badsum. */
 #ifndef TCPSHAKE_CHECKSUM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cli.c: a subcommand's options from its tables: getopt_long's arrays built
  * from the rows, --help and --version answered, unknown options met with
  * the nearest known one; the global options and the number and duration

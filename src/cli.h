@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cli.h: the option tables every subcommand is parsed from: getopt's
  * arrays, `COMMAND --help`, --version, "did you mean" and the missing-value
  * messages all come from the same rows, so they cannot disagree. */

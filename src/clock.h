@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* clock.h: nanosecond time as every module counts it: the monotonic clock
  * for deadlines and pacing, timespec arithmetic for capture stamps. */
 #ifndef TCPSHAKE_CLOCK_H

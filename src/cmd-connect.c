@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd-connect.c: `tcpshake connect TARGET:PORT`: a whole TCP conversation
  * from user space (handshake, data, the close asked for), all of it shown. */
 #include "config.h"

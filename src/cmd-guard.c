@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd-guard.c: `tcpshake guard --list | --flush [--all]`, the firewall
  * tables tcpshake's guards left in this network namespace, shown or removed. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd-lab.c: `tcpshake lab up|down|status|exec`: parses the options,
  * checks the name and privileges, and reports what lab.c did. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd-probe.c: `tcpshake probe TARGET`: crafted segments to one target's
  * ports, each reply matched to its probe, RTT from kernel capture stamps. */
 #include "config.h"

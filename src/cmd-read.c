@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd-read.c: `tcpshake read FILE.pcap`, a capture file printed as packet
  * lines (or explained, or as JSON Lines), seq/ack relative per flow. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd-run.c: `tcpshake run FILE.shake...`: scenario files parsed (--check,
  * --print) or run against their target by the engine (engine.h). */
 #include "config.h"

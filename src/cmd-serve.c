@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd-serve.c: `tcpshake serve`, the lab's listener: parses the options
  * and runs serve.c until a signal ends it. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* conn.c: the session's conversations by 4-tuple, and the target's
  * segments each keeps for the steps that expect them. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* conn.h: the session's conversations, one per 4-tuple: our source port
  * (held for the run), the target's port, the sequence space, the driver
  * that owns it (a TCB, or none), the target's segments waiting for an

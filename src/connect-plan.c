@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* connect-plan.c: `tcpshake connect` past its options: the route, the
  * sinks, one session with the flow's TCB, the plan the options ask for,
  * the target's states (--peer-netns), the summary. */

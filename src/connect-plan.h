@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* connect-plan.h: `tcpshake connect` past its options: the conversation
  * asked for as a plan of steps (plan.h), run over one session, and its
  * summary. */

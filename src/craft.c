@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* craft.c: a struct segment becomes IPv4 or IPv6 bytes through libnet, and
  * goes on the wire through a raw IP socket (libnet 1.1.6's RAW4 / RAW6).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* craft.h: a segment becomes bytes, and goes on the wire, through libnet.
  * One context per address family and purpose; the TCP and IP headers are
  * built once and patched per send where the shape (options, payload

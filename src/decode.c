@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* decode.c: captured bytes to a struct decoded. Link headers, IPv4 with
  * options, IPv6 with extension headers, TCP and its options, ICMP errors. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* decode.h: bytes from a capture become a segment. Every read is bounds
  * checked; a truncated or lying packet is an error value saying what is
  * wrong. ICMP and ICMPv6 errors that quote a TCP header are decoded too, so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* endpoint.c: flows driven over the wire (wire.c): their segments sent and
  * seen with the kernel's stamps, their timers, and the events in order. */
 #include "config.h"

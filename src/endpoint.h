@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* endpoint.h: the prober's TCP endpoints: flows (flow.c) as drivers of the
  * session's conversations (session.h), their user calls, as events. */
 #ifndef TCPSHAKE_ENDPOINT_H

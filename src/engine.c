@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* engine.c: the scenario run loop: steps sent on time, the target's
  * segments captured and matched with deadlines, verdicts as EV_STEP. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* engine.h: runs a parsed scenario (script.h) against its target on the
  * wire: steps on time, expectations matched (match.h), verdicts as events. */
 #ifndef TCPSHAKE_ENGINE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* event.c: the sink chain that every front end emits its events into. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* event.h: what happened, as the engine and the front ends report it, and
  * the sinks that turn events into output (text, JSON Lines, pcap, ...).
  * No front end prints packets itself: it emits events to a sink chain. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* explain-flow.c: the SYN options of each connection read -e has seen,
  * kept per 4-tuple for the segments after them. */
 #include "config.h"

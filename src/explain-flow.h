@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* explain-flow.h: what read -e remembers of each connection in a
  * capture: the options of both SYNs, so later segments' windows can be
  * shown scaled and a SYN-ACK checked for a Linux SYN cookie's marks. */

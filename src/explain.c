@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* explain.c: every IP and TCP header field of a segment in words, for
  * people learning TCP (read -e), and the names of ICMP errors. */
 #include "config.h"

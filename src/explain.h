@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* explain.h: header fields in words, for people learning TCP (read -e),
  * and the names of the ICMP errors that quote a TCP segment. */
 #ifndef TCPSHAKE_EXPLAIN_H

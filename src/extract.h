@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* extract.h: bounds-checked big-endian reads from a packet. Every byte that
  * comes from the network is read through these: a read past the end
  * returns false and leaves *out untouched, never touches memory beyond. */

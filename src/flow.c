@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* flow.c: the prober's TCB and the RFC 9293 state machine: user calls,
  * segment arrival, retransmission and TIME_WAIT, with no I/O and no clock. */
 #include "config.h"

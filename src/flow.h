@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* flow.h: the prober's end of one TCP connection (RFC 9293): its TCB, the
  * state machine, retransmission and TIME_WAIT timers, as a pure library. */
 #ifndef TCPSHAKE_FLOW_H

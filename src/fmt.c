@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fmt.c: times, endpoints, the relative view of a segment and step verdicts
  * in words, for every sink (fmt.h). Depends on nothing but the data. */
 #include "config.h"

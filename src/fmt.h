@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fmt.h: the small formatting helpers every sink shares: times, endpoints,
  * the relative view of a segment, and a step's verdict in words. */
 #ifndef TCPSHAKE_FMT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* guard.c: the kernel-RST guard: table inet tcpshake_<pid> through
  * libnftables, its removal on every exit path, and leftovers of dead ones. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* guard.h: the kernel-RST guard, an nftables table of the process's own
  * that keeps the target's segments for the prober's flows from the kernel. */
 #ifndef TCPSHAKE_GUARD_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hex.h: one hex digit's value, for every parser that reads hex (payloads,
  * raw options, escapes). */
 #ifndef TCPSHAKE_HEX_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* lab-impair.c: impairs the lab's target's outgoing packets: netem on s0
  * where the kernel has sch_netem, else the NFQUEUE daemon (lab-impaird.c)
  * started in the server namespace behind iptables queue rules. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* lab-impair.h: impairments of the lab's link (delay, jitter, loss,
  * reordering, duplication) by netem where the kernel has it, else by an
  * NFQUEUE daemon in the server namespace (lab-impaird.c). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* lab-impaird.c: the impairment daemon, for kernels without sch_netem:
  * takes the lab server's outgoing packets from NFQUEUE, drops, holds,
  * reorders and duplicates them, and gives them back when they are due. */

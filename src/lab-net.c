@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* lab-net.c: the lab's namespaces and links: veth pairs made inside the
  * namespaces, addresses, offloads off, routes through the router. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* lab-net.h: the lab's namespaces, veth pairs, addresses and routes. */
 #ifndef TCPSHAKE_LAB_NET_H
 #define TCPSHAKE_LAB_NET_H

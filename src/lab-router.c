@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* lab-router.c: the router namespace's nftables table: masquerade, a
  * synproxy in front of the server, firewall rules, and a counted drop of
  * what conntrack finds INVALID (as a stateful middlebox does). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* lab-router.h: what the lab's router does besides routing: NAT, a
  * synproxy, a firewall, and counting conntrack's INVALID drops. */
 #ifndef TCPSHAKE_LAB_ROUTER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* lab-serve.c: starts `tcpshake serve` in the lab's server namespace and
  * waits until it listens (or says why it did not). */
 #include "config.h"

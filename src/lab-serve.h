@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* lab-serve.h: the lab's listener, `tcpshake serve` in the server
  * namespace, started and waited for until it listens. */
 #ifndef TCPSHAKE_LAB_SERVE_H

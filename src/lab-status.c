@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* lab-status.c: `lab status`: tells a whole, working lab from a
  * half-built or broken one, then describes each namespace, its processes,
  * what listens, the sysctls, the router's counters and the impairment. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* lab-sys.c: the lab's system helpers: run dir paths, child processes,
  * entering namespaces, sysctls and nftables inside a namespace. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* lab-sys.h: what every lab-*.c needs from the system: run dir paths,
  * running ip/tc/iptables, entering a namespace, sysctls, nftables inside a
  * namespace, and the interrupt flag that `lab up` polls. */

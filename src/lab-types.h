@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* lab-types.h: the lab's shape (names, interfaces, addresses) and the
  * types every lab module shares: sides, sysctls, router and impairment
  * settings, what `up` is asked for and what it made. */

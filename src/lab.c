@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* lab.c: builds and removes the lab (namespaces, links, sysctls, the
  * router's rules, impairments, the serve process) in order, undoing all of
  * it on every failure or interrupt, and runs commands inside. */

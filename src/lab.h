@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* lab.h: the lab: a client and a server network namespace joined by veth
  * (or through a router namespace), per-namespace sysctls, the serve
  * process, impairments, and running commands inside. */

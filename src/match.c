@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* match.c: an expected step against the target's segment, field by field,
  * relative numbers through the flow's bases, and packetdrill's time rule. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* match.h: an expected scenario step against a segment the target sent,
  * field by field, and a time against its window; no network, no clock. */
 #ifndef TCPSHAKE_MATCH_H

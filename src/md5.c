@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* md5.c: MD5 as RFC 1321 specifies it: 64-byte blocks of four rounds of
  * sixteen steps, little-endian words, the length in bits at the end. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* md5.h: MD5 (RFC 1321), for TCP's MD5 signature option (RFC 2385) only:
  * not for anything that needs a secure hash. */
 #ifndef TCPSHAKE_MD5_H

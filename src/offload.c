@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* offload.c: checksum verdicts that know CHECKSUM_PARTIAL, the link's
  * MTU and offload settings, and super-segments cut back into what was on
  * the wire. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* offload.h: what a capture holds where the kernel left work to the NIC:
  * checksums not filled in yet (CHECKSUM_PARTIAL), and super-segments (GSO,
  * TSO, GRO) that were several segments on the wire. */

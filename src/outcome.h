@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* outcome.h: a scenario step's verdict as data (EV_STEP), built by the
  * engine and put into words by the sinks (fmt.h), never by the engine. */
 #ifndef TCPSHAKE_OUTCOME_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* peer.c: the target's TCP socket states, asked of its kernel through
  * NETLINK_SOCK_DIAG from a socket opened inside the target's namespace. */
 #include "config.h"

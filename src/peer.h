@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* peer.h: the target's own TCP socket states, read from its kernel through
  * sock_diag inside the target's network namespace (the lab's NAME-s). */
 #ifndef TCPSHAKE_PEER_H

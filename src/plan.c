@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* plan.c: the steps of a planned conversation carried out by a TCB over
  * the session: user calls, and waits for a state or a condition. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* plan.h: a conversation as steps a TCB carries out over the session:
  * open, write, shut down, close, abort, await a state or condition with a
  * deadline; connect builds one from its options. */

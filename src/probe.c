@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* probe.c: the probe table. Probes live in one array; hashes on the
  * 4-tuple and seq (or ack) chain them so a captured segment finds its
  * probe in a lookup and a walk over a chain of one, never a scan. */

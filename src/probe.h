@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* probe.h: the probe table: every probe sent to one target, found again
  * from a captured segment (our own, leaving; the target's reply; an ICMP
  * error quoting ours) by a hash on the 4-tuple and seq or ack, then

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* read-shake.c: `read --shake`, a capture's conversation with one endpoint
  * turned into scenario lines: flows, relative numbers, relative times. */
 #include "config.h"

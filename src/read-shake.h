@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* read-shake.h: `read --shake`, the segments of a capture to and from one
  * endpoint written back as a scenario file that `tcpshake run` plays. */
 #ifndef TCPSHAKE_READ_SHAKE_H

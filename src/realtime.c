@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* realtime.c: SCHED_FIFO for the send and answer loops, bounded by
  * RLIMIT_RTTIME. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* realtime.h: --realtime: the process at real-time priority (SCHED_FIFO)
  * where the system allows it, with a bound on how long it may run. */
 #ifndef TCPSHAKE_REALTIME_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* reasm.c: out-of-order bytes of a receive stream, held in sorted ranges
  * and handed back once the bytes before them have arrived. */
 #include "config.h"

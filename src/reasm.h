@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* reasm.h: 32-bit sequence-number arithmetic, and the out-of-order bytes of
  * a receive stream held as a sorted list of ranges until the gap fills. */
 #ifndef TCPSHAKE_REASM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report-json.c: the JSON Lines sink, one object per event with stable
  * keys (documented in tcpshake(1)), for scripts and notebooks. */
 #include "config.h"

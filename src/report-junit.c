@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report-junit.c: the JUnit XML sink for CI systems: one testsuite per
  * scenario file, one testcase per step that checks the target. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report-ladder.c: the ladder sinks, the conversation drawn as arrows
  * between the prober (left) and the target (right) with both ends' states,
  * as ASCII text or as an SVG picture. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report-pcap.c: the pcap sink, every segment's IP packet (and every ICMP
  * error's, quote included) written as a LINKTYPE_RAW record with
  * nanosecond stamps, flushed record by record. */

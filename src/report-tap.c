@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report-tap.c: the TAP sink, one test per scenario file ("ok 1 -
  * handshake.shake"), failures as "# " diagnostics, the plan at the end. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report-text.c: the text sink, one line per event for people; the words
  * for times, endpoints and verdicts come from fmt.h. */
 #include "config.h"

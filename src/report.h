@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report.h: the sinks that turn events into output: text for people,
  * JSON Lines for programs, pcap files for Wireshark and tcpdump. */
 #ifndef TCPSHAKE_REPORT_H

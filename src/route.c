@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* route.c: target names to addresses, and the routing table's choice of
  * source address and interface, asked of the kernel without sending. */
 #include "config.h"

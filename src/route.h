@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* route.h: where a probe goes and where it leaves from: a target name
  * resolved once, and the interface and source address the routing table
  * picks for it (or the ones the user names). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* run-report.c: run's sinks (text with its -q/-v filter, JSON Lines,
  * TAP, a ladder, and -w, --junit, --svg files), a file that does not
  * parse, the summary of all files. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* run-report.h: the sinks `tcpshake run` reports through, chosen from its
  * options, and the events it makes itself (an unparsed file, the
  * summary). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* script-print.c: a parsed scenario printed back in canonical syntax, and
  * the parser's errors printed with file:line:column and a caret. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* script.c: the .shake parser: lines to steps, comments and -D names,
  * header lines, times, refusals, and errors with file:line:column. */
 #include "config.h"

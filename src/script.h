@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* script.h: a .shake scenario file parsed into steps (the language of
  * tcpshake-scenario(5)), its printer, and its error messages. */
 #ifndef TCPSHAKE_SCRIPT_H

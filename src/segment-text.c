@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* segment-text.c: a segment's text form, packetdrill's packet line without
  * its time and direction; the parser and the printer, kept one pair. */
 #include "config.h"

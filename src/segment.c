@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* segment.c: struct segment's life (init, copy, clear), its options list,
  * flag letters, and the addresses it carries. The text form is in
  * segment-text.c. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* segment.h: struct segment, one TCP segment with the IP fields a user may
  * set, and its text form (packetdrill's packet-line syntax, SCENARIO.md). */
 #ifndef TCPSHAKE_SEGMENT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* segopt.c: the command line's segment options, one table and one parser
  * for every command that builds segments (probe, connect, the shell). */
 #include "config.h"

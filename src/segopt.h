@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* segopt.h: the segment options of the command line (flags, header fields,
  * TCP options, payload, IP fields): one table that probe, connect and the
  * shell share, so a name means the same thing with the same range in each,

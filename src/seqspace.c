@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* seqspace.c: ISNs learned from SYNs and the one conversion of seq, ack,
  * SACK blocks and TS ecr between the wire and relative numbers. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* seqspace.h: a connection's two sequence spaces: each side's ISN learned
  * from its SYN, and numbers moved between the wire and the relative view
  * that packet lines use (seq, ack, SACK blocks, TS ecr). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* serve.c: the lab's TCP server on kernel sockets: listen (dual-stack by
  * default), accept on poll, and echo, discard, banner or close per mode. */
 #include "config.h"

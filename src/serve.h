@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* serve.h: the lab's plain kernel-socket TCP server: one listener, many
  * connections on poll, each treated the way its mode says. */
 #ifndef TCPSHAKE_SERVE_H

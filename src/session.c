@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* session.c: the loop every driver runs on: one wire, its arrivals handed
  * to their conversations, timers, and events emitted in the wire's order. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* session.h: the one loop every driver runs on: the wire (live or fake)
  * and its guard opened from one config, arrivals drained and classified,
  * each handed to its conversation (conn.h), timers, and the events queued

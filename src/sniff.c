@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sniff.c: libpcap behind sniff.h, a live capture (immediate mode,
  * nanosecond kernel stamps, a BPF filter, a non-blocking pollable fd) or a
  * capture file read back with nanosecond stamps. */

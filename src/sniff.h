@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sniff.h: libpcap, live or from a file, behind one interface. A live
  * capture is opened with pcap_create, immediate mode, nanosecond kernel
  * stamps where available, a BPF filter, and a non-blocking pollable fd. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* splitmix.h: splitmix64, the one small pseudo-random generator: fast,
  * seedable, the same sequence on every machine (probe's ports and
  * sequence numbers, the lab's seeded impairments). */

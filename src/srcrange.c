@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* srcrange.c: a source prefix for forged probes, held to the lab's
  * benchmarking ranges, and random addresses drawn from it. */
 #include "config.h"

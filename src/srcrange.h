@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* srcrange.h: forged source addresses for `probe --source-range`: a
  * prefix inside the lab's own ranges, and a random address in it. */
 #ifndef TCPSHAKE_SRCRANGE_H

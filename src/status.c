@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* status.c: the live status line on stderr (status.h): what a wait awaits,
  * elapsed and deadline, redrawn in place on a terminal, never in a pipe. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* status.h: a live status line on stderr for any wait over a second: what
  * is awaited, how long so far, and the deadline. Only on a terminal, and
  * only when the front end asked for it (not JSON, TAP or -q). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* target.c: HOST[:PORT] and friends, checked before any name lookup, and
  * -p port lists. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* target.h: a target as the command line writes it: HOST, HOST:PORT,
  * [V6]:PORT, [V6] or V6, a zone id kept ("fe80::1%eth0"); port lists for
  * -p; and the checks that keep a mistyped address away from name

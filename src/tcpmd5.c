@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tcpmd5.c: RFC 2385's digest, over the bytes of a built segment (craft)
  * or over a decoded segment laid out again (match). */
 #include "config.h"

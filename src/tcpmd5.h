@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tcpmd5.h: TCP's MD5 signature option (RFC 2385): the digest of a
  * segment under a key, written by craft into a '<' line's "md5 valid" and
  * checked by match against a '>' line's. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tcpshake.c: main, the global options and the subcommand table. Each
  * subcommand lives in its own cmd-*.c file. */
 #include "config.h"

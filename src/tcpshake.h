@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tcpshake.h: the subcommands main() knows; what they are made of (their
  * entry type, the global options, the parsing helpers) is cli.h's. */
 #ifndef TCPSHAKE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* wire-fake.c: the fake wire backend: its own clock, scripted arrivals
  * built into bytes and decoded as captured ones, recorded sends. */
 #include "config.h"

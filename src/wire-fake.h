@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* wire-fake.h: a wire without a network, for tests: a clock of its own,
  * scripted arrivals with their stamps, and every send recorded. */
 #ifndef TCPSHAKE_WIRE_FAKE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* wire-live.c: the live wire backend: a libpcap capture (open first), a raw
  * sender (libnet), the guard, bound sockets keeping our source ports. */
 #include "config.h"

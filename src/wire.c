@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* wire.c: what every wire shares whatever its backend (wire_ops): the
  * kernel stamps of our sends, the run's clock, arrivals classified. */
 #include "config.h"

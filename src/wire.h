@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* wire.h: the prober's path to the target: the capture open first, raw
  * sends with their kernel stamps, the guard for its flows, decoded arrivals,
  * over a backend (wire_ops): the live one (wire-live.c) or a fake one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* xmalloc.c: allocation wrappers that never return NULL, and fatal(),
  * the single exit for setup errors (status 2) after running cleanups. */
 #include "config.h"

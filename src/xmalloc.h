@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* xmalloc.h: allocation that never returns NULL, and the one way the
  * program ends on a setup error (a line on stderr, exit status 2). */
 #ifndef TCPSHAKE_XMALLOC_H

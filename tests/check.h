@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check.h: the smallest unit-test harness that says what failed. Each
  * CHECK prints "ok N - what" or "not ok N - what (file:line)" (TAP), and
  * check_done() prints the plan and returns the exit status. */

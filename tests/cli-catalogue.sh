@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # cli-catalogue.sh: every bad command line of tests/data/cli-catalogue.txt
 # ends with its exit status and its one line on standard error, nothing on
 # standard output; then what the command-line dialect promises: --help and

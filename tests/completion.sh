@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # completion.sh: completions/tcpshake.bash is what scripts/gen-completion.sh
 # makes from the option tables today (so every option of every command is
 # in it), it parses, and it completes options, values and lab's actions.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # connect-close.sh: each --close mode ends as it should, seen from our
 # segments and from the target's kernel (ss in the server namespace).
 . "$top_srcdir/tests/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # connect-echo.sh: --send to the echo server gets the same bytes back, in
 # order, every byte acknowledged both ways; a server that does not echo
 # makes --expect-echo fail with exit 1.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # connect-errors.sh: usage and setup errors end with exit 2 and one line
 # on standard error, nothing on standard output, nothing sent.
 . "$top_srcdir/tests/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # connect-guard.sh: the guard keeps the local kernel from resetting our
 # connection, and leaves no nftables table behind: after a normal run,
 # after SIGINT and SIGTERM (which also flush the pcap and print the

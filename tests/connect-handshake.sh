@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # connect-handshake.sh: the handshake completes against the lab's Linux
 # target, our ISN, window and options reach it as asked (its own capture
 # says so), and the target's kernel holds the connection ESTABLISHED.

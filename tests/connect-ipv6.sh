@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # connect-ipv6.sh: handshake, echo and close over IPv6, with every option.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/connect-lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/connect-lib.sh: sourced by the connect-*.sh tests after lib.sh: a
 # lab with a scratch directory, the prober run in the client namespace, a
 # tcpdump capture in the server namespace (the target's own view), and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # connect-loss.sh: our SYN and FIN lost once are retransmitted after the
 # RTO and the connection still completes. This kernel has no netem, so the
 # loss is nftables in the server namespace: each rule drops every other

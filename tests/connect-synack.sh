@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # connect-synack.sh: --no-final-ack against a target with
 # net.ipv4.tcp_synack_retries=2 sees exactly three SYN-ACKs, at about 0, 1
 # and 3 s (each interval within 15 % of Linux's 1 s doubling).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* decode-vectors.h: the hex packets decode's unit test checks and its
  * fuzz target mutates, shared so both work on the same bytes. */
 #ifndef TCPSHAKE_DECODE_VECTORS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz-decode.c: decode_frame on hostile bytes. A libFuzzer target, and
  * (without TCPSHAKE_LIBFUZZER) a check program mutating the unit vectors. */
 #include "config.h"

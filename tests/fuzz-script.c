@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz-script.c: the .shake parser on mutated scenarios, bounded: every
  * error is well formed, and whatever parses prints back to itself. */
 #include "config.h"

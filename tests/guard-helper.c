@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* guard-helper.c: holds a guard open for tests/guard.sh, so the test can
  * see the table and end the holder in every way a prober can end. */
 #include "config.h"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/guard.sh: the kernel-RST guard's table goes away on every exit path,
 # `tcpshake guard --list/--flush` see and clear leftovers, and the guard keeps
 # the local kernel from answering a SYN-ACK with RST, for that flow only.

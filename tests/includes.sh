@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/includes.sh: the modules of src/ include each other without a cycle
 # (scripts/includes.py lists the edges and any cycle), and the checker
 # itself sees a cycle when one is there.

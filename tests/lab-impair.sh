@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/lab-impair.sh: `lab up --delay/--jitter/--loss/--reorder/
 # --duplicate` impair the target's outgoing packets (netem where the
 # kernel has it, else the NFQUEUE daemon): a 50 ms delay shows as a 50 ms

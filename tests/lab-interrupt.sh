@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/lab-interrupt.sh: an interrupted `lab up` leaves nothing behind.
 # SIGINT, SIGTERM and SIGHUP at stepped points of a `lab up --router
 # --nat --delay` (namespaces, links, routes, nftables, the impairment

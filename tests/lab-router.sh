@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/lab-router.sh: `lab up --router` puts a routing namespace between
 # client and server; --nat masquerades (the target sees the router's
 # address and another port), --synproxy answers handshakes in the router

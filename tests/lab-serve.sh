@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/lab-serve.sh: lab up --serve given more than once starts one
 # server per --serve, each on its own port and in its own mode, each with
 # its own log; two on one port are refused with one line; lab down stops

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/lab.sh: `tcpshake lab` builds both namespaces with their addresses,
 # serves on 80, applies sysctls, runs commands inside, and goes away.
 . "$top_srcdir/tests/lib.sh"

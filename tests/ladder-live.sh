@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ladder-live.sh: the ladder of real conversations in the lab: each state
 # on the row of the segment that caused it (the target's FIN_WAIT_2 on our
 # ACK of its FIN, not on an earlier ACK), times that never run backwards,

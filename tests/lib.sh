@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/lib.sh: sourced by the shell tests. Says why a test skips, names
 # labs uniquely per test so tests can run in parallel, and tears down what
 # a test made on every exit path.

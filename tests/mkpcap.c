@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mkpcap.c: writes the capture files tests/read-golden.sh reads, built by
  * hand as bytes (not by craft.c) so the golden data checks the crafter too. */
 #include "config.h"

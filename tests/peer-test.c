@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* peer-test.c: for tests/peer.sh, prints the state peer.c reads for one
  * connection (or listener) of a namespace's kernel. */
 #include "config.h"

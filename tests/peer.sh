@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/peer.sh: peer.c reads the lab target's own socket states through
 # sock_diag: LISTEN, SYN_RECEIVED, ESTABLISHED, TIME_WAIT, CLOSED, IPv6.
 . "$top_srcdir/tests/lib.sh"

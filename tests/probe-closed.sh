@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # probe-closed.sh: the lab's Linux target refuses a SYN to a closed port
 # with RST-ACK (ack = seq + 1), answers an ACK to its open port with a RST
 # whose seq is our ack, and an ICMP port-unreachable (from a reject rule)

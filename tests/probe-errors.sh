@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # probe-errors.sh: every usage and setup error ends with exit 2 and one
 # line on stderr naming the problem; a probe nobody answers ends with
 # exit 1 within --timeout.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # probe-flood.sh: at full rate (-i 0, one sender per CPU, probes sent in
 # batches as patched copies of one template) every probe is seen leaving
 # and matched to its own reply: per-port counts add up, no reply is

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # probe-interrupt.sh: Ctrl-C (SIGINT) or SIGTERM between two probes stops
 # the run without sending another one: the target's capture holds exactly
 # the probes sent before the signal, and the summary still comes.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # probe-ipv6.sh: the same over IPv6: our SYN with its seq and options as
 # the target sees it, SYN-ACK acking seq + 1, RST-ACK from a closed port,
 # RST with seq = our ack for an ACK to the open port.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/probe-lib.sh: sourced by the probe-*.sh tests after lib.sh: a lab
 # with a scratch directory, and a tcpdump capture in the server namespace
 # (the target's own view of what the prober sent).

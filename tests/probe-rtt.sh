@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # probe-rtt.sh: each RTT the prober reports (kernel stamps of its segment
 # leaving and the reply arriving) is within 20 microseconds of the RTT the
 # target's own capture shows for the same probe, and never below it.

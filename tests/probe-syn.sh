@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # probe-syn.sh: a SYN with our seq and options reaches the lab's Linux
 # target as given (the target's own capture says so), and its SYN-ACK
 # acknowledges seq + 1; the run exits 0.

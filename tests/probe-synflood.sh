@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # probe-synflood.sh: --source-range forges each SYN's source from a prefix
 # of the lab's ranges (and refuses any other with one line); a bounded
 # flood fills a small listener's half-open queue (SYN_RECV, read with ss

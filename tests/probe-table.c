@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* probe-table.c: the probe table finds a probe again from our segment
  * leaving, the target's reply and an ICMP quote, and refuses what fits no
  * probe: wrong ports, wrong ack, wrong addresses, the kernel's own RST. */

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # probe-write.sh: -w FILE.pcap holds every segment the run showed, with
 # the same stamps, readable by tcpdump and by `tcpshake read`; --json
 # prints one JSON object a line.

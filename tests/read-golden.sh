@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/read-golden.sh: `tcpshake read` on hand-built captures (tests/mkpcap)
 # against expected output written by hand in tests/data/read-*; and its errors.
 . "$top_srcdir/tests/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # read-live.sh: `tcpshake read` of a capture that tcpdump took of a real
 # Linux conversation in the lab (handshake, a request echoed, the close)
 # prints lines that read like the start of a scenario: numbers relative to

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # realpath-gro.sh: a plain veth pair with checksum offload, TSO, GSO and GRO
 # on at both ends: the capture holds super-segments. A 200 KB echo, IPv4
 # and IPv6, comes back byte for byte with exact counts; run matches a

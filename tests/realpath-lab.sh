@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # realpath-lab.sh: `tcpshake lab up --offloads on` turns checksum offload,
 # TSO, GSO and GRO on at both veth ends, so connect sees offloaded
 # checksums and super-segments; `--offloads off` (and the default) turn

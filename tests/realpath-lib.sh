@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/realpath-lib.sh: sourced by the realpath-*.sh tests after lib.sh:
 # a plain veth pair made with ip (not `tcpshake lab`), its offloads as the
 # kernel sets them unless a test changes them, servers started in the

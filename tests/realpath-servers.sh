@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # realpath-servers.sh: servers the project did not write, on a plain veth
 # pair, with offloads on (checksum offload, TSO, GSO, GRO) and off: nginx
 # answers GET with HTTP/1.1 200 and the close completes, OpenSSH's sshd

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # realpath-veth.sh: a plain veth pair made with ip, offloads left as the
 # kernel sets them (checksum offload, TSO and GSO on): the target's
 # checksums reach the capture unfilled. connect (echo, half-close, IPv4 and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run-check.sh: `tcpshake run --check/--print` on scenario files, as an
 # unprivileged user: ok lines, exact error text, exit statuses, -D, the
 # canonical print parsed again, and the refusal to run without privileges.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run-interrupt.sh: however a run ends, the target keeps no connection of
 # it: SIGINT and SIGTERM in the middle of a scenario, a failed step, and
 # the last step leaving the flow open all end with our RST, and no guard

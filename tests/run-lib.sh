@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/run-lib.sh: sourced by the run-*.sh tests after lib.sh: the lab
 # every shipped scenario expects (tcp_synack_retries=2, an echo server on
 # port 80, and the servers of the scenarios' "Lab:" comments on 81, 82

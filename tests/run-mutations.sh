@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run-mutations.sh: a mutated copy of each shipped scenario fails at the
 # mutated line with the right difference: a wrong ack, a wrong flag, a
 # time outside its window (each on the first expected line), a segment

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run-pdsyntax.sh: packetdrill's spellings reach the wire, seen by the
 # target's own capture: a SYN with (flowlabel 0xabcde) carries that flow
 # label (libnet alone writes 0), AccECN's AE flag (byte 12's low bit, the

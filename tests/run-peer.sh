@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run-peer.sh: `tcpshake run --peer-netns NS` shows the target's own socket
 # states, read after each segment: every state of an active close, in
 # order, in the text report and as JSON state objects of the target's side.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run-router.sh: every shipped scenario passes through the lab's router
 # (--target the routed server), and conntrack in the router finds none of
 # their segments INVALID: a middlebox that tracks connections does not get

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run-scenarios.sh: every shipped scenario passes against the lab, alone
 # (text report) and all together (TAP report, one test per file).
 . "$top_srcdir/tests/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run-sinks.sh: run's file sinks in the lab: --junit (one testsuite per
 # file, one testcase per step that checks the target, failures with the
 # difference, errors for a file that does not parse) read back by an XML

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/serve-modes.sh: the serve modes an exercise needs, each run as a
 # scenario by `tcpshake run` in the lab, the server's socket states read
 # with ss in the server namespace: close-delay (the passive closer's

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/serve.sh: each `tcpshake serve` mode does what it says, seen by a
 # client in the lab's client namespace; errors end with one line, exit 2.
 . "$top_srcdir/tests/lib.sh"

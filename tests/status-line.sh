@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # status-line.sh: the live status line on stderr. On a terminal (a pseudo-
 # terminal here) a wait over a second shows what it awaits, the elapsed
 # time and the deadline, redrawn in place and erased at the end; in a

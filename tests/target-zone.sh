@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # target-zone.sh: targets as written reach the host meant. A link-local
 # target's zone id picks the link: two links from one namespace lead to two
 # hosts with the same address fe80::2; one listens on port 80 (SYN-ACK),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-checksum.c: the Internet checksum and TCP's over IPv4 and IPv6, on
  * hand-built packets whose checksums tcpdump -vv reported as correct. */
 #include "config.h"

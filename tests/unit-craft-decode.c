@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-craft-decode.c: round trips, segment -> craft_build() -> bytes ->
  * decode_ip() -> segment, for both families, every option kind, odd and
  * empty payloads and bad checksums: the fields come back as crafted. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-craft.c: craft_build() byte for byte, with no privileges
  * (CRAFT_BYTES): hex vectors computed outside libnet, checksums verified
  * by a routine of the test's own, and sequences of changing shapes. */

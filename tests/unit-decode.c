@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-decode.c: decode.c on hex vectors. Good packets on every link type,
  * and malformed ones, each pinned to the status and detail it must give. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-endpoint.c: the endpoint driving a flow against a scripted peer on
  * the fake wire: handshake, reaction time, SYN retransmissions, data out
  * of order; no root, no network. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-engine.c: scenarios run by the engine against a scripted peer on the
  * fake wire: handshakes, retransmissions, silence, tolerance windows,
  * out-of-order arrivals; no root, no network. */

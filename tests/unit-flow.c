@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-flow.c: the RFC 9293 state machine driven by hand-built segments:
  * every transition of the diagram, RST in each state, the acceptability
  * cases, acks of unsent data, retransmission, TIME_WAIT, reassembly,

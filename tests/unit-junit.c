@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-junit.c: the JUnit sink: suites and cases with their counts and
  * times, the difference as a failure's message, escaping, errors. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-lab.c: the lab's pure parts: --loss and friends as percentages,
  * --firewall's words, the router's and the impairment's descriptions, and
  * the impairment's seeded fates (what tests/lab-impair.sh relies on). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-ladder.c: the ladder sink on event sequences built from packet
  * lines, compared byte for byte with tests/data/ladder-*.out. */
 #include "config.h"

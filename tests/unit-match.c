@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-match.c: expected lines against received segments, field by field,
  * relative numbers, what we send, and packetdrill's time tolerance. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-offload.c: offload.c on hex vectors captured on a veth pair with
  * the kernel's default offloads: the three checksum verdicts (right,
  * offloaded, wrong) in IPv4 and IPv6, and super-segments cut back into

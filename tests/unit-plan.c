@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-plan.c: connect's plans (connect_build_plan) carried out by a TCB
  * over the session against a scripted server on the fake wire: the
  * handshake, an echo, the closes fin, half and rst, the SYN's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-reasm.c: sequence arithmetic across 2^32, and the out-of-order
  * queue: holding, merging, trimming duplicates, delivering when gaps fill. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-report.c: the text, JSON Lines and pcap sinks on events built by
  * hand: exact lines, JSON escaping, pcap records read back (and by tcpdump). */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-script.c: the .shake parser: every malformed input with its exact
  * message, the language's forms, -D, flows, packetdrill files, round trip. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-segment-text.c: the packet-line parser and printer: round trips,
  * exact printed text, packetdrill's own lines, and malformed lines with the
  * column and message each must report. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-seqspace.c: ISNs from SYNs, restarts, and the conversion of seq,
  * ack, SACK blocks and TS ecr both ways. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-session.c: the session on the fake wire: conversations found by
  * their 4-tuple, two flows at once, a driver's timer, events in the
  * wire's order and relative numbers; no root, no network. */

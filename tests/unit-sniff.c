@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-sniff.c: sniff_open_file() on capture files this test writes with
  * pcap_dump: nanosecond stamps come back exact, microsecond files scale,
  * filters apply, and bad files and filters give one clear line. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-srcrange.c: --source-range prefixes: parsed, held to the lab's
  * ranges (anything else refused with one sentence), and every picked
  * address inside its prefix, with the host bits varying. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-tap.c: the TAP sink: one test per file, diagnostics of failed
  * steps under their test, the plan at the end, other events ignored. */
 #include "config.h"

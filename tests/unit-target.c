@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-target.c: targets as the command line writes them, and the
  * literal checks that keep a mistyped address away from name resolution;
  * the edit distance behind "did you mean". */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-tcpmd5.c: MD5 against RFC 1321's test suite, and TCP's MD5
  * signature (RFC 2385): a crafted "md5 valid" segment decodes with a
  * digest that checks under its key and not under another. */

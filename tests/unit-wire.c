@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-wire.c: wire.c's pure parts: the capture filter it builds, and the
  * table that gives each sent segment the capture's stamp of it. */
 #include "config.h"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # wire-loopback.sh: craft_send() puts crafted SYNs on the wire over raw
 # IPv4 and IPv6 sockets, sniff_open_live() captures them on lo, and the
 # kernel answers SYN-ACK (listener) or RST-ACK (closed port). All inside a

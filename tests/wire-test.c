@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* wire-test.c: the live half of wire-loopback.sh, run inside the namespace
  * that script makes. Sends a crafted SYN with craft_send() over a raw
  * socket, captures on lo with sniff_open_live(), and checks the capture
