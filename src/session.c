@@ -111,7 +111,7 @@ pend_push(struct session *s, enum event_type type, enum event_dir dir)
 	return p;
 }
 
-static void
+static void __attribute__((format(printf, 2, 0)))
 pend_vtext(struct pend *p, const char *fmt, va_list ap)
 {
 	free(p->text);
