@@ -4,9 +4,9 @@
 # lab and report the pass count; a test of the tests. Needs root.
 #   sh scripts/flaky.sh [-n N] [-k] [-b BUILDDIR] SCENARIO
 # -k keeps a capture of both veth ends for each failed run (in ./flaky-*).
-# The lab: tcp_synack_retries=2, echo on 80, and the server that the
-# scenario's "# Lab: tcpshake serve ARGS" comment names, both at
-# real-time priority (as tests/run-lib.sh runs them).
+# The lab: tcp_synack_retries=2, and the servers of the scenario's
+# "lab serve ARGS" lines (tcpshake-scenario(5)); one lab for all N runs,
+# the servers at real-time priority (as tests/run-lib.sh runs them).
 set -u
 n=20 keep=0 build=_build
 while getopts n:kb: o; do
@@ -31,16 +31,16 @@ stop() {
 	rm -rf "$tmp"
 }
 trap stop EXIT INT TERM HUP
-"$T" lab up --name "$LAB" --sysctl net.ipv4.tcp_synack_retries=2 \
-    --serve "--port 80 --realtime" >/dev/null || exit 2
-# The scenario's own server, from its "# Lab: tcpshake serve ..." comment
-# (which may run on to the next comment line).
-lab=$(sed -n '/^# Lab: tcpshake serve/{N;s/\n# */ /;s/^# Lab: tcpshake serve //;s/ *(.*//;p;}' "$shake")
-if [ -n "$lab" ]; then
-	# shellcheck disable=SC2086 # the comment's words are the arguments
-	ip netns exec "$LAB-s" "$T" serve $lab --realtime >/dev/null 2>&1 </dev/null &
+"$T" lab up --name "$LAB" --no-serve \
+    --sysctl net.ipv4.tcp_synack_retries=2 >/dev/null || exit 2
+# The scenario's own servers, from its "lab serve ..." lines (comments
+# after them left out; their words have no quotes).
+sed -n 's/^lab serve //p' "$shake" | sed 's/ *#.*//' >"$tmp/serve"
+while read -r args; do
+	# shellcheck disable=SC2086 # the line's words are the arguments
+	ip netns exec "$LAB-s" "$T" serve $args --realtime >/dev/null 2>&1 </dev/null &
 	pids="$pids $!"
-fi
+done <"$tmp/serve"
 sleep 0.5
 pass=0 i=0
 while [ $i -lt "$n" ]; do

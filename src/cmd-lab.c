@@ -442,26 +442,6 @@ lab_do_exec(const struct lab_args *a)
 	return errnum == ENOENT ? 127 : 126;
 }
 
-#define CAP_SYS_ADMIN_BIT	21	/* linux/capability.h */
-
-/* Whether the effective set holds capability `bit` (/proc/self/status,
- * so no libcap is needed for one question). */
-static bool
-lab_have_cap(int bit)
-{
-	char line[256];
-	unsigned long long eff = 0;
-	bool found = false;
-	FILE *f = fopen("/proc/self/status", "r");
-
-	if (f == NULL)
-		return geteuid() == 0;
-	while (!found && fgets(line, sizeof line, f) != NULL)
-		found = sscanf(line, "CapEff: %llx", &eff) == 1;
-	fclose(f);
-	return found ? (eff >> bit & 1) != 0 : geteuid() == 0;
-}
-
 static int
 cmd_lab_exec(int argc, char **argv)
 {
@@ -470,7 +450,7 @@ cmd_lab_exec(int argc, char **argv)
 	int rc;
 
 	lab_parse(&a, argc, argv);
-	if (!lab_have_cap(CAP_SYS_ADMIN_BIT))
+	if (!lab_have_cap(LAB_CAP_SYS_ADMIN))
 		fatalx("lab %s: needs CAP_SYS_ADMIN (network namespaces and "
 		    "their mounts): run it as root", a.verb);
 	if (strcmp(a.verb, "up") == 0) {

@@ -15,6 +15,7 @@
 #include "peer.h"
 #include "realtime.h"
 #include "privdrop.h"
+#include "run-lab.h"
 #include "run-report.h"
 #include "script.h"
 #include "tcpshake.h"
@@ -38,6 +39,8 @@ struct run_opts {
 	const char	*peer_netns;	/* --peer-netns NS: target's states */
 	const char	*commands_as;	/* --commands-as root|user, or NULL */
 	struct privdrop_opts drop;	/* --user, --no-drop */
+	bool		 lab;		/* --lab: each file in its own lab */
+	char		**argv;		/* as given, for --lab's runs */
 	int64_t		 tolerance_usecs;	/* -1: the file's */
 	double		 tolerance_percent;	/* -1: the file's */
 };
@@ -84,7 +87,7 @@ enum {
 	RO_CHECK = 1, RO_PRINT, RO_DEFINE, RO_TARGET, RO_KEEP_GOING,
 	RO_NO_GUARD, RO_JSON, RO_TAP, RO_LADDER, RO_IFACE, RO_WRITE,
 	RO_TOL_USECS, RO_TOL_PERCENT, RO_JUNIT, RO_SVG, RO_REALTIME,
-	RO_PEER_NETNS, RO_COMMANDS_AS,
+	RO_PEER_NETNS, RO_COMMANDS_AS, RO_LAB,
 };
 
 static const struct cli_opt run_table[] = {
@@ -112,6 +115,8 @@ static const struct cli_opt run_table[] = {
 	    "states, read in network namespace NS", 0, NULL },
 	{ "commands-as", 0, RO_COMMANDS_AS, "root|user", "whom the files' "
 	    "commands run as (each file's --commands_as; user)", 0, NULL },
+	{ "lab", 0, RO_LAB, NULL, "run each file in a lab of its own, built "
+	    "from its 'lab' lines", 0, NULL },
 	{ "json", 0, RO_JSON, NULL, "JSON Lines on standard output", 0,
 	    NULL },
 	{ "tap", 0, RO_TAP, NULL, "TAP on standard output", 0, NULL },
@@ -160,6 +165,7 @@ run_option(struct run_opts *o, int id, const char *arg)
 			    "'%s'", arg);
 		o->commands_as = arg;
 		break;
+	case RO_LAB: o->lab = true; break;
 	case RO_JSON:
 	case RO_TAP:
 	case RO_LADDER:
@@ -210,6 +216,7 @@ run_parse(int argc, char **argv, struct run_opts *o)
 		cli_usage_error(&cmd_run_entry, "no scenario file (give "
 		    "FILE.shake..., or - with --check to read standard "
 		    "input)");
+	o->argv = argv;
 	o->files = argv + ind;
 	o->nfiles = argc - ind;
 	if (o->rep.svg != NULL && o->nfiles > 1)
@@ -392,6 +399,26 @@ run_scenarios(const struct run_opts *o)
 	return failed > 0 ? 1 : 0;
 }
 
+/* --lab: lab.c builds each file's lab; run-lab.c runs the file in it. */
+static int
+run_lab(const struct run_opts *o)
+{
+	struct run_lab_args a = {
+		.opts = o->argv + 1,
+		.nopts = (int)(o->files - o->argv) - 1,
+		.files = o->files,
+		.nfiles = o->nfiles,
+		.defs = o->defs,
+		.ndefs = o->ndefs,
+		.target = o->target,
+		.one_report = o->rep.junit != NULL || o->rep.svg != NULL ||
+		    o->rep.pcap != NULL,
+		.tap = o->rep.format == RUN_TAP,
+	};
+
+	return run_lab_files(&a);
+}
+
 static int
 run_exec(int argc, char **argv)
 {
@@ -400,7 +427,8 @@ run_exec(int argc, char **argv)
 	int status;
 
 	run_parse(argc, argv, &o);
-	status = o.check || o.print ? run_check(&o) : run_scenarios(&o);
+	status = o.check || o.print ? run_check(&o) : o.lab ? run_lab(&o) :
+	    run_scenarios(&o);
 	for (k = 0; k < o.ndefs; k++)
 		free((char *)o.defs[k].name);
 	free(o.defs);
@@ -414,7 +442,8 @@ const struct cmd_entry cmd_run_entry = {
 	    "[--json|--tap|--ladder] [--junit FILE.xml] [--svg FILE.svg] "
 	    "[-w FILE.pcap] [-q|-v] [-I IFACE] "
 	    "[--no-guard] [--realtime] [--peer-netns NS] "
-	    "[--commands-as root|user] [--user NAME|--no-drop] FILE.shake...",
+	    "[--commands-as root|user] [--user NAME|--no-drop] [--lab] "
+	    "FILE.shake...",
 	.summary = "run scenario files (.shake, packetdrill's packet lines "
 	    "seen from the target) against their target",
 	.exec = run_exec,

@@ -392,3 +392,21 @@ lab_log_tail(const char *name, const char *log)
 	last[strcspn(last, "\n")] = '\0';
 	return xstrdup(last);
 }
+
+/* Whether the effective set holds capability `bit` (/proc/self/status,
+ * so no libcap is needed for one question). */
+bool
+lab_have_cap(int bit)
+{
+	char line[256];
+	unsigned long long eff = 0;
+	bool found = false;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (f == NULL)
+		return geteuid() == 0;
+	while (!found && fgets(line, sizeof line, f) != NULL)
+		found = sscanf(line, "CapEff: %llx", &eff) == 1;
+	fclose(f);
+	return found ? (eff >> bit & 1) != 0 : geteuid() == 0;
+}

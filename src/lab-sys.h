@@ -61,6 +61,11 @@ char	*lab_log_tail(const char *name, const char *log);
 /* Whether a TCP socket listens on port in the side's namespace. */
 bool	 lab_listening(const char *name, enum lab_side, uint16_t port);
 
+/* Whether the effective set holds capability bit (linux/capability.h's
+ * number): the lab needs LAB_CAP_SYS_ADMIN. */
+#define LAB_CAP_SYS_ADMIN	21
+bool	 lab_have_cap(int bit);
+
 /* Set by the signal handlers `lab up` installs; steps poll it. */
 extern volatile int lab_interrupted;
 

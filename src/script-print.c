@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "echo.h"
+#include "script-lab.h"
 #include "script.h"
 #include "xmalloc.h"
 
@@ -145,6 +146,10 @@ script_print(FILE *f, const struct script *sc)
 		fprintf(f, strchr(sc->target_host, ':') != NULL ?
 		    "target [%s]:%u\n" : "target %s:%u\n", sc->target_host,
 		    sc->target_port);
+	}
+	if (sc->lab != NULL) {
+		header = true;
+		script_lab_print(f, sc->lab);
 	}
 	for (k = 0; k < sc->nflows; k++) {
 		if (sc->flows[k].name == NULL)

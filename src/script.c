@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "script-lab.h"
 #include "script.h"
 #include "target.h"
 #include "tcpmd5.h"
@@ -621,6 +622,22 @@ parse_flow(struct parser *p, size_t at)
 			}
 	}
 	flow_add(p, name, (uint16_t)port, line_at(p, at));
+}
+
+/* "lab WORD ..." (script-lab.c); at is on the word. */
+static void
+parse_lab(struct parser *p, size_t at)
+{
+	size_t errat = 0;
+	char *msg;
+
+	if (!header_in_place(p, at, "lab lines"))
+		return;
+	if (!script_lab_line(&p->sc->lab, line_at(p, at), p->text + at + 3,
+	    &errat, &msg)) {
+		perr(p, at + 3 + errat, "%s", msg);
+		free(msg);
+	}
 }
 
 /* ---------------------------------------------------------- option lines */
@@ -1533,11 +1550,14 @@ parse_line(struct parser *p)
 		parse_target(p, i);
 	else if (word_at(s, i, "flow"))
 		parse_flow(p, i);
+	else if (word_at(s, i, "lab"))
+		parse_lab(p, i);
 	else if ((n = ident_len(s, i)) > 0 && s[skip_ws(s, i + n)] == '(')
 		refuse_syscall(p, i, n);
 	else
 		perr(p, i, "expected a time (0.250, +0.1 or *), an option line "
-		    "(--name=value), 'target HOST:PORT' or 'flow NAME [PORT]'");
+		    "(--name=value), 'target HOST:PORT', 'flow NAME [PORT]' or "
+		    "'lab WORD ...'");
 }
 
 /* ------------------------------------------------------------ the file */
@@ -1548,6 +1568,7 @@ static void
 parse_finish(struct parser *p)
 {
 	struct script *sc = p->sc;
+	char *msg;
 
 	if (p->in_comment)
 		perr_at(p, p->comment_line, p->comment_col, p->comment_src,
@@ -1563,6 +1584,10 @@ parse_finish(struct parser *p)
 		    "call (its parentheses never close)");
 	if (sc->nflows == 0)
 		flow_add(p, NULL, 0, 0);
+	if (sc->lab != NULL && !script_lab_finish(sc->lab, &msg)) {
+		perr_at(p, sc->lab->impair_line, 1, NULL, "%s", msg);
+		free(msg);
+	}
 	if (p->defs != NULL && p->defs->target != NULL) {
 		char why[128], *host;
 		uint16_t port;
@@ -1901,6 +1926,7 @@ script_free(struct script *sc)
 		free(sc->warnings[k]);
 	free(sc->warnings);
 	free(sc->target_host);
+	script_lab_free(sc->lab);
 	free(sc->file);
 	free(sc);
 }

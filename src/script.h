@@ -86,6 +86,8 @@ struct script_option {
 #define SCRIPT_TOLERANCE_USECS		4000
 #define SCRIPT_TOLERANCE_PERCENT	12.5
 
+struct script_lab;
+
 struct script {
 	char		*file;		/* the name errors use */
 	struct script_option *options;	/* in file order */
@@ -97,6 +99,8 @@ struct script {
 					 * caller gave one; IPv6 unbracketed */
 	uint16_t	 target_port;
 	int		 target_line;	/* 0 when from the command line */
+	struct script_lab *lab;		/* its "lab" lines (script-lab.h), or
+					 * NULL: what `run --lab` builds */
 	struct script_flow *flows;	/* always at least one */
 	size_t		 nflows;
 	struct step	*steps;

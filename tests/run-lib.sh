@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # tests/run-lib.sh: sourced by the run-*.sh tests after lib.sh: the lab
 # every shipped scenario expects (tcp_synack_retries=2, an echo server on
-# port 80, and the servers of the scenarios' "Lab:" comments on 81, 82
-# and 84), a scratch directory, and `tcpshake run` in the client
-# namespace.
+# port 80, and the servers of the scenarios' "lab serve" lines on 81, 82
+# and 84: one lab for them all, where run-lab.sh builds one per file), a
+# scratch directory, and `tcpshake run` in the client namespace.
 
 lab_name() {
 	echo "r$(basename "$0" .sh | sed 's/^run-//' | tr -cd 'a-z0-9' | cut -c1-3)$(($$ % 100000))"

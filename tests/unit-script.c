@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "script-lab.h"
 #include "script.h"
 
 /* ------------------------------------------------------------- helpers */
@@ -165,7 +166,7 @@ static const struct bad_case {
 	    "t.shake:1:14: error: unterminated option list (expected '>')\n"
 	    "  0 < S 0:0(0) <nop,\n"
 	    "               ^\n"
-	    "t.shake:17:1: error: expected a time (0.250, +0.1 or *), an option line (--name=value), 'target HOST:PORT' or 'flow NAME [PORT]'\n"
+	    "t.shake:17:1: error: expected a time (0.250, +0.1 or *), an option line (--name=value), 'target HOST:PORT', 'flow NAME [PORT]' or 'lab WORD ...'\n"
 	    "  nop>\n"
 	    "  ^\n" },
 	{ "#ifdef nested",
@@ -424,7 +425,7 @@ static const struct bad_case {
 	{ "not a line",
 	    "hello world\n",
 	    NULL,
-	    "t.shake:1:1: error: expected a time (0.250, +0.1 or *), an option line (--name=value), 'target HOST:PORT' or 'flow NAME [PORT]'\n"
+	    "t.shake:1:1: error: expected a time (0.250, +0.1 or *), an option line (--name=value), 'target HOST:PORT', 'flow NAME [PORT]' or 'lab WORD ...'\n"
 	    "  hello world\n"
 	    "  ^\n" },
 	{ "untimed command between",
@@ -600,11 +601,65 @@ static const struct bad_case {
 	    "t.shake:2:27: error: payload is 2 bytes but the length says 0\n"
 	    "   */ 0 < S 0:0(0) win 1000 \"ab\"\n"
 	    "                            ^\n" },
+	{ "lab: an unknown word",
+	    "lab frob\n",
+	    NULL,
+	    "t.shake:1:5: error: expected what the lab needs after 'lab' "
+	    "(sysctl, client-sysctl, serve, no-serve, offloads, router, nat, "
+	    "synproxy, firewall, delay, jitter, loss, reorder, duplicate, "
+	    "seed)\n"
+	    "  lab frob\n"
+	    "      ^\n" },
+	{ "lab: a sysctl outside net.*",
+	    "lab sysctl kernel.x=1\n",
+	    NULL,
+	    "t.shake:1:12: error: sysctl 'kernel.x': only net.* settings can "
+	    "be set in a namespace (e.g. net.ipv4.tcp_synack_retries)\n"
+	    "  lab sysctl kernel.x=1\n"
+	    "             ^\n" },
+	{ "lab: two servers on one port",
+	    "lab serve --port 81\nlab serve --mode echo --port 81\n",
+	    NULL,
+	    "t.shake:2:11: error: two servers on port 81 (give each its own "
+	    "--port)\n"
+	    "  lab serve --mode echo --port 81\n"
+	    "            ^\n" },
+	{ "lab: a firewall without its port",
+	    "lab firewall drop\n",
+	    NULL,
+	    "t.shake:1:18: error: give 'lab firewall drop|reject|reject-icmp "
+	    "PORT'\n"
+	    "  lab firewall drop\n"
+	    "                   ^\n" },
+	{ "lab: a flag with a value",
+	    "lab router yes\n",
+	    NULL,
+	    "t.shake:1:12: error: trailing text (it takes no value)\n"
+	    "  lab router yes\n"
+	    "             ^\n" },
+	{ "lab: a bad delay",
+	    "lab delay 11s\n",
+	    NULL,
+	    "t.shake:1:11: error: lab delay '11s': give 0 to 10s (250us, 50ms, "
+	    "1.5s)\n"
+	    "  lab delay 11s\n"
+	    "            ^\n" },
+	{ "lab: jitter over the delay, on the last impairment's line",
+	    "lab delay 5ms\nlab router\nlab jitter 10ms\n",
+	    NULL,
+	    "t.shake:3:1: error: 'lab jitter' 10000us is larger than 'lab "
+	    "delay' 5000us\n" },
+	{ "lab: after a step",
+	    "target 198.18.0.2:80\n0 < S 0:0(0) win 1\nlab router\n",
+	    NULL,
+	    "t.shake:3:1: error: lab lines come before the first step\n"
+	    "  lab router\n"
+	    "  ^\n" },
 	{ "control characters echoed escaped",
 	    "\033]0;title\007 < S 0:0(0)\n",
 	    NULL,
 	    "t.shake:1:1: error: expected a time (0.250, +0.1 or *), an option "
-	    "line (--name=value), 'target HOST:PORT' or 'flow NAME [PORT]'\n"
+	    "line (--name=value), 'target HOST:PORT', 'flow NAME [PORT]' or 'lab WORD ...'\n"
 	    "  \\e]0;title\\x07 < S 0:0(0)\n"
 	    "  ^\n" },
 	{ "control characters in a message escaped, caret after them",
@@ -1340,6 +1395,52 @@ test_times(void)
 	script_free(sc);
 }
 
+/* A file's lab lines, read into lab-types.h's structs. */
+static const char lab_text[] =
+    "target [2001:db8::2]:81\n"
+    "lab sysctl net.ipv4.tcp_synack_retries=2\n"
+    "lab client-sysctl net.ipv4.tcp_syn_retries=1\n"
+    "lab serve --port 81 --mode close-first \"b y e\"\n"
+    "lab serve --port 82\n"
+    "lab offloads on\n"
+    "lab nat\n"
+    "lab firewall reject 83\n"
+    "lab delay 50ms\n"
+    "lab jitter 5ms\n"
+    "lab loss 2%\n"
+    "lab seed 7\n"
+    "0 < S 0:0(0) win 1\n";
+
+static void
+test_lab(void)
+{
+	struct script_errors errs = { NULL, 0, false };
+	struct script *sc = parse(lab_text, NULL, &errs);
+	struct script_lab *b;
+
+	CHECK(sc != NULL && (b = sc->lab) != NULL);
+	if (sc == NULL || b == NULL)
+		return;
+	CHECK(b->line == 2 && b->nlines == 11);
+	CHECK(b->nsysctls == 2 && b->sysctls[0].side == LAB_SERVER &&
+	    strcmp(b->sysctls[0].key, "net.ipv4.tcp_synack_retries") == 0 &&
+	    strcmp(b->sysctls[0].value, "2") == 0 &&
+	    b->sysctls[1].side == LAB_CLIENT);
+	CHECK(b->nserve == 2 && strcmp(b->serve[0][4], "b y e") == 0 &&
+	    b->serve[0][5] == NULL && strcmp(b->serve[1][1], "82") == 0);
+	CHECK(b->offloads && !b->no_serve);
+	CHECK(b->router.enabled && b->router.nat && !b->router.synproxy &&
+	    b->router.nfirewall == 1 && b->router.firewall[0].port == 83 &&
+	    b->router.firewall[0].action == LAB_FW_RESET);
+	CHECK(b->impair.delay_us == 50000 && b->impair.jitter_us == 5000 &&
+	    b->impair.loss_ppm == 20000 && b->impair.seeded &&
+	    b->impair.seed == 7 && b->impair_line == 12);
+	script_free(sc);
+	sc = parse("target 198.18.0.2:80\n0 < S 0:0(0) win 1\n", NULL, &errs);
+	CHECK(sc != NULL && sc->lab == NULL);
+	script_free(sc);
+}
+
 int
 main(void)
 {
@@ -1364,5 +1465,7 @@ main(void)
 	test_limits();
 	test_times();
 	test_pd_forms();
+	test_lab();
+	test_round_trip("lab", lab_text);
 	return check_done();
 }

@@ -1,0 +1,139 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# run-lab.sh: `run --lab` builds each file's own lab from its "lab" lines:
+# every shipped scenario passes in it (synack-retransmit with its shortened
+# tcp_synack_retries, the middlebox ones behind their router), the
+# target's states are shown, and no lab is left however the run ends:
+# a pass, a SIGINT or SIGTERM during the run or the build, and a SIGKILL
+# (the next run removes what the dead one left).
+. "$top_srcdir/tests/lib.sh"
+need_root
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT INT TERM HUP
+
+# The labs of run pid $1: "rl", the pid in base 36, '-', the file's number.
+b36() {
+	n=$1 out=
+	while :; do
+		out=$(printf '%s' "0123456789abcdefghijklmnopqrstuvwxyz" |
+		    cut -c$((n % 36 + 1)))$out
+		n=$((n / 36))
+		[ $n -gt 0 ] || break
+	done
+	echo "$out"
+}
+labs_of() {
+	ls /run/tcpshake /run/netns 2>/dev/null | grep "^rl$(b36 "$1")-" || true
+}
+
+# Every shipped scenario in one run, each in its own lab, as one TAP
+# stream (the files numbered in order, one plan); a file that fails under
+# make check's load gets one more run of its own, said aloud.
+files=$(ls "$top_srcdir"/scenarios/*.shake "$top_srcdir"/scenarios/middlebox/*.shake)
+n=$(echo "$files" | wc -l)
+[ "$n" -ge 11 ] || fail "only $n scenarios found"
+RC=0
+# shellcheck disable=SC2086
+"$TCPSHAKE" run --lab --tap $files >"$TMP/out" 2>"$TMP/err" &
+pid=$!
+wait $pid || RC=$?
+[ -z "$(labs_of $pid)" ] || fail "labs left after the run: $(labs_of $pid)"
+i=0
+for f in $files; do
+	i=$((i + 1))
+	grep -qxF "ok $i - $f" "$TMP/out" && continue
+	echo "run-lab: $f failed in the run of all, trying again:" >&2
+	show "$TMP/out" "$TMP/err"
+	"$TCPSHAKE" run --lab "$f" >"$TMP/one" 2>&1 ||
+	    { show "$TMP/one"; fail "$f does not pass in its lab"; }
+	grep -qF "$f: ok," "$TMP/one" || { show "$TMP/one"; fail "$f: no ok line"; }
+	RC=0
+done
+[ "$RC" = 0 ] || { show "$TMP/out" "$TMP/err"; fail "run --lab exited $RC"; }
+[ "$(tail -n 1 "$TMP/out")" = "1..$n" ] || { show "$TMP/out"; fail "--tap: plan is not 1..$n"; }
+[ "$(grep -c '^1\.\.' "$TMP/out")" = 1 ] || { show "$TMP/out"; fail "--tap: more than one plan"; }
+grep -v '^ok [0-9]* - \|^not ok [0-9]* - \|^1\.\.\|^# ' "$TMP/out" &&
+	fail "--tap: stray lines"
+
+# The target's states beside ours (--peer-netns of the file's lab), as
+# JSON; (synack-retransmit passed above with the file's shortened
+# tcp_synack_retries: 2 retransmissions, not the default 5's.)
+f="$top_srcdir/scenarios/three-segment-close.shake"
+"$TCPSHAKE" run --lab --json "$f" >"$TMP/out" 2>"$TMP/err" ||
+	{ show "$TMP/out" "$TMP/err"; fail "three-segment-close --json"; }
+for st in SYN_RECEIVED ESTABLISHED FIN_WAIT_1 TIME_WAIT; do
+	grep -q "\"type\":\"state\".*\"side\":\"target\",\"text\":\"$st\"" \
+	    "$TMP/out" || { show "$TMP/out"; fail "--json: no target state $st"; }
+done
+
+# The file's target maps into the lab: an IPv6 target becomes the lab's
+# 2001:db8::2, its port kept.
+sed 's/^target .*/target [2001:db8::99]:9/' \
+    "$top_srcdir/scenarios/rst-closed-port.shake" >"$TMP/v6.shake"
+"$TCPSHAKE" run --lab -v "$TMP/v6.shake" >"$TMP/out" 2>"$TMP/err" ||
+	{ show "$TMP/out" "$TMP/err"; fail "IPv6 target in the lab"; }
+grep -q 'SENT .* > \[2001:db8::2\]:9 S ' "$TMP/out" ||
+	{ show "$TMP/out"; fail "IPv6: the lab's server is not the target"; }
+
+# A malformed lab line: file:line:col, exit 2, no lab made.
+printf 'target 198.18.0.2:80\nlab serve --port 0\n0 < S 0:0(0) win 1\n' \
+    >"$TMP/bad.shake"
+RC=0
+"$TCPSHAKE" run --lab "$TMP/bad.shake" >"$TMP/out" 2>"$TMP/err" &
+pid=$!
+wait $pid || RC=$?
+[ "$RC" = 2 ] || fail "bad lab line: exit $RC, want 2"
+grep -q "bad.shake:2:11: error: serve's --port" "$TMP/err" ||
+	{ show "$TMP/err"; fail "bad lab line: no file:line:col error"; }
+[ -z "$(labs_of $pid)" ] || fail "bad lab line: a lab was made"
+
+# Signals: in the middle of a 30 s silence, and early (during the build).
+printf '%s\n' 'target 198.18.0.2:80' 'lab serve --port 80 --mode echo' \
+    '0 < S 0:0(0) win 65535 <mss 1460>' '+0 > S. 0:0(0) ack 1 <mss 1460>' \
+    '+0~+30 > none' >"$TMP/long.shake"
+for sig in INT TERM; do
+	"$TCPSHAKE" run --lab "$TMP/long.shake" "$TMP/long.shake" \
+	    >"$TMP/out" 2>"$TMP/err" &
+	pid=$!
+	i=0
+	until grep -q 'S\. 0:0(0) ack 1' "$TMP/out"; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || { show "$TMP/out" "$TMP/err"; fail "SIG$sig: the run did not start"; }
+		sleep 0.1
+	done
+	[ -n "$(labs_of $pid)" ] || fail "SIG$sig: no lab while running"
+	kill -$sig $pid
+	RC=0
+	wait $pid || RC=$?
+	[ "$RC" = 2 ] || { show "$TMP/out" "$TMP/err"; fail "SIG$sig: exit $RC, want 2"; }
+	[ -z "$(labs_of $pid)" ] || fail "SIG$sig: labs left: $(labs_of $pid)"
+	grep -q "interrupted by" "$TMP/err" ||
+		{ show "$TMP/err"; fail "SIG$sig: no line saying so"; }
+	[ "$(grep -c 'S\. 0:0(0) ack 1' "$TMP/out")" = 1 ] ||
+		{ show "$TMP/out"; fail "SIG$sig: the second file ran"; }
+done
+for delay in 0.05 0.2; do
+	"$TCPSHAKE" run --lab "$TMP/long.shake" >"$TMP/out" 2>&1 &
+	pid=$!
+	sleep $delay
+	kill -INT $pid
+	wait $pid || true
+	[ -z "$(labs_of $pid)" ] || fail "SIGINT after ${delay}s: labs left: $(labs_of $pid)"
+done
+
+# SIGKILL leaves the lab; the next run --lab removes it.
+"$TCPSHAKE" run --lab "$TMP/long.shake" >"$TMP/out" 2>&1 &
+pid=$!
+i=0
+until grep -q 'S\. 0:0(0) ack 1' "$TMP/out"; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || fail "SIGKILL: the run did not start"
+	sleep 0.1
+done
+kill -KILL $pid
+wait $pid || true
+[ -n "$(labs_of $pid)" ] || fail "SIGKILL: want the lab left (the test tests nothing)"
+"$TCPSHAKE" run --lab "$top_srcdir/scenarios/rst-closed-port.shake" \
+    >"$TMP/out" 2>&1 || { show "$TMP/out"; fail "the run after a SIGKILL"; }
+[ -z "$(labs_of $pid)" ] || fail "SIGKILL: the next run left the dead one's labs: $(labs_of $pid)"
+exit 0
