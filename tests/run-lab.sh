@@ -61,7 +61,9 @@ grep -v '^ok [0-9]* - \|^not ok [0-9]* - \|^1\.\.\|^# ' "$TMP/out" &&
 f="$top_srcdir/scenarios/three-segment-close.shake"
 "$TCPSHAKE" run --lab --json "$f" >"$TMP/out" 2>"$TMP/err" ||
 	{ show "$TMP/out" "$TMP/err"; fail "three-segment-close --json"; }
-for st in SYN_RECEIVED ESTABLISHED FIN_WAIT_1 TIME_WAIT; do
+# (The states between, ESTABLISHED and FIN_WAIT_1, may pass between two
+# reads: the server writes and closes as it accepts.)
+for st in SYN_RECEIVED TIME_WAIT; do
 	grep -q "\"type\":\"state\".*\"side\":\"target\",\"text\":\"$st\"" \
 	    "$TMP/out" || { show "$TMP/out"; fail "--json: no target state $st"; }
 done
