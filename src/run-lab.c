@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "lab-router.h"
 #include "lab-sys.h"
 #include "lab.h"
 #include "run-lab.h"
@@ -311,6 +312,30 @@ run_lab_child_run(const char *name, char **argv, struct run_lab_tap *tap,
 	return WEXITSTATUS(status);
 }
 
+/* What the lab's router dropped (conntrack INVALID, the firewall) never
+ * reached the target: a silence that follows is the router's, and the run
+ * says so, on stderr so that TAP and JSON stay clean. */
+static void
+run_lab_router_drops(const char *name, const char *file)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	unsigned long dropped;
+
+	if (f == NULL)
+		return;
+	dropped = lab_router_counters(name, f);
+	fclose(f);
+	if (dropped > 0) {
+		fflush(stdout);
+		fprintf(stderr, "tcpshake: run --lab: %s: the lab's router "
+		    "dropped %lu packets the target never saw:\n%s", file,
+		    dropped, text);
+	}
+	free(text);
+}
+
 static int64_t
 run_lab_ms(void)
 {
@@ -357,6 +382,8 @@ run_lab_one(const struct run_lab_args *a, const struct script *sc,
 	status = lab_interrupted ? 2 : run_lab_child_run(name, argv, tap,
 	    file);
 	t2 = run_lab_ms();
+	if (cf.router.enabled)
+		run_lab_router_drops(name, file);
 	if (lab_down(name, &error) == -1) {
 		warnx_("run --lab: cannot remove lab '%s': %s (tcpshake lab "
 		    "down --name %s)", name, error, name);

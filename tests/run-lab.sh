@@ -55,6 +55,18 @@ done
 grep -v '^ok [0-9]* - \|^not ok [0-9]* - \|^1\.\.\|^# ' "$TMP/out" &&
 	fail "--tap: stray lines"
 
+# The router's drops: the out-of-window segment of conntrack-invalid never
+# reached the target, and the run says the router dropped it (stderr);
+# a file whose router dropped nothing says nothing of it.
+f=$top_srcdir/scenarios/middlebox/conntrack-invalid.shake
+"$TCPSHAKE" run --lab "$f" >"$TMP/inv" 2>"$TMP/inv.err" ||
+    { show "$TMP/inv" "$TMP/inv.err"; fail "conntrack-invalid under --lab"; }
+grep -q "the lab's router dropped 1 packets the target never saw" "$TMP/inv.err" &&
+    grep -q "conntrack invalid: router dropped 1 packets" "$TMP/inv.err" ||
+    { show "$TMP/inv.err"; fail "run --lab did not say the router dropped the INVALID segment"; }
+grep "the lab's router dropped" "$TMP/err" | grep -v "/conntrack-invalid\.shake:" &&
+    fail "a file without drops reported router drops"
+
 # The target's states beside ours (--peer-netns of the file's lab), as
 # JSON; (synack-retransmit passed above with the file's shortened
 # tcp_synack_retries: 2 retransmissions, not the default 5's.)
