@@ -25,7 +25,8 @@ echo
 echo "\$ tcpshake probe -S -p 80 2001:db8::2"
 "$ts" lab exec --name $lab -- "$ts" probe -S -p 80 2001:db8::2 || true
 echo
-echo "\$ tcpshake connect --ladder --send 'hello\\r\\n' --expect-echo --peer-netns $lab-s 198.18.0.2:80"
+# printf, not echo: dash's echo would turn the \r\n into the bytes.
+printf '%s\n' "\$ tcpshake connect --ladder --send 'hello\\r\\n' --expect-echo --peer-netns $lab-s 198.18.0.2:80"
 "$ts" lab exec --name $lab -- "$ts" connect --ladder --send 'hello\r\n' \
 	--expect-echo --peer-netns $lab-s 198.18.0.2:80 || true
 echo
