@@ -12,6 +12,8 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +112,10 @@ struct probe_worker {
 	uint32_t		 nanswered;
 	uint64_t		 unmatched;
 	bool			 window_off;	/* answers stalled once */
+	bool			 failed;	/* err says why it stopped */
+	uint32_t		 unsent;	/* the table's last ones: their
+						 * send failed */
+	char			 err[256];
 	pthread_t		 thread;
 };
 
@@ -124,6 +130,7 @@ struct probe_run {
 	uint32_t		 nprobes;
 	int			 nworkers;
 	struct probe_worker	*w;
+	atomic_bool		 failed;	/* a sender stopped: all stop */
 };
 
 enum {
@@ -592,6 +599,32 @@ probe_seen_icmp(struct probe_worker *w, const struct decoded *d,
 	probe_emit(w->r, &ev);
 }
 
+/* A sender that cannot go on stops every sender and says why to the main
+ * thread, which reports it once they are all in: no thread exits the
+ * program while others hold the sinks' lock. */
+static void __attribute__((format(printf, 2, 3)))
+probe_fail(struct probe_worker *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (w->failed)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(w->err, sizeof w->err, fmt, ap);
+	va_end(ap);
+	/* libnet's messages end in a newline; the line is ours to end. */
+	w->err[strcspn(w->err, "\n")] = '\0';
+	w->failed = true;
+	atomic_store(&w->r->failed, true);
+}
+
+/* Ctrl-C, or a sender failed: send nothing more. */
+static bool
+probe_halted(struct probe_worker *w)
+{
+	return probe_stop || atomic_load(&w->r->failed);
+}
+
 /* Everything the capture holds now, without blocking. */
 static void
 probe_drain(struct probe_worker *w)
@@ -612,7 +645,7 @@ probe_drain(struct probe_worker *w)
 		segment_clear(&d.seg);
 	}
 	if (rc == -2)
-		fatalx("capture on %s: %s", w->r->rt.ifname, err);
+		probe_fail(w, "capture on %s: %s", w->r->rt.ifname, err);
 }
 
 /* Every probe sent so far is answered and was seen leaving. */
@@ -632,7 +665,7 @@ probe_wait_until(struct probe_worker *w, int64_t deadline, bool until_done)
 	struct timespec tmo;
 	int64_t now, left;
 
-	while (!probe_stop && (now = mono_ns()) < deadline) {
+	while (!probe_halted(w) && (now = mono_ns()) < deadline) {
 		probe_drain(w);
 		if (until_done && probe_all_in(w))
 			return;
@@ -642,7 +675,7 @@ probe_wait_until(struct probe_worker *w, int64_t deadline, bool until_done)
 		tmo.tv_sec = left / 1000000000;
 		tmo.tv_nsec = left % 1000000000;
 		if (ppoll(&pfd, 1, &tmo, NULL) == -1 && errno != EINTR)
-			fatal("poll");
+			probe_fail(w, "poll: %s", strerror(errno));
 	}
 	probe_drain(w);
 }
@@ -682,8 +715,11 @@ probe_send_one(struct probe_worker *w, uint32_t id)
 
 	if (!probe_next(w, id))
 		return;
-	if (craft_send(w->cr, &w->seg, NULL, NULL, err, sizeof err) == -1)
-		fatalx("%s", err);
+	if (craft_send(w->cr, &w->seg, NULL, NULL, err, sizeof err) == -1) {
+		w->unsent = 1;
+		probe_fail(w, "%s", err);
+		return;
+	}
 	w->nsent++;
 }
 
@@ -706,8 +742,11 @@ probe_send_batch(struct probe_worker *w, uint32_t first, uint32_t n)
 		p[k].flags = w->seg.flags;
 		k++;
 	}
-	if (k > 0 && craft_send_batch(w->cr, p, k, err, sizeof err) == -1)
-		fatalx("%s", err);
+	if (k > 0 && craft_send_batch(w->cr, p, k, err, sizeof err) == -1) {
+		w->unsent = k;
+		probe_fail(w, "%s", err);
+		return;
+	}
 	w->nsent += k;
 }
 
@@ -727,11 +766,11 @@ probe_window(struct probe_worker *w)
 	int64_t moved = mono_ns();
 	uint32_t before;
 
-	while (!w->window_off && !probe_stop &&
+	while (!w->window_off && !probe_halted(w) &&
 	    w->nsent - w->nanswered >= PROBE_WINDOW) {
 		before = w->nanswered;
 		if (ppoll(&pfd, 1, &tmo, NULL) == -1 && errno != EINTR)
-			fatal("poll");
+			probe_fail(w, "poll: %s", strerror(errno));
 		probe_drain(w);
 		if (w->nanswered != before)
 			moved = mono_ns();
@@ -753,26 +792,27 @@ probe_worker_run(void *arg)
 	/* A forged source is no part of the template: those go one by one,
 	 * as fast as they are built. */
 	for (i = 0; w->r->o->interval_ns == 0 && !w->r->o->forged &&
-	    i < w->nprobes && !probe_stop; i += n) {
+	    i < w->nprobes && !probe_halted(w); i += n) {
 		n = w->nprobes - i < PROBE_BATCH ? w->nprobes - i :
 		    PROBE_BATCH;
 		probe_drain(w);
 		probe_window(w);
 		/* Ctrl-C while waiting: not one probe more. */
-		if (probe_stop)
+		if (probe_halted(w))
 			break;
 		probe_send_batch(w, i, n);
 		last = mono_ns();
 	}
-	for (; i < w->nprobes && !probe_stop; i++) {
+	for (; i < w->nprobes && !probe_halted(w); i++) {
 		probe_wait_until(w, t0 + (int64_t)i * w->r->o->interval_ns,
 		    false);
-		if (probe_stop)
+		if (probe_halted(w))
 			break;
 		probe_send_one(w, i);
 		last = mono_ns();
 	}
-	probe_wait_until(w, last + w->r->o->timeout_ns, true);
+	if (!w->failed)
+		probe_wait_until(w, last + w->r->o->timeout_ns, true);
 	return NULL;
 }
 
@@ -889,7 +929,8 @@ probe_tally(struct probe_run *r, struct probe_stat *st,
 		t->answered += w->nanswered;
 		t->unmatched += w->unmatched;
 		t->drops += sniff_drops(w->sn);
-		n = probe_count(w->tab);
+		/* A failed send's probes were never sent: not counted. */
+		n = probe_count(w->tab) - w->unsent;
 		for (i = 0; i < n; i++) {
 			const struct probe *p = probe_get(w->tab, i);
 			struct probe_stat *s = &st[p->port_idx];
@@ -983,9 +1024,9 @@ cmd_probe_exec(int argc, char **argv)
 {
 	struct probe_opts o;
 	struct probe_run r;
-	struct sigaction sa;
 	char err[256];
-	int rc;
+	char *why = NULL;
+	int rc, k;
 
 	probe_parse(&o, argc, argv);
 	memset(&r, 0, sizeof r);
@@ -999,15 +1040,20 @@ cmd_probe_exec(int argc, char **argv)
 	if (privdrop_apply(&o.drop, 0, err, sizeof err) == -1)
 		fatalx("probe: %s", err);
 
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = probe_on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-
+	cli_catch_stops(probe_on_signal);
 	probe_note(&r);
 	clock_gettime(CLOCK_REALTIME, &r.start);
 	probe_run_workers(&r);
 	rc = probe_summary(&r);
+	for (k = 0; k < r.nworkers && why == NULL; k++)
+		if (r.w[k].failed)
+			why = xstrdup(r.w[k].err);
+	/* The summary and -w's records are out before the error line. */
 	probe_close(&r);
+	if (why != NULL) {
+		warnx_("probe: %s", why);
+		free(why);
+		return 2;
+	}
 	return rc;
 }

@@ -33,6 +33,20 @@ expect_error 2 "^tcpshake: --mss: TCP options would take 44 bytes" \
     --ts 1 --ts 2 --ts 3 --ts 4 --mss 1
 expect_error 2 "^tcpshake: probe: --df and --id are IPv4 fields" --df 2001:db8::2
 
+# A send the kernel refuses (1600 bytes of payload over a 1500-byte link):
+# one line, exit 2, from one sender and from several at full rate (-i 0,
+# threads), whose error reaches the main thread: no probe is counted sent.
+big=$(head -c 1600 /dev/zero | tr '\0' x)
+for args in "-c 1" "-c 5000 -i 0"; do
+	# shellcheck disable=SC2086
+	probe_run $args --data "$big" 198.18.0.2
+	[ "$RC" = 2 ] || { cat "$TMP/out" "$TMP/err" >&2; fail "refused send ($args): exit $RC, want 2"; }
+	[ "$(wc -l <"$TMP/err")" = 1 ] &&
+	    grep -Eq "^tcpshake: probe: cannot send: .*Message too long\)?$" "$TMP/err" ||
+	    { cat "$TMP/err" >&2; fail "refused send ($args): want one line saying so"; }
+	grep -q " sent, " "$TMP/out" && { cat "$TMP/out" >&2; fail "refused send ($args) was counted"; }
+done
+
 # Without privileges: the line names CAP_NET_RAW.
 RC=0
 in_client setpriv --reuid=65534 --regid=65534 --clear-groups \
