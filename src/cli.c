@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "target.h"
 #include "xmalloc.h"
 
 struct global_opts gopts;
@@ -138,6 +139,21 @@ cli_one_operand(const struct cli *c, const char *missing)
 		cli_usage_error(c->cmd, "one target only ('%s' is one too "
 		    "many)", c->argv[optind + 1]);
 	return c->argv[optind];
+}
+
+void
+cli_target(const char *cmd, const char *arg, bool port_given,
+    struct target *t)
+{
+	char err[256];
+	int rc;
+
+	if ((rc = target_parse(arg, t, err, sizeof err)) < 0)
+		fatalx("%s: %s%s", cmd, err, rc == TARGET_AMBIGUOUS ?
+		    " (or give the port with -p)" : "");
+	if (t->port != 0 && port_given)
+		fatalx("%s: '%s' names a port and so does -p: give one", cmd,
+		    arg);
 }
 
 void

@@ -100,6 +100,11 @@ void	 cli_skip(struct cli *);
 /* After the options: the one operand (a target); none or more than one
  * ends the program, `missing` saying what to give. */
 const char *cli_one_operand(const struct cli *, const char *missing);
+/* The operand as a target (target.h): one line and exit 2 when it does not
+ * parse, or when it names a port and -p did too (port_given). */
+struct target;
+void	 cli_target(const char *cmd, const char *arg, bool port_given,
+	    struct target *);
 void	 cli_end(struct cli *);
 
 /* "tcpshake: CMD: WHAT (see 'tcpshake CMD --help')", exit 2. */

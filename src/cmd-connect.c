@@ -117,15 +117,8 @@ static void
 parse_target(struct connect_opts *o, const char *s)
 {
 	struct target t;
-	char err[256];
-	int rc;
 
-	if ((rc = target_parse(s, &t, err, sizeof err)) < 0)
-		fatalx("connect: %s%s", err, rc == TARGET_AMBIGUOUS ?
-		    " (or give the port with -p)" : "");
-	if (t.port != 0 && o->port != 0)
-		fatalx("connect: '%s' names a port and so does -p: give one",
-		    s);
+	cli_target("connect", s, o->port != 0, &t);
 	if (t.port == 0 && o->port == 0)
 		fatalx("connect: '%s' has no port (give TARGET:PORT, as in "
 		    "198.18.0.2:80, or -p PORT)", s);

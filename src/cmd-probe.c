@@ -241,16 +241,9 @@ static void
 probe_target(struct probe_opts *o, const char *arg)
 {
 	struct target t;
-	char err[256];
-	int rc;
 
-	if ((rc = target_parse(arg, &t, err, sizeof err)) < 0)
-		fatalx("probe: %s%s", err, rc == TARGET_AMBIGUOUS ?
-		    " (or give the port with -p)" : "");
+	cli_target("probe", arg, o->ports != NULL, &t);
 	o->target = xstrdup(t.host);
-	if (t.port != 0 && o->ports != NULL)
-		fatalx("probe: '%s' names a port and so does -p: give one",
-		    arg);
 	if (t.port != 0) {
 		o->ports = xmalloc(sizeof *o->ports);
 		o->ports[0] = t.port;
