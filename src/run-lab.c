@@ -43,19 +43,6 @@ run_lab_on_signal(int sig)
 		kill(run_lab_child, sig);
 }
 
-static void
-run_lab_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = run_lab_on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-}
-
 /* "rl" + our pid + "-" + the file's number, both base 36: at most 10
  * characters (pids below 36^5), never another run's. */
 static void
@@ -416,7 +403,7 @@ run_lab_files(const struct run_lab_args *a)
 	if (!lab_have_cap(LAB_CAP_SYS_ADMIN))
 		fatalx("run --lab: needs CAP_SYS_ADMIN to build the labs "
 		    "(network namespaces and their mounts): run it as root");
-	run_lab_signals();
+	cli_catch_stops(run_lab_on_signal);
 	run_lab_sweep();
 	for (i = 0; i < a->nfiles && !lab_interrupted; i++) {
 		if ((sc = script_parse_file(a->files[i], &defs, &errs)) ==
