@@ -29,8 +29,12 @@ show_failures() {
 	    $(find "$1" -name '*.trs') 2>/dev/null); do
 		echo "==== ${f%.trs}.log"
 		tail -n 40 "${f%.trs}.log"
+		# The reason, once more at the very end (CI shows the tail).
+		echo "${f%.trs}: $(grep '^FAIL: ' "${f%.trs}.log" | tail -n 3 |
+		    tr '\n' ' ' | cut -c1-300)" >>"$digest"
 	done
 }
+digest=$(mktemp)
 
 suite() {	# suite NAME DIR MAKE-TARGET CONFIGURE-ARGS...
 	name=$1 dir=$2 target=$3
@@ -77,7 +81,7 @@ safety_off() {
 		failed=$((failed + 1))
 	fi
 }
-trap 'nft delete table inet $safety 2>/dev/null' EXIT INT TERM HUP
+trap 'nft delete table inet $safety 2>/dev/null; rm -f "$digest"' EXIT INT TERM HUP
 safety_on
 
 suite "test suite" _build check
@@ -103,6 +107,11 @@ if (cd _build && make distcheck >distcheck.log 2>&1); then
 else
 	failed=$((failed + 1))
 	tail -n 40 _build/distcheck.log
+	# distcheck leaves its tree behind on failure: show why each failed.
+	for d in _build/tcpshake-*/_build/sub; do
+		[ -d "$d" ] && show_failures "$d"
+	done
+	echo "load: $(cat /proc/loadavg); namespaces: $(ip netns list 2>/dev/null | wc -l)"
 fi
 
 safety_off
@@ -113,5 +122,10 @@ if [ "$(id -u)" = 0 ] && [ "$skipped" -gt 0 ]; then
 	failed=$((failed + skipped))
 	skipped=0
 fi
+if [ -s "$digest" ]; then
+	echo "== why the failed tests failed"
+	cat "$digest"
+fi
+rm -f "$digest"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
