@@ -6,6 +6,9 @@
 # minute (make fuzz-smoke, clang), and make distcheck. Ends with the
 # line "N passed, N failed" and exits non-zero on any failure.
 set -u
+# The job counts below are ours: a MAKEFLAGS from the environment (-j16,
+# say) would run the live tests many at a time on a small machine.
+unset MAKEFLAGS MFLAGS GNUMAKEFLAGS
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 sh scripts/deps.sh --fuzz || exit 2
