@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "burst.h"
 #include "endpoint.h"
 #include "flow.h"
 #include "plan.h"
@@ -278,6 +279,19 @@ user_call(struct plan_ctx *c, const struct plan_step *st, int rc,
 	return true;
 }
 
+/* The burst's lanes run to their end; a sender's error is the plan's. */
+static bool
+step_burst(struct plan_ctx *c, const struct plan_step *st)
+{
+	char err[256];
+
+	if (burst_run(st->burst, c->stop, err, sizeof err) == 0)
+		return true;
+	fail_why(c, "%s", err);
+	c->r->error = true;
+	return false;
+}
+
 static bool
 step_run(struct plan_ctx *c, const struct plan_step *st)
 {
@@ -300,6 +314,8 @@ step_run(struct plan_ctx *c, const struct plan_step *st)
 		return step_close(c, st);
 	case PLAN_AWAIT:
 		return step_await(c, st);
+	case PLAN_BURST:
+		return step_burst(c, st);
 	}
 	return false;
 }
@@ -312,7 +328,7 @@ plan_run(const struct plan *p, struct session *s, struct endpoint *ep,
 	static const struct plan_hooks none;
 	struct plan_ctx c = { .p = p, .s = s, .ep = ep, .fl = fl,
 	    .stop = stop, .h = h != NULL ? h : &none, .r = r };
-	const struct flow *f = ep_flow_tcb(fl);
+	const struct flow *f = fl != NULL ? ep_flow_tcb(fl) : NULL;
 	char err[256];
 	size_t i;
 
@@ -322,7 +338,8 @@ plan_run(const struct plan *p, struct session *s, struct endpoint *ep,
 			step_run(&c, &p->steps[i]);
 	/* Failed or interrupted with the target holding state: reset it
 	 * rather than leave it a connection nobody will close. */
-	if (r->failed != NULL && !r->error && f->state != FLOW_CLOSED &&
+	if (r->failed != NULL && !r->error && f != NULL &&
+	    f->state != FLOW_CLOSED &&
 	    f->state != FLOW_SYN_SENT && f->state != FLOW_TIME_WAIT)
 		endpoint_abort(ep, fl, err, sizeof err);
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 struct session;
+struct burst;
 struct endpoint;
 struct ep_flow;
 
@@ -22,6 +23,8 @@ enum plan_kind {
 			 * TIME_WAIT over) */
 	PLAN_ABORT,	/* our RST */
 	PLAN_AWAIT,	/* a condition, with a deadline */
+	PLAN_BURST,	/* many probes, their replies matched (burst.h): no
+			 * TCB; an interruption ends it, no failure */
 };
 
 enum plan_cond {
@@ -48,6 +51,7 @@ struct plan_step {
 	bool		 lenient;
 	/* Carried out after an earlier step failed too (a cleanup). */
 	bool		 always;
+	struct burst	*burst;		/* PLAN_BURST, the caller's */
 };
 
 struct plan {
@@ -77,7 +81,7 @@ void	 plan_await(struct plan *, enum plan_cond, int64_t timeout_ns,
 
 /*
  * Carry the steps out on flow fl of ep over session s, in order, until
- * one fails. A failure (or *stop: "interrupted by SIGINT") with the
+ * one fails (a plan of PLAN_BURST steps only takes no flow: NULL, NULL). A failure (or *stop: "interrupted by SIGINT") with the
  * target holding state resets the flow rather than leave it a connection
  * nobody will close. r says how it went; nothing here exits.
  */

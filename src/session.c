@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -50,6 +51,13 @@ struct session {
 	bool		 peer_shown;	/* a state of the target's was shown */
 	bool		 peer_armed;	/* something of ours went out */
 	bool		 peer_due;	/* a segment shown since the last change */
+	/* A burst's tap on what is read (session_set_tap). */
+	bool		(*tap)(void *arg, const struct wire_pkt *);
+	void		*tap_arg;
+	/* With lanes, the emit is one at a time across them: the parent's
+	 * lock, shared. */
+	pthread_mutex_t	*emit_lock;
+	bool		 lock_owner;
 };
 
 int64_t
@@ -156,8 +164,13 @@ pend_is_packet(const struct pend *p)
 static void
 emit_raw(struct session *s, const struct event *ev)
 {
-	if (s->cfg.emit != NULL)
-		s->cfg.emit(s->cfg.emit_arg, ev);
+	if (s->cfg.emit == NULL)
+		return;
+	if (s->emit_lock != NULL)
+		pthread_mutex_lock(s->emit_lock);
+	s->cfg.emit(s->cfg.emit_arg, ev);
+	if (s->emit_lock != NULL)
+		pthread_mutex_unlock(s->emit_lock);
 }
 
 static void
@@ -356,6 +369,39 @@ session_open(const struct session_config *cfg, char *err, size_t errlen)
 	return s;
 }
 
+struct session *
+session_open_lane(struct session *s, uint16_t lo, uint16_t hi, char *err,
+    size_t errlen)
+{
+	struct session_config cfg = s->cfg;
+	struct session *lane;
+
+	if (s->cfg.wire != NULL) {
+		snprintf(err, errlen, "a lane needs a live wire");
+		return NULL;
+	}
+	cfg.wire_cfg.lport_lo = lo;
+	cfg.wire_cfg.lport_hi = hi;
+	cfg.peer = NULL;
+	if ((lane = session_open(&cfg, err, errlen)) == NULL)
+		return NULL;
+	if (s->emit_lock == NULL) {
+		s->emit_lock = xmalloc(sizeof *s->emit_lock);
+		pthread_mutex_init(s->emit_lock, NULL);
+		s->lock_owner = true;
+	}
+	lane->emit_lock = s->emit_lock;
+	return lane;
+}
+
+void
+session_set_tap(struct session *s, bool (*tap)(void *,
+    const struct wire_pkt *), void *arg)
+{
+	s->tap = tap;
+	s->tap_arg = arg;
+}
+
 static bool
 nothing_waiting(void *arg)
 {
@@ -396,6 +442,10 @@ session_close(struct session *s)
 	if (s->w != s->cfg.wire)
 		wire_close(s->w);
 	conn_table_free(&s->conns);
+	if (s->lock_owner) {
+		pthread_mutex_destroy(s->emit_lock);
+		free(s->emit_lock);
+	}
 	free(s);
 }
 
@@ -581,6 +631,8 @@ seen_packet(struct session *s, const struct wire_pkt *pkt, char *err,
 	const struct segment *g = &pkt->d.seg;
 	struct conn *c;
 
+	if (s->tap != NULL && s->tap(s->tap_arg, pkt))
+		return 0;
 	switch (pkt->kind) {
 	case WIRE_SENT:
 		seen_sent(s, pkt);

@@ -115,4 +115,17 @@ enum session_status session_run(struct session *, int64_t deadline,
 /* Sends not yet seen in the capture. */
 size_t	 session_unseen(const struct session *);
 
+/*
+ * For a burst (burst.h): tap sees each packet the session reads before
+ * the conversations do; true: taken, nothing more is done with it (NULL:
+ * no tap). A lane is a sibling session for one more sender thread: a
+ * live wire of its own as s's, its capture narrowed to our ports [lo,
+ * hi]; its events go to s's emit, one at a time across s and its lanes
+ * (a lock). Close lanes before s. NULL with err (a fake wire has none).
+ */
+void	 session_set_tap(struct session *, bool (*tap)(void *arg,
+	    const struct wire_pkt *), void *arg);
+struct session *session_open_lane(struct session *s, uint16_t lo,
+	    uint16_t hi, char *err, size_t errlen);
+
 #endif

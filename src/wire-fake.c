@@ -40,6 +40,9 @@ struct wire_fake {
 	size_t		 nports, nguarded;
 	wire_fake_peer	 peer;
 	void		*peer_arg;
+	struct segment	 tmpl;		/* send_batch's */
+	bool		 has_tmpl;
+	int		 fail_after;	/* sends left before one fails; -1 */
 };
 
 /* The fake's clock of a time on the wire's clock. */
@@ -80,8 +83,15 @@ fake_send(void *impl, const struct segment *seg, const uint8_t **bytes,
 	uint32_t n;
 	struct fake_sent *s;
 
+	if (fk->fail_after == 0) {
+		snprintf(err, errlen, "sendto: No buffer space available "
+		    "(the fake's)");
+		return -1;
+	}
 	if (craft_build(fk->cr, seg, &b, &n, err, errlen) == -1)
 		return -1;
+	if (fk->fail_after > 0)
+		fk->fail_after--;
 	queue_bytes(fk, fk->now + fk->lag, b, n);
 	if (fk->nsent == fk->sentcap) {
 		fk->sentcap = fk->sentcap ? fk->sentcap * 2 : 16;
@@ -203,6 +213,47 @@ fake_drops(void *impl)
 	return 0;
 }
 
+static int
+fake_set_template(void *impl, const struct segment *seg, char *err,
+    size_t errlen)
+{
+	struct wire_fake *fk = impl;
+
+	(void)err;
+	(void)errlen;
+	segment_clear(&fk->tmpl);
+	segment_init(&fk->tmpl);
+	segment_copy(&fk->tmpl, seg);
+	fk->has_tmpl = true;
+	return 0;
+}
+
+/* Each copy on its own, through send: recorded, stamped, answered. */
+static int
+fake_send_batch(void *impl, const struct wire_patch *p, size_t n, char *err,
+    size_t errlen)
+{
+	struct wire_fake *fk = impl;
+	struct segment s;
+	size_t i;
+
+	if (!fk->has_tmpl) {
+		snprintf(err, errlen, "no template");
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		s = fk->tmpl;	/* shallow: options and payload shared */
+		s.sport = p[i].sport;
+		s.dport = p[i].dport;
+		s.seq = p[i].seq;
+		s.ack = p[i].ack;
+		s.flags = p[i].flags;
+		if (fake_send(fk, &s, NULL, NULL, err, errlen) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 static void
 fake_close(void *impl)
 {
@@ -217,6 +268,7 @@ fake_close(void *impl)
 		segment_clear(&fk->sent[i].seg);
 	free(fk->sent);
 	free(fk->last);
+	segment_clear(&fk->tmpl);
 	craft_close(fk->cr);
 	free(fk);
 }
@@ -232,6 +284,8 @@ static const struct wire_ops fake_ops = {
 	.guard_flow = fake_guard_flow,
 	.guarded = fake_guarded,
 	.drops = fake_drops,
+	.set_template = fake_set_template,
+	.send_batch = fake_send_batch,
 	.close = fake_close,
 };
 
@@ -243,6 +297,8 @@ wire_fake_open(const struct wire_config *cfg, struct wire_fake **out)
 
 	fk->cfg = *cfg;
 	fk->lag = WIRE_FAKE_LAG_NS;
+	fk->fail_after = -1;
+	segment_init(&fk->tmpl);
 	/* Building bytes needs no privilege; failing here is a bug. */
 	if ((fk->cr = craft_open(cfg->local.family, CRAFT_BYTES, err,
 	    sizeof err)) == NULL) {
@@ -265,6 +321,12 @@ void
 wire_fake_set_lag(struct wire_fake *fk, int64_t lag_ns)
 {
 	fk->lag = lag_ns;
+}
+
+void
+wire_fake_fail_after(struct wire_fake *fk, int nsends)
+{
+	fk->fail_after = nsends;
 }
 
 void

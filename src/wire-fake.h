@@ -36,6 +36,9 @@ void	 wire_fake_set_peer(struct wire_fake *, wire_fake_peer, void *arg);
  * WIRE_FAKE_LAG_NS): a slow path, or a sender the scheduler held up. */
 void	 wire_fake_set_lag(struct wire_fake *, int64_t lag_ns);
 
+/* After nsends more sends, every send fails (-1: none fails). */
+void	 wire_fake_fail_after(struct wire_fake *, int nsends);
+
 /* The remote sends seg at t_ns: its addresses are the wire's (remote to
  * local); its ports, when 0, the config's rport and lport. */
 void	 wire_fake_arrive(struct wire_fake *, int64_t t_ns,

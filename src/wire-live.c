@@ -155,6 +155,36 @@ live_drops(void *impl)
 	return sniff_drops(((struct wire_live *)impl)->sn);
 }
 
+static int
+live_set_template(void *impl, const struct segment *seg, char *err,
+    size_t errlen)
+{
+	return craft_template(((struct wire_live *)impl)->cr, seg, err,
+	    errlen);
+}
+
+static int
+live_send_batch(void *impl, const struct wire_patch *p, size_t n, char *err,
+    size_t errlen)
+{
+	struct craft_patch cp[64];
+	size_t i, k;
+
+	for (i = 0; i < n; i += k) {
+		for (k = 0; k < n - i && k < sizeof cp / sizeof cp[0]; k++) {
+			cp[k].sport = p[i + k].sport;
+			cp[k].dport = p[i + k].dport;
+			cp[k].seq = p[i + k].seq;
+			cp[k].ack = p[i + k].ack;
+			cp[k].flags = p[i + k].flags;
+		}
+		if (craft_send_batch(((struct wire_live *)impl)->cr, cp, k,
+		    err, errlen) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 static void
 live_close(void *impl)
 {
@@ -181,6 +211,8 @@ static const struct wire_ops live_ops = {
 	.guard_flow = live_guard_flow,
 	.guarded = live_guarded,
 	.drops = live_drops,
+	.set_template = live_set_template,
+	.send_batch = live_send_batch,
 	.close = live_close,
 };
 

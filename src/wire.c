@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "srcrange.h"
 #include "wire.h"
 #include "xmalloc.h"
 
@@ -155,23 +156,60 @@ struct wire {
 	uint8_t		*last_data;	/* the last wire_read()'s payload */
 };
 
-char *
-wire_filter(const struct wire_config *c)
+/* Our end as a filter primitive: dir ("", "src ", "dst ") host local,
+ * or that or the forged net. */
+static void
+local_expr(const struct wire_config *c, const char *dir, char *buf,
+    size_t len)
 {
-	char l[64], r[64], lp[16] = "", rp[16] = "", *f;
+	char l[64], net[72];
 
 	ipaddr_str(&c->local, l, sizeof l);
+	if (c->forged == NULL) {
+		snprintf(buf, len, "%shost %s", dir, l);
+		return;
+	}
+	srcrange_str(c->forged, net, sizeof net);
+	snprintf(buf, len, "(%shost %s or %snet %s)", dir, l, dir, net);
+}
+
+/* TCP between the two ends: a range of our ports needs the direction
+ * (the target's port may fall in it). */
+static char *
+tcp_expr(const struct wire_config *c)
+{
+	char l[160], ls[168], ld[168], r[64], lp[16] = "", rp[16] = "", *f;
+
 	ipaddr_str(&c->remote, r, sizeof r);
+	if (c->lport == 0 && c->lport_lo != 0) {
+		local_expr(c, "src ", ls, sizeof ls);
+		local_expr(c, "dst ", ld, sizeof ld);
+		xasprintf(&f, "(tcp and %s and dst host %s and src portrange "
+		    "%u-%u) or (tcp and src host %s and %s and dst portrange "
+		    "%u-%u)", ls, r, c->lport_lo, c->lport_hi, r, ld,
+		    c->lport_lo, c->lport_hi);
+		return f;
+	}
+	local_expr(c, "", l, sizeof l);
 	if (c->lport != 0)
 		snprintf(lp, sizeof lp, " and port %u", c->lport);
 	if (c->rport != 0)
 		snprintf(rp, sizeof rp, " and port %u", c->rport);
-	if (c->icmp)
-		xasprintf(&f, "(tcp and host %s and host %s%s%s) or (%s and "
-		    "dst host %s)", l, r, lp, rp, c->local.family == AF_INET6 ?
-		    "icmp6" : "icmp", l);
-	else
-		xasprintf(&f, "tcp and host %s and host %s%s%s", l, r, lp, rp);
+	xasprintf(&f, "tcp and %s and host %s%s%s", l, r, lp, rp);
+	return f;
+}
+
+char *
+wire_filter(const struct wire_config *c)
+{
+	char ld[168], *t = tcp_expr(c), *f;
+
+	if (!c->icmp)
+		return t;
+	local_expr(c, "dst ", ld, sizeof ld);
+	xasprintf(&f, "(%s) or (%s and %s)", t, c->local.family == AF_INET6 ?
+	    "icmp6" : "icmp", ld);
+	free(t);
 	return f;
 }
 
@@ -312,7 +350,35 @@ wire_expire(struct wire *w, int64_t now, uint64_t *tag)
 	    now - w->cfg.sent_wait_ns, tag);
 }
 
+int
+wire_send_unstamped(struct wire *w, const struct segment *seg, char *err,
+    size_t errlen)
+{
+	return w->ops->send(w->impl, seg, NULL, NULL, err, errlen);
+}
+
+int
+wire_set_template(struct wire *w, const struct segment *seg, char *err,
+    size_t errlen)
+{
+	return w->ops->set_template(w->impl, seg, err, errlen);
+}
+
+int
+wire_send_batch(struct wire *w, const struct wire_patch *p, size_t n,
+    char *err, size_t errlen)
+{
+	return n == 0 ? 0 : w->ops->send_batch(w->impl, p, n, err, errlen);
+}
+
 /* ---- Reading ---- */
+
+bool
+wire_is_local(const struct wire *w, const struct ipaddr *a)
+{
+	return ipaddr_eq(a, &w->cfg.local) || (w->cfg.forged != NULL &&
+	    srcrange_contains(w->cfg.forged, a));
+}
 
 /* Which of ours, theirs or neither a decoded packet is. */
 static bool
@@ -322,9 +388,9 @@ classify(struct wire *w, struct wire_pkt *pkt)
 
 	if (pkt->d.kind == DK_ICMP) {
 		pkt->kind = WIRE_ICMP;
-		return ipaddr_eq(&s->src, &w->cfg.local);
+		return wire_is_local(w, &s->src);
 	}
-	if (ipaddr_eq(&s->src, &w->cfg.local) &&
+	if (wire_is_local(w, &s->src) &&
 	    ipaddr_eq(&s->dst, &w->cfg.remote)) {
 		pkt->kind = wire_stamps_match(w->st, s, &pkt->tag,
 		    &pkt->sent_ns);
@@ -332,7 +398,7 @@ classify(struct wire *w, struct wire_pkt *pkt)
 	}
 	pkt->kind = WIRE_ARRIVED;
 	return ipaddr_eq(&s->src, &w->cfg.remote) &&
-	    ipaddr_eq(&s->dst, &w->cfg.local);
+	    wire_is_local(w, &s->dst);
 }
 
 /* One captured frame: true when the caller should see it. */

@@ -45,6 +45,7 @@
  * the same for both.
  */
 struct wire;
+struct srcrange;
 
 /* A captured frame as a backend hands it over. */
 struct wire_frame {
@@ -52,6 +53,15 @@ struct wire_frame {
 	int		 linktype;	/* a LINK_ number (decode.h) */
 	const uint8_t	*data;		/* valid until the next next() */
 	uint32_t	 caplen;
+};
+
+/* A copy of the template (wire_set_template()) with these fields. */
+struct wire_patch {
+	uint16_t	 sport;
+	uint16_t	 dport;
+	uint32_t	 seq;
+	uint32_t	 ack;
+	uint8_t		 flags;
 };
 
 struct wire_ops {
@@ -76,6 +86,13 @@ struct wire_ops {
 			    uint16_t rport, char *err, size_t errlen);
 	bool		(*guarded)(void *impl);
 	unsigned	(*drops)(void *impl);
+	/* Build seg once as the template of send_batch's copies. */
+	int		(*set_template)(void *impl, const struct segment *seg,
+			    char *err, size_t errlen);
+	/* Send n copies of the template, the i-th patched with p[i], in as
+	 * few system calls as the backend can. */
+	int		(*send_batch)(void *impl, const struct wire_patch *p,
+			    size_t n, char *err, size_t errlen);
 	void		(*close)(void *impl);
 };
 
@@ -88,6 +105,13 @@ struct wire_config {
 	const char	*ifname;	/* capture here; NULL: "any" */
 	uint16_t	 lport;		/* narrow the capture to these ports; */
 	uint16_t	 rport;		/* 0 leaves that end's port open */
+	/* With lport 0: narrow the capture to local ports in [lport_lo,
+	 * lport_hi] (one sender's share of a burst); 0, 0: any. */
+	uint16_t	 lport_lo, lport_hi;
+	/* Our segments may leave from forged addresses of this range too
+	 * (probe --source-range): captured, and classified as local's.
+	 * The caller's; NULL: none. */
+	const struct srcrange *forged;
 	bool		 icmp;		/* capture ICMP errors sent to local */
 	bool		 no_guard;	/* leave the local kernel in the way */
 	/* Open the guard before the capture and the sender: a user without
@@ -162,6 +186,20 @@ unsigned wire_drops(const struct wire *);
  * send. 0, or -1 with err. */
 int	 wire_send(struct wire *, const struct segment *seg, uint64_t tag,
 	    const uint8_t **bytes, uint32_t *len, char *err, size_t errlen);
+/* The burst path, keeping no stamps (the caller knows its segments when
+ * the capture shows them: WIRE_FOREIGN): one segment as it is; or, for
+ * many that differ in ports, numbers and flags only, seg (addresses as
+ * the wire's) as the template and wire_send_batch()'s n patched copies of
+ * it. 0, or -1 with err. */
+int	 wire_send_unstamped(struct wire *, const struct segment *seg,
+	    char *err, size_t errlen);
+int	 wire_set_template(struct wire *, const struct segment *seg,
+	    char *err, size_t errlen);
+int	 wire_send_batch(struct wire *, const struct wire_patch *p, size_t n,
+	    char *err, size_t errlen);
+/* One of our addresses: local, or one of the forged range. */
+bool	 wire_is_local(const struct wire *, const struct ipaddr *);
+
 /* Sends whose stamp has not come and that are not given up. */
 size_t	 wire_unseen(const struct wire *);
 /* When the oldest of those is given up (WIRE_NEVER: none). */
