@@ -405,7 +405,11 @@ classify(struct wire *w, struct wire_pkt *pkt)
 static bool
 take(struct wire *w, const struct wire_frame *fr, struct wire_pkt *pkt)
 {
-	memset(pkt, 0, sizeof *pkt);
+	/* decode_frame() sets all of pkt->d: no 2 KB memset a packet (a
+	 * burst reads hundreds of thousands a second). */
+	pkt->tag = 0;
+	pkt->sent_ns = 0;
+	pkt->detail[0] = '\0';
 	pkt->ts = fr->ts;
 	pkt->t_ns = wire_stamp_ns(w, &fr->ts);
 	pkt->status = decode_frame(fr->linktype, fr->data, fr->caplen,
