@@ -382,6 +382,8 @@ session_open_lane(struct session *s, uint16_t lo, uint16_t hi, char *err,
 	}
 	cfg.wire_cfg.lport_lo = lo;
 	cfg.wire_cfg.lport_hi = hi;
+	/* One guard a process: the parent's (its table is named after us). */
+	cfg.wire_cfg.no_guard = true;
 	cfg.peer = NULL;
 	if ((lane = session_open(&cfg, err, errlen)) == NULL)
 		return NULL;

@@ -120,8 +120,9 @@ size_t	 session_unseen(const struct session *);
  * the conversations do; true: taken, nothing more is done with it (NULL:
  * no tap). A lane is a sibling session for one more sender thread: a
  * live wire of its own as s's, its capture narrowed to our ports [lo,
- * hi]; its events go to s's emit, one at a time across s and its lanes
- * (a lock). Close lanes before s. NULL with err (a fake wire has none).
+ * hi], no guard of its own; its events go to s's emit, one at a time
+ * across s and its lanes (a lock). Close lanes before s. NULL with err
+ * (a fake wire has none).
  */
 void	 session_set_tap(struct session *, bool (*tap)(void *arg,
 	    const struct wire_pkt *), void *arg);
