@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-wire.c: wire.c's pure parts: the capture filter it builds, and the
- * table that gives each sent segment the capture's stamp of it. */
+ * table that gives each sent segment the capture's stamp of it; on the
+ * fake wire, a burst's sends (template and batch, forged sources). */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -9,6 +10,8 @@
 
 #include "check.h"
 #include "segment.h"
+#include "srcrange.h"
+#include "wire-fake.h"
 #include "wire.h"
 
 static struct ipaddr
@@ -56,6 +59,99 @@ test_filter(void)
 	    "(icmp6 and dst host 2001:db8::1)");
 	c.icmp = false;
 	filter_is(&c, "tcp and host 2001:db8::1 and host 2001:db8::2");
+}
+
+/* A burst's lanes: our ports narrowed, with their direction (the
+ * target's port may fall in the range); forged sources taken as ours. */
+static void
+test_filter_burst(void)
+{
+	struct wire_config c;
+	struct srcrange r;
+	char err[128];
+
+	memset(&c, 0, sizeof c);
+	c.local = addr(AF_INET, "198.18.0.1");
+	c.remote = addr(AF_INET, "198.18.0.2");
+	c.icmp = true;
+	c.lport_lo = 32768;
+	c.lport_hi = 46883;
+	filter_is(&c, "((tcp and src host 198.18.0.1 and dst host 198.18.0.2 "
+	    "and src portrange 32768-46883) or (tcp and src host 198.18.0.2 "
+	    "and dst host 198.18.0.1 and dst portrange 32768-46883)) or "
+	    "(icmp and dst host 198.18.0.1)");
+	c.lport_lo = c.lport_hi = 0;
+	CHECK(srcrange_parse("198.18.100.0/24", &r, err, sizeof err));
+	c.forged = &r;
+	filter_is(&c, "(tcp and (host 198.18.0.1 or net 198.18.100.0/24) and "
+	    "host 198.18.0.2) or (icmp and (dst host 198.18.0.1 or dst net "
+	    "198.18.100.0/24))");
+}
+
+/* What a burst sends on the fake wire: n patched copies of the template,
+ * each seen leaving as WIRE_FOREIGN (no stamp kept); a forged source is
+ * ours only when the config names its range. */
+static void
+test_burst_sends(void)
+{
+	struct wire_config c;
+	struct wire_fake *fk;
+	struct wire *w;
+	struct wire_pkt pkt;
+	struct wire_patch p[3] = {
+		{ 40001, 80, 1000, 0, TH_SYN_ },
+		{ 40002, 81, 2000, 0, TH_SYN_ },
+		{ 40003, 82, 3000, 0, TH_SYN_ | TH_ECE_ },
+	};
+	struct srcrange r;
+	struct segment t;
+	char err[128];
+	int i;
+
+	memset(&c, 0, sizeof c);
+	c.local = addr(AF_INET, "198.18.0.1");
+	c.remote = addr(AF_INET, "198.18.0.2");
+	w = wire_fake_open(&c, &fk);
+	segment_init(&t);
+	t.src = c.local;
+	t.dst = c.remote;
+	t.win = 512;
+	CHECK_INT(wire_set_template(w, &t, err, sizeof err), 0);
+	CHECK_INT(wire_send_batch(w, p, 3, err, sizeof err), 0);
+	CHECK_INT(wire_fake_nsent(fk), 3);
+	CHECK_INT(wire_unseen(w), 0);
+	for (i = 0; i < 3; i++) {
+		/* The fake's time moves to the next frame. */
+		wire_wait(w, 1000000, NULL, err, sizeof err);
+		CHECK_INT(wire_read(w, &pkt, err, sizeof err), 1);
+		CHECK_INT(pkt.kind, WIRE_FOREIGN);
+		CHECK_INT(pkt.d.seg.sport, p[i].sport);
+		CHECK_INT(pkt.d.seg.dport, p[i].dport);
+		CHECK_INT(pkt.d.seg.seq, p[i].seq);
+		CHECK_INT(pkt.d.seg.flags, p[i].flags);
+		CHECK_INT(pkt.d.seg.win, 512);
+	}
+	/* A forged source: not ours without the range... */
+	t.src = addr(AF_INET, "198.18.100.7");
+	t.sport = 40004;
+	t.dport = 80;
+	t.flags = TH_SYN_;
+	CHECK_INT(wire_send_unstamped(w, &t, err, sizeof err), 0);
+	wire_wait(w, 1000000, NULL, err, sizeof err);
+	CHECK_INT(wire_read(w, &pkt, err, sizeof err), 0);
+	wire_close(w);
+	/* ...and ours with it. */
+	CHECK(srcrange_parse("198.18.100.0/24", &r, err, sizeof err));
+	c.forged = &r;
+	w = wire_fake_open(&c, &fk);
+	CHECK(wire_is_local(w, &t.src));
+	CHECK_INT(wire_send_unstamped(w, &t, err, sizeof err), 0);
+	wire_wait(w, 1000000, NULL, err, sizeof err);
+	CHECK_INT(wire_read(w, &pkt, err, sizeof err), 1);
+	CHECK_INT(pkt.kind, WIRE_FOREIGN);
+	CHECK_INT(pkt.d.seg.sport, 40004);
+	wire_close(w);
+	segment_clear(&t);
 }
 
 static struct segment
@@ -176,6 +272,8 @@ int
 main(void)
 {
 	test_filter();
+	test_filter_burst();
+	test_burst_sends();
 	test_match();
 	test_expire();
 	return check_done();
