@@ -167,7 +167,19 @@ seen_kernel_note(struct lane *l)
 	lane_emit(l, &ev);
 }
 
-static void seen_reply(struct lane *, const struct wire_pkt *);
+static void
+seen_reply(struct lane *l, const struct wire_pkt *pkt)
+{
+	struct event ev;
+	uint32_t id = probe_match_reply(l->tab, &pkt->d.seg);
+
+	lane_event(l, &ev, EV_SEGMENT, DIR_FROM_TARGET, pkt, id);
+	if (id != PROBE_NONE)
+		ev.rtt_ns = lane_answer(l, id, &pkt->ts);
+	else
+		l->unmatched++;
+	lane_emit(l, &ev);
+}
 
 /* Ours leaving: a probe (its stamp), or the local kernel's RST on a
  * probe's flow, shown with a line saying whose it is: it is why a
@@ -201,20 +213,6 @@ seen_ours(struct lane *l, const struct wire_pkt *pkt)
 	lane_emit(l, &ev);
 	if (kernel)
 		seen_kernel_note(l);
-}
-
-static void
-seen_reply(struct lane *l, const struct wire_pkt *pkt)
-{
-	struct event ev;
-	uint32_t id = probe_match_reply(l->tab, &pkt->d.seg);
-
-	lane_event(l, &ev, EV_SEGMENT, DIR_FROM_TARGET, pkt, id);
-	if (id != PROBE_NONE)
-		ev.rtt_ns = lane_answer(l, id, &pkt->ts);
-	else
-		l->unmatched++;
-	lane_emit(l, &ev);
 }
 
 static void
