@@ -6,7 +6,7 @@
 set -e
 pkgs="build-essential autoconf automake pkg-config libpcap-dev libnet1-dev
 libnftables-dev nftables iproute2 tcpdump python3 hping3 nmap ethtool
-nginx-light openssh-server libnetfilter-queue-dev iptables"
+nginx-light openssh-server libnetfilter-queue-dev iptables libreadline-dev"
 [ "${1:-}" = --fuzz ] && pkgs="$pkgs clang libclang-rt-dev"
 missing=
 for p in $pkgs; do

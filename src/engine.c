@@ -34,6 +34,8 @@
 
 /* A scenario's flow: its conversation in the session, and what the
  * target may still hold for it (eng_reset_open). */
+struct eng_clock;
+
 struct eng_flow {
 	struct engine	*e;
 	struct conn	*c;		/* ports, seqspace, the target's
@@ -64,6 +66,7 @@ struct engine {
 	bool		 wire_failed;
 	char		 err[256];
 	struct engine_result *res;
+	struct eng_clock *clk;		/* engine_open(): the steps' clock */
 };
 
 /* ------------------------------------------------------------ clock */
@@ -266,6 +269,7 @@ struct eng_clock {
 	int64_t	 ref;		/* when the previous step completed */
 	int64_t	 prev_at;	/* the previous step's scheduled time */
 	bool	 prev_send;	/* the previous step was a '<' line */
+	int64_t	 any_ns;	/* how long '*' waits; 0: ENGINE_ANY_WAIT_NS */
 };
 
 /* Where a step lies on the run's clock: [lo, hi], the gap it counts from
@@ -296,7 +300,8 @@ step_when(const struct step *st, const struct eng_clock *c)
 		w.gap = t->start_ns;
 		break;
 	case STEP_TIME_ANY:
-		w.hi = c->ref + ENGINE_ANY_WAIT_NS;
+		w.hi = c->ref + (c->any_ns > 0 ? c->any_ns :
+		    ENGINE_ANY_WAIT_NS);
 		w.any = true;
 		break;
 	case STEP_TIME_NONE:
@@ -731,7 +736,7 @@ engine_run(const struct script *sc, const struct engine_config *cfg,
     struct engine_result *r, char *err, size_t errlen)
 {
 	struct engine e;
-	struct eng_clock c = { 0, 0, false };
+	struct eng_clock c = { 0, 0, false, cfg->any_wait_ns };
 	size_t i;
 	int rc = 0;
 
@@ -772,4 +777,107 @@ engine_run(const struct script *sc, const struct engine_config *cfg,
 	eng_close(&e);
 	eng_file_verdict(&e, rc < 0 ? e.err : NULL);
 	return rc;
+}
+
+/* ------------------------------------------- one step at a time */
+
+struct engine *
+engine_open(const struct script *sc, const struct engine_config *cfg,
+    struct engine_result *r, char *err, size_t errlen)
+{
+	struct engine *e = xcalloc(1, sizeof *e);
+
+	memset(r, 0, sizeof *r);
+	e->sc = sc;
+	e->cfg = cfg;
+	e->res = r;
+	e->tol_us = cfg->tolerance_usecs >= 0 ? cfg->tolerance_usecs :
+	    sc->tolerance_usecs;
+	e->tol_pct = cfg->tolerance_percent >= 0 ? cfg->tolerance_percent :
+	    sc->tolerance_percent;
+	e->clk = xcalloc(1, sizeof *e->clk);
+	e->clk->any_ns = cfg->any_wait_ns;
+	if (eng_open(e) < 0) {
+		snprintf(err, errlen, "%s", e->err);
+		engine_close(e);
+		return NULL;
+	}
+	prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+	session_start(e->s);
+	e->started = true;
+	return e;
+}
+
+/* The flows sc declares beyond the engine's (sc repeats the earlier ones
+ * in order): conversations added; the array moves, so do the drivers. */
+static int
+eng_grow(struct engine *e, const struct script *sc)
+{
+	size_t i, n = e->nflows;
+
+	if (sc->nflows <= n)
+		return 0;
+	e->flows = xreallocarray(e->flows, sc->nflows, sizeof *e->flows);
+	memset(e->flows + n, 0, (sc->nflows - n) * sizeof *e->flows);
+	e->nflows = sc->nflows;
+	for (i = 0; i < n; i++)
+		e->flows[i].c->drv = &e->flows[i];
+	for (i = n; i < sc->nflows; i++) {
+		e->flows[i].e = e;
+		if ((e->flows[i].c = session_add_conn(e->s, sc->flows[i].sport,
+		    e->dport, true, &eng_conn_ops, &e->flows[i], e->err,
+		    sizeof e->err)) == NULL) {
+			e->nflows = i;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+engine_step(struct engine *e, const struct script *sc, size_t i,
+    bool from_now, char *err, size_t errlen)
+{
+	int before = e->res->nfailed;
+	bool ran;
+
+	e->sc = sc;
+	if (eng_grow(e, sc) < 0) {
+		snprintf(err, errlen, "%s", e->err);
+		return -1;
+	}
+	if (from_now) {
+		e->clk->ref = e->clk->prev_at = eng_now(e);
+		e->clk->prev_send = false;
+	}
+	e->res->stopped = false;
+	ran = step_run(e, &sc->steps[i], e->clk);
+	if (e->wire_failed) {
+		snprintf(err, errlen, "%s", e->err);
+		e->wire_failed = false;
+		return -1;
+	}
+	return ran && e->res->nfailed == before && !e->res->stopped ? 1 : 0;
+}
+
+struct session *
+engine_session(const struct engine *e)
+{
+	return e->s;
+}
+
+struct conn *
+engine_flow_conn(const struct engine *e, size_t flow)
+{
+	return flow < e->nflows ? e->flows[flow].c : NULL;
+}
+
+void
+engine_close(struct engine *e)
+{
+	if (e == NULL)
+		return;
+	eng_close(e);
+	free(e->clk);
+	free(e);
 }

@@ -68,6 +68,8 @@ struct engine_config {
 						 * root */
 	struct peer	*peer;		/* --peer-netns: the target's states
 					 * (session.h); NULL: none */
+	int64_t		 any_wait_ns;	/* how long '*' waits; 0:
+					 * ENGINE_ANY_WAIT_NS */
 	void		(*emit)(void *arg, const struct event *);
 	void		*emit_arg;
 };
@@ -85,5 +87,29 @@ struct engine_result {
  * end, the file's EV_STEP verdict. */
 int	 engine_run(const struct script *sc, const struct engine_config *,
 	    struct engine_result *r, char *err, size_t errlen);
+
+/*
+ * One step at a time (the shell): engine_open() opens the session to sc's
+ * target with a conversation per flow, and starts the clock. engine_step()
+ * runs step i of sc, a script that repeats the flows of the earlier ones
+ * in order and may declare more (they are added); from_now: its relative
+ * time counts from now, not from the previous step. 1 when it passed, 0
+ * when it failed or *cfg.stop cut it short (the caller clears it), -1
+ * with err when the wire failed. engine_close() resets the flows the
+ * target may still hold (a note says so) and closes the session.
+ */
+struct engine;
+struct session;
+struct conn;
+
+struct engine *engine_open(const struct script *sc,
+	    const struct engine_config *, struct engine_result *r, char *err,
+	    size_t errlen);
+int	 engine_step(struct engine *, const struct script *sc, size_t i,
+	    bool from_now, char *err, size_t errlen);
+struct session *engine_session(const struct engine *);
+/* Flow number flow's conversation, or NULL. */
+struct conn *engine_flow_conn(const struct engine *, size_t flow);
+void	 engine_close(struct engine *);
 
 #endif

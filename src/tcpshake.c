@@ -19,6 +19,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_lab_entry,
 	&cmd_connect_entry,
 	&cmd_run_entry,
+	&cmd_shell_entry,
 };
 #define NCMDS (sizeof cmd_table / sizeof cmd_table[0])
 

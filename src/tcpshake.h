@@ -14,5 +14,6 @@ extern const struct cmd_entry cmd_serve_entry;
 extern const struct cmd_entry cmd_lab_entry;
 extern const struct cmd_entry cmd_connect_entry;
 extern const struct cmd_entry cmd_run_entry;
+extern const struct cmd_entry cmd_shell_entry;
 
 #endif

@@ -1,0 +1,504 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* shell-cmds.c: the shell's commands beside the scenario language (help,
+ * target, connect, send, close, show, ladder, save, guard, quit), one row
+ * each, and the line dispatch. connect's flow is a TCB of the endpoint
+ * carrying out plan steps (plan.h) on the engine's session. */
+#include "config.h"
+
+#include <sys/random.h>
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conn.h"
+#include "endpoint.h"
+#include "flow.h"
+#include "fmt.h"
+#include "peer.h"
+#include "plan.h"
+#include "script.h"
+#include "serve.h"
+#include "session.h"
+#include "shell.h"
+#include "wire.h"
+#include "xmalloc.h"
+
+const char *const shell_connect_flags[] = {
+	"--mss", "--wscale", "--sackok", "--ts", "--win", NULL,
+};
+
+/* ---- the flow a command acts on ---- */
+
+/* connect's while it is open, else the first typed one: its local port,
+ * and whether it is connect's. 0: none. */
+static uint16_t
+cmd_flow(struct shell *sh, bool *ep)
+{
+	const struct flow *f;
+	struct conn *c;
+
+	*ep = false;
+	if (sh->epf != NULL) {
+		f = ep_flow_tcb(sh->epf);
+		c = sh->eng != NULL ? engine_flow_conn(sh->eng, 0) : NULL;
+		if (f->state != FLOW_CLOSED || c == NULL ||
+		    !shell_obs_known(sh->obs, c->lport)) {
+			*ep = true;
+			return f->cfg.lport;
+		}
+	}
+	if (sh->eng == NULL || (c = engine_flow_conn(sh->eng, 0)) == NULL)
+		return 0;
+	return c->lport;
+}
+
+static void
+cmd_plan(struct shell *sh, struct plan *p, const char *what)
+{
+	struct plan_result r;
+
+	plan_run(p, engine_session(sh->eng), sh->ep, sh->epf, sh->stop, NULL,
+	    &r);
+	plan_free(p);
+	session_settle(engine_session(sh->eng));
+	if (r.error)
+		shell_error(sh, "%s", r.failed);
+	else if (r.failed != NULL && sh->stop != NULL && *sh->stop)
+		shell_say(sh, "cancelled (%s)", what);
+	else if (r.failed != NULL) {
+		sh->nfailed++;
+		shell_say(sh, "%s: not as asked: %s", what, r.failed);
+	}
+}
+
+/* ---- connect ---- */
+
+static int
+connect_flags(struct shell *sh, char *args, struct flow_config *fc)
+{
+	char *w, *v, *end, *save = NULL;
+	unsigned long n;
+
+	for (w = strtok_r(args, " \t", &save); w != NULL;
+	    w = strtok_r(NULL, " \t", &save)) {
+		if (strcmp(w, "--sackok") == 0) {
+			fc->sackok = true;
+			continue;
+		}
+		if (strcmp(w, "--ts") == 0) {
+			fc->ts = true;
+			continue;
+		}
+		v = strtok_r(NULL, " \t", &save);
+		n = v != NULL ? strtoul(v, &end, 10) : 0;
+		if (v == NULL || *end != '\0' || end == v)
+			goto bad;
+		if (strcmp(w, "--mss") == 0 && n <= 65535)
+			fc->mss = (uint16_t)n;
+		else if (strcmp(w, "--wscale") == 0 && n <= 14)
+			fc->wscale = (int)n;
+		else if (strcmp(w, "--win") == 0 && n <= 65535)
+			fc->rcv_wnd = (uint32_t)n;
+		else
+			goto bad;
+	}
+	return 0;
+bad:
+	shell_error(sh, "connect takes --mss N, --wscale 0..14, --sackok, "
+	    "--ts, --win N; not '%s'", w);
+	return -1;
+}
+
+static void
+cmd_connect(struct shell *sh, char *args)
+{
+	struct endpoint_config ec = { false, false };
+	struct flow_config fc;
+	struct plan p;
+	char err[256];
+	uint32_t rnd[2];
+
+	flow_config_init(&fc);
+	if (connect_flags(sh, args, &fc) < 0 || shell_open(sh) < 0)
+		return;
+	if (sh->epf != NULL && ep_flow_tcb(sh->epf)->state != FLOW_CLOSED) {
+		shell_error(sh, "connect's flow is open (%s): close it first",
+		    flow_state_name(ep_flow_tcb(sh->epf)->state));
+		return;
+	}
+	if (getrandom(rnd, sizeof rnd, 0) != sizeof rnd)
+		rnd[0] = rnd[1] = (uint32_t)getpid() * 2654435761u;
+	fc.iss = rnd[0];
+	fc.lport = (uint16_t)(32768 + rnd[1] % 28232);
+	fc.rport = sh->port;
+	if (sh->ep == NULL)
+		sh->ep = endpoint_new(engine_session(sh->eng), &ec);
+	if ((sh->epf = endpoint_add_flow(sh->ep, &fc, err, sizeof err)) ==
+	    NULL) {
+		shell_error(sh, "%s", err);
+		return;
+	}
+	plan_init(&p);
+	plan_add(&p, PLAN_OPEN);
+	plan_await(&p, PLAN_ESTABLISHED, SHELL_PLAN_NS,
+	    "waiting for the SYN-ACK");
+	cmd_plan(sh, &p, "connect");
+}
+
+/* ---- send and close on a typed flow: a line of the language ---- */
+
+static void
+typed_line(struct shell *sh, uint16_t lport, const char *flags,
+    const char *data)
+{
+	uint32_t nxt, rcv, wnd;
+	uint8_t *bytes = NULL;
+	size_t len = 0;
+	char *line, *why = NULL;
+
+	if (shell_obs_next(sh->obs, lport, &nxt, &rcv, &wnd) < 0) {
+		shell_error(sh, "nothing sent on this flow yet: type its SYN, "
+		    "or use connect");
+		return;
+	}
+	if (data != NULL && !serve_unescape(data, &bytes, &len, &why)) {
+		shell_error(sh, "%s", why);
+		free(why);
+		return;
+	}
+	free(bytes);
+	xasprintf(&line, "< %s %" PRIu32 ":%" PRIu32 "(%zu) ack %" PRIu32
+	    " win %" PRIu32 "%s%s%s", flags, nxt, nxt + (uint32_t)len, len, rcv,
+	    wnd, data != NULL ? " \"" : "", data != NULL ? data : "",
+	    data != NULL ? "\"" : "");
+	shell_say(sh, "%s", line);
+	shell_step(sh, line);
+	free(line);
+}
+
+/* STRING: as typed, or between double quotes, with C escapes. */
+static char *
+send_text(char *args)
+{
+	size_t n = strlen(args);
+
+	if (n >= 2 && args[0] == '"' && args[n - 1] == '"') {
+		args[n - 1] = '\0';
+		return args + 1;
+	}
+	return args;
+}
+
+static void
+cmd_send(struct shell *sh, char *args)
+{
+	struct plan p;
+	struct plan_step *st;
+	char *text = send_text(args), *why = NULL;
+	uint8_t *bytes;
+	size_t len;
+	bool ep;
+	uint16_t lport = cmd_flow(sh, &ep);
+
+	if (*text == '\0') {
+		shell_error(sh, "send wants what to send: send hello\\n");
+		return;
+	}
+	if (lport == 0) {
+		shell_error(sh, "no flow yet: connect first, or type a SYN");
+		return;
+	}
+	if (!ep) {
+		typed_line(sh, lport, "P.", text);
+		return;
+	}
+	if (!serve_unescape(text, &bytes, &len, &why)) {
+		shell_error(sh, "%s", why);
+		free(why);
+		return;
+	}
+	plan_init(&p);
+	st = plan_add(&p, PLAN_WRITE);
+	st->data = bytes;
+	st->len = len;
+	p.written = len;
+	plan_await(&p, PLAN_ACKED, SHELL_PLAN_NS,
+	    "waiting for our data to be acknowledged");
+	cmd_plan(sh, &p, "send");
+	free(bytes);
+}
+
+static void
+cmd_close(struct shell *sh, char *args)
+{
+	struct plan p;
+	struct plan_step *st;
+	bool ep;
+	uint16_t lport = cmd_flow(sh, &ep);
+
+	if (strcmp(args, "fin") != 0 && strcmp(args, "half") != 0 &&
+	    strcmp(args, "rst") != 0) {
+		shell_error(sh, "close wants fin, half or rst");
+		return;
+	}
+	if (lport == 0) {
+		shell_error(sh, "no flow to close");
+		return;
+	}
+	if (!ep) {
+		typed_line(sh, lport, args[0] == 'r' ? "R." : "F.", NULL);
+		return;
+	}
+	plan_init(&p);
+	if (args[0] == 'r')
+		plan_add(&p, PLAN_ABORT);
+	else {
+		plan_add(&p, PLAN_SHUTDOWN);
+		/* half: back to the prompt; what the target still sends is
+		 * shown and acknowledged as it comes. */
+		if (args[0] == 'f') {
+			st = plan_add(&p, PLAN_CLOSE);
+			st->timeout_ns = SHELL_PLAN_NS;
+			st->what = "waiting for the target's FIN";
+		}
+	}
+	cmd_plan(sh, &p, "close");
+}
+
+/* ---- show, guard ---- */
+
+static void
+show_tcb(const struct flow *f, FILE *out)
+{
+	fprintf(out, "  state %s\n", flow_state_name(f->state));
+	fprintf(out, "  snd.una %" PRIu32 "  snd.nxt %" PRIu32 "  rcv.nxt %"
+	    PRIu32 "  (relative; ISNs %" PRIu32 " and %" PRIu32 ")\n",
+	    flow_rel_snd(f, f->snd_una), flow_rel_snd(f, f->snd_nxt),
+	    f->have_irs ? flow_rel_rcv(f, f->rcv_nxt) : 0, f->iss,
+	    f->have_irs ? f->irs : 0);
+	fprintf(out, "  snd.wnd %" PRIu32 "  rcv.wnd %" PRIu32 "  mss %u"
+	    "  wscale %s  sackOK %s  TS %s\n", f->snd_wnd, f->rcv_wnd,
+	    f->snd_mss, f->wscale_ok ? "yes" : "no", f->sack_ok ? "yes" : "no",
+	    f->ts_ok ? "yes" : "no");
+	fprintf(out, "  sent %" PRIu64 " bytes (%" PRIu64 " acked), received %"
+	    PRIu64 "\n", f->bytes_sent, f->bytes_acked, f->bytes_received);
+}
+
+static void
+cmd_show(struct shell *sh, char *args)
+{
+	const struct wire_config *wc;
+	char a[80], b[80];
+	bool ep;
+	uint16_t lport = cmd_flow(sh, &ep);
+
+	(void)args;
+	if (lport == 0) {
+		shell_say(sh, "no flow yet%s%s", sh->host ? "; target " : "",
+		    sh->host ? sh->host : "");
+		return;
+	}
+	wc = wire_config(session_wire(engine_session(sh->eng)));
+	shell_term_hide();
+	printf("prober %s -> target %s (%s)\n", fmt_endpoint(&wc->local,
+	    lport, a, sizeof a), fmt_endpoint(&wc->remote, sh->port, b,
+	    sizeof b), ep ? "connect's flow" : "a typed flow");
+	if (ep)
+		show_tcb(ep_flow_tcb(sh->epf), stdout);
+	else
+		shell_obs_show(sh->obs, lport, stdout);
+	if (sh->peer != NULL)
+		printf("target's kernel (%s): %s\n", sh->peer_netns,
+		    peer_state_name(peer_state(sh->peer, &wc->remote, sh->port,
+		    &wc->local, lport)));
+	else
+		printf("target's kernel: not known (start the shell with "
+		    "--peer-netns NS)\n");
+	fflush(stdout);
+	shell_term_show();
+}
+
+static void
+cmd_guard(struct shell *sh, char *args)
+{
+	const struct conn_table *t;
+	const struct wire *w;
+	size_t i;
+
+	(void)args;
+	if (sh->eng == NULL) {
+		shell_say(sh, "guard: none yet (the session opens with the "
+		    "first step or connect)");
+		return;
+	}
+	w = session_wire(engine_session(sh->eng));
+	t = session_conns(engine_session(sh->eng));
+	shell_term_hide();
+	printf("guard: %s\n", wire_guarded(w) ? "on: the local kernel does "
+	    "not see the target's segments on these flows (removed when "
+	    "the shell ends)" : "off (--no-guard): the local kernel may "
+	    "answer with RST");
+	for (i = 0; i < t->n; i++)
+		printf("  port %u <-> %u: %s\n", t->v[i]->lport, t->v[i]->rport,
+		    t->v[i]->guarded ? "guarded" : "not guarded");
+	fflush(stdout);
+	shell_term_show();
+}
+
+/* ---- the rest ---- */
+
+static void
+cmd_target(struct shell *sh, char *args)
+{
+	char *host, why[160];
+	uint16_t port;
+
+	if (!script_target_parse(args, &host, &port, why, sizeof why)) {
+		shell_error(sh, "target %s: %s", args, why);
+		return;
+	}
+	if (sh->eng != NULL)
+		shell_close(sh);
+	free(sh->host);
+	sh->host = host;
+	sh->port = port;
+	shell_say(sh, "target %s", args);
+}
+
+static void
+cmd_flow_decl(struct shell *sh, char *args)
+{
+	char *old = sh->header;
+
+	xasprintf(&sh->header, "%sflow %s\n", old ? old : "", args);
+	if (shell_check(sh) < 0) {	/* said why: the line goes */
+		free(sh->header);
+		sh->header = old;
+		return;
+	}
+	free(old);
+}
+
+static void
+cmd_save(struct shell *sh, char *args)
+{
+	char err[256], *target = NULL;
+
+	if (*args == '\0') {
+		shell_error(sh, "save wants a file: save FILE.shake");
+		return;
+	}
+	if (sh->host != NULL)
+		xasprintf(&target, strchr(sh->host, ':') ? "[%s]:%u" : "%s:%u",
+		    sh->host, sh->port);
+	if (shell_rec_save(sh->rec, args, target, err, sizeof err) < 0)
+		shell_error(sh, "%s", err);
+	else
+		shell_say(sh, "saved to %s: run it with 'tcpshake run %s'",
+		    args, args);
+	free(target);
+}
+
+static void
+cmd_ladder(struct shell *sh, char *args)
+{
+	(void)args;
+	shell_term_hide();
+	shell_rec_ladder(sh->rec);
+	shell_term_show();
+}
+
+static void
+cmd_quit(struct shell *sh, char *args)
+{
+	(void)args;
+	sh->quit = true;
+}
+
+static void
+cmd_help(struct shell *sh, char *args)
+{
+	const struct shell_cmd *c;
+	char head[48];
+
+	(void)sh;
+	(void)args;
+	shell_term_hide();
+	printf("Lines of the scenario language (tcpshake-scenario(5)):\n"
+	    "  < S 0:0(0) win 65535 <mss 1460>   send it now\n"
+	    "  > S. 0:0(0) ack 1 <...>           wait for the target's next "
+	    "segment and check it\n"
+	    "  > none 2s                         nothing from the target for "
+	    "2 s\n"
+	    "  `cmd`                             run a command\n"
+	    "  +1 < ...                          a time first: wait until "
+	    "then\n"
+	    "Commands:\n");
+	for (c = shell_cmds; c->name != NULL; c++) {
+		snprintf(head, sizeof head, "%s %s", c->name, c->args);
+		printf("  %-33s %s\n", head, c->help);
+	}
+	printf("Ctrl-C cancels a wait; Ctrl-D or quit ends the shell.\n");
+	fflush(stdout);
+	shell_term_show();
+}
+
+const struct shell_cmd shell_cmds[] = {
+	{ "help", "", "this list", cmd_help },
+	{ "target", "HOST:PORT", "talk to this target (resets open flows)",
+	    cmd_target },
+	{ "flow", "NAME [PORT]", "declare a flow; lines then name it",
+	    cmd_flow_decl },
+	{ "connect", "[--mss N] [--wscale N] [--sackok] [--ts]",
+	    "the handshake, done for you", cmd_connect },
+	{ "send", "STRING", "send data (C escapes: \\r\\n)", cmd_send },
+	{ "close", "fin|half|rst", "close: both ways, our half, or reset",
+	    cmd_close },
+	{ "show", "", "our TCB, and the target's state (--peer-netns)",
+	    cmd_show },
+	{ "ladder", "", "the conversation so far", cmd_ladder },
+	{ "save", "FILE.shake", "save it as a scenario for 'tcpshake run'",
+	    cmd_save },
+	{ "guard", "", "what keeps the local kernel from answering",
+	    cmd_guard },
+	{ "quit", "", "reset open flows, remove the guard, leave", cmd_quit },
+	{ NULL, NULL, NULL, NULL },
+};
+
+const struct shell_cmd *
+shell_cmd_find(const char *line)
+{
+	const struct shell_cmd *c;
+	size_t n = strcspn(line, " \t");
+
+	for (c = shell_cmds; c->name != NULL; c++)
+		if (strlen(c->name) == n && strncmp(c->name, line, n) == 0)
+			return c;
+	return NULL;
+}
+
+void
+shell_line(struct shell *sh, char *line)
+{
+	const struct shell_cmd *c;
+	char *args, *end;
+
+	line += strspn(line, " \t");
+	end = line + strlen(line);
+	while (end > line && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	sh->nlines++;
+	if (*line == '\0' || *line == '#')
+		return;
+	if ((c = shell_cmd_find(line)) == NULL) {
+		shell_step(sh, line);
+		return;
+	}
+	args = line + strlen(c->name);
+	args += strspn(args, " \t");
+	c->fn(sh, args);
+}

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* shell-obs.c: the TCB of a flow the user types segment by segment, as
+ * its segments show it: RFC 9293 state, snd.una/nxt, rcv.nxt, windows,
+ * the options each SYN offered. It sends nothing: the user does. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flow.h"
+#include "fmt.h"
+#include "shell.h"
+#include "xmalloc.h"
+
+struct obs_flow {
+	uint16_t	 lport;
+	enum flow_state	 state;
+	bool		 have_snd, have_rcv;
+	uint32_t	 snd_una, snd_nxt, rcv_nxt;	/* relative */
+	uint32_t	 snd_wnd, rcv_wnd;	/* fields as sent, unscaled */
+	bool		 fin_sent, fin_rcvd;
+	uint32_t	 fin_seq;		/* our FIN's */
+	char		 our_opts[128], their_opts[128];
+};
+
+struct shell_obs {
+	struct obs_flow	*v;
+	size_t		 n;
+};
+
+struct shell_obs *
+shell_obs_new(void)
+{
+	return xcalloc(1, sizeof(struct shell_obs));
+}
+
+void
+shell_obs_free(struct shell_obs *o)
+{
+	if (o == NULL)
+		return;
+	free(o->v);
+	free(o);
+}
+
+static struct obs_flow *
+obs_find(const struct shell_obs *o, uint16_t lport)
+{
+	size_t i;
+
+	for (i = 0; i < o->n; i++)
+		if (o->v[i].lport == lport)
+			return &o->v[i];
+	return NULL;
+}
+
+static bool
+after(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) > 0;
+}
+
+static void
+obs_opts(const struct segment *s, char *buf, size_t len)
+{
+	char *t = segment_format_opts(s);
+
+	snprintf(buf, len, "%s", s->nopts > 0 ? t : "<no options>");
+	free(t);
+}
+
+/* Ours going out. */
+static void
+obs_out(struct obs_flow *f, const struct segment *s)
+{
+	uint32_t end = s->seq + segment_seqlen(s);
+
+	if (s->flags & TH_RST_) {
+		f->state = FLOW_CLOSED;
+		return;
+	}
+	if (!f->have_snd || after(end, f->snd_nxt))
+		f->snd_nxt = end;
+	if (!f->have_snd)
+		f->snd_una = s->seq;
+	f->have_snd = true;
+	f->rcv_wnd = s->win;
+	if (s->flags & TH_SYN_) {
+		obs_opts(s, f->our_opts, sizeof f->our_opts);
+		if (f->state == FLOW_CLOSED)
+			f->state = FLOW_SYN_SENT;
+	}
+	if ((s->flags & TH_FIN_) && !f->fin_sent) {
+		f->fin_sent = true;
+		f->fin_seq = end - 1;
+		f->state = f->state == FLOW_CLOSE_WAIT ? FLOW_LAST_ACK :
+		    FLOW_FIN_WAIT_1;
+	}
+}
+
+/* The target's coming in. */
+static void
+obs_in(struct obs_flow *f, const struct segment *s)
+{
+	uint32_t end = s->seq + segment_seqlen(s);
+	bool fin_acked;
+
+	if (s->flags & TH_RST_) {
+		f->state = FLOW_CLOSED;
+		return;
+	}
+	if (!f->have_rcv || after(end, f->rcv_nxt))
+		f->rcv_nxt = end;
+	f->have_rcv = true;
+	f->snd_wnd = s->win;
+	if ((s->flags & TH_ACK_) && after(s->ack, f->snd_una))
+		f->snd_una = s->ack;
+	if (s->flags & TH_SYN_) {
+		obs_opts(s, f->their_opts, sizeof f->their_opts);
+		if (f->state == FLOW_SYN_SENT && (s->flags & TH_ACK_))
+			f->state = FLOW_ESTABLISHED;
+	}
+	fin_acked = f->fin_sent && (s->flags & TH_ACK_) &&
+	    after(s->ack, f->fin_seq);
+	if (fin_acked && f->state == FLOW_FIN_WAIT_1)
+		f->state = FLOW_FIN_WAIT_2;
+	else if (fin_acked && f->state == FLOW_CLOSING)
+		f->state = FLOW_TIME_WAIT;
+	else if (fin_acked && f->state == FLOW_LAST_ACK)
+		f->state = FLOW_CLOSED;
+	if ((s->flags & TH_FIN_) && !f->fin_rcvd) {
+		f->fin_rcvd = true;
+		if (f->state == FLOW_ESTABLISHED)
+			f->state = FLOW_CLOSE_WAIT;
+		else if (f->state == FLOW_FIN_WAIT_1)
+			f->state = FLOW_CLOSING;
+		else if (f->state == FLOW_FIN_WAIT_2)
+			f->state = FLOW_TIME_WAIT;
+	}
+}
+
+const char *
+shell_obs_segment(struct shell_obs *o, uint16_t lport,
+    const struct event *ev)
+{
+	struct obs_flow *f = obs_find(o, lport);
+	struct segment s;
+	enum flow_state was;
+
+	if (f == NULL) {
+		o->v = xreallocarray(o->v, o->n + 1, sizeof *o->v);
+		f = &o->v[o->n++];
+		memset(f, 0, sizeof *f);
+		f->lport = lport;
+	}
+	was = f->state;
+	fmt_view_segment(ev, &s);
+	if (ev->dir == DIR_TO_TARGET)
+		obs_out(f, &s);
+	else
+		obs_in(f, &s);
+	return f->state != was ? flow_state_name(f->state) : NULL;
+}
+
+int
+shell_obs_show(const struct shell_obs *o, uint16_t lport, FILE *out)
+{
+	const struct obs_flow *f = obs_find(o, lport);
+
+	if (f == NULL)
+		return -1;
+	fprintf(out, "  state %s (as its segments show it)\n",
+	    flow_state_name(f->state));
+	fprintf(out, "  snd.una %" PRIu32 "  snd.nxt %" PRIu32 "  rcv.nxt %"
+	    PRIu32 "  (relative)\n", f->snd_una, f->snd_nxt, f->rcv_nxt);
+	fprintf(out, "  snd.wnd %" PRIu32 " (the target's last win)  rcv.wnd %"
+	    PRIu32 " (our last win)\n", f->snd_wnd, f->rcv_wnd);
+	fprintf(out, "  our SYN %s\n  the target's SYN %s\n",
+	    f->our_opts[0] ? f->our_opts : "(none sent)",
+	    f->their_opts[0] ? f->their_opts : "(none seen)");
+	return 0;
+}
+
+bool
+shell_obs_known(const struct shell_obs *o, uint16_t lport)
+{
+	const struct obs_flow *f = obs_find(o, lport);
+
+	return f != NULL && f->have_snd;
+}
+
+int
+shell_obs_next(const struct shell_obs *o, uint16_t lport, uint32_t *snd_nxt,
+    uint32_t *rcv_nxt, uint32_t *rcv_wnd)
+{
+	const struct obs_flow *f = obs_find(o, lport);
+
+	if (f == NULL || !f->have_snd)
+		return -1;
+	*snd_nxt = f->snd_nxt;
+	*rcv_nxt = f->rcv_nxt;
+	*rcv_wnd = f->rcv_wnd;
+	return 0;
+}

@@ -1,0 +1,72 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# shell-pipe.sh: `tcpshake shell < steps` runs the lines without a prompt
+# against the lab's echo server, with run's exit statuses: 0 when every
+# step passed, 1 when one failed (its difference shown), 2 for a line it
+# refuses (the parser's error, line and column) or no target; help lists
+# every command; a saved conversation passes under `run`.
+. "$top_srcdir/tests/lib.sh"
+need_root
+lab_start --serve "--port 80"
+TMP=$(mktemp -d)
+trap 'lab_stop; rm -rf "$TMP"' EXIT INT TERM HUP
+
+shell_pipe() {
+	RC=0
+	in_client "$TCPSHAKE" shell "$@" >"$TMP/out" 2>"$TMP/err" || RC=$?
+}
+
+cat >"$TMP/ok.txt" <<'STEPS'
+# a comment, then the handshake, data and its echo, our FIN
+< S 0:0(0) win 65535 <mss 1460,sackOK,nop,nop,nop,wscale 7>
+> S. 0:0(0) ack 1 <...>
+< . 1:1(0) ack 1 win 512
+send hello
+> . 1:1(0) ack 6
+> P. 1:6(5) ack 6 "hello"
+< . 6:6(0) ack 6 win 512
+> none 200ms
+`true`
+close fin
+> F. 6:6(0) ack 7
+< . 7:7(0) ack 7 win 512
+show
+save @TMP@/pipe.shake
+STEPS
+sed -i "s#@TMP@#$TMP#" "$TMP/ok.txt"
+shell_pipe 198.18.0.2:80 <"$TMP/ok.txt"
+[ "$RC" = 0 ] || { show "$TMP/out" "$TMP/err"; fail "exit $RC, want 0"; }
+[ -s "$TMP/err" ] && { show "$TMP/err"; fail "stderr not empty"; }
+grep -q 'tcpshake.*>' "$TMP/out" && { show "$TMP/out"; fail "a prompt in pipe mode"; }
+n=$(grep -c '^ok ' "$TMP/out")
+[ "$n" = 12 ] || { show "$TMP/out"; fail "$n steps ok, want 12"; }
+grep -q "^  state TIME_WAIT" "$TMP/out" || { show "$TMP/out"; fail "show: not TIME_WAIT"; }
+grep -q '^< P\. 1:6(5) ack 1 win 512 "hello"$' "$TMP/out" ||
+    { show "$TMP/out"; fail "send: the line it typed"; }
+RC=0
+in_client "$TCPSHAKE" run "$TMP/pipe.shake" >"$TMP/run" 2>&1 || RC=$?
+[ "$RC" = 0 ] || { show "$TMP/pipe.shake" "$TMP/run"; fail "run pipe.shake: exit $RC"; }
+
+# A wrong expectation: exit 1, the difference said.
+printf '%s\n' '< S 0:0(0) win 65535' '> S. 0:0(0) ack 2 <...>' >"$TMP/in"
+shell_pipe 198.18.0.2:80 <"$TMP/in"
+[ "$RC" = 1 ] || { show "$TMP/out" "$TMP/err"; fail "wrong ack: exit $RC, want 1"; }
+grep -q 'differs: ack: expected 2, got 1' "$TMP/out" ||
+    { show "$TMP/out"; fail "wrong ack: no difference"; }
+grep -q 'reset 1 flow' "$TMP/out" || { show "$TMP/out"; fail "no reset said"; }
+
+# A line the parser refuses: its error with the input's line number.
+printf '%s\n' 'help' '< Q 0:0(0)' >"$TMP/in"
+shell_pipe 198.18.0.2:80 <"$TMP/in"
+[ "$RC" = 2 ] || { show "$TMP/out" "$TMP/err"; fail "bad line: exit $RC, want 2"; }
+grep -q '^shell:2:' "$TMP/err" || { show "$TMP/err"; fail "bad line: no shell:2:"; }
+for c in target connect send close show ladder save guard quit; do
+	grep -q "^  $c " "$TMP/out" || { show "$TMP/out"; fail "help lacks $c"; }
+done
+
+# No target: one line naming the fix.
+echo '< S 0:0(0) win 65535' >"$TMP/in"
+shell_pipe <"$TMP/in"
+[ "$RC" = 2 ] || fail "no target: exit $RC, want 2"
+grep -q "target HOST:PORT" "$TMP/err" || { show "$TMP/err"; fail "no target: no fix named"; }
+exit 0
