@@ -17,7 +17,7 @@ _tcpshake()
 	done
 	case $cmd in
 	"")
-		COMPREPLY=($(compgen -W "read probe connect run lab serve guard -q --quiet -v --verbose -h --help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "read probe connect run shell lab serve guard -q --quiet -v --verbose -h --help --version" -- "$cur"))
 		return ;;
 	read)
 		opts="-e --explain -x --hex --json --absolute -f --filter --shake -q --quiet -v --verbose -h --help --version"
@@ -31,6 +31,9 @@ _tcpshake()
 	run)
 		opts="--check --print -D --define --target --keep-going --tolerance_usecs --tolerance_percent --no-guard --realtime --peer-netns --commands-as --lab --json --tap --ladder --junit --svg -w --write -I --interface --user --no-drop -q --quiet -v --verbose -h --help --version"
 		vals="-D --define --target --tolerance_usecs --tolerance_percent --peer-netns --commands-as --junit --svg -w --write -I --interface --user" ;;
+	shell)
+		opts="--deadline --peer-netns --no-guard -I --interface --source -q --quiet -v --verbose -h --help --version"
+		vals="--deadline --peer-netns -I --interface --source" ;;
 	lab)
 		opts="-n --name --sysctl --client-sysctl --serve --no-serve --server --offloads --router --nat --synproxy --firewall --delay --jitter --loss --reorder --duplicate --seed -q --quiet -v --verbose -h --help --version"
 		vals="-n --name --sysctl --client-sysctl --serve --offloads --firewall --delay --jitter --loss --reorder --duplicate --seed" ;;

@@ -7,7 +7,7 @@
 # tests/completion.sh fails when the two differ.
 set -e
 T=${1:?usage: gen-completion.sh PATH/TO/tcpshake}
-CMDS="read probe connect run lab serve guard"
+CMDS="read probe connect run shell lab serve guard"
 
 # "  -p, --port PORTS   help" -> the option words on one line, those
 # that take a value on the next.

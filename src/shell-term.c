@@ -248,6 +248,9 @@ term_batch(struct shell *sh)
 		shell_line(sh, buf);
 		shell_poll(sh);
 	}
+	/* As run: a signal ends the lines with exit status 2. */
+	if (*sh->stop)
+		sh->nerrors++;
 	free(buf);
 }
 

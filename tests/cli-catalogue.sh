@@ -54,7 +54,7 @@ ip netns list | grep -q "c$$" && fail "lab up without CAP_SYS_ADMIN made a names
 # --version and --help on every subcommand; --help lists every option,
 # one line each, and nothing on stderr.
 version=$("$TCPSHAKE" --version)
-for cmd in read probe connect run lab serve guard; do
+for cmd in read probe connect run shell lab serve guard; do
 	[ "$("$TCPSHAKE" "$cmd" --version)" = "$version" ] ||
 		fail "$cmd --version does not print '$version'"
 	"$TCPSHAKE" "$cmd" --help >help 2>err || fail "$cmd --help: exit $?"

@@ -13,7 +13,7 @@ diff -u "$top_srcdir/completions/tcpshake.bash" "$tmp/gen.bash" >&2 ||
 	fail "completions/tcpshake.bash is out of date: run sh scripts/gen-completion.sh _build/tcpshake >completions/tcpshake.bash"
 
 # Every option --help lists is offered for its command.
-for cmd in read probe connect run lab serve guard; do
+for cmd in read probe connect run shell lab serve guard; do
 	for o in $("$TCPSHAKE" "$cmd" --help | sed -n 's/^  \(-[^ ]*\).*/\1/p' | tr -d ,); do
 		out=$(bash -c '. "$1"; COMP_WORDS=(tcpshake "$2" "$3"); COMP_CWORD=2; _tcpshake; printf "%s\n" "${COMPREPLY[@]}"' \
 		    sh "$top_srcdir/completions/tcpshake.bash" "$cmd" "$o")
@@ -29,5 +29,7 @@ complete_words() {
 [ "$(complete_words tcpshake lab '')" = "up down status exec" ] || fail "lab's actions"
 [ "$(complete_words tcpshake connect --close h)" = "half" ] || fail "connect --close h"
 [ "$(complete_words tcpshake pro)" = "probe" ] || fail "pro"
+[ "$(complete_words tcpshake sh)" = "shell" ] || fail "sh"
+[ "$(complete_words tcpshake shell --dead)" = "--deadline" ] || fail "shell --dead"
 [ -z "$(complete_words tcpshake probe --win '')" ] || fail "--win's value: nothing to offer"
 exit 0

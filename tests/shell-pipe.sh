@@ -26,7 +26,7 @@ send hello
 > P. 1:6(5) ack 6 "hello"
 < . 6:6(0) ack 6 win 512
 > none 200ms
-`true`
++0.2 `true`
 close fin
 > F. 6:6(0) ack 7
 < . 7:7(0) ack 7 win 512
@@ -41,6 +41,9 @@ grep -q 'tcpshake.*>' "$TMP/out" && { show "$TMP/out"; fail "a prompt in pipe mo
 n=$(grep -c '^ok ' "$TMP/out")
 [ "$n" = 12 ] || { show "$TMP/out"; fail "$n steps ok, want 12"; }
 grep -q "^  state TIME_WAIT" "$TMP/out" || { show "$TMP/out"; fail "show: not TIME_WAIT"; }
+# A time column waits: the command 0.2 s after the silence that ended at 0.2.
+awk '/`true`/ { t = $3 } END { exit !(t >= 0.39 && t < 1.5) }' "$TMP/out" ||
+    { show "$TMP/out"; fail "+0.2 did not wait 0.2 s"; }
 grep -q '^< P\. 1:6(5) ack 1 win 512 "hello"$' "$TMP/out" ||
     { show "$TMP/out"; fail "send: the line it typed"; }
 RC=0
