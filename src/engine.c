@@ -869,7 +869,7 @@ engine_session(const struct engine *e)
 struct conn *
 engine_flow_conn(const struct engine *e, size_t flow)
 {
-	return flow < e->nflows ? e->flows[flow].c : NULL;
+	return e->flows != NULL && flow < e->nflows ? e->flows[flow].c : NULL;
 }
 
 void

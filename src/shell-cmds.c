@@ -363,6 +363,11 @@ cmd_target(struct shell *sh, char *args)
 	}
 	if (sh->eng != NULL)
 		shell_close(sh);
+	/* What save and show know is about the old target. */
+	shell_rec_free(sh->rec);
+	sh->rec = shell_rec_new();
+	shell_obs_free(sh->obs);
+	sh->obs = shell_obs_new();
 	free(sh->host);
 	sh->host = host;
 	sh->port = port;
@@ -423,7 +428,7 @@ static void
 cmd_help(struct shell *sh, char *args)
 {
 	const struct shell_cmd *c;
-	char head[48];
+	char head[80];
 
 	(void)sh;
 	(void)args;
@@ -440,7 +445,10 @@ cmd_help(struct shell *sh, char *args)
 	    "Commands:\n");
 	for (c = shell_cmds; c->name != NULL; c++) {
 		snprintf(head, sizeof head, "%s %s", c->name, c->args);
-		printf("  %-33s %s\n", head, c->help);
+		if (strlen(head) > 33)	/* its help on the next line */
+			printf("  %s\n  %-33s %s\n", head, "", c->help);
+		else
+			printf("  %-33s %s\n", head, c->help);
 	}
 	printf("Ctrl-C cancels a wait; Ctrl-D or quit ends the shell.\n");
 	fflush(stdout);
@@ -453,7 +461,7 @@ const struct shell_cmd shell_cmds[] = {
 	    cmd_target },
 	{ "flow", "NAME [PORT]", "declare a flow; lines then name it",
 	    cmd_flow_decl },
-	{ "connect", "[--mss N] [--wscale N] [--sackok] [--ts]",
+	{ "connect", "[--mss N] [--wscale N] [--sackok] [--ts] [--win N]",
 	    "the handshake, done for you", cmd_connect },
 	{ "send", "STRING", "send data (C escapes: \\r\\n)", cmd_send },
 	{ "close", "fin|half|rst", "close: both ways, our half, or reset",
