@@ -377,15 +377,14 @@ cmd_target(struct shell *sh, char *args)
 static void
 cmd_flow_decl(struct shell *sh, char *args)
 {
-	char *old = sh->header;
+	char *line, *old = sh->header;
 
-	xasprintf(&sh->header, "%sflow %s\n", old ? old : "", args);
-	if (shell_check(sh) < 0) {	/* said why: the line goes */
-		free(sh->header);
-		sh->header = old;
-		return;
+	xasprintf(&line, "flow %s", args);
+	if (shell_check(sh, line) == 0) {	/* else said why: it goes */
+		xasprintf(&sh->header, "%s%s\n", old ? old : "", line);
+		free(old);
 	}
-	free(old);
+	free(line);
 }
 
 static void

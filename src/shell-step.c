@@ -138,9 +138,9 @@ shell_parse(struct shell *sh, const char *line)
 }
 
 int
-shell_check(struct shell *sh)
+shell_check(struct shell *sh, const char *line)
 {
-	struct script *sc = shell_parse(sh, NULL);
+	struct script *sc = shell_parse(sh, line);
 
 	script_free(sc);
 	return sc != NULL ? 0 : -1;

@@ -66,8 +66,9 @@ struct shell {
 int	 shell_open(struct shell *);
 /* Reset the flows the target may hold (a note says so), close it all. */
 void	 shell_close(struct shell *);
-/* The flows declared so far parse: 0, or -1 (said). */
-int	 shell_check(struct shell *);
+/* The flows declared so far and line (at its line number) parse: 0, or
+ * -1 (said). */
+int	 shell_check(struct shell *, const char *line);
 /* A line of the scenario language: parsed, run as one step. */
 void	 shell_step(struct shell *, const char *line);
 /* Serve the wire for what arrived meanwhile (between prompts). */

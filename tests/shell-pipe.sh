@@ -58,11 +58,13 @@ grep -q 'differs: ack: expected 2, got 1' "$TMP/out" ||
     { show "$TMP/out"; fail "wrong ack: no difference"; }
 grep -q 'reset 1 flow' "$TMP/out" || { show "$TMP/out"; fail "no reset said"; }
 
-# A line the parser refuses: its error with the input's line number.
-printf '%s\n' 'help' '< Q 0:0(0)' >"$TMP/in"
+# Lines the parser refuses: each error with the input's line number.
+printf '%s\n' 'help' '< Q 0:0(0)' 'flow 9bad' >"$TMP/in"
 shell_pipe 198.18.0.2:80 <"$TMP/in"
 [ "$RC" = 2 ] || { show "$TMP/out" "$TMP/err"; fail "bad line: exit $RC, want 2"; }
 grep -q '^shell:2:' "$TMP/err" || { show "$TMP/err"; fail "bad line: no shell:2:"; }
+grep -q '^shell:3:6: error: expected a flow name' "$TMP/err" ||
+    { show "$TMP/err"; fail "bad flow line: no shell:3:6:"; }
 for c in target connect send close show ladder save guard quit; do
 	grep -q "^  $c " "$TMP/out" || { show "$TMP/out"; fail "help lacks $c"; }
 done
