@@ -90,6 +90,13 @@ struct shell_cmd {
 extern const struct shell_cmd shell_cmds[];
 /* The command named by the line's first word, or NULL. */
 const struct shell_cmd *shell_cmd_find(const char *line);
+/* shell-flowcmd.c: connect, send, close; the flow they act on:
+ * connect's while open, else the first typed one (its local port, 0:
+ * none). */
+void	 shell_cmd_connect(struct shell *, char *args);
+void	 shell_cmd_send(struct shell *, char *args);
+void	 shell_cmd_close(struct shell *, char *args);
+uint16_t shell_cmd_flow(struct shell *, bool *connects);
 /* The words connect takes (for completion): NULL-terminated. */
 extern const char *const shell_connect_flags[];
 /* A line: a command, or a step. */
