@@ -69,6 +69,29 @@ for c in target connect send close show ladder save guard quit; do
 	grep -q "^  $c " "$TMP/out" || { show "$TMP/out"; fail "help lacks $c"; }
 done
 
+# SIGINT during a wait: the step is cancelled, the lines end, the flow is
+# reset, exit 2 as run's.
+printf '%s\n' '< S 0:0(0) win 65535' '> S. 0:0(0) ack 1 <...>' \
+    '< . 1:1(0) ack 1 win 65535' '> P. 1:2(1) ack 1' 'show' >"$TMP/in"
+# Not through in_client: $! would name a subshell, not tcpshake.
+ip netns exec "$LAB-c" "$TCPSHAKE" shell --deadline 30s 198.18.0.2:80 \
+    <"$TMP/in" >"$TMP/out" 2>"$TMP/err" &
+pid=$!
+i=0
+until grep -q '^ok .* < \. 1:1(0)' "$TMP/out"; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || { show "$TMP/out"; fail "SIGINT: the ACK never went"; }
+	sleep 0.05
+done
+sleep 0.3
+kill -INT "$pid"
+RC=0
+wait "$pid" || RC=$?
+[ "$RC" = 2 ] || { show "$TMP/out" "$TMP/err"; fail "SIGINT: exit $RC, want 2"; }
+grep -q '^cancelled$' "$TMP/out" && grep -q 'reset 1 flow' "$TMP/out" ||
+    { show "$TMP/out"; fail "SIGINT: not cancelled and reset"; }
+grep -q 'state ESTABLISHED' "$TMP/out" && { show "$TMP/out"; fail "SIGINT: the lines went on"; }
+
 # No target: one line naming the fix.
 echo '< S 0:0(0) win 65535' >"$TMP/in"
 shell_pipe <"$TMP/in"
