@@ -297,6 +297,11 @@ shell_step(struct shell *sh, const char *line)
 		script_free(sc);
 		return;
 	}
+	/* The verdict quotes the line as typed, not the time given it. */
+	if (!typed_time) {
+		free(sc->steps[0].text);
+		sc->steps[0].text = xstrdup(line);
+	}
 	/* A relative time counts from the line's Enter; '*' from now too. */
 	rc = engine_step(sh->eng, sc, 0, !typed_time ||
 	    sc->steps[0].time.kind != STEP_TIME_ABS, err, sizeof err);
