@@ -32,8 +32,8 @@ _tcpshake()
 		opts="--check --print -D --define --target --keep-going --tolerance_usecs --tolerance_percent --no-guard --realtime --peer-netns --commands-as --lab --json --tap --ladder --junit --svg -w --write -I --interface --user --no-drop -q --quiet -v --verbose -h --help --version"
 		vals="-D --define --target --tolerance_usecs --tolerance_percent --peer-netns --commands-as --junit --svg -w --write -I --interface --user" ;;
 	shell)
-		opts="--deadline --peer-netns --no-guard -I --interface --source -q --quiet -v --verbose -h --help --version"
-		vals="--deadline --peer-netns -I --interface --source" ;;
+		opts="--deadline --peer-netns --no-guard -I --interface --source --user --no-drop -q --quiet -v --verbose -h --help --version"
+		vals="--deadline --peer-netns -I --interface --source --user" ;;
 	lab)
 		opts="-n --name --sysctl --client-sysctl --serve --no-serve --server --offloads --router --nat --synproxy --firewall --delay --jitter --loss --reorder --duplicate --seed -q --quiet -v --verbose -h --help --version"
 		vals="-n --name --sysctl --client-sysctl --serve --offloads --firewall --delay --jitter --loss --reorder --duplicate --seed" ;;

@@ -37,6 +37,7 @@ static const struct cli_opt shell_table[] = {
 
 static const struct cli_table shell_tables[] = {
 	{ "Shell options", shell_table, 0 },
+	{ "Privileges", privdrop_table, 0 },
 	{ NULL, NULL, 0 },
 };
 
@@ -74,7 +75,9 @@ shell_parse_args(int argc, char **argv, struct shell *sh)
 	int id, ind;
 
 	cli_begin(&c, &cmd_shell_entry, shell_tables, false, argc, argv);
-	while ((id = cli_next(&c)) != -1)
+	while ((id = cli_next(&c)) != -1) {
+		if (privdrop_option(&sh->drop, id, c.arg))
+			continue;
 		switch (id) {
 		case SH_DEADLINE:
 			sh->deadline_ns = parse_duration(c.arg, "--deadline");
@@ -87,6 +90,7 @@ shell_parse_args(int argc, char **argv, struct shell *sh)
 		case SH_NO_GUARD: sh->no_guard = true; break;
 		case SH_PEER_NETNS: sh->peer_netns = c.arg; break;
 		}
+	}
 	ind = cli_optind(&c);
 	cli_end(&c);
 	if (argc - ind > 1)
@@ -153,7 +157,8 @@ shell_exec(int argc, char **argv)
 const struct cmd_entry cmd_shell_entry = {
 	.name = "shell",
 	.usage = "shell [--deadline T] [--peer-netns NS] [--no-guard] "
-	    "[-I IFACE] [--source ADDR] [TARGET[:PORT]]",
+	    "[-I IFACE] [--source ADDR] [--user NAME|--no-drop] "
+	    "[TARGET[:PORT]]",
 	.summary = "a prompt where scenario lines run as typed, with "
 	    "connect, send, close, show, save",
 	.exec = shell_exec,

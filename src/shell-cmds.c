@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conn.h"
 #include "endpoint.h"
@@ -153,7 +154,9 @@ cmd_save(struct shell *sh, char *args)
 		xasprintf(&target, strchr(sh->host, ':') ? "[%s]:%u" : "%s:%u",
 		    sh->host, sh->port);
 	if (shell_rec_save(sh->rec, args, target, err, sizeof err) < 0)
-		shell_error(sh, "%s", err);
+		shell_error(sh, "%s%s", err, geteuid() != 0 && sh->eng != NULL ?
+		    " (root went when the session opened: save where this "
+		    "user may write, or start the shell with --no-drop)" : "");
 	else
 		shell_say(sh, "saved to %s: run it with 'tcpshake run %s'",
 		    args, args);

@@ -170,6 +170,9 @@ shell_open(struct shell *sh)
 	sh->cfg.no_guard = sh->no_guard;
 	sh->cfg.stop = sh->stop;
 	sh->cfg.peer = sh->peer;
+	/* Root goes once the wire is open, as in run: CAP_NET_RAW and
+	 * CAP_NET_ADMIN stay for the flows and sessions to come. */
+	sh->cfg.drop = &sh->drop;
 	if ((sh->eng = engine_open(sc, &sh->cfg, &sh->res, err,
 	    sizeof err)) == NULL) {
 		script_free(sc);

@@ -25,7 +25,8 @@ static bool	 term_on;	/* the prompt is on the screen */
 static int	 term_hidden;	/* depth of shell_term_hide() */
 static char	*term_line;	/* a line entered, not yet run */
 static bool	 term_eof;	/* Ctrl-D */
-static char	*term_hist;	/* the history file */
+static FILE	*term_hist;	/* the history file, open for appending
+				 * before root goes (privdrop.h) */
 static char	 term_prompt[128];
 
 void
@@ -126,8 +127,10 @@ term_entered(char *line)
 	}
 	if (line[strspn(line, " \t")] != '\0') {
 		add_history(line);
-		if (term_hist != NULL)
-			write_history(term_hist);
+		if (term_hist != NULL) {
+			fprintf(term_hist, "%s\n", line);
+			fflush(term_hist);
+		}
 	}
 	term_line = line;
 }
@@ -136,6 +139,7 @@ void
 shell_term_init(struct shell *sh)
 {
 	const char *home = getenv("HOME");
+	char *path;
 
 	if (!sh->interactive)
 		return;
@@ -145,8 +149,11 @@ shell_term_init(struct shell *sh)
 	rl_completer_word_break_characters = (char *)" \t<,";
 	stifle_history(TERM_HISTORY);
 	if (home != NULL && *home != '\0') {
-		xasprintf(&term_hist, "%s/%s", home, SHELL_HISTORY);
-		read_history(term_hist);
+		xasprintf(&path, "%s/%s", home, SHELL_HISTORY);
+		read_history(path);
+		history_truncate_file(path, TERM_HISTORY);
+		term_hist = fopen(path, "a");
+		free(path);
 	}
 }
 
@@ -154,7 +161,8 @@ void
 shell_term_end(struct shell *sh)
 {
 	(void)sh;
-	free(term_hist);
+	if (term_hist != NULL)
+		fclose(term_hist);
 	term_hist = NULL;
 }
 

@@ -12,6 +12,7 @@
 
 #include "engine.h"
 #include "event.h"
+#include "privdrop.h"
 
 #define SHELL_DEADLINE_NS	3000000000LL	/* a '>' line without a time */
 #define SHELL_PLAN_NS		10000000000LL	/* connect, send, close */
@@ -34,6 +35,8 @@ struct shell {
 	const char	*peer_netns;	/* --peer-netns */
 	bool		 no_guard;
 	bool		 interactive;	/* a terminal: prompt, editing */
+	struct privdrop_opts drop;	/* --user, --no-drop: when the
+					 * session opens (privdrop.h) */
 
 	/* The typed lines: the flows declared so far ("flow NAME" lines,
 	 * parsed again in front of each step) and the lines read. */

@@ -4,12 +4,16 @@
 # against the lab's echo server, with run's exit statuses: 0 when every
 # step passed, 1 when one failed (its difference shown), 2 for a line it
 # refuses (the parser's error, line and column) or no target; help lists
-# every command; a saved conversation passes under `run`.
+# every command; a saved conversation passes under `run`; root goes once
+# the session opens.
 . "$top_srcdir/tests/lib.sh"
 need_root
 lab_start --serve "--port 80"
 TMP=$(mktemp -d)
 trap 'lab_stop; rm -rf "$TMP"' EXIT INT TERM HUP
+# The shell gives root up once its session opens (nobody, here): save
+# writes as that user.
+chmod 1777 "$TMP"
 
 shell_pipe() {
 	RC=0
@@ -70,7 +74,7 @@ for c in target connect send close show ladder save guard quit; do
 done
 
 # SIGINT during a wait: the step is cancelled, the lines end, the flow is
-# reset, exit 2 as run's.
+# reset, exit 2 as run's. (And root went when the session opened.)
 printf '%s\n' '< S 0:0(0) win 65535' '> S. 0:0(0) ack 1 <...>' \
     '< . 1:1(0) ack 1 win 65535' '> P. 1:2(1) ack 1' 'show' >"$TMP/in"
 # Not through in_client: $! would name a subshell, not tcpshake.
@@ -84,6 +88,13 @@ until grep -q '^ok .* < \. 1:1(0)' "$TMP/out"; do
 	sleep 0.05
 done
 sleep 0.3
+# Meanwhile root is gone, as in run: nobody, CAP_NET_RAW, CAP_NET_ADMIN
+# and CAP_NET_BIND_SERVICE, no new privileges, the seccomp filter.
+grep -q '^Uid:[[:space:]]*65534' "/proc/$pid/status" &&
+    grep -q '^CapEff:[[:space:]]*0000000000003400$' "/proc/$pid/status" &&
+    grep -q '^NoNewPrivs:[[:space:]]*1$' "/proc/$pid/status" &&
+    grep -q '^Seccomp:[[:space:]]*2$' "/proc/$pid/status" ||
+    { show "/proc/$pid/status"; fail "the shell kept root"; }
 kill -INT "$pid"
 RC=0
 wait "$pid" || RC=$?

@@ -12,6 +12,9 @@ need_root
 lab_start --serve "--port 80"
 TMP=$(mktemp -d)
 trap 'lab_stop; rm -rf "$TMP"' EXIT INT TERM HUP
+# The shell gives root up once its session opens (nobody, here): save
+# writes as that user.
+chmod 1777 "$TMP"
 export HOME="$TMP"
 
 pty() {
