@@ -4,10 +4,7 @@
 # tcpdump capture in the server namespace (the target's own view), and
 # checks on the prober's output and the target's sockets.
 
-# lib.sh's lab_name can give 12 characters; `lab up` takes at most 10.
-lab_name() {
-	echo "k$(basename "$0" .sh | sed 's/^connect-//' | tr -cd 'a-z0-9' | cut -c1-4)$(($$ % 100000))"
-}
+lab_name() { lab_name_as k connect-; }
 
 # Lab up (arguments go to `lab up`), scratch dir made; both go away
 # however the test ends.

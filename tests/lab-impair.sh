@@ -26,8 +26,7 @@ rtt_field() {
 
 # 50 ms delay: probe's RTTs and connect's handshake RTT near 50 ms.
 for mode in direct router; do
-	L=d$mode$$
-	L=$(echo "$L" | cut -c1-10)
+	L=d$(echo $mode | cut -c1)$$	# the whole pid: parallel runs never collide
 	target=198.18.0.2
 	if [ $mode = router ]; then
 		lab_up_as "$L" --router --delay 50ms

@@ -28,11 +28,15 @@ fail() {
 }
 
 # A short unique lab name: namespaces NAME-c and NAME-s. `tcpshake lab`
-# takes at most 10 characters, so the test's name gives way to the pid.
-lab_name() {
-	echo "t$(basename "$0" .sh | tr -cd 'a-z0-9' |
+# takes at most 10 characters, so the test's name gives way to the pid,
+# which is always whole (with pid_max 4194304, seven digits): parallel
+# runs never collide. lab_name_as LETTER PREFIX: LETTER, then the test's
+# name without PREFIX, then the pid.
+lab_name_as() {
+	echo "$1$(basename "$0" .sh | sed "s/^$2//" | tr -cd 'a-z0-9' |
 	    cut -c1-$((9 - ${#$})))$$"
 }
+lab_name() { lab_name_as t ""; }
 
 # Bring a lab up and remove it when the test exits, whatever the way.
 lab_start() {

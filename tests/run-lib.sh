@@ -5,9 +5,7 @@
 # and 84: one lab for them all, where run-lab.sh builds one per file), a
 # scratch directory, and `tcpshake run` in the client namespace.
 
-lab_name() {
-	echo "r$(basename "$0" .sh | sed 's/^run-//' | tr -cd 'a-z0-9' | cut -c1-3)$(($$ % 100000))"
-}
+lab_name() { lab_name_as r run-; }
 
 SERVE_PIDS=
 run_lab_stop() {
