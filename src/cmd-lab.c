@@ -399,10 +399,15 @@ lab_do_up(const struct lab_args *a)
 	if (!a->no_serve && (cf.serve_argv = lab_split_words(a->serve ?
 	    a->serve : LAB_SERVE_DEFAULT, &error)) == NULL)
 		fatalx("lab up: %s", error);
+	if (cf.serve_argv != NULL && !serve_check_args(cf.serve_argv, &error))
+		fatalx("lab up: --serve '%s': %s", a->serve, error);
 	for (i = 0; i < a->nserve_more; i++)
 		if ((more[i] = lab_split_words(a->serve_more[i], &error)) ==
 		    NULL)
 			fatalx("lab up: %s", error);
+		else if (!serve_check_args(more[i], &error))
+			fatalx("lab up: --serve '%s': %s", a->serve_more[i],
+			    error);
 	more[a->nserve_more] = NULL;
 	cf.serve_more = more;
 	/* A ^C, TERM or HUP half-way undoes what was made: the steps poll

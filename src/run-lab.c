@@ -21,6 +21,7 @@
 #include "lab.h"
 #include "run-lab.h"
 #include "script-lab.h"
+#include "tcpshake.h"
 #include "xmalloc.h"
 
 /*
@@ -332,6 +333,30 @@ run_lab_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Each server's words as serve would take them, before anything is
+ * built; false after one line naming the file and the server. */
+static bool
+run_lab_serve_ok(const struct lab_config *cf, const char *file)
+{
+	char **w, *error;
+	size_t i, k;
+
+	for (i = 0; cf->serve_argv != NULL && (i == 0 || (cf->serve_more !=
+	    NULL && cf->serve_more[i - 1] != NULL)); i++) {
+		w = i == 0 ? cf->serve_argv : cf->serve_more[i - 1];
+		if (serve_check_args(w, &error))
+			continue;
+		fflush(stdout);
+		fprintf(stderr, "tcpshake: run --lab: %s: 'lab serve", file);
+		for (k = 0; w[k] != NULL; k++)
+			fprintf(stderr, " %s", w[k]);
+		fprintf(stderr, "': %s\n", error);
+		free(error);
+		return false;
+	}
+	return true;
+}
+
 /* Build, run, remove; the file's status. */
 static int
 run_lab_one(const struct run_lab_args *a, const struct script *sc,
@@ -351,6 +376,13 @@ run_lab_one(const struct run_lab_args *a, const struct script *sc,
 		return 2;
 	}
 	dflt = run_lab_config(sc->lab, name, &cf, more);
+	if (!run_lab_serve_ok(&cf, file)) {
+		if (tap->on)
+			run_lab_tap_notok(tap, file, "a 'lab serve' line has "
+			    "arguments serve does not take");
+		lab_words_free(dflt);
+		return 2;
+	}
 	if (lab_up(&cf, &made, &error) == -1) {
 		warnx_("run --lab: %s: %s", file, error);
 		if (tap->on)
