@@ -6,7 +6,7 @@
 # fires (3 s): during the silence that follows, the ladder shows the
 # target's SYN_RECEIVED giving way to CLOSED on a row of its own, at about
 # 3 s, with how long SYN_RECEIVED held; --json has the state at that
-# time.
+# time; on a terminal the silence shows its live status line.
 . "$top_srcdir/tests/lib.sh"
 need_root
 TMP=$(mktemp -d)
@@ -38,4 +38,13 @@ t=$(grep '"type":"state"' "$TMP/json" | grep '"CLOSED"' |
     sed -n 's/.*"t_ns":\([0-9]*\).*/\1/p' | head -n 1)
 [ -n "$t" ] && [ "$t" -ge 2500000000 ] && [ "$t" -le 4000000000 ] ||
 	{ show "$TMP/json"; fail "--json: the target's CLOSED at '$t' ns, not at about 3 s"; }
+# On a terminal the silence shows its live status line on stderr (never
+# in a pipe, as above): run --lab's child has the terminal.
+if command -v script >/dev/null; then
+	script -qc "'$TCPSHAKE' run --lab --ladder '$TMP/gone.shake'" "$TMP/tty" >/dev/null 2>&1 ||
+		{ show "$TMP/tty"; fail "the run on a terminal failed"; }
+	grep -a -q "silence asked by line 7 (+0~+4    > none): [0-9.]* s of 4.0 s" "$TMP/tty" ||
+		{ show "$TMP/tty"; fail "no status line during the silence on a terminal"; }
+	grep -a -q "silence asked by" "$TMP/out" && fail "a status line in a pipe"
+fi
 exit 0
