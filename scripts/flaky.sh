@@ -14,7 +14,7 @@
 # --no-worksheet --quick` in a lab of its own each time (-f: in full, not
 # --quick), and its worksheet checked against each run's output.
 set -u
-n=20 keep=0 build=_build exercise= quick=--quick
+n=20 keep=0 build=_build exercise='' quick=--quick
 usage() {
 	echo "usage: flaky.sh [-n N] [-k] [-b BUILDDIR] SCENARIO | [-f] -e EXERCISE" >&2
 	exit 2
@@ -41,15 +41,17 @@ if [ -n "$exercise" ]; then
 	pass=0 i=0 fails=
 	while [ $i -lt "$n" ]; do
 		i=$((i + 1))
+		: >"$tmp/check"
 		if TCPSHAKE_LABS=$dir "$T" lab exercise --no-worksheet $quick "$exercise" \
 		    >"$tmp/out" 2>&1 &&
 		    sh "$top/scripts/worksheet-check.sh" $quick "$dir/$exercise.md" \
-		    "$tmp/out" >>"$tmp/out" 2>&1; then
+		    "$tmp/out" >"$tmp/check" 2>&1; then
 			pass=$((pass + 1))
 		else
 			fails="$fails $i"
 			if [ $keep = 1 ]; then
 				mkdir -p "flaky-$exercise-$i"
+				cat "$tmp/check" >>"$tmp/out" 2>/dev/null
 				cp "$tmp/out" "flaky-$exercise-$i/"
 				echo "run $i failed: see flaky-$exercise-$i" >&2
 			fi

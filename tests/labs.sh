@@ -22,7 +22,7 @@ full=${LABS_FULL:-0}
 # check's load, said aloud) and check the worksheet; the reason on stderr.
 exercise() {
 	ex_dir=$1 ex=$2 q=--quick wq=--quick
-	[ "$full" = 1 ] && q= wq=
+	[ "$full" = 1 ] && q='' wq=
 	out=$TMP/$ex.out
 	for try in 1 2; do
 		rc=0
