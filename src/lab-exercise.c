@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "lab-exercise.h"
+#include "lab-sys.h"
 #include "run-lab.h"
 #include "script-lab.h"
 #include "tcpshake.h"
@@ -323,8 +324,9 @@ exercise_go(const struct exercise_opts *o, const char *path)
 	script_free(sc);
 	if (!explain)
 		return status;
-	if (access(pcap, R_OK) == 0 && (st = exercise_explain(pcap)) != 0 &&
-	    status == 0)
+	/* Not after a ^C: the run was cut short. */
+	if (!lab_interrupted && access(pcap, R_OK) == 0 &&
+	    (st = exercise_explain(pcap)) != 0 && status == 0)
 		status = 2;
 	unlink(pcap);
 	rmdir(tmp);
