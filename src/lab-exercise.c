@@ -49,7 +49,7 @@ exercise_dir(void)
 	return TCPSHAKE_LABS_INSTALLED;
 }
 
-/* "NN-name.shake": two digits, '-', then a-z, 0-9 and '-'. */
+/* "NN-name.shake": two digits, '-', then letters, digits, '-' and '_'. */
 static bool
 exercise_file(const char *f)
 {
@@ -59,8 +59,9 @@ exercise_file(const char *f)
 	    f[0] > '9' || f[1] < '0' || f[1] > '9' || f[2] != '-')
 		return false;
 	for (i = 3; i < n - 6; i++)
-		if (!((f[i] >= 'a' && f[i] <= 'z') || (f[i] >= '0' &&
-		    f[i] <= '9') || f[i] == '-'))
+		if (!((f[i] >= 'a' && f[i] <= 'z') || (f[i] >= 'A' &&
+		    f[i] <= 'Z') || (f[i] >= '0' && f[i] <= '9') ||
+		    f[i] == '-' || f[i] == '_'))
 			return false;
 	return true;
 }

@@ -42,7 +42,7 @@ sed -e 's/^# 01-shake-hands:.*/# 02-explained: the same, explained/' \
 printf '# 02-explained\n' >"$L/02-explained.md"
 echo '0 < S 0:0(0) win 1' >"$L/03-untitled.shake"
 : >"$L/not-an-exercise.shake"
-: >"$L/04-Bad.shake"
+: >"$L/04-bad.name.shake"
 
 "$TCPSHAKE" lab list >"$TMP/out" 2>"$TMP/err" || { show "$TMP/err"; fail "lab list failed"; }
 cat >"$TMP/want" <<'OUT'

@@ -6,7 +6,8 @@
 # target's states are shown, and no lab is left however the run ends:
 # a pass, a SIGINT or SIGTERM during the run or the build, and a SIGKILL
 # (the next run removes what the dead one left); a "lab serve" line that
-# serve would refuse is one line before anything is built.
+# serve would refuse is one line before anything is built; the files'
+# commands find this tcpshake as TCPSHAKE and $TCPSHAKE.
 . "$top_srcdir/tests/lib.sh"
 need_root
 TMP=$(mktemp -d)
@@ -166,4 +167,15 @@ wait $pid || rc=$?
     grep -q "rst-closed-port.shake: ok" "$TMP/out" ||
 	{ show "$TMP/out" "$TMP/err"; fail "a bad 'lab serve' line: exit $rc"; }
 [ -z "$(labs_of $pid)" ] || fail "a bad 'lab serve' line: labs left: $(labs_of $pid)"
+
+# The file's commands can run this tcpshake: the word TCPSHAKE and
+# $TCPSHAKE name it (when the caller did not).
+cat >"$TMP/self.shake" <<'SHAKE'
+lab no-serve
+target 198.18.0.2:9
+0 `TCPSHAKE --version >/dev/null && "$TCPSHAKE" --version >/dev/null`
+SHAKE
+t=$TCPSHAKE
+env -u TCPSHAKE "$t" run --lab "$TMP/self.shake" >"$TMP/out" 2>&1 ||
+	{ show "$TMP/out"; fail "a command running TCPSHAKE and \$TCPSHAKE"; }
 exit 0
