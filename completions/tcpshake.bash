@@ -35,8 +35,8 @@ _tcpshake()
 		opts="--deadline --peer-netns --no-guard -I --interface --source --user --no-drop -q --quiet -v --verbose -h --help --version"
 		vals="--deadline --peer-netns -I --interface --source --user" ;;
 	lab)
-		opts="-n --name --sysctl --client-sysctl --serve --no-serve --server --offloads --router --nat --synproxy --firewall --delay --jitter --loss --reorder --duplicate --seed -q --quiet -v --verbose -h --help --version"
-		vals="-n --name --sysctl --client-sysctl --serve --offloads --firewall --delay --jitter --loss --reorder --duplicate --seed" ;;
+		opts="-n --name --sysctl --client-sysctl --serve --no-serve --server --offloads --router --nat --synproxy --firewall --delay --jitter --loss --reorder --duplicate --seed --no-worksheet --quick -D --define -q --quiet -v --verbose -h --help --version"
+		vals="-n --name --sysctl --client-sysctl --serve --offloads --firewall --delay --jitter --loss --reorder --duplicate --seed -D --define" ;;
 	serve)
 		opts="-p --port -m --mode --eof-delay --half-close -c --connect -b --bind --backlog --no-accept --once --realtime -q --quiet -v --verbose -h --help --version"
 		vals="-p --port -m --mode --eof-delay -c --connect -b --bind --backlog" ;;
@@ -73,7 +73,10 @@ _tcpshake()
 		COMPREPLY=($(compgen -f -- "$cur")) ;;
 	lab)
 		if [[ $prev == lab ]]; then
-			COMPREPLY=($(compgen -W "up down status exec" -- "$cur"))
+			COMPREPLY=($(compgen -W "up down status exec list exercise" -- "$cur"))
+		elif [[ " ${COMP_WORDS[*]:1:COMP_CWORD-1} " == *" exercise "* ]]; then
+			# The exercises' names, as lab list gives them.
+			COMPREPLY=($(compgen -W "$("${COMP_WORDS[0]}" lab list 2>/dev/null | awk '{ print $1 }')" -- "$cur"))
 		fi ;;
 	*)
 		COMPREPLY=() ;;

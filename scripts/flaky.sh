@@ -3,23 +3,65 @@
 # scripts/flaky.sh: run one scenario N times (default 20) against a fresh
 # lab and report the pass count; a test of the tests. Needs root.
 #   sh scripts/flaky.sh [-n N] [-k] [-b BUILDDIR] SCENARIO
-# -k keeps a capture of both veth ends for each failed run (in ./flaky-*).
+#   sh scripts/flaky.sh [-n N] [-k] [-b BUILDDIR] [-f] -e EXERCISE
+# -k keeps a capture of both veth ends for each failed run (in ./flaky-*);
+# with -e, the output of each failed run.
 # The lab: tcp_synack_retries=2, and the servers of the scenario's
 # "lab serve ARGS" lines (tcpshake-scenario(5)); one lab for all N runs,
 # the servers at real-time priority (as tests/run-lib.sh runs them).
+# -e: a lab exercise (NN-name, of TCPSHAKE_LABS or the source tree's
+# labs/), run N times as tests/labs.sh runs it: `tcpshake lab exercise
+# --no-worksheet --quick` in a lab of its own each time (-f: in full, not
+# --quick), and its worksheet checked against each run's output.
 set -u
-n=20 keep=0 build=_build
-while getopts n:kb: o; do
+n=20 keep=0 build=_build exercise='' quick=--quick
+usage() {
+	echo "usage: flaky.sh [-n N] [-k] [-b BUILDDIR] SCENARIO | [-f] -e EXERCISE" >&2
+	exit 2
+}
+while getopts n:kb:e:f o; do
 	case $o in
 	n) n=$OPTARG ;;
 	k) keep=1 ;;
 	b) build=$OPTARG ;;
-	*) echo "usage: flaky.sh [-n N] [-k] [-b BUILDDIR] SCENARIO" >&2; exit 2 ;;
+	e) exercise=$OPTARG ;;
+	f) quick= ;;
+	*) usage ;;
 	esac
 done
 shift $((OPTIND - 1))
-[ $# = 1 ] || { echo "usage: flaky.sh [-n N] [-k] [-b BUILDDIR] SCENARIO" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "flaky.sh: needs root (namespaces, raw sockets)" >&2; exit 2; }
+if [ -n "$exercise" ]; then
+	[ $# = 0 ] || usage
+	T=$(realpath "$build/tcpshake")
+	top=$(cd "$(dirname "$0")/.." && pwd)
+	dir=${TCPSHAKE_LABS:-$top/labs}
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT INT TERM HUP
+	pass=0 i=0 fails=
+	while [ $i -lt "$n" ]; do
+		i=$((i + 1))
+		: >"$tmp/check"
+		if TCPSHAKE_LABS=$dir "$T" lab exercise --no-worksheet $quick "$exercise" \
+		    >"$tmp/out" 2>&1 &&
+		    sh "$top/scripts/worksheet-check.sh" $quick "$dir/$exercise.md" \
+		    "$tmp/out" >"$tmp/check" 2>&1; then
+			pass=$((pass + 1))
+		else
+			fails="$fails $i"
+			if [ $keep = 1 ]; then
+				mkdir -p "flaky-$exercise-$i"
+				cat "$tmp/check" >>"$tmp/out" 2>/dev/null
+				cp "$tmp/out" "flaky-$exercise-$i/"
+				echo "run $i failed: see flaky-$exercise-$i" >&2
+			fi
+		fi
+	done
+	echo "$exercise: $pass/$n passed${fails:+ (failed: runs$fails)}"
+	[ $pass = "$n" ]
+	exit
+fi
+[ $# = 1 ] || usage
 shake=$(realpath "$1")
 T=$(realpath "$build/tcpshake")
 LAB=fk$$

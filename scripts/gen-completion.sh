@@ -92,7 +92,10 @@ cat <<'END'
 		COMPREPLY=($(compgen -f -- "$cur")) ;;
 	lab)
 		if [[ $prev == lab ]]; then
-			COMPREPLY=($(compgen -W "up down status exec" -- "$cur"))
+			COMPREPLY=($(compgen -W "up down status exec list exercise" -- "$cur"))
+		elif [[ " ${COMP_WORDS[*]:1:COMP_CWORD-1} " == *" exercise "* ]]; then
+			# The exercises' names, as lab list gives them.
+			COMPREPLY=($(compgen -W "$("${COMP_WORDS[0]}" lab list 2>/dev/null | awk '{ print $1 }')" -- "$cur"))
 		fi ;;
 	*)
 		COMPREPLY=() ;;

@@ -1,16 +1,19 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# scripts/worksheet-check.sh WORKSHEET.md OUTPUT: the golden check of a lab
-# exercise. Every non-empty line of the worksheet's ```output blocks must
-# be found in a line of OUTPUT (what `tcpshake lab exercise --no-worksheet
-# NAME` printed), in the same order: the quoted text may be part of the
-# line, "..." in it matches any text, and leading and trailing blanks are
-# ignored. Prints the first
-# quoted line that no later output line matches and exits 1; exits 0 when
-# all match.
-[ $# = 2 ] || { echo "usage: worksheet-check.sh WORKSHEET.md OUTPUT" >&2; exit 2; }
+# scripts/worksheet-check.sh [--quick] WORKSHEET.md OUTPUT: the golden
+# check of a lab exercise. Every non-empty line of the worksheet's
+# ```output and ```output-full blocks must be found in a line of OUTPUT
+# (what `tcpshake lab exercise --no-worksheet NAME` printed), in the same
+# order: the quoted text may be part of the line, "..." in it matches any
+# text, and leading and trailing blanks are ignored. With --quick (OUTPUT
+# is the shortened run, `lab exercise --quick`) the ```output-full blocks
+# are left out. Prints the first quoted line that no later output line
+# matches and exits 1; exits 0 when all match.
+quick=0
+[ "${1:-}" = --quick ] && { quick=1; shift; }
+[ $# = 2 ] || { echo "usage: worksheet-check.sh [--quick] WORKSHEET.md OUTPUT" >&2; exit 2; }
 [ -r "$1" ] && [ -r "$2" ] || { echo "worksheet-check: cannot read $1 or $2" >&2; exit 2; }
-awk -v out="$2" '
+awk -v out="$2" -v quick=$quick '
 function trim(s) { sub(/^[ \t]+/, "", s); sub(/[ \t\r]+$/, "", s); return s }
 # A quoted line as a regular expression: "..." is ".*", every other
 # character stands for itself.
@@ -25,7 +28,7 @@ function pattern(s,    r, i, c) {
 	return r
 }
 BEGIN { n = 0; while ((getline l < out) > 0) lines[++n] = trim(l); at = 1 }
-/^```output[ \t]*$/ { inside = 1; next }
+/^```output(-full)?[ \t]*$/ { blocks++; inside = !(quick && $0 ~ /full/); next }
 /^```/ { inside = 0; next }
 inside {
 	q = trim($0)
@@ -38,5 +41,5 @@ inside {
 }
 END {
 	if (bad) exit 1
-	if (!quoted) { printf "worksheet-check: %s quotes no output (no ```output block)\n", FILENAME; exit 1 }
+	if (!blocks) { printf "worksheet-check: %s quotes no output (no ```output block)\n", FILENAME; exit 1 }
 }' "$1"

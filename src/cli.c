@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "script.h"
 #include "target.h"
 #include "xmalloc.h"
 
@@ -430,4 +431,28 @@ cli_catch_stops(void (*fn)(int))
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+}
+
+void
+cli_define(const char *who, const char *arg, struct script_def **v,
+    size_t *n)
+{
+	const char *eq = strchr(arg, '=');
+	struct script_def *d;
+	size_t i;
+
+	if (eq == NULL || eq == arg)
+		fatalx("%s: -D wants NAME=value, got '%s'", who, arg);
+	for (i = 0; arg + i < eq; i++)
+		if (!((arg[i] >= 'a' && arg[i] <= 'z') || (arg[i] >= 'A' &&
+		    arg[i] <= 'Z') || arg[i] == '_' || (i > 0 &&
+		    arg[i] >= '0' && arg[i] <= '9')))
+			fatalx("%s: -D %s: NAME takes letters, digits and "
+			    "'_', and does not start with a digit", who, arg);
+	*v = xreallocarray(*v, *n + 1, sizeof *d);
+	d = &(*v)[(*n)++];
+	d->name = strndup(arg, (size_t)(eq - arg));
+	if (d->name == NULL)
+		fatalx("out of memory");
+	d->value = eq + 1;
 }

@@ -108,6 +108,12 @@ void	 cli_target(const char *cmd, const char *arg, bool port_given,
 void	 cli_end(struct cli *);
 
 /* "tcpshake: CMD: WHAT (see 'tcpshake CMD --help')", exit 2. */
+struct script_def;
+/* -D NAME=value (NAME: letters, digits and '_', not a digit first) added
+ * to *v; the name allocated, the value arg's own. A bad one ends the
+ * program with one line naming `who`. */
+void	 cli_define(const char *who, const char *arg, struct script_def **v,
+	    size_t *n);
 void	 cli_usage_error(const struct cmd_entry *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3), noreturn));
 

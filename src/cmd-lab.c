@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* cmd-lab.c: `tcpshake lab up|down|status|exec`: parses the options,
- * checks the name and privileges, and reports what lab.c did. */
+/* cmd-lab.c: `tcpshake lab up|down|status|exec|list|exercise`: parses the
+ * options, checks the name and privileges, and reports what lab.c did
+ * (list and exercise: lab-exercise.c). */
 #include "config.h"
 
 #include <errno.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "lab-exercise.h"
 #include "lab-impair.h"
 #include "lab-router.h"
 #include "lab-sys.h"
@@ -22,13 +24,14 @@ static int cmd_lab_exec(int, char **);
 
 const struct cmd_entry cmd_lab_entry = {
 	.name = "lab",
-	.usage = "lab up|down|status|exec [--name NAME] "
+	.usage = "lab up|down|status|exec|list|exercise [--name NAME] "
 	    "[--sysctl KEY=VALUE] [--client-sysctl KEY=VALUE] "
 	    "[--serve \"ARGS\"] [--no-serve] [--offloads on|off] [--router] "
 	    "[--nat] [--synproxy] [--firewall drop|reject|reject-icmp PORT] "
 	    "[--delay T] [--jitter T] [--loss P%] [--reorder P%] "
 	    "[--duplicate P%] "
-	    "[--seed N] [--server|--router] [--] [CMD ARGS...]",
+	    "[--seed N] [--server|--router] [--no-worksheet] [--quick] "
+	    "[-D NAME=value] [--] [CMD ARGS...|EXERCISE]",
 	.summary = "make a client and a server namespace joined by veth "
 	    "(or through a router)",
 	.exec = cmd_lab_exec,
@@ -52,6 +55,9 @@ enum {
 	LO_REORDER,
 	LO_DUPLICATE,
 	LO_SEED,
+	LO_NO_WORKSHEET,
+	LO_QUICK,
+	LO_DEFINE,
 };
 
 static const struct cli_opt lab_table[] = {
@@ -88,6 +94,12 @@ static const struct cli_opt lab_table[] = {
 	    0, NULL },
 	{ "seed", 0, LO_SEED, "N", "up: seed the impairment daemon's "
 	    "choices", 0, NULL },
+	{ "no-worksheet", 0, LO_NO_WORKSHEET, NULL, "exercise: the run "
+	    "only, not the worksheet before it", 0, NULL },
+	{ "quick", 0, LO_QUICK, NULL, "exercise: the shortened run (the "
+	    "file's 'lab quick' values and -D QUICK=1)", 0, NULL },
+	{ "define", 'D', LO_DEFINE, "NAME=value", "exercise: substitute "
+	    "NAME in the scenario (repeatable)", 0, NULL },
 	{ NULL, 0, 0, NULL, NULL, 0, NULL },
 };
 
@@ -113,6 +125,9 @@ struct lab_args {
 	bool			 impair_set;
 	enum lab_side		 exec_side;	/* exec: --server, --router */
 	char			**cmd;		/* exec's CMD ARGS... */
+	bool			 name_set;	/* --name given */
+	struct exercise_opts	 ex;		/* exercise's options */
+	struct script_def	*defs;		/* exercise -D */
 };
 
 /* --serve again: one more server, each on a port of its own. */
@@ -207,6 +222,22 @@ lab_router_option(struct lab_args *a, int id, struct cli *c)
 	}
 }
 
+/* exercise NAME: one name, and a lab of its own. */
+static void
+lab_check_exercise(struct lab_args *a, int argc, char **argv, int optind_)
+{
+	if (a->name_set)
+		fatalx("lab exercise: it builds a lab of its own; --name goes "
+		    "with up, down, status and exec");
+	if (optind_ == argc)
+		fatalx("lab exercise: give the exercise's name (tcpshake lab "
+		    "list names them)");
+	if (optind_ + 1 != argc)
+		fatalx("lab exercise: one exercise at a time, not '%s' too",
+		    argv[optind_ + 1]);
+	a->ex.name = argv[optind_];
+}
+
 /* Options that only some verbs take. */
 static void
 lab_check_verb(struct lab_args *a, int argc, char **argv, int optind_)
@@ -238,9 +269,17 @@ lab_check_verb(struct lab_args *a, int argc, char **argv, int optind_)
 		    a->offloads);
 	if (!exec && a->server)
 		fatalx("lab %s: --server goes with 'lab exec'", a->verb);
+	if (strcmp(a->verb, "exercise") != 0 && (a->ex.no_worksheet ||
+	    a->ex.quick || a->ex.ndefs > 0))
+		fatalx("lab %s: --no-worksheet, --quick and -D go with 'lab "
+		    "exercise'", a->verb);
 	if (exec && optind_ == argc)
 		fatalx("lab exec: give a command to run (tcpshake lab exec "
 		    "--name %s -- CMD ARGS...)", a->name);
+	if (strcmp(a->verb, "exercise") == 0) {
+		lab_check_exercise(a, argc, argv, optind_);
+		return;
+	}
 	if (!exec && optind_ != argc)
 		fatalx("lab %s: unexpected argument '%s'", a->verb,
 		    argv[optind_]);
@@ -262,7 +301,16 @@ lab_option(struct lab_args *a, int id, struct cli *c)
 		return;
 	}
 	switch (id) {
-	case LO_NAME: a->name = arg; break;
+	case LO_NAME: a->name = arg; a->name_set = true; break;
+	case LO_NO_WORKSHEET: a->ex.no_worksheet = true; break;
+	case LO_QUICK: a->ex.quick = true; break;
+	case LO_DEFINE:
+		cli_define("lab exercise", arg, &a->defs, &a->ex.ndefs);
+		a->ex.dargs = xreallocarray(a->ex.dargs, a->ex.ndefs,
+		    sizeof *a->ex.dargs);
+		a->ex.dargs[a->ex.ndefs - 1] = (char *)arg;
+		a->ex.defs = a->defs;
+		break;
 	case LO_SYSCTL: lab_add_sysctl(a, arg, LAB_SERVER); break;
 	case LO_CLIENT_SYSCTL: lab_add_sysctl(a, arg, LAB_CLIENT); break;
 	case LO_SERVE: lab_add_serve(a, arg); break;
@@ -286,14 +334,15 @@ lab_parse(struct lab_args *a, int argc, char **argv)
 		while (cli_next(&c) != -1)
 			;
 		cli_usage_error(&cmd_lab_entry, "no action (give up, down, "
-		    "status or exec: tcpshake lab up)");
+		    "status, exec, list or exercise: tcpshake lab up)");
 	}
 	a->verb = argv[1];
 	if (strcmp(a->verb, "up") != 0 && strcmp(a->verb, "down") != 0 &&
 	    strcmp(a->verb, "status") != 0 && strcmp(a->verb, "exec") != 0 &&
-	    strcmp(a->verb, "impaird") != 0)
+	    strcmp(a->verb, "impaird") != 0 && strcmp(a->verb, "list") != 0 &&
+	    strcmp(a->verb, "exercise") != 0)
 		cli_usage_error(&cmd_lab_entry, "unknown action '%s' (give "
-		    "up, down, status or exec)", a->verb);
+		    "up, down, status, exec, list or exercise)", a->verb);
 	argc--;
 	argv++;
 	cli_begin(&c, &cmd_lab_entry, lab_tables, true, argc, argv);
@@ -399,10 +448,15 @@ lab_do_up(const struct lab_args *a)
 	if (!a->no_serve && (cf.serve_argv = lab_split_words(a->serve ?
 	    a->serve : LAB_SERVE_DEFAULT, &error)) == NULL)
 		fatalx("lab up: %s", error);
+	if (cf.serve_argv != NULL && !serve_check_args(cf.serve_argv, &error))
+		fatalx("lab up: --serve '%s': %s", a->serve, error);
 	for (i = 0; i < a->nserve_more; i++)
 		if ((more[i] = lab_split_words(a->serve_more[i], &error)) ==
 		    NULL)
 			fatalx("lab up: %s", error);
+		else if (!serve_check_args(more[i], &error))
+			fatalx("lab up: --serve '%s': %s", a->serve_more[i],
+			    error);
 	more[a->nserve_more] = NULL;
 	cf.serve_more = more;
 	/* A ^C, TERM or HUP half-way undoes what was made: the steps poll
@@ -450,6 +504,8 @@ cmd_lab_exec(int argc, char **argv)
 	int rc;
 
 	lab_parse(&a, argc, argv);
+	if (strcmp(a.verb, "list") == 0)
+		return exercise_list();
 	if (!lab_have_cap(LAB_CAP_SYS_ADMIN))
 		fatalx("lab %s: needs CAP_SYS_ADMIN (network namespaces and "
 		    "their mounts): run it as root", a.verb);
@@ -460,6 +516,8 @@ cmd_lab_exec(int argc, char **argv)
 	}
 	if (strcmp(a.verb, "exec") == 0)
 		return lab_do_exec(&a);
+	if (strcmp(a.verb, "exercise") == 0)
+		return exercise_run(&a.ex);
 	if (strcmp(a.verb, "impaird") == 0)
 		return lab_impaird_main(a.name, &a.impair);
 	if (!lab_exists(a.name)) {

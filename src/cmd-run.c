@@ -45,30 +45,6 @@ struct run_opts {
 	double		 tolerance_percent;	/* -1: the file's */
 };
 
-/* -D NAME=value: NAME is a word of letters, digits and '_'. */
-static void
-run_add_def(struct run_opts *o, const char *arg)
-{
-	const char *eq = strchr(arg, '=');
-	struct script_def *d;
-	size_t i;
-
-	if (eq == NULL || eq == arg)
-		fatalx("run: -D wants NAME=value, got '%s'", arg);
-	for (i = 0; arg + i < eq; i++)
-		if (!((arg[i] >= 'a' && arg[i] <= 'z') || (arg[i] >= 'A' &&
-		    arg[i] <= 'Z') || arg[i] == '_' || (i > 0 &&
-		    arg[i] >= '0' && arg[i] <= '9')))
-			fatalx("run: -D %s: NAME takes letters, digits and "
-			    "'_', and does not start with a digit", arg);
-	o->defs = xreallocarray(o->defs, o->ndefs + 1, sizeof *d);
-	d = &o->defs[o->ndefs++];
-	d->name = strndup(arg, (size_t)(eq - arg));
-	if (d->name == NULL)
-		fatalx("out of memory");
-	d->value = eq + 1;
-}
-
 /* A number from 0 to max for option `name`, or the program ends. */
 static double
 run_number(const char *arg, const char *name, double max)
@@ -185,7 +161,7 @@ run_option(struct run_opts *o, int id, const char *arg)
 		break;
 	case RO_CHECK: o->check = true; break;
 	case RO_PRINT: o->print = true; break;
-	case RO_DEFINE: run_add_def(o, arg); break;
+	case RO_DEFINE: cli_define("run", arg, &o->defs, &o->ndefs); break;
 	case RO_TARGET:
 		if (!script_target_parse(arg, &host, &port, why, sizeof why))
 			fatalx("run: --target %s: %s", arg, why);

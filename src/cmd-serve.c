@@ -3,10 +3,13 @@
  * and runs serve.c until a signal ends it. */
 #include "config.h"
 
-#include <unistd.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "realtime.h"
@@ -153,19 +156,18 @@ serve_connect_check(struct serve_opts *o, bool port)
 		o->port = 0;
 }
 
-static int
-cmd_serve_exec(int argc, char **argv)
+/* The command line into o; a bad one ends the program with one line. */
+static void
+serve_parse(int argc, char **argv, struct serve_opts *o)
 {
-	struct serve_opts o;
 	struct cli c;
-	char *error, rterr[256];
 	int id, ind;
 	bool port = false;
 
-	serve_opts_init(&o);
+	serve_opts_init(o);
 	cli_begin(&c, &cmd_serve_entry, serve_tables, true, argc, argv);
 	while ((id = cli_next(&c)) != -1) {
-		serve_option(&o, id, c.arg, argc, argv);
+		serve_option(o, id, c.arg, argc, argv);
 		port |= id == SO_PORT;
 	}
 	ind = cli_optind(&c);
@@ -173,8 +175,68 @@ cmd_serve_exec(int argc, char **argv)
 	if (ind != argc)
 		cli_usage_error(&cmd_serve_entry, "unexpected argument '%s'",
 		    argv[ind]);
-	if (o.connect != NULL)
-		serve_connect_check(&o, port);
+	if (o->connect != NULL)
+		serve_connect_check(o, port);
+}
+
+/* The parse in a child, whose one line on stderr is the error. */
+bool
+serve_check_args(char *const *words, char **error)
+{
+	struct serve_opts o;
+	char **argv, buf[512];
+	size_t n, len = 0;
+	ssize_t r;
+	int fds[2], status;
+	pid_t pid;
+
+	for (n = 0; words[n] != NULL; n++)
+		;
+	if (pipe2(fds, O_CLOEXEC) == -1) {
+		xasprintf(error, "pipe: %s", strerror(errno));
+		return false;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	if ((pid = fork()) == -1) {
+		xasprintf(error, "fork: %s", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return false;
+	}
+	if (pid == 0) {
+		argv = xcalloc(n + 2, sizeof *argv);
+		argv[0] = "serve";
+		memcpy(argv + 1, words, n * sizeof *argv);
+		if (dup2(fds[1], STDERR_FILENO) == -1 || freopen("/dev/null",
+		    "w", stdout) == NULL)
+			_exit(2);
+		serve_parse((int)n + 1, argv, &o);
+		_exit(0);
+	}
+	close(fds[1]);
+	while (len < sizeof buf - 1 && ((r = read(fds[0], buf + len,
+	    sizeof buf - 1 - len)) > 0 || (r == -1 && errno == EINTR)))
+		len += r > 0 ? (size_t)r : 0;
+	close(fds[0]);
+	buf[len] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return true;
+	xasprintf(error, "%s", strncmp(buf, "tcpshake: ", 10) == 0 ? buf + 10 :
+	    buf[0] != '\0' ? buf : "serve's arguments are not valid");
+	return false;
+}
+
+static int
+cmd_serve_exec(int argc, char **argv)
+{
+	struct serve_opts o;
+	char *error, rterr[256];
+
+	serve_parse(argc, argv, &o);
 	/* Not allowed is no error: the server still serves, later. */
 	if (o.realtime && realtime_enable(rterr, sizeof rterr) == -1)
 		warnx_("serve: --realtime: %s; running at normal priority",

@@ -43,6 +43,58 @@ lab_router_forwards(const char *name)
 	return ok;
 }
 
+/* Every server of the lab: the first one's serve.pid and serve.port,
+ * the others' serve-PORT.pid. */
+struct lab_server {
+	long		 pid;
+	long		 port;
+	char		 log[32];
+};
+
+static size_t
+lab_servers(const char *name, struct lab_server **out)
+{
+	struct lab_server *v = NULL;
+	char path[256], *base;
+	size_t n = 0, i;
+	glob_t g;
+	long pid;
+
+	if ((pid = lab_pid_read(name, "serve.pid")) != 0) {
+		v = xreallocarray(v, n + 1, sizeof *v);
+		v[n].pid = pid;
+		v[n].port = lab_pid_read(name, "serve.port");
+		snprintf(v[n++].log, sizeof v->log, "serve.log");
+	}
+	lab_path(path, sizeof path, name, "serve-*.pid");
+	if (glob(path, 0, NULL, &g) == 0)
+		for (i = 0; i < g.gl_pathc; i++) {
+			base = strrchr(g.gl_pathv[i], '/') + 1;
+			v = xreallocarray(v, n + 1, sizeof *v);
+			v[n].pid = lab_pid_read(name, base);
+			v[n].port = strtol(base + 6, NULL, 10);
+			snprintf(v[n++].log, sizeof v->log, "serve-%ld.log",
+			    strtol(base + 6, NULL, 10));
+		}
+	globfree(&g);
+	*out = v;
+	return n;
+}
+
+/* What is wrong with a server, or "". */
+static void
+lab_server_health(const char *name, const struct lab_server *sv, char *line,
+    size_t len)
+{
+	line[0] = '\0';
+	if (!lab_pid_alive(sv->pid))
+		snprintf(line, len, "serve (pid %ld, port %ld) is not running",
+		    sv->pid, sv->port);
+	else if (sv->port > 0 && sv->port < 65536 &&
+	    !lab_listening(name, LAB_SERVER, (uint16_t)sv->port))
+		snprintf(line, len, "nothing listens on port %ld", sv->port);
+}
+
 /* What is missing or dead; "" for a working lab. */
 static void
 lab_health(const char *name, char *buf, size_t len)
@@ -50,9 +102,10 @@ lab_health(const char *name, char *buf, size_t len)
 	const struct lab_end *ends;
 	char path[256], line[160];
 	bool router = lab_has_router(name);
-	size_t n = lab_net_ends(router, &ends), i;
+	size_t n = lab_net_ends(router, &ends), i, ns;
+	struct lab_server *sv;
 	struct stat sb;
-	long pid, port;
+	long pid;
 
 	buf[0] = '\0';
 	lab_path(path, sizeof path, name, "ready");
@@ -78,20 +131,13 @@ lab_health(const char *name, char *buf, size_t len)
 	if (router && !lab_router_forwards(name))
 		lab_problem(buf, len, "the router does not forward (its "
 		    "ip_forward or IPv6 forwarding is off)");
-	if ((pid = lab_pid_read(name, "serve.pid")) != 0) {
-		port = lab_pid_read(name, "serve.port");
-		if (!lab_pid_alive(pid))
-			snprintf(line, sizeof line, "serve (pid %ld) is not "
-			    "running", pid);
-		else if (port > 0 && port < 65536 &&
-		    !lab_listening(name, LAB_SERVER, (uint16_t)port))
-			snprintf(line, sizeof line, "nothing listens on port "
-			    "%ld", port);
-		else
-			line[0] = '\0';
+	ns = lab_servers(name, &sv);
+	for (i = 0; i < ns; i++) {
+		lab_server_health(name, &sv[i], line, sizeof line);
 		if (line[0] != '\0')
 			lab_problem(buf, len, line);
 	}
+	free(sv);
 	if ((pid = lab_pid_read(name, "impaird.pid")) != 0 &&
 	    !lab_pid_alive(pid)) {
 		snprintf(line, sizeof line, "the impairment daemon (pid %ld) "
@@ -203,13 +249,32 @@ lab_status_sides(const char *name, FILE *f)
 			lab_status_procs(name, sides[i].side, f);
 }
 
+/* Each server: its port, pid, whether it runs and listens, its log. */
+static void
+lab_status_servers(const char *name, FILE *f)
+{
+	struct lab_server *sv;
+	char line[160], log[256];
+	size_t n = lab_servers(name, &sv), i;
+
+	fprintf(f, "servers\n");
+	if (n == 0)
+		fprintf(f, "  none\n");
+	for (i = 0; i < n; i++) {
+		lab_server_health(name, &sv[i], line, sizeof line);
+		lab_path(log, sizeof log, name, sv[i].log);
+		fprintf(f, "  port %ld: tcpshake serve pid %ld, %s, log %s\n",
+		    sv[i].port, sv[i].pid, line[0] != '\0' ? line :
+		    "listening", log);
+	}
+	free(sv);
+}
+
 int
 lab_status(const char *name, FILE *f)
 {
-	char ns[32], log[256], problems[1024];
+	char ns[32], problems[1024];
 	char *ss[] = { "ss", "-N", ns, "-ltn", NULL };
-	size_t i;
-	glob_t g;
 
 	lab_health(name, problems, sizeof problems);
 	if (problems[0] == '\0')
@@ -229,13 +294,6 @@ lab_status(const char *name, FILE *f)
 		lab_router_counters(name, f);
 	}
 	lab_impair_status(name, f);
-	lab_path(log, sizeof log, name, "serve.log");
-	if (access(log, F_OK) == 0)
-		fprintf(f, "serve log: %s\n", log);
-	lab_path(log, sizeof log, name, "serve-*.log");
-	if (glob(log, 0, NULL, &g) == 0)
-		for (i = 0; i < g.gl_pathc; i++)
-			fprintf(f, "serve log: %s\n", g.gl_pathv[i]);
-	globfree(&g);
+	lab_status_servers(name, f);
 	return problems[0] == '\0' ? 0 : 1;
 }

@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include "lab.h"
 #include "run-lab.h"
 #include "script-lab.h"
+#include "tcpshake.h"
 #include "xmalloc.h"
 
 /*
@@ -142,11 +144,11 @@ run_lab_target(const struct script *sc, bool routed, char *buf, size_t len)
 }
 
 /* The child's command line: tcpshake [-v...] [-q] run -D LAB=NAME (first,
- * so it wins over the caller's) OPTIONS --target T --peer-netns NAME-s
- * -- FILE. */
+ * so it wins over the caller's) OPTIONS -D TCPSHAKE=THIS-BINARY (after
+ * them: the caller's wins) --target T --peer-netns NAME-s -- FILE. */
 static char **
 run_lab_argv(const struct run_lab_args *a, const char *name,
-    const char *target, const char *file, char *bufs[3])
+    const char *target, const char *file, char *bufs[4])
 {
 	char **argv = xcalloc((size_t)a->nopts + (size_t)gopts.verbose + 16,
 	    sizeof *argv);
@@ -166,6 +168,9 @@ run_lab_argv(const struct run_lab_args *a, const char *name,
 		if (strcmp(a->opts[i], "--lab") != 0 && !(i == a->nopts - 1 &&
 		    strcmp(a->opts[i], "--") == 0))
 			argv[n++] = a->opts[i];
+	xasprintf(&bufs[3], "TCPSHAKE=%s", getenv("TCPSHAKE"));
+	argv[n++] = "-D";
+	argv[n++] = bufs[3];
 	bufs[1] = xstrdup(target);
 	argv[n++] = "--target";
 	argv[n++] = bufs[1];
@@ -332,6 +337,30 @@ run_lab_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Each server's words as serve would take them, before anything is
+ * built; false after one line naming the file and the server. */
+static bool
+run_lab_serve_ok(const struct lab_config *cf, const char *file)
+{
+	char **w, *error;
+	size_t i, k;
+
+	for (i = 0; cf->serve_argv != NULL && (i == 0 || (cf->serve_more !=
+	    NULL && cf->serve_more[i - 1] != NULL)); i++) {
+		w = i == 0 ? cf->serve_argv : cf->serve_more[i - 1];
+		if (serve_check_args(w, &error))
+			continue;
+		fflush(stdout);
+		fprintf(stderr, "tcpshake: run --lab: %s: 'lab serve", file);
+		for (k = 0; w[k] != NULL; k++)
+			fprintf(stderr, " %s", w[k]);
+		fprintf(stderr, "': %s\n", error);
+		free(error);
+		return false;
+	}
+	return true;
+}
+
 /* Build, run, remove; the file's status. */
 static int
 run_lab_one(const struct run_lab_args *a, const struct script *sc,
@@ -339,7 +368,7 @@ run_lab_one(const struct run_lab_args *a, const struct script *sc,
 {
 	struct lab_config cf;
 	struct lab_made made;
-	char name[32], target[64], *error, *bufs[3], **argv;
+	char name[32], target[64], *error, *bufs[4], **argv;
 	char **dflt, **more[LAB_MAX_SERVE];
 	int64_t t0 = run_lab_ms(), t1, t2;
 	int status;
@@ -351,6 +380,13 @@ run_lab_one(const struct run_lab_args *a, const struct script *sc,
 		return 2;
 	}
 	dflt = run_lab_config(sc->lab, name, &cf, more);
+	if (!run_lab_serve_ok(&cf, file)) {
+		if (tap->on)
+			run_lab_tap_notok(tap, file, "a 'lab serve' line has "
+			    "arguments serve does not take");
+		lab_words_free(dflt);
+		return 2;
+	}
 	if (lab_up(&cf, &made, &error) == -1) {
 		warnx_("run --lab: %s: %s", file, error);
 		if (tap->on)
@@ -384,6 +420,7 @@ run_lab_one(const struct run_lab_args *a, const struct script *sc,
 	free(bufs[0]);
 	free(bufs[1]);
 	free(bufs[2]);
+	free(bufs[3]);
 	lab_words_free(dflt);
 	return status;
 }
@@ -394,6 +431,7 @@ run_lab_files(const struct run_lab_args *a)
 	struct script_defs defs = { a->defs, a->ndefs, a->target, true };
 	struct script_errors errs = { NULL, 0, false };
 	struct run_lab_tap tap = { a->tap && a->nfiles > 1, 0 };
+	char self[PATH_MAX];
 	struct script *sc;
 	int i, status, worst = 0;
 
@@ -403,6 +441,14 @@ run_lab_files(const struct run_lab_args *a)
 	if (!lab_have_cap(LAB_CAP_SYS_ADMIN))
 		fatalx("run --lab: needs CAP_SYS_ADMIN to build the labs "
 		    "(network namespaces and their mounts): run it as root");
+	/* The files' commands may run this very binary: $TCPSHAKE in their
+	 * environment, the word TCPSHAKE in the file (unless set). */
+	if (getenv("TCPSHAKE") == NULL || getenv("TCPSHAKE")[0] == '\0') {
+		if (realpath("/proc/self/exe", self) == NULL)
+			fatalx("run --lab: cannot find this program: "
+			    "/proc/self/exe: %s", strerror(errno));
+		setenv("TCPSHAKE", self, 1);
+	}
 	cli_catch_stops(run_lab_on_signal);
 	run_lab_sweep();
 	for (i = 0; i < a->nfiles && !lab_interrupted; i++) {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* script-lab.c: a scenario's "lab WORD ..." header lines, one `lab up`
- * option each, checked as `lab up` checks them and kept in its structs. */
+ * option each, checked as `lab up` checks them and kept in its structs;
+ * and two that `lab exercise` reads: explain, quick NAME=value. */
 #include "config.h"
 
 #include <errno.h>
@@ -123,6 +124,29 @@ lab_kw_serve(struct lab_line *l, const char *kw)
 	return true;
 }
 
+/* "lab quick NAME=value": a -D of the exercise's shortened run. */
+static bool
+lab_kw_quick(struct lab_line *l, const char *kw)
+{
+	struct script_lab *b = l->lab;
+	const char *w = l->text + l->arg;
+	char v[1][128];
+	size_t n = 0;
+
+	(void)kw;
+	if (!lab_args(l, 1, v, "give 'lab quick NAME=value'"))
+		return false;
+	while ((w[n] >= 'a' && w[n] <= 'z') || (w[n] >= 'A' && w[n] <= 'Z') ||
+	    w[n] == '_' || (n > 0 && w[n] >= '0' && w[n] <= '9'))
+		n++;
+	if (n == 0 || w[n] != '=')
+		return lab_fail(l, l->arg, xstrdup("give 'lab quick "
+		    "NAME=value' (NAME of letters, digits and '_')"));
+	b->quick = xreallocarray(b->quick, b->nquick + 1, sizeof *b->quick);
+	b->quick[b->nquick++] = xstrdup(v[0]);
+	return true;
+}
+
 static bool
 lab_kw_flag(struct lab_line *l, const char *kw)
 {
@@ -130,6 +154,10 @@ lab_kw_flag(struct lab_line *l, const char *kw)
 
 	if (!lab_args(l, 0, NULL, "it takes no value"))
 		return false;
+	if (strcmp(kw, "explain") == 0) {
+		b->explain = true;
+		return true;
+	}
 	if (strcmp(kw, "no-serve") == 0) {
 		if (b->nserve > 0)
 			return lab_fail(l, l->word, xstrdup("'lab no-serve' "
@@ -263,6 +291,8 @@ static const struct lab_kw {
 	{ "reorder",		lab_kw_impair },
 	{ "duplicate",		lab_kw_impair },
 	{ "seed",		lab_kw_impair },
+	{ "explain",		lab_kw_flag },
+	{ "quick",		lab_kw_quick },
 };
 #define NLAB_KWS	(sizeof lab_kws / sizeof lab_kws[0])
 
@@ -357,5 +387,8 @@ script_lab_free(struct script_lab *b)
 	for (k = 0; k < b->nserve; k++)
 		lab_words_free(b->serve[k]);
 	free(b->router.firewall);
+	for (k = 0; k < b->nquick; k++)
+		free(b->quick[k]);
+	free(b->quick);
 	free(b);
 }

@@ -24,6 +24,11 @@ struct script_lab {
 	bool		 offloads;	/* "lab offloads on" */
 	struct lab_router router;
 	struct lab_impair impair;
+	/* For `tcpshake lab exercise`, not the lab: */
+	bool		 explain;	/* "lab explain": read -e the capture */
+	char		**quick;	/* "lab quick NAME=value": -D NAME=value
+					 * of the shortened run (--quick) */
+	size_t		 nquick;
 };
 
 /*

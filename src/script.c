@@ -355,10 +355,16 @@ substitute(struct parser *p, const char *s)
 	bool instr = false;
 	size_t i, n, keep = SIZE_MAX;
 
-	/* The NAME of "--define=NAME=value" is not replaced. */
+	/* The NAME of "--define=NAME=value" and of "lab quick NAME=value"
+	 * is not replaced. */
 	i = skip_ws(s, 0);
 	if (strncmp(s + i, "--define=", 9) == 0)
 		keep = i + 9;
+	else if (strncmp(s + i, "lab", 3) == 0 && (s[i + 3] == ' ' ||
+	    s[i + 3] == '\t') && strncmp(s + skip_ws(s, i + 3), "quick", 5) ==
+	    0 && (s[skip_ws(s, i + 3) + 5] == ' ' ||
+	    s[skip_ws(s, i + 3) + 5] == '\t'))
+		keep = skip_ws(s, skip_ws(s, i + 3) + 5);
 	for (i = 0; s[i] != '\0';) {
 		if (instr || s[i] == '"') {
 			if (s[i] == '\\' && instr && s[i + 1] != '\0')
@@ -1658,17 +1664,19 @@ join(char *a, const char *b)
 /*
  * packetdrill's "#ifdef NAME" ... "#endif" (its lexer's, not cpp's: no
  * nesting, no #else): the lines between are read when NAME is defined
- * (-D NAME=value or a --define line above) and skipped whole otherwise.
- * The other cpp words are refused, so no file is read with both of its
- * branches. Any other '#' line stays a comment. True when line is a
- * directive or is skipped.
+ * (-D NAME=value or a --define line above) and skipped whole otherwise;
+ * "#ifndef NAME" (an addition: a lab exercise's lines that its shortened
+ * run, -D QUICK, leaves out) the other way round. The other cpp words are
+ * refused, so no file is read with both of its branches. Any other '#'
+ * line stays a comment. True when line is a directive or is skipped.
  */
 static bool
 parse_directive(struct parser *p, const char *line, int lineno)
 {
-	static const char *const refused[] = { "ifndef", "if", "else", "elif",
+	static const char *const refused[] = { "if", "else", "elif",
 	    "define", "undef", "include", NULL };
-	size_t i = skip_ws(line, 0), n, k;
+	size_t i = skip_ws(line, 0), n, k, w;
+	bool not;
 	int col = (int)i + 1;
 
 	if (p->in_comment || line[i] != '#')
@@ -1681,19 +1689,23 @@ parse_directive(struct parser *p, const char *line, int lineno)
 		p->ifdef_skip = false;
 		return true;
 	}
-	if (n == 5 && strncmp(line + i + 1, "ifdef", 5) == 0) {
-		k = skip_ws(line, i + 6);
+	not = n == 6 && strncmp(line + i + 1, "ifndef", 6) == 0;
+	if ((n == 5 && strncmp(line + i + 1, "ifdef", 5) == 0) || not) {
+		w = i + 1 + n;
+		k = skip_ws(line, w);
 		if (p->ifdef_line != 0)
-			perr_at(p, lineno, col, line, "#ifdef inside the "
+			perr_at(p, lineno, col, line, "#%s inside the "
 			    "#ifdef of line %d (packetdrill does not nest "
-			    "them)", p->ifdef_line);
-		else if ((n = ident_len(line, k)) == 0 || k == i + 6 ||
+			    "them)", not ? "ifndef" : "ifdef", p->ifdef_line);
+		else if ((n = ident_len(line, k)) == 0 || k == w ||
 		    line[skip_ws(line, k + n)] != '\0')
-			perr_at(p, lineno, (int)k + 1, line, "#ifdef wants "
-			    "one NAME (defined by -D NAME=value or --define)");
+			perr_at(p, lineno, (int)k + 1, line, "#%s wants "
+			    "one NAME (defined by -D NAME=value or --define)",
+			    not ? "ifndef" : "ifdef");
 		else {
 			p->ifdef_line = lineno;
-			p->ifdef_skip = def_lookup(p, line + k, n) == NULL;
+			p->ifdef_skip = (def_lookup(p, line + k, n) == NULL) !=
+			    not;
 			free(p->ifdef_src);
 			p->ifdef_src = xstrdup(line);
 		}

@@ -58,7 +58,17 @@ struct session {
 	 * lock, shared. */
 	pthread_mutex_t	*emit_lock;
 	bool		 lock_owner;
+	int64_t		 peer_poll_at;	/* the next read while quiet */
 };
+
+/* After a segment the target's state is read every PEER_DUE_NS until it
+ * changes, for PEER_QUIET_NS; once nothing has moved for that long, every
+ * PEER_POLL_NS: what its own timers change without a segment (a request
+ * dropped after its last SYN-ACK, the end of TIME_WAIT) shows as it
+ * happens, as a timer's change. */
+#define PEER_DUE_NS	10000000LL	/* 10 ms */
+#define PEER_QUIET_NS	200000000LL	/* 0.2 s */
+#define PEER_POLL_NS	100000000LL	/* 0.1 s */
 
 int64_t
 session_now(const struct session *s)
@@ -291,7 +301,7 @@ session_note(struct session *s, const char *fmt, ...)
  * the segment that caused it, whatever the capture's lag in showing them.
  */
 static void
-peer_read(struct session *s, const struct conn *c)
+peer_read_as(struct session *s, const struct conn *c, bool timer)
 {
 	const struct wire_config *wc = &s->cfg.wire_cfg;
 	int st;
@@ -304,7 +314,39 @@ peer_read(struct session *s, const struct conn *c)
 		return;
 	s->peer_shown = true;
 	s->peer_due = false;
-	session_state(s, DIR_FROM_TARGET, peer_state_name(st), false);
+	session_state(s, DIR_FROM_TARGET, peer_state_name(st), timer);
+}
+
+static void
+peer_read(struct session *s, const struct conn *c)
+{
+	peer_read_as(s, c, false);
+}
+
+/* While quiet: a change is the target's timer's (its own row in a
+ * ladder, with how long the state it ends held). When the next read is
+ * due. */
+static int64_t
+peer_poll(struct session *s, int64_t now)
+{
+	int64_t quiet = s->last_t + PEER_QUIET_NS;
+
+	if (s->cfg.peer == NULL || s->peer_conn == NULL || s->settling)
+		return INT64_MAX;
+	if (now < quiet) {
+		if (!s->peer_due)
+			return quiet;
+		peer_read(s, s->peer_conn);
+		return now + PEER_DUE_NS < quiet ? now + PEER_DUE_NS : quiet;
+	}
+	if (!s->peer_shown)
+		return INT64_MAX;
+	if (now >= s->peer_poll_at) {
+		if (session_unseen(s) == 0)
+			peer_read_as(s, s->peer_conn, true);
+		s->peer_poll_at = now + PEER_POLL_NS;
+	}
+	return s->peer_poll_at;
 }
 
 /* The bases of a segment c's side sent (SEQ_LOCAL: ours). */
@@ -718,7 +760,7 @@ static enum session_status
 run_loop(struct session *s, int64_t deadline, bool (*done)(void *),
     void *arg, const sigset_t *mask, char *err, size_t errlen)
 {
-	int64_t now, next;
+	int64_t now, next, t;
 
 	for (;;) {
 		if (drain(s, err, errlen) == -1)
@@ -727,8 +769,8 @@ run_loop(struct session *s, int64_t deadline, bool (*done)(void *),
 		if (timers(s, now, &next, err, errlen) == -1)
 			return SESSION_ERROR;
 		queue_expire(s, now);
-		if (s->peer_due)
-			peer_read(s, s->peer_conn);
+		if ((t = peer_poll(s, now)) < next)
+			next = t;
 		if (done != NULL && done(arg))
 			return SESSION_DONE;
 		if (s->cfg.stop != NULL && *s->cfg.stop)

@@ -16,4 +16,9 @@ extern const struct cmd_entry cmd_connect_entry;
 extern const struct cmd_entry cmd_run_entry;
 extern const struct cmd_entry cmd_shell_entry;
 
+/* Whether `tcpshake serve WORDS...` would start: serve's own parse, in a
+ * child; false with its one line in *error (to free). lab up and run
+ * --lab check their servers with it before they build anything. */
+bool	 serve_check_args(char *const *words, char **error);
+
 #endif

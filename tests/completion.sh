@@ -26,7 +26,13 @@ complete_words() {
 	    sh "$top_srcdir/completions/tcpshake.bash" "$@"
 }
 [ "$(complete_words tcpshake probe --wsc)" = "--wscale" ] || fail "probe --wsc"
-[ "$(complete_words tcpshake lab '')" = "up down status exec" ] || fail "lab's actions"
+[ "$(complete_words tcpshake lab '')" = "up down status exec list exercise" ] || fail "lab's actions"
+# lab exercise: the names lab list gives (of TCPSHAKE_LABS here).
+mkdir "$tmp/labs"
+printf '# 07-fin-wait: t\n' >"$tmp/labs/07-fin-wait.shake"
+printf '# 08-fin-seq: t\n' >"$tmp/labs/08-fin-seq.shake"
+[ "$(TCPSHAKE_LABS=$tmp/labs complete_words "$TCPSHAKE" lab exercise --quick 0)" = "07-fin-wait 08-fin-seq" ] ||
+	fail "lab exercise's names: $(TCPSHAKE_LABS=$tmp/labs complete_words "$TCPSHAKE" lab exercise --quick 0)"
 [ "$(complete_words tcpshake connect --close h)" = "half" ] || fail "connect --close h"
 [ "$(complete_words tcpshake pro)" = "probe" ] || fail "pro"
 [ "$(complete_words tcpshake sh)" = "shell" ] || fail "sh"

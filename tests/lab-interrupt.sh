@@ -90,7 +90,7 @@ done
 kill "$(cat "/run/tcpshake/$L/serve.pid")"
 sleep 0.2
 st=$("$TCPSHAKE" lab status --name "$L") && fail "status of a lab without its server exited 0"
-echo "$st" | head -n 1 | grep -q "NOT working: serve (pid [0-9]*) is not running" ||
+echo "$st" | head -n 1 | grep -q "NOT working: serve (pid [0-9]*, port 80) is not running" ||
     fail "status with serve gone: $st"
 out=$("$TCPSHAKE" $UP 2>&1) && fail "up over a broken lab worked"
 echo "$out" | grep -q "already up (tcpshake lab down --name $L)" || fail "up over a broken lab: $out"

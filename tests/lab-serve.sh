@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # tests/lab-serve.sh: lab up --serve given more than once starts one
 # server per --serve, each on its own port and in its own mode, each with
-# its own log; two on one port are refused with one line; lab down stops
-# them all.
+# its own log, each in lab status; two on one port are refused with one
+# line; lab down stops them all.
 . "$top_srcdir/tests/lib.sh"
 need_root
 
@@ -29,10 +29,27 @@ s = socket.create_connection(("198.18.0.2", 80), timeout=5)
 s.sendall(b"echo")
 print(s.recv(100).decode())')
 [ "$got" = "echo" ] || fail "port 80's echo sent '$got'"
-"$TCPSHAKE" lab status --name "$LAB" | grep -q "^serve log: /run/tcpshake/$LAB/serve-82.log$" ||
-    fail "lab status does not name the third server's log"
 pids=$(echo "$out" | sed -n 's/.*(pid \([0-9]*\), port.*/\1/p')
 [ "$(echo "$pids" | wc -w)" = 3 ] || fail "want three server pids: $out"
+# lab status: every server, its pid, listening, its log; a server that
+# dies makes the lab not working, whichever it is.
+st=$("$TCPSHAKE" lab status --name "$LAB") || fail "lab status: $st"
+i=0
+for p in 80 81 82; do
+	i=$((i + 1))
+	pid=$(echo "$pids" | sed -n "${i}p")
+	log=serve-$p.log
+	[ $p = 80 ] && log=serve.log
+	echo "$st" | grep -q "^  port $p: tcpshake serve pid $pid, listening, log /run/tcpshake/$LAB/$log$" ||
+		fail "lab status does not show the server on port $p: $st"
+done
+kill "$(echo "$pids" | sed -n 3p)"
+sleep 0.3
+rc=0
+st=$("$TCPSHAKE" lab status --name "$LAB") || rc=$?
+[ $rc = 1 ] && echo "$st" | head -n 1 | grep -q "NOT working: serve (pid [0-9]*, port 82) is not running" &&
+    echo "$st" | grep -q "^  port 82: tcpshake serve pid [0-9]*, serve (pid [0-9]*, port 82) is not running" ||
+	fail "lab status with the third server dead (exit $rc): $st"
 "$TCPSHAKE" lab down --name "$LAB" >/dev/null || fail "lab down"
 LAB=
 # (A zombie waiting for its reaper has stopped running.)

@@ -134,11 +134,19 @@ out=$("$TCPSHAKE" lab down --name "$LAB2") || fail "second down failed"
 [ "$out" = "lab '$LAB2' is not up" ] || fail "second down said: $out"
 [ -e "/run/netns/$LAB-c" ] || fail "down $LAB2 took $LAB with it"
 
-# A failure half-way leaves nothing behind.
+# serve's arguments are checked before anything is built: one line.
 out=$("$TCPSHAKE" lab up --name "$LAB2" --serve "--mode bogus" 2>&1) &&
     fail "up with a bad serve worked"
-echo "$out" | grep -q "serve did not start: .*unknown mode 'bogus'" ||
+[ "$(echo "$out" | wc -l)" = 1 ] &&
+    echo "$out" | grep -q "^tcpshake: lab up: --serve '--mode bogus': serve: unknown mode 'bogus'" ||
     fail "bad serve: $out"
+[ ! -e "/run/netns/$LAB2-c" ] && [ ! -e "/run/tcpshake/$LAB2" ] ||
+    fail "a bad --serve built a lab"
+# A failure half-way leaves nothing behind: a server that cannot bind.
+out=$("$TCPSHAKE" lab up --name "$LAB2" --serve "--bind 198.18.0.99" 2>&1) &&
+    fail "up with a serve that cannot bind worked"
+echo "$out" | grep -q "serve did not start: " ||
+    fail "serve that cannot bind: $out"
 [ ! -e "/run/netns/$LAB2-c" ] && [ ! -e "/run/netns/$LAB2-s" ] &&
     [ ! -e "/run/tcpshake/$LAB2" ] || fail "failed up left parts behind"
 

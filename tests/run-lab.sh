@@ -5,7 +5,9 @@
 # tcp_synack_retries, the middlebox ones behind their router), the
 # target's states are shown, and no lab is left however the run ends:
 # a pass, a SIGINT or SIGTERM during the run or the build, and a SIGKILL
-# (the next run removes what the dead one left).
+# (the next run removes what the dead one left); a "lab serve" line that
+# serve would refuse is one line before anything is built; the files'
+# commands find this tcpshake as TCPSHAKE and $TCPSHAKE.
 . "$top_srcdir/tests/lib.sh"
 need_root
 TMP=$(mktemp -d)
@@ -150,4 +152,30 @@ wait $pid || true
 "$TCPSHAKE" run --lab "$top_srcdir/scenarios/rst-closed-port.shake" \
     >"$TMP/out" 2>&1 || { show "$TMP/out"; fail "the run after a SIGKILL"; }
 [ -z "$(labs_of $pid)" ] || fail "SIGKILL: the next run left the dead one's labs: $(labs_of $pid)"
+
+# A "lab serve" line serve does not take: one line before any lab is
+# built, exit 2, and the next file still runs.
+printf 'lab serve --port 80 --mode banner\ntarget 198.18.0.2:80\n0 < S 0:0(0) win 1\n' \
+    >"$TMP/badserve.shake"
+rc=0
+"$TCPSHAKE" run --lab "$TMP/badserve.shake" "$top_srcdir/scenarios/rst-closed-port.shake" \
+    >"$TMP/out" 2>"$TMP/err" &
+pid=$!
+wait $pid || rc=$?
+[ $rc = 2 ] && [ "$(wc -l <"$TMP/err")" = 1 ] &&
+    grep -q "^tcpshake: run --lab: .*badserve.shake: 'lab serve --port 80 --mode banner': serve: --mode banner needs a TEXT after it" "$TMP/err" &&
+    grep -q "rst-closed-port.shake: ok" "$TMP/out" ||
+	{ show "$TMP/out" "$TMP/err"; fail "a bad 'lab serve' line: exit $rc"; }
+[ -z "$(labs_of $pid)" ] || fail "a bad 'lab serve' line: labs left: $(labs_of $pid)"
+
+# The file's commands can run this tcpshake: the word TCPSHAKE and
+# $TCPSHAKE name it (when the caller did not).
+cat >"$TMP/self.shake" <<'SHAKE'
+lab no-serve
+target 198.18.0.2:9
+0 `TCPSHAKE --version >/dev/null && "$TCPSHAKE" --version >/dev/null`
+SHAKE
+t=$TCPSHAKE
+env -u TCPSHAKE "$t" run --lab "$TMP/self.shake" >"$TMP/out" 2>&1 ||
+	{ show "$TMP/out"; fail "a command running TCPSHAKE and \$TCPSHAKE"; }
 exit 0

@@ -607,7 +607,7 @@ static const struct bad_case {
 	    "t.shake:1:5: error: expected what the lab needs after 'lab' "
 	    "(sysctl, client-sysctl, serve, no-serve, offloads, router, nat, "
 	    "synproxy, firewall, delay, jitter, loss, reorder, duplicate, "
-	    "seed)\n"
+	    "seed, explain, quick)\n"
 	    "  lab frob\n"
 	    "      ^\n" },
 	{ "lab: a sysctl outside net.*",
@@ -1063,6 +1063,18 @@ test_pd_forms(void)
 	CHECK_INT(sc->steps[3].line, 15);
 	script_free(sc);
 	test_round_trip("packetdrill forms", pd_forms);
+
+	/* #ifndef: its lines are read when the name is not defined. */
+	sc = parse("#ifndef QUICK\n0 < S 0:0(0) win 1\n#endif\n"
+	    "#ifdef QUICK\n0 < S 0:0(0) win 2\n#endif\n", "QUICK=1", &errs);
+	CHECK(sc != NULL && sc->nsteps == 1 && sc->steps[0].seg.win == 2);
+	script_free(sc);
+	script_errors_clear(&errs);
+	sc = parse("#ifndef QUICK\n0 < S 0:0(0) win 1\n#endif\n", NULL,
+	    &errs);
+	CHECK(sc != NULL && sc->nsteps == 1 && sc->steps[0].seg.win == 1);
+	script_free(sc);
+	script_errors_clear(&errs);
 
 	/* "md5 valid" takes the file's key, on both directions. */
 	sc = parse("--tcp_md5_secret=k3y\n0 < . 1:1(0) <nop,nop,md5 valid>\n"
