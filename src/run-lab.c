@@ -141,15 +141,18 @@ run_lab_target(const struct script *sc, bool routed, char *buf, size_t len)
 		    LAB_SERVER_V4, sc->target_port);
 }
 
-/* The child's command line: tcpshake [-v...] [-q] run -D LAB=NAME (first,
- * so it wins over the caller's) OPTIONS --target T --peer-netns NAME-s
- * -- FILE. */
+/* The child's command line: tcpshake [-v...] [-q] run -D LAB=NAME
+ * -D TCPSHAKE=PATH (first, so they win over the caller's) OPTIONS
+ * --target T --peer-netns NAME-s -- FILE. TCPSHAKE is this binary, so a
+ * file's commands can start the same tcpshake in the lab (serve
+ * --connect: the target as the client). */
 static char **
 run_lab_argv(const struct run_lab_args *a, const char *name,
-    const char *target, const char *file, char *bufs[3])
+    const char *target, const char *file, char *bufs[4])
 {
-	char **argv = xcalloc((size_t)a->nopts + (size_t)gopts.verbose + 16,
+	char **argv = xcalloc((size_t)a->nopts + (size_t)gopts.verbose + 18,
 	    sizeof *argv);
+	char *self;
 	size_t n = 0;
 	int i;
 
@@ -162,6 +165,12 @@ run_lab_argv(const struct run_lab_args *a, const char *name,
 	xasprintf(&bufs[0], "LAB=%s", name);
 	argv[n++] = "-D";
 	argv[n++] = bufs[0];
+	if ((self = realpath("/proc/self/exe", NULL)) == NULL)
+		self = xstrdup("tcpshake");
+	xasprintf(&bufs[3], "TCPSHAKE=%s", self);
+	free(self);
+	argv[n++] = "-D";
+	argv[n++] = bufs[3];
 	for (i = 0; i < a->nopts; i++)
 		if (strcmp(a->opts[i], "--lab") != 0 && !(i == a->nopts - 1 &&
 		    strcmp(a->opts[i], "--") == 0))
@@ -339,7 +348,7 @@ run_lab_one(const struct run_lab_args *a, const struct script *sc,
 {
 	struct lab_config cf;
 	struct lab_made made;
-	char name[32], target[64], *error, *bufs[3], **argv;
+	char name[32], target[64], *error, *bufs[4], **argv;
 	char **dflt, **more[LAB_MAX_SERVE];
 	int64_t t0 = run_lab_ms(), t1, t2;
 	int status;
@@ -384,6 +393,7 @@ run_lab_one(const struct run_lab_args *a, const struct script *sc,
 	free(bufs[0]);
 	free(bufs[1]);
 	free(bufs[2]);
+	free(bufs[3]);
 	lab_words_free(dflt);
 	return status;
 }
