@@ -100,7 +100,7 @@ lab no-serve
 target 198.18.0.2:5555
 flow a 8080
 0        `ip netns exec LAB-s TCPSHAKE serve --connect 198.18.0.1:8080 --bind 198.18.0.2 --port 5555 --mode echo >/dev/null 2>&1 &`
-+0~+2    a > S 0:0(0) <...>
+*        a > S 0:0(0) <...>
 +0       a < S. 7654321:7654321(0) ack 1 win 65535 <mss 1460>
 +0~+0.5  a > . 1:1(0) ack 1
 END
