@@ -33,6 +33,7 @@ struct run_opts {
 	/* Running the files (neither --check nor --print). */
 	bool		 keep_going;
 	bool		 no_guard;
+	bool		 absolute;	/* --absolute: the wire's numbers */
 	struct run_report rep;		/* what the sinks are */
 	const char	*ifname;	/* -I IFACE */
 	bool		 realtime;	/* --realtime: SCHED_FIFO if allowed */
@@ -63,7 +64,7 @@ enum {
 	RO_CHECK = 1, RO_PRINT, RO_DEFINE, RO_TARGET, RO_KEEP_GOING,
 	RO_NO_GUARD, RO_JSON, RO_TAP, RO_LADDER, RO_IFACE, RO_WRITE,
 	RO_TOL_USECS, RO_TOL_PERCENT, RO_JUNIT, RO_SVG, RO_REALTIME,
-	RO_PEER_NETNS, RO_COMMANDS_AS, RO_LAB,
+	RO_PEER_NETNS, RO_COMMANDS_AS, RO_LAB, RO_ABSOLUTE,
 };
 
 static const struct cli_opt run_table[] = {
@@ -93,6 +94,8 @@ static const struct cli_opt run_table[] = {
 	    "commands run as (each file's --commands_as; user)", 0, NULL },
 	{ "lab", 0, RO_LAB, NULL, "run each file in a lab of its own, built "
 	    "from its 'lab' lines", 0, NULL },
+	{ "absolute", 0, RO_ABSOLUTE, NULL, "show the segments' sequence "
+	    "and acknowledgment numbers as on the wire", 0, NULL },
 	{ "json", 0, RO_JSON, NULL, "JSON Lines on standard output", 0,
 	    NULL },
 	{ "tap", 0, RO_TAP, NULL, "TAP on standard output", 0, NULL },
@@ -142,6 +145,7 @@ run_option(struct run_opts *o, int id, const char *arg)
 		o->commands_as = arg;
 		break;
 	case RO_LAB: o->lab = true; break;
+	case RO_ABSOLUTE: o->absolute = true; break;
 	case RO_JSON:
 	case RO_TAP:
 	case RO_LADDER:
@@ -334,6 +338,7 @@ run_scenarios(const struct run_opts *o)
 	cfg.ifname = o->ifname;
 	cfg.no_guard = o->no_guard;
 	cfg.keep_going = o->keep_going;
+	cfg.absolute = o->absolute;
 	cfg.tolerance_usecs = o->tolerance_usecs;
 	cfg.tolerance_percent = o->tolerance_percent;
 	cfg.stop = &run_stop;
@@ -415,7 +420,8 @@ const struct cmd_entry cmd_run_entry = {
 	.name = "run",
 	.usage = "run [--check|--print] [-D NAME=value]... [--target HOST:PORT] "
 	    "[--keep-going] [--tolerance_usecs N] [--tolerance_percent P] "
-	    "[--json|--tap|--ladder] [--junit FILE.xml] [--svg FILE.svg] "
+	    "[--json|--tap|--ladder] [--absolute] [--junit FILE.xml] "
+	    "[--svg FILE.svg] "
 	    "[-w FILE.pcap] [-q|-v] [-I IFACE] "
 	    "[--no-guard] [--realtime] [--peer-netns NS] "
 	    "[--commands-as root|user] [--user NAME|--no-drop] [--lab] "

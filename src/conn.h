@@ -58,6 +58,10 @@ struct conn {
 	bool		 syn_seen;
 	struct timespec	 syn_ts;
 	uint16_t	 syn_mss;	/* 0: none */
+	/* The target's latest SYN seen arriving: its ISN shows the
+	 * segments after it relative before a step learned it into ss. */
+	bool		 rsyn_seen;
+	uint32_t	 rsyn_seq;
 	int64_t		 last_sent_t;	/* stamp of our last segment seen */
 	uint64_t	 sent;		/* segments seen leaving */
 	uint64_t	 received;	/* the target's */

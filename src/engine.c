@@ -616,10 +616,13 @@ eng_open_session(struct engine *e)
 {
 	struct session_config sc;
 	struct wire_config *wc = &sc.wire_cfg;
+	const char *abs;
 
 	memset(&sc, 0, sizeof sc);
 	sc.wire = e->cfg->wire;
-	sc.absolute = false;
+	abs = script_option(e->sc, "absolute");
+	sc.absolute = e->cfg->absolute || (abs != NULL &&
+	    strcmp(abs, "yes") == 0);
 	sc.stop = e->cfg->stop;
 	sc.peer = e->cfg->peer;
 	sc.emit = e->cfg->emit;

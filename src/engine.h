@@ -59,6 +59,8 @@ struct engine_config {
 	const char	*source;	/* NULL: the route's source address */
 	bool		 no_guard;
 	bool		 keep_going;	/* run the rest after a failure */
+	bool		 absolute;	/* events show the wire's numbers (also
+					 * the file's --absolute=yes) */
 	int64_t		 spin_ns;	/* 0: ENGINE_SPIN_NS */
 	int64_t		 tolerance_usecs;	/* < 0: the script's */
 	double		 tolerance_percent;	/* < 0: the script's */

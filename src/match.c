@@ -50,6 +50,17 @@ match_learn(struct seqspace *b, const struct segment *exp,
 
 	uint32_t isn;
 
+	/* The target's SYN (no ACK) with a new ISN, met by a SYN line
+	 * written relative: a new connection on the same 4-tuple (the
+	 * target connected again). Both sides count afresh: its numbers
+	 * from this SYN, ours from our next SYN, as on the first. */
+	if (b->known[SEQ_REMOTE] && (got->flags & (TH_SYN_ | TH_ACK_)) ==
+	    TH_SYN_ && (exp->flags & (TH_SYN_ | TH_ACK_)) == TH_SYN_ &&
+	    !(exp->has & (SEG_ANY_SEQ | SEG_ABS_SEQ)) &&
+	    got->seq - exp->seq != b->isn[SEQ_REMOTE]) {
+		b->known[SEQ_REMOTE] = false;
+		b->known[SEQ_LOCAL] = false;
+	}
 	if (!b->known[SEQ_REMOTE] && (got->flags & TH_SYN_)) {
 		/* The script's number for that SYN, when it wrote a SYN;
 		 * otherwise the SYN's own seq is the target's 0. */

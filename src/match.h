@@ -38,8 +38,10 @@ struct match_result {
 };
 
 /* Learn from an expected line and the segment meeting it: the target's
- * ISN from its SYN (seq as the script wrote it), the TS val offset. Call
- * before match_segment(). */
+ * ISN from its SYN (seq as the script wrote it), the TS val offset; a
+ * target's SYN with a new ISN met by a relative SYN line starts both
+ * sides' numbers afresh (the target connected again). Call before
+ * match_segment(). */
 void	 match_learn(struct seqspace *, const struct segment *exp,
 	    const struct segment *got);
 /* True when got meets exp; r gets every difference either way. */

@@ -544,6 +544,12 @@ ladder_opts(const struct segment *seg, bool names, bool values, char *buf,
 				lbuf_add(buf, len, " %" PRIu32 ":%" PRIu32,
 				    o->u.sack.b[j].left, o->u.sack.b[j].right);
 			break;
+		case 34:	/* RFC 7413's Fast Open cookie */
+			lbuf_add(buf, len, "FO");
+			break;
+		case 19:	/* RFC 2385's MD5 signature */
+			lbuf_add(buf, len, "md5");
+			break;
 		default:
 			if ((name = opt_kind_name(o->kind)) != NULL)
 				lbuf_add(buf, len, "%s", name);

@@ -150,7 +150,7 @@ static char **
 run_lab_argv(const struct run_lab_args *a, const char *name,
     const char *target, const char *file, char *bufs[4])
 {
-	char **argv = xcalloc((size_t)a->nopts + (size_t)gopts.verbose + 16,
+	char **argv = xcalloc((size_t)a->nopts + (size_t)gopts.verbose + 18,
 	    sizeof *argv);
 	size_t n = 0;
 	int i;

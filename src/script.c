@@ -752,6 +752,15 @@ opt_commands_as(struct parser *p, size_t at, const char *v)
 }
 
 static bool
+opt_absolute(struct parser *p, size_t at, const char *v)
+{
+	if (strcmp(v, "yes") == 0 || strcmp(v, "no") == 0)
+		return true;
+	perr(p, at, "--absolute wants yes or no, got '%s'", v);
+	return false;
+}
+
+static bool
 opt_address(struct parser *p, size_t at, const char *v)
 {
 	struct ipaddr a;
@@ -785,6 +794,7 @@ static const struct script_optdef {
 	{ "target",		true,	opt_target },
 	{ "define",		false,	opt_define },
 	{ "commands_as",	true,	opt_commands_as },
+	{ "absolute",		true,	opt_absolute },
 	/* packetdrill's, accepted so its files parse; kept for the engine. */
 	{ "ip_version",		true,	opt_ip_version },
 	{ "mss",		true,	opt_mss },

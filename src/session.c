@@ -354,10 +354,17 @@ static void
 pend_bases(struct pend *p, const struct conn *c, int side)
 {
 	seqspace_bases(&c->ss, side, &p->ev.seq_base, &p->ev.ack_base);
-	/* The target's SYN shows its ISN as 0 before anything learned it. */
-	if (side == SEQ_REMOTE && !c->ss.known[SEQ_REMOTE] &&
-	    (p->seg.flags & TH_SYN_))
+	if (c->ss.known[SEQ_REMOTE])
+		return;
+	/* Before anything learned the target's ISN, its SYN shows it as 0
+	 * and what follows counts from it (a step meets the SYN-ACK only
+	 * after the data that came right behind it arrived). */
+	if (side == SEQ_REMOTE && (p->seg.flags & TH_SYN_))
 		p->ev.seq_base = p->seg.seq;
+	else if (side == SEQ_REMOTE && c->rsyn_seen)
+		p->ev.seq_base = c->rsyn_seq;
+	else if (side == SEQ_LOCAL && c->rsyn_seen)
+		p->ev.ack_base = c->rsyn_seq;
 }
 
 /* ---- Sending ---- */
@@ -635,6 +642,10 @@ seen_incoming(struct session *s, struct conn *c, const struct wire_pkt *pkt,
 		conn_push(c, &pkt->d.seg, pkt->t_ns);
 	s->holding = false;
 	pend_bases(&s->q[at], c, SEQ_REMOTE);
+	if (pkt->d.seg.flags & TH_SYN_) {
+		c->rsyn_seen = true;
+		c->rsyn_seq = pkt->d.seg.seq;
+	}
 	s->q[at].ev.rtt_ns = rtt;
 	session_flush(s);
 	if (c->ops != NULL && c->ops->react != NULL)

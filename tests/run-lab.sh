@@ -91,6 +91,29 @@ sed 's/^target .*/target [2001:db8::99]:9/' \
 grep -q 'SENT .* > \[2001:db8::2\]:9 S ' "$TMP/out" ||
 	{ show "$TMP/out"; fail "IPv6: the lab's server is not the target"; }
 
+# TCPSHAKE names this binary to the file's commands: the target's kernel
+# is the client (serve --connect in the server namespace, killed with the
+# lab), in SYN_SENT, and --absolute=yes shows the wire's numbers: our
+# literal ISN 7654321, the target's random one acknowledged + 1.
+cat >"$TMP/client.shake" <<'END'
+lab no-serve
+--commands_as=root
+--absolute=yes
+target 198.18.0.2:5555
+flow a 8080
+0        `ip netns exec LAB-s TCPSHAKE serve --connect 198.18.0.1:8080 --bind 198.18.0.2 --port 5555 --mode echo >/dev/null 2>&1 &`
+*        a > S 0:0(0) <...>
++0       a < S. 7654321:7654321(0) ack 1 win 65535 <mss 1460>
++0~+0.5  a > . 1:1(0) ack 1
+END
+"$TCPSHAKE" run --lab --ladder "$TMP/client.shake" >"$TMP/out" 2>"$TMP/err" ||
+	{ show "$TMP/out" "$TMP/err"; fail "serve --connect through TCPSHAKE"; }
+isn=$(sed -n 's/.*<-* S \([0-9]*\):\1(0) .*/\1/p' "$TMP/out")
+[ -n "$isn" ] && grep -q "SYN_SENT" "$TMP/out" &&
+    grep -q -- "-- S\. 7654321:7654321(0) ack $(( (isn + 1) % 4294967296 )) " \
+    "$TMP/out" && grep -q "<-* \. $(( (isn + 1) % 4294967296 )):[0-9]*(0) ack 7654322 " \
+    "$TMP/out" || { show "$TMP/out"; fail "--absolute=yes, SYN_SENT: not in the ladder"; }
+
 # A malformed lab line: file:line:col, exit 2, no lab made.
 printf 'target 198.18.0.2:80\nlab serve --port 0\n0 < S 0:0(0) win 1\n' \
     >"$TMP/bad.shake"

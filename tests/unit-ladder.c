@@ -374,9 +374,25 @@ test_empty(void)
 	free(c.buf);
 }
 
+/* A Fast Open cookie shows as FO, not as its kind number. */
+static void
+test_fastopen(void)
+{
+	struct conv c;
+
+	conv_start(&c, "198.18.0.1", 40000, "198.18.0.2", 80, 0, 0, 0);
+	conv_seg(&c, 0, '<', "S 0:5(5) win 65535 <mss 1460,FO 0011223344556677>"
+	    " \"hello\"");
+	sinks_close(&c.chain);
+	fclose(c.f);
+	CHECK_(strstr(c.buf, "<mss 1460,FO>") != NULL, "FO named:\n%s", c.buf);
+	free(c.buf);
+}
+
 int
 main(void)
 {
+	test_fastopen();
 	test_handshake4();
 	test_ipv6();
 	test_long();

@@ -88,6 +88,41 @@ test_learn_and_fields(void)
 	segment_clear(&e);
 	segment_clear(&g);
 
+	/* The target's SYN again: the same ISN is a retransmission (the
+	 * base stays), a new one a new connection on the 4-tuple (both
+	 * bases go; ours comes from our next SYN). A line with '*' or '!'
+	 * keeps them. */
+	{
+		struct seqspace b3 = { .isn = { 1000, 5000 },
+		    .known = { true, true } };
+		struct segment o;
+
+		seg("S 0:0(0)", &e);
+		seg("S 5000:5000(0)", &g);
+		match_learn(&b3, &e, &g);
+		CHECK(b3.known[SEQ_LOCAL] && b3.isn[SEQ_REMOTE] == 5000);
+		segment_clear(&e);
+		segment_clear(&g);
+		seg("S *:*(0)", &e);
+		seg("S 9000:9000(0)", &g);
+		match_learn(&b3, &e, &g);
+		CHECK(b3.known[SEQ_LOCAL] && b3.isn[SEQ_REMOTE] == 5000);
+		segment_clear(&e);
+		seg("S 0:0(0)", &e);
+		match_learn(&b3, &e, &g);
+		CHECK(!b3.known[SEQ_LOCAL]);
+		CHECK(b3.known[SEQ_REMOTE] && b3.isn[SEQ_REMOTE] == 9000);
+		CHECK(match_segment(&e, &g, &b3, &r));
+		segment_clear(&e);
+		segment_clear(&g);
+		seg("S. 70:70(0) ack 1", &e);
+		match_outgoing(&e, &b3, &o);
+		CHECK_INT(o.seq, 70);
+		CHECK_INT(o.ack, 9001);
+		segment_clear(&o);
+		segment_clear(&e);
+	}
+
 	CHECK_STR(diffs(". 1:1(0) ack 1", ". 50001:50001(0) ack 1002", &b),
 	    "ack: expected 1, got 2");
 	CHECK_STR(diffs(". 1:1(0) ack 1", "R. 50001:50001(0) ack 1001", &b),

@@ -218,6 +218,12 @@ static const struct bad_case {
 	    "t.shake:2:1: error: --tolerance_usecs given twice (first on line 1)\n"
 	    "  --tolerance-usecs=2\n"
 	    "  ^\n" },
+	{ "absolute value",
+	    "--absolute=maybe\n",
+	    NULL,
+	    "t.shake:1:12: error: --absolute wants yes or no, got 'maybe'\n"
+	    "  --absolute=maybe\n"
+	    "             ^\n" },
 	{ "option without value",
 	    "--tolerance_usecs\n",
 	    NULL,
@@ -1047,7 +1053,7 @@ test_pd_forms(void)
 	CHECK_STR(sc->nwarnings > 0 ? sc->warnings[0] : NULL, "t.shake:1:1: "
 	    "warning: unknown option --mtu ignored (known: --tolerance_usecs, "
 	    "--tolerance_percent, --target, --define, --commands_as, "
-	    "--ip_version, --mss, --tcp_ts_tick_usecs, --local_ip, "
+	    "--absolute, --ip_version, --mss, --tcp_ts_tick_usecs, --local_ip, "
 	    "--remote_ip, --tcp_md5_secret)");
 	CHECK_INT(sc->noptions, 1);
 	CHECK_STR(sc->options[0].value, "SYNOPTS=mss 1460,sackOK");

@@ -160,6 +160,13 @@ test_two_flows(void)
 	CHECK_INT(su.seen.lport[1], 40000);
 	conn_take(b, conn_peek(b));
 	CHECK(conn_peek(b) == NULL);
+	/* Data right behind the SYN-ACK, before a step learned its ISN,
+	 * counts from that SYN too (a Fast Open server's first data). */
+	arrive(&su, 4 * MS, 40001, TH_PSH_ | TH_ACK_, 7001);
+	CHECK_INT(session_run(su.s, 10 * MS, NULL, NULL, err, sizeof err),
+	    SESSION_DEADLINE);
+	CHECK_INT(su.seen.n, 3);
+	CHECK_INT(su.seen.seq_base[2], 7000);
 	teardown(&su);
 }
 
