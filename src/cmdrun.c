@@ -47,8 +47,23 @@ cmdrun_as_root(const char *cmd)
 	return false;
 }
 
+/* TCPSHAKE in the command's environment: the path of this program, so
+ * that a scenario runs tcpshake itself (a probe inside the lab) whatever
+ * PATH holds, the build tree's binary under make check included. */
+static void
+spawn_env_self(void)
+{
+	char self[4096];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+
+	if (n <= 0)
+		return;
+	self[n] = '\0';
+	setenv("TCPSHAKE", self, 1);
+}
+
 /* The command's process: stdout to stderr, the signals as a shell
- * expects them. */
+ * expects them, TCPSHAKE set. */
 static pid_t
 spawn(const char *cmd)
 {
@@ -57,6 +72,7 @@ spawn(const char *cmd)
 	fflush(NULL);
 	if ((pid = fork()) != 0)
 		return pid;
+	spawn_env_self();
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-cmdrun.c: scenario commands run here or through the helper: exit
  * statuses come back either way, a kill ends a command at once, and the
- * helper takes only the commands it was handed. */
+ * helper takes only the commands it was handed; TCPSHAKE names this
+ * program in the command's environment. */
 #include "config.h"
 
 #include <sys/wait.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "cmdrun.h"
@@ -39,20 +42,36 @@ run(const char *cmd, int kill_after_ms)
 int
 main(void)
 {
-	char *const cmds[] = { "exit 3", "sleep 5", "echo helper >&2" };
+	char self[4096], is_self[4200];
+	char *cmds[] = { "exit 3", "sleep 5", "echo helper >&2", is_self };
 	char err[128];
+	ssize_t n;
 	time_t t0;
 	int st;
+
+	/* The command sees this program's path as $TCPSHAKE. */
+	n = readlink("/proc/self/exe", self, sizeof self - 1);
+	CHECK(n > 0);
+	self[n > 0 ? n : 0] = '\0';
+	snprintf(is_self, sizeof is_self, "test \"$TCPSHAKE\" = '%s'", self);
 
 	/* Here, before any helper. */
 	st = run("exit 4", 0);
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 4);
+	st = run(is_self, 0);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	st = run("test \"$TCPSHAKE\" = /nowhere", 0);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 1);
 	CHECK(!cmdrun_as_root("exit 3"));
 
-	CHECK_INT(cmdrun_helper_start(cmds, 3, err, sizeof err), 0);
+	CHECK_INT(cmdrun_helper_start(cmds, 4, err, sizeof err), 0);
 	CHECK(cmdrun_as_root("exit 3") && cmdrun_as_root("sleep 5"));
 	CHECK(!cmdrun_as_root("exit 4") && !cmdrun_as_root("exit 3 "));
-	CHECK_INT(cmdrun_helper_start(cmds, 3, err, sizeof err), -1);
+	CHECK_INT(cmdrun_helper_start(cmds, 4, err, sizeof err), -1);
+	/* The helper's commands see it too. */
+	CHECK(cmdrun_as_root(is_self));
+	st = run(is_self, 0);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 
 	/* Through the helper, twice: it serves one after the other. */
 	st = run("exit 3", 0);
