@@ -28,6 +28,8 @@
 #include "route.h"
 #include "target.h"
 #include "session.h"
+#include "syscall-step.h"
+#include "syscall.h"
 #include "xmalloc.h"
 
 #define ENGINE_GRACE_NS		2000000LL	/* a stamp read after its deadline */
@@ -64,6 +66,8 @@ struct engine {
 	double		 tol_pct;
 	unsigned	 mtu;		/* the interface's; 0: unknown */
 	bool		 wire_failed;
+	struct sysstep	*sys;		/* the agent, for a file with system
+					 * calls */
 	char		 err[256];
 	struct engine_result *res;
 	struct eng_clock *clk;		/* engine_open(): the steps' clock */
@@ -335,6 +339,7 @@ eng_verdict(struct engine *e, const struct step *st, struct eng_verdict *v)
 	o.got = v->got;
 	o.awaited = st->kind == STEP_PACKET && st->dir == DIR_FROM_TARGET;
 	o.asserts = o.awaited || st->kind == STEP_SILENCE ||
+	    st->kind == STEP_SYSCALL ||
 	    st->kind == STEP_SHELL;
 	o.why = v->ok ? NULL : v->why;
 	o.t_ns = v->t_ns;
@@ -564,14 +569,86 @@ step_shell(struct engine *e, const struct step *st, struct eng_clock *c,
 	return false;
 }
 
+/* A blocking call's verdict, once it returned. */
+static void
+eng_late(void *arg, const struct step *st, const struct sysstep_verdict *sv)
+{
+	struct engine *e = arg;
+	struct eng_verdict v;
+
+	memset(&v, 0, sizeof v);
+	v.ok = sv->ok;
+	v.got = sv->got[0] != '\0' ? sv->got : NULL;
+	v.t_ns = sv->t_ns;
+	v.dev_ns = sv->dev_ns;
+	v.has_dev = true;
+	snprintf(v.why, sizeof v.why, "%s", sv->why);
+	eng_verdict(e, st, &v);
+}
+
+/* A system call (or, in a file with them, a command) made by the agent
+ * in the target's namespace. false when the agent or the wire failed;
+ * *deferred when a blocking call was handed over. */
+static bool
+step_agent(struct engine *e, const struct step *st, struct eng_clock *c,
+    struct eng_verdict *v, char **got, bool *deferred)
+{
+	struct eng_when w = step_when(st, c);
+	struct sysstep_verdict sv;
+	int64_t end_at = 0, tol;
+	int r;
+
+	if (sysstep_settle(e->sys, e->s, e->err, sizeof e->err) == -1) {
+		e->wire_failed = true;
+		return false;
+	}
+	if (st->kind == STEP_SYSCALL && st->call->blocking)
+		end_at = st->time.kind == STEP_TIME_REL ? w.lo -
+		    st->time.start_ns + st->call->end_ns : st->call->end_ns;
+	tol = match_tolerance_ns(e->tol_us, e->tol_pct, end_at > 0 ?
+	    end_at - w.lo : w.gap);
+	eng_wait_until(e, w.lo);
+	r = sysstep_run(e->sys, e->s, st, (size_t)(st - e->sc->steps), w.lo,
+	    end_at, tol, &sv, e->err, sizeof e->err);
+	if (r < 0) {
+		e->wire_failed = true;
+		return false;
+	}
+	c->prev_at = w.lo;
+	c->prev_send = false;
+	if (r == 0) {
+		c->ref = eng_now(e);
+		*deferred = true;
+		return true;
+	}
+	c->ref = sv.t_ns;
+	v->ok = sv.ok;
+	v->t_ns = sv.t_ns;
+	v->dev_ns = sv.dev_ns;
+	v->has_dev = true;
+	if (sv.got[0] != '\0')
+		v->got = *got = xstrdup(sv.got);
+	snprintf(v->why, sizeof v->why, "%s", sv.why);
+	return true;
+}
+
 static bool
 step_run(struct engine *e, const struct step *st, struct eng_clock *c)
 {
 	struct eng_verdict v;
 	struct eng_when w;
 	char *got = NULL;
+	bool deferred = false;
 
 	memset(&v, 0, sizeof v);
+	if (e->sys != NULL && (st->kind == STEP_SYSCALL ||
+	    st->kind == STEP_SHELL)) {
+		if (!step_agent(e, st, c, &v, &got, &deferred))
+			return false;
+		if (deferred)
+			return true;
+		goto judged;
+	}
 	switch (st->kind) {
 	case STEP_PACKET:
 		if (st->dir == DIR_TO_TARGET) {
@@ -593,7 +670,10 @@ step_run(struct engine *e, const struct step *st, struct eng_clock *c)
 		c->prev_send = false;
 		v.ok = true;
 		break;
+	case STEP_SYSCALL:	/* only with an agent (eng_open) */
+		break;
 	}
+judged:
 	/* A step cut short by a signal is not a failure of the target; a
 	 * silence or a wait cut short is no success either. */
 	if (e->wire_failed || (eng_stopped(e) && (!v.ok ||
@@ -662,6 +742,18 @@ eng_open(struct engine *e)
 	e->dport = e->sc->target_port;
 	e->nflows = e->sc->nflows;
 	e->flows = xcalloc(e->nflows, sizeof *e->flows);
+	/* Forked before the wire opens and root goes: it enters the
+	 * target's namespace and makes calls there as root. */
+	if (e->sc->syscalls) {
+		if (e->cfg->agent_netns == NULL) {
+			snprintf(e->err, sizeof e->err, "system-call lines "
+			    "need a lab target: run it with --lab");
+			return -1;
+		}
+		if ((e->sys = sysstep_start(e->sc, e->cfg->agent_netns,
+		    eng_late, e, e->err, sizeof e->err)) == NULL)
+			return -1;
+	}
 	if (eng_open_session(e) < 0)
 		return -1;
 	e->mtu = offload_iface_mtu(e->rt.ifname);
@@ -672,6 +764,9 @@ eng_open(struct engine *e)
 		    &e->flows[i], e->err, sizeof e->err)) == NULL)
 			return -1;
 	}
+	if (e->sys != NULL && sysstep_addrs(e->sys, &e->rt.dst, e->dport,
+	    &e->rt.src, e->flows[0].c->lport, e->err, sizeof e->err) == -1)
+		return -1;
 	/* Root goes now; the next file opens its wire with what is kept. */
 	return privdrop_apply(e->cfg->drop, PRIVDROP_KEEP_BIND |
 	    (e->cfg->no_guard ? 0 : PRIVDROP_KEEP_ADMIN), e->err,
@@ -694,6 +789,9 @@ eng_close(struct engine *e)
 		e->end_ns = eng_now(e);
 	session_close(e->s);
 	e->s = NULL;
+	/* After the RSTs above: its sockets close with it. */
+	sysstep_stop(e->sys);
+	e->sys = NULL;
 }
 
 /* The file's verdict: EV_STEP with line 0. */
@@ -772,6 +870,10 @@ engine_run(const struct script *sc, const struct engine_config *cfg,
 	}
 	if (i < sc->nsteps && !e.wire_failed && !r->stopped)
 		eng_cleanup(&e, i + 1, &c);
+	/* A blocking call still out: its verdict. */
+	if (e.sys != NULL && !e.wire_failed && !r->stopped &&
+	    sysstep_settle(e.sys, e.s, e.err, sizeof e.err) == -1)
+		e.wire_failed = true;
 	if (e.wire_failed) {
 		snprintf(err, errlen, "%s:%d: %s", sc->file, i < sc->nsteps ?
 		    sc->steps[i].line : 0, e.err);
