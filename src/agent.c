@@ -20,8 +20,9 @@
 #include "xmalloc.h"
 
 struct agent {
-	pid_t	 pid;
+	pid_t	 pid;		/* the watcher */
 	int	 fd;
+	int	 life;		/* closed: the watcher ends the maker */
 };
 
 /* A command of the script, in the target's namespace; its output on
@@ -85,13 +86,20 @@ agent_main(const struct script *sc, int fd)
 	}
 }
 
-/* The child: the target's namespace, its directory, then requests. */
+/*
+ * The child: the target's namespace, its directory, then requests. The
+ * run drops root after the fork and then may not signal the agent, and a
+ * call may block for good; so the agent is two processes: a watcher that
+ * kills the maker of the calls when the run closes its end of `life`,
+ * and the maker.
+ */
 static void __attribute__((noreturn))
 agent_child(const struct script *sc, const char *netns, const char *dir,
-    int fd)
+    int fd, int life)
 {
-	char path[512];
-	int ns;
+	char path[512], c;
+	int ns, status;
+	pid_t maker;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	signal(SIGINT, SIG_IGN);
@@ -113,7 +121,25 @@ agent_child(const struct script *sc, const char *netns, const char *dir,
 		    dir, strerror(errno));
 		_exit(2);
 	}
-	agent_main(sc, fd);
+	if ((maker = fork()) == 0) {
+		close(life);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		/* packetdrill's scripts find their helpers' files by it
+		 * (its set_sysctls.py), and "$PPID" of a command is the
+		 * maker. */
+		snprintf(path, sizeof path, "%ld", (long)getpid());
+		setenv("PACKETDRILL_PID", path, 1);
+		agent_main(sc, fd);
+	}
+	close(fd);
+	while (maker > 0 && read(life, &c, 1) == -1 && errno == EINTR)
+		;
+	if (maker > 0) {
+		kill(maker, SIGKILL);
+		while (waitpid(maker, &status, 0) == -1 && errno == EINTR)
+			;
+	}
+	_exit(0);
 }
 
 struct agent *
@@ -121,10 +147,11 @@ agent_start(const struct script *sc, const char *netns, const char *dir,
     char *err, size_t errlen)
 {
 	struct agent *a;
-	int sv[2];
+	int sv[2], life[2];
 	pid_t pid;
 
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1) {
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1 ||
+	    pipe2(life, O_CLOEXEC) == -1) {
 		snprintf(err, errlen, "system-call agent: socketpair: %s",
 		    strerror(errno));
 		return NULL;
@@ -136,16 +163,21 @@ agent_start(const struct script *sc, const char *netns, const char *dir,
 		    strerror(errno));
 		close(sv[0]);
 		close(sv[1]);
+		close(life[0]);
+		close(life[1]);
 		return NULL;
 	}
 	if (pid == 0) {
 		close(sv[0]);
-		agent_child(sc, netns, dir, sv[1]);
+		close(life[1]);
+		agent_child(sc, netns, dir, sv[1], life[0]);
 	}
 	close(sv[1]);
+	close(life[0]);
 	a = xcalloc(1, sizeof *a);
 	a->pid = pid;
 	a->fd = sv[0];
+	a->life = life[1];
 	return a;
 }
 
@@ -183,8 +215,7 @@ agent_stop(struct agent *a)
 	if (a == NULL)
 		return;
 	close(a->fd);
-	/* Its end of the pair closed, it exits unless a call blocks. */
-	kill(a->pid, SIGKILL);
+	close(a->life);
 	while (waitpid(a->pid, &status, 0) == -1 && errno == EINTR)
 		;
 	free(a);

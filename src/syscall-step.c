@@ -18,9 +18,12 @@
 #include "syscall.h"
 #include "xmalloc.h"
 
-#define SYSSTEP_SLICE_NS	1000000LL	/* the agent is looked at this
-						 * often while the wire is
-						 * served */
+/* The agent is looked at this often while the wire is served: often at
+ * first (most calls return within tens of us, and the next line counts
+ * from the return), then less. */
+#define SYSSTEP_SLICE_FAST_NS	50000LL
+#define SYSSTEP_SLICE_NS	1000000LL
+#define SYSSTEP_FAST_FOR_NS	5000000LL
 
 struct sysstep {
 	struct agent	*ag;
@@ -81,12 +84,14 @@ await_rep(struct sysstep *ss, struct session *s, int64_t deadline,
     char *err, size_t errlen)
 {
 	enum session_status st;
-	int64_t until;
+	int64_t until, t0 = session_now(s);
 
 	while (!rep_in(ss)) {
 		if (session_now(s) >= deadline)
 			return 0;
-		until = session_now(s) + SYSSTEP_SLICE_NS;
+		until = session_now(s) + (session_now(s) - t0 <
+		    SYSSTEP_FAST_FOR_NS ? SYSSTEP_SLICE_FAST_NS :
+		    SYSSTEP_SLICE_NS);
 		st = session_run(s, until < deadline ? until : deadline, rep_in,
 		    ss, err, errlen);
 		if (st == SESSION_ERROR)
