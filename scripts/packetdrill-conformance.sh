@@ -83,11 +83,15 @@ else
 	names=$(grep -v '^#' "$list")
 fi
 
+# The names packetdrill's run_all.py defines for its IPv4 runs.
+PD_DEFS="-D TFO_COOKIE=3021b9d889017eeb -D CODE=host_unreachable
+    -D CMSG_LEVEL_IP=SOL_IP -D CMSG_TYPE_RECVERR=IP_RECVERR"
+
 # Our verdict: passed, failed REASON, refused REASON.
 ours() {
 	name=$1 log=$2
 	(cd "$scratch/net/$(dirname "$name")" &&
-	    timeout -s INT "$timeout_s" "$tcpshake" run --lab \
+	    timeout -s INT "$timeout_s" "$tcpshake" run --lab $PD_DEFS \
 	    "$(basename "$name")") >"$log" 2>&1
 	rc=$?
 	if [ $rc -eq 0 ]; then

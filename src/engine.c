@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cmdrun.h"
+#include "coalesce.h"
 #include "decode.h"
 #include "engine.h"
 #include "match.h"
@@ -355,6 +356,59 @@ eng_verdict(struct engine *e, const struct step *st, struct eng_verdict *v)
 		e->res->nfailed++;
 }
 
+/* A segment sent; in a file with system calls (packetdrill's), one
+ * larger than the path's MTU goes as the segments it would be on the
+ * wire (coalesce.h). */
+static int
+eng_send_cut(struct engine *e, struct eng_flow *f, const struct segment *out)
+{
+	struct segment *parts;
+	uint32_t room = 0, hdr;
+	size_t n, k;
+	int rc = 0;
+
+	hdr = (out->src.family == AF_INET6 ? 40 : 20) + 20 +
+	    (((uint32_t)segment_optlen(out) + 3) & ~3U);
+	if (e->sc->syscalls && e->mtu > hdr)
+		room = e->mtu - hdr;
+	n = coalesce_cut(out, room, &parts);
+	for (k = 0; k < n && rc == 0; k++)
+		if ((rc = session_send(e->s, f->c, &parts[k], e->err,
+		    sizeof e->err)) == 0)
+			flow_track_out(f, &parts[k]);
+	offload_split_free(parts, n);
+	return rc;
+}
+
+struct eng_run {
+	struct conn	*c;
+	uint32_t	 want;
+};
+
+static bool
+run_complete(void *arg)
+{
+	struct eng_run *r = arg;
+
+	return coalesce_run(r->c, r->want) >= r->want;
+}
+
+/* A '>' line of packetdrill's longer than the segment that came: the
+ * contiguous segments after it, as its kernel's super-segment. */
+static void
+eng_coalesce(struct engine *e, const struct step *st, struct eng_flow *f,
+    int64_t deadline)
+{
+	struct conn_rcvd *rc = conn_peek(f->c);
+	struct eng_run r = { f->c, st->seg.len };
+
+	if (!e->sc->syscalls || rc == NULL || (st->seg.has & SEG_ANY_SEQ) ||
+	    rc->seg.len == 0 || rc->seg.len >= st->seg.len)
+		return;
+	eng_pump(e, deadline + ENGINE_GRACE_NS, run_complete, &r);
+	coalesce_merge(f->c, st->seg.len);
+}
+
 static bool
 step_send(struct engine *e, const struct step *st, struct eng_clock *c,
     struct eng_verdict *v)
@@ -375,11 +429,9 @@ step_send(struct engine *e, const struct step *st, struct eng_clock *c,
 		out.dport = e->dport;
 	}
 	seen = f->c->sent;
-	rc = session_send(e->s, f->c, &out, e->err, sizeof e->err);
-	if (rc == 0) {
+	rc = eng_send_cut(e, f, &out);
+	if (rc == 0)
 		user_ns = eng_now(e);
-		flow_track_out(f, &out);
-	}
 	segment_clear(&out);
 	if (rc != 0) {
 		e->wire_failed = true;
@@ -442,6 +494,7 @@ step_expect(struct engine *e, const struct step *st, struct eng_clock *c,
 	eng_status(e, st, "waiting for", deadline);
 	eng_pump(e, deadline + ENGINE_GRACE_NS, flow_has_segment, f->c);
 	status_end();
+	eng_coalesce(e, st, f, deadline);
 	if ((rc = conn_peek(f->c)) == NULL) {
 		v->t_ns = eng_now(e);
 		snprintf(v->why, sizeof v->why, "no segment arrived by %s",
