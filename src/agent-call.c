@@ -42,6 +42,12 @@ struct agent_ctx {
 	char		*bad;			/* a line the agent cannot
 						 * make: why */
 	char		*buf;			/* AGENT_MAX_IO zeros */
+	int		 sut;			/* the socket under test (its
+						 * script fd) for %{ }%: the
+						 * last accepted or connected
+						 * one; -1 */
+	char		**snaps;		/* per step: the names %{ }%
+						 * runs with (agent-python.c) */
 };
 
 struct agent_ctx *
@@ -62,6 +68,8 @@ agent_ctx_new(const struct script *sc)
 		a->mapped = true;
 	}
 	a->buf = xcalloc(1, AGENT_MAX_IO);
+	a->sut = -1;
+	a->snaps = xcalloc(sc->nsteps + 1, sizeof *a->snaps);
 	return a;
 }
 
@@ -503,73 +511,26 @@ call_poll(struct agent_ctx *a, const struct syscall *c, char *why, size_t n)
 
 /* ---------------------------------------------------- socket options */
 
-#define TI(f)	{ #f, offsetof(struct tcp_info, f), \
-		    sizeof(((struct tcp_info *)0)->f) }
-
-static const struct {
-	const char	*name;
-	size_t		 off, size;
-} tcpi_fields[] = {
-	TI(tcpi_state), TI(tcpi_ca_state), TI(tcpi_retransmits),
-	TI(tcpi_probes), TI(tcpi_backoff), TI(tcpi_options),
-	TI(tcpi_rto), TI(tcpi_ato), TI(tcpi_snd_mss), TI(tcpi_rcv_mss),
-	TI(tcpi_unacked), TI(tcpi_sacked), TI(tcpi_lost), TI(tcpi_retrans),
-	TI(tcpi_fackets), TI(tcpi_pmtu), TI(tcpi_rcv_ssthresh),
-	TI(tcpi_rtt), TI(tcpi_rttvar), TI(tcpi_snd_ssthresh),
-	TI(tcpi_snd_cwnd), TI(tcpi_advmss), TI(tcpi_reordering),
-	TI(tcpi_rcv_rtt), TI(tcpi_rcv_space), TI(tcpi_total_retrans),
-	TI(tcpi_pacing_rate), TI(tcpi_max_pacing_rate),
-	TI(tcpi_bytes_acked), TI(tcpi_bytes_received), TI(tcpi_segs_out),
-	TI(tcpi_segs_in), TI(tcpi_notsent_bytes), TI(tcpi_min_rtt),
-	TI(tcpi_data_segs_in), TI(tcpi_data_segs_out),
-	TI(tcpi_delivery_rate), TI(tcpi_busy_time), TI(tcpi_rwnd_limited),
-	TI(tcpi_sndbuf_limited), TI(tcpi_delivered), TI(tcpi_delivered_ce),
-	TI(tcpi_bytes_sent), TI(tcpi_bytes_retrans), TI(tcpi_dsack_dups),
-	TI(tcpi_reord_seen), TI(tcpi_rcv_ooopack), TI(tcpi_snd_wnd),
-};
-
-static uint64_t
-field_value(const unsigned char *base, size_t off, size_t size)
-{
-	uint64_t v64;
-	uint32_t v32;
-	uint16_t v16;
-
-	switch (size) {
-	case 8: memcpy(&v64, base + off, 8); return v64;
-	case 4: memcpy(&v32, base + off, 4); return v32;
-	case 2: memcpy(&v16, base + off, 2); return v16;
-	default: return base[off];
-	}
-}
-
 /* {tcpi_x=N, ...} against what the kernel said. */
 static bool
 tcpi_check(struct agent_ctx *a, const struct sx *want,
     const struct tcp_info *ti, char *why, size_t n)
 {
-	size_t k, f;
+	uint64_t v;
+	size_t k;
 
 	for (k = 0; k < want->nkids; k++) {
 		const struct sx *m = want->kids[k];
 
-		for (f = 0; f < sizeof tcpi_fields / sizeof tcpi_fields[0];
-		    f++)
-			if (m->name != NULL &&
-			    strcmp(m->name, tcpi_fields[f].name) == 0)
-				break;
-		if (f == sizeof tcpi_fields / sizeof tcpi_fields[0] ||
-		    m->kind != SX_INT) {
+		if (m->name == NULL || m->kind != SX_INT ||
+		    !agent_tcpi_field(ti, m->name, &v)) {
 			agent_bad(a, "TCP_INFO has no field '%s' this agent "
 			    "reads", m->name != NULL ? m->name : "?");
 			return false;
 		}
-		if (field_value((const unsigned char *)ti, tcpi_fields[f].off,
-		    tcpi_fields[f].size) != (uint64_t)m->v) {
+		if (v != (uint64_t)m->v) {
 			snprintf(why, n, "%s is %llu, the line says %lld",
-			    m->name, (unsigned long long)field_value(
-			    (const unsigned char *)ti, tcpi_fields[f].off,
-			    tcpi_fields[f].size), (long long)m->v);
+			    m->name, (unsigned long long)v, (long long)m->v);
 			return false;
 		}
 	}
@@ -728,7 +689,6 @@ judge(struct agent_ctx *a, const struct syscall *c, bool makes_fd, long rc,
 {
 	char want[160];
 
-	result_text(rep->got, sizeof rep->got, rc, err);
 	if (c->err != 0)
 		snprintf(want, sizeof want, "= -1 %s",
 		    syscall_errno_name(c->err));
@@ -739,6 +699,12 @@ judge(struct agent_ctx *a, const struct syscall *c, bool makes_fd, long rc,
 			a->fds[c->ret] = (int)rc;
 		rc = (long)c->ret;	/* the script's number */
 	}
+	result_text(rep->got, sizeof rep->got, rc, err);
+	if ((strcmp(c->name, "accept") == 0 && rc >= 0) ||
+	    ((strcmp(c->name, "connect") == 0 || strcmp(c->name, "sendto") ==
+	    0) && c->nargs > 0 && c->args[0]->kind == SX_INT))
+		a->sut = strcmp(c->name, "accept") == 0 ? (int)rc :
+		    (int)c->args[0]->v;
 	if (a->bad != NULL) {
 		snprintf(rep->why, sizeof rep->why, "%s", a->bad);
 		return;
@@ -749,6 +715,25 @@ judge(struct agent_ctx *a, const struct syscall *c, bool makes_fd, long rc,
 		return;
 	}
 	rep->ok = 1;
+}
+
+/* For %{ }% (agent-python.c). */
+const struct script *
+agent_ctx_script(const struct agent_ctx *a)
+{
+	return a->sc;
+}
+
+int
+agent_ctx_sut(const struct agent_ctx *a)
+{
+	return a->sut >= 0 && a->sut < AGENT_MAX_FD ? a->fds[a->sut] : -1;
+}
+
+char **
+agent_ctx_snap(struct agent_ctx *a, size_t idx)
+{
+	return &a->snaps[idx];
 }
 
 void

@@ -79,6 +79,11 @@ agent_main(const struct script *sc, int fd)
 			    req.step);
 		else if (req.kind == AGENT_SHELL)
 			agent_shell(&sc->steps[req.step], &rep);
+		else if (req.kind == AGENT_PY_SNAP)
+			agent_python_snap(ctx, req.step, &rep);
+		else if (req.kind == AGENT_PY_RUN)
+			agent_python_run(ctx, &sc->steps[req.step], req.step,
+			    &rep);
 		else
 			agent_call(ctx, &sc->steps[req.step], &rep);
 		if (send(fd, &rep, sizeof rep, MSG_NOSIGNAL) == -1)

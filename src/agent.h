@@ -25,6 +25,8 @@ enum agent_kind {
 	AGENT_ADDRS,		/* the lab's addresses and ports */
 	AGENT_CALL,		/* run step `step`'s system call */
 	AGENT_SHELL,		/* run step `step`'s command */
+	AGENT_PY_SNAP,		/* %{ }% of step `step`: TCP_INFO now */
+	AGENT_PY_RUN,		/* and its code with it, at the end */
 };
 
 struct agent_req {
@@ -67,5 +69,18 @@ struct agent_ctx *agent_ctx_new(const struct script *sc);
 void	 agent_ctx_addrs(struct agent_ctx *, const struct agent_req *);
 void	 agent_call(struct agent_ctx *, const struct step *st,
 	    struct agent_rep *rep);
+/* The socket under test (ours) or -1; step idx's snapshot slot. */
+int	 agent_ctx_sut(const struct agent_ctx *);
+const struct script *agent_ctx_script(const struct agent_ctx *);
+char	**agent_ctx_snap(struct agent_ctx *, size_t idx);
+
+/* agent-python.c: TCP_INFO's fields by name, and %{ }% blocks. */
+struct tcp_info;
+bool	 agent_tcpi_field(const struct tcp_info *, const char *name,
+	    uint64_t *v);
+void	 agent_python_snap(struct agent_ctx *, size_t idx,
+	    struct agent_rep *rep);
+void	 agent_python_run(struct agent_ctx *, const struct step *st,
+	    size_t idx, struct agent_rep *rep);
 
 #endif

@@ -14,9 +14,10 @@
 static bool
 joins(const struct segment *prev, uint32_t prev_len, const struct segment *s)
 {
+	/* A PSH inside: the kernel marks MSS-sized segments where a TSO
+	 * frame would carry it at its end alone (forced pushes). */
 	return (s->flags & ~DATA_FLAGS) == 0 && s->len > 0 &&
-	    s->seq == prev->seq + prev_len && s->ack == prev->ack &&
-	    !(prev->flags & TH_PSH_);
+	    s->seq == prev->seq + prev_len && s->ack == prev->ack;
 }
 
 uint32_t
@@ -30,10 +31,7 @@ coalesce_run(struct conn *c, uint32_t want)
 		return h != NULL ? h->seg.len : 0;
 	len = h->seg.len;
 	for (k = c->qhead + 1; k < c->qlen && len < want; k++) {
-		const struct segment *last = &c->q[k - 1].seg;
-
-		if (!joins(&h->seg, len, &c->q[k].seg) ||
-		    (k > c->qhead + 1 && (last->flags & TH_PSH_)))
+		if (!joins(&h->seg, len, &c->q[k].seg))
 			break;
 		len += c->q[k].seg.len;
 	}
@@ -60,7 +58,6 @@ coalesce_merge(struct conn *c, uint32_t want)
 		len += n->seg.len;
 		h->seg.flags |= n->seg.flags;
 		h->seg.win = n->seg.win;
-		h->t_ns = n->t_ns;
 		conn_take(c, n);
 		h = conn_peek(c);
 	}

@@ -11,6 +11,10 @@
 #include "conn.h"
 #include "segment.h"
 
+/* How long past an expected line's deadline the rest of its super-
+ * segment may come (the kernel's pacing spreads it). */
+#define COALESCE_WAIT_NS	100000000LL
+
 /*
  * packetdrill's kernel writes onto a tun device with TSO and GSO, so its
  * '>' lines show the frames the kernel built ("> P. 1:2001(2000)") and
@@ -25,8 +29,9 @@
 /* Payload bytes from the head of c's queue that one merge would take:
  * the head and the contiguous segments after it, at most want. */
 uint32_t coalesce_run(struct conn *c, uint32_t want);
-/* Merge those into the head (its payload, the last one's PSH, window and
- * time); the others leave the queue. */
+/* Merge those into the head (their payloads and flags, the last one's
+ * window; the head's time: the kernel paces the MSS-sized segments of
+ * what would have been one TSO frame); the others leave the queue. */
 void	 coalesce_merge(struct conn *c, uint32_t want);
 
 /* seg cut into segments of at most mss payload bytes (SYN on the first,

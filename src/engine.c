@@ -340,7 +340,7 @@ eng_verdict(struct engine *e, const struct step *st, struct eng_verdict *v)
 	o.got = v->got;
 	o.awaited = st->kind == STEP_PACKET && st->dir == DIR_FROM_TARGET;
 	o.asserts = o.awaited || st->kind == STEP_SILENCE ||
-	    st->kind == STEP_SYSCALL ||
+	    st->kind == STEP_SYSCALL || st->kind == STEP_PYTHON ||
 	    st->kind == STEP_SHELL;
 	o.why = v->ok ? NULL : v->why;
 	o.t_ns = v->t_ns;
@@ -405,7 +405,7 @@ eng_coalesce(struct engine *e, const struct step *st, struct eng_flow *f,
 	if (!e->sc->syscalls || rc == NULL || (st->seg.has & SEG_ANY_SEQ) ||
 	    rc->seg.len == 0 || rc->seg.len >= st->seg.len)
 		return;
-	eng_pump(e, deadline + ENGINE_GRACE_NS, run_complete, &r);
+	eng_pump(e, deadline + COALESCE_WAIT_NS, run_complete, &r);
 	coalesce_merge(f->c, st->seg.len);
 }
 
@@ -651,7 +651,8 @@ step_agent(struct engine *e, const struct step *st, struct eng_clock *c,
 	int64_t end_at = 0, tol;
 	int r;
 
-	if (sysstep_settle(e->sys, e->s, e->err, sizeof e->err) == -1) {
+	if (sysstep_settle(e->sys, e->s, false, e->err, sizeof e->err) ==
+	    -1) {
 		e->wire_failed = true;
 		return false;
 	}
@@ -695,7 +696,7 @@ step_run(struct engine *e, const struct step *st, struct eng_clock *c)
 
 	memset(&v, 0, sizeof v);
 	if (e->sys != NULL && (st->kind == STEP_SYSCALL ||
-	    st->kind == STEP_SHELL)) {
+	    st->kind == STEP_SHELL || st->kind == STEP_PYTHON)) {
 		if (!step_agent(e, st, c, &v, &got, &deferred))
 			return false;
 		if (deferred)
@@ -724,6 +725,7 @@ step_run(struct engine *e, const struct step *st, struct eng_clock *c)
 		v.ok = true;
 		break;
 	case STEP_SYSCALL:	/* only with an agent (eng_open) */
+	case STEP_PYTHON:
 		break;
 	}
 judged:
@@ -925,7 +927,8 @@ engine_run(const struct script *sc, const struct engine_config *cfg,
 		eng_cleanup(&e, i + 1, &c);
 	/* A blocking call still out: its verdict. */
 	if (e.sys != NULL && !e.wire_failed && !r->stopped &&
-	    sysstep_settle(e.sys, e.s, e.err, sizeof e.err) == -1)
+	    (sysstep_settle(e.sys, e.s, true, e.err, sizeof e.err) == -1 ||
+	    sysstep_python(e.sys, e.s, sc->steps, e.err, sizeof e.err) == -1))
 		e.wire_failed = true;
 	if (e.wire_failed) {
 		snprintf(err, errlen, "%s:%d: %s", sc->file, i < sc->nsteps ?

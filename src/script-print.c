@@ -108,6 +108,9 @@ script_step_format(const struct script *sc, const struct step *st)
 			xasprintf(&out, "%-8s `%s`", tbuf, cmd);
 		free(cmd);
 		break;
+	case STEP_PYTHON:
+		xasprintf(&out, "%-8s %%{%s}%%", tbuf, st->command);
+		break;
 	case STEP_SYSCALL:
 		if (st->call->blocking)
 			xasprintf(&out, "%s...%lld.%06lld %s", tbuf,

@@ -1455,6 +1455,31 @@ parse_call(struct parser *p, size_t i, size_t span, int64_t span_end,
 	return true;
 }
 
+/* "%{ code }%" after a time, in a lab: the code as written (comments
+ * and -D names are Python's own here), from the file's lines. */
+static bool
+parse_python(struct parser *p, struct step *st)
+{
+	const char *open = strstr(p->orig, "%{"), *close;
+
+	st->kind = STEP_PYTHON;
+	if (open == NULL || (close = strstr(open + 2, "}%")) == NULL) {
+		perr(p, 0, "unterminated python block (no '}%%' before the "
+		    "end of the file)");
+		return false;
+	}
+	if (p->orig[skip_ws(p->orig, (size_t)(close - p->orig) + 2)] !=
+	    '\0') {
+		perr(p, 0, "trailing text after '}%%'");
+		return false;
+	}
+	st->command = xmalloc((size_t)(close - open - 2) + 1);
+	memcpy(st->command, open + 2, (size_t)(close - open - 2));
+	st->command[close - open - 2] = '\0';
+	p->sc->syscalls = true;
+	return true;
+}
+
 /* What follows the time: FLOW? DIR ..., `command`, wait, or a refusal. */
 static bool
 parse_action(struct parser *p, size_t i, size_t span, int64_t span_end,
@@ -1482,6 +1507,9 @@ parse_action(struct parser *p, size_t i, size_t span, int64_t span_end,
 		}
 		i = j;
 	}
+	if (p->text[i] == '%' && p->text[i + 1] == '{' && n == 0 &&
+	    span == 0 && p->defs != NULL && p->defs->syscalls)
+		return parse_python(p, st);
 	if (p->text[i] == '%' && p->text[i + 1] == '{') {
 		refuse_python(p, i);
 		return false;
@@ -1802,6 +1830,21 @@ continues(const char *clean, const char *next)
 	    depth_after(clean, i, 0) > 0;
 }
 
+/* A timed python block open at the end of orig, in a lab: it goes on
+ * to its '}%' (at most SCRIPT_MAX_LINES lines: the file's). */
+static bool
+python_open(const struct parser *p, const char *orig)
+{
+	const char *o;
+	size_t i = skip_ws(orig, 0);
+
+	if (p->defs == NULL || !p->defs->syscalls || !(is_digit(orig[i]) ||
+	    orig[i] == '+' || orig[i] == '.'))
+		return false;
+	return (o = strstr(orig, "%{")) != NULL && strstr(o + 2, "}%") ==
+	    NULL;
+}
+
 /* One logical line from lines[i]: the stages, then the parse. Returns
  * the number of physical lines it took. */
 static size_t
@@ -1823,7 +1866,7 @@ parse_logical(struct parser *p, char **lines, size_t i, size_t n)
 	strip_comments(p, clean, lines[i], (int)i + 1);
 	/* A command, a block comment after some text, or a packet line
 	 * ending in ',' or followed by a line of '<' options goes on. */
-	while ((p->in_command || (p->in_comment &&
+	while ((p->in_command || python_open(p, orig) || (p->in_comment &&
 	    clean[skip_ws(clean, 0)] != '\0') || (!p->in_comment &&
 	    used < CONTINUED_MAX && continues(clean, i + used < n ?
 	    lines[i + used] : NULL))) && i + used < n) {

@@ -51,6 +51,10 @@ enum step_kind {
 			 * flow from at_ns to until_ns (always a window) */
 	STEP_SHELL,	/* "TIME `command`": run it, fail on non-zero exit */
 	STEP_WAIT,	/* "TIME wait": nothing happens; the clock moves on */
+	STEP_PYTHON,	/* "TIME %{ code }%": in a lab, the target socket's
+			 * TCP_INFO taken then (tcpi_* names), the code
+			 * run with them after the last step, as
+			 * packetdrill does; command holds the code */
 	STEP_SYSCALL,	/* "TIME name(args) = RET": made by the agent in the
 			 * target's namespace (agent.h); only where the
 			 * caller allows them (script_defs.syscalls) */

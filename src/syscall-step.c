@@ -37,6 +37,9 @@ struct sysstep {
 					 * blocked: its return is dropped */
 	struct agent_rep rep;
 	bool		 have_rep;
+	/* %{ }% blocks whose TCP_INFO was taken: run at the end. */
+	const struct step **py;
+	size_t		 npy;
 	char		 err[256];
 	bool		 failed;
 };
@@ -162,8 +165,8 @@ time_fail(struct sysstep_verdict *v, const char *pre, int64_t a,
 }
 
 int
-sysstep_settle(struct sysstep *ss, struct session *s, char *err,
-    size_t errlen)
+sysstep_settle(struct sysstep *ss, struct session *s, bool at_end,
+    char *err, size_t errlen)
 {
 	struct sysstep_verdict v;
 	int64_t deadline;
@@ -177,6 +180,8 @@ sysstep_settle(struct sysstep *ss, struct session *s, char *err,
 	if ((r = await_rep(ss, s, deadline, err, errlen)) < 0)
 		return -1;
 	if (ss->pend_orphan) {
+		if (r == 0 && at_end)
+			return 0;	/* the agent's end ends it */
 		if (r == 0) {
 			snprintf(err, errlen, "the system call of line %d "
 			    "still blocks; no later call can run",
@@ -212,14 +217,14 @@ sysstep_run(struct sysstep *ss, struct session *s, const struct step *st,
     struct sysstep_verdict *v, char *err, size_t errlen)
 {
 	struct agent_req req;
-	bool shell = st->kind == STEP_SHELL;
-	bool blocking = !shell && st->call->blocking;
+	bool shell = st->kind == STEP_SHELL, py = st->kind == STEP_PYTHON;
+	bool blocking = st->kind == STEP_SYSCALL && st->call->blocking;
 	int64_t sent, deadline;
 	int r;
 
 	memset(v, 0, sizeof *v);
 	memset(&req, 0, sizeof req);
-	req.kind = shell ? AGENT_SHELL : AGENT_CALL;
+	req.kind = shell ? AGENT_SHELL : py ? AGENT_PY_SNAP : AGENT_CALL;
 	req.step = (uint32_t)idx;
 	sent = session_now(s);
 	if (agent_send(ss->ag, &req, err, errlen) == -1)
@@ -251,11 +256,55 @@ sysstep_run(struct sysstep *ss, struct session *s, const struct step *st,
 	verdict_from(v, &ss->rep);
 	v->t_ns = run_time(s, ss->rep.t_end);
 	v->dev_ns = run_time(s, ss->rep.t_start) - lo;
-	if (!shell && ss->rep.t_end - ss->rep.t_start > tol_ns)
+	if (py && v->ok) {
+		ss->py = xreallocarray(ss->py, ss->npy + 1, sizeof *ss->py);
+		ss->py[ss->npy++] = st;
+		return 0;
+	}
+	if (!shell && !py && ss->rep.t_end - ss->rep.t_start > tol_ns)
 		time_fail(v, "returned at ", v->t_ns, ", begun at ",
 		    run_time(s, ss->rep.t_start), ": it blocked; write its "
 		    "time as a span (TIME...END)");
 	return 1;
+}
+
+int
+sysstep_python(struct sysstep *ss, struct session *s,
+    const struct step *steps, char *err, size_t errlen)
+{
+	struct sysstep_verdict v;
+	struct agent_req req;
+	size_t k;
+	int r;
+
+	for (k = 0; k < ss->npy && ss->pend != NULL; k++) {
+		memset(&v, 0, sizeof v);
+		snprintf(v.why, sizeof v.why, "%%{ }%%: not run: the call of "
+		    "line %d still blocks the agent", ss->pend->line);
+		v.t_ns = session_now(s);
+		ss->late(ss->late_arg, ss->py[k], &v);
+	}
+	for (k = 0; k < ss->npy && ss->pend == NULL; k++) {
+		memset(&req, 0, sizeof req);
+		req.kind = AGENT_PY_RUN;
+		req.step = (uint32_t)(ss->py[k] - steps);
+		if (agent_send(ss->ag, &req, err, errlen) == -1 ||
+		    (r = await_rep(ss, s, session_now(s) +
+		    SYSSTEP_SHELL_WAIT_NS, err, errlen)) < 0)
+			return -1;
+		memset(&v, 0, sizeof v);
+		if (r == 0)
+			snprintf(v.why, sizeof v.why, "%%{ }%%: python3 still "
+			    "running after 30 s");
+		else
+			verdict_from(&v, &ss->rep);
+		v.t_ns = session_now(s);
+		ss->late(ss->late_arg, ss->py[k], &v);
+		if (r == 0)
+			return -1;
+	}
+	ss->npy = 0;
+	return 0;
 }
 
 void
@@ -264,5 +313,6 @@ sysstep_stop(struct sysstep *ss)
 	if (ss == NULL)
 		return;
 	agent_stop(ss->ag);
+	free(ss->py);
 	free(ss);
 }

@@ -58,9 +58,16 @@ int	 sysstep_run(struct sysstep *, struct session *,
 	    int64_t tol_ns, struct sysstep_verdict *v, char *err,
 	    size_t errlen);
 /* Wait for the blocking call in progress, if any (its verdict through
- * late); -1 when the agent or the wire failed. */
-int	 sysstep_settle(struct sysstep *, struct session *, char *err,
-	    size_t errlen);
+ * late); -1 when the agent or the wire failed, or when a call that
+ * should not have blocked still blocks (but at_end: the run's end ends
+ * it). */
+int	 sysstep_settle(struct sysstep *, struct session *, bool at_end,
+	    char *err, size_t errlen);
+/* The %{ }% blocks, run after the last step with what was taken at
+ * their times (packetdrill's order); verdicts through late. -1 when the
+ * agent failed. */
+int	 sysstep_python(struct sysstep *, struct session *,
+	    const struct step *steps, char *err, size_t errlen);
 void	 sysstep_stop(struct sysstep *);
 
 #endif
