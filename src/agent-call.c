@@ -270,12 +270,15 @@ call_connect(struct agent_ctx *a, const struct syscall *c, char *why,
 	return connect(fd, (struct sockaddr *)&ss, len);
 }
 
-/* The bytes a write sends: the script's string, else zeros. */
+/* The bytes a write sends: the script's string, NULL for NULL (0; the
+ * kernel answers EFAULT), else zeros. */
 static const void *
 out_bytes(struct agent_ctx *a, const struct sx *x, size_t len)
 {
 	if (x != NULL && x->kind == SX_STRING && x->slen >= len)
 		return x->s;
+	if (x != NULL && x->kind == SX_INT && x->v == 0)
+		return NULL;
 	return a->buf;
 }
 
@@ -325,14 +328,15 @@ static long
 call_read(struct agent_ctx *a, const struct syscall *c, char *why, size_t n)
 {
 	size_t len = arg_len(a, c, 2);
+	void *into = out_bytes(a, arg(a, c, 1), 0) == NULL ? NULL : a->buf;
 	long rc;
 
 	if (a->bad != NULL)
 		return 0;
 	if (strcmp(c->name, "read") == 0)
-		rc = read(arg_fd(a, c, 0), a->buf, len);
+		rc = read(arg_fd(a, c, 0), into, len);
 	else
-		rc = recv(arg_fd(a, c, 0), a->buf, len, (int)arg_int(a, c, 3));
+		rc = recv(arg_fd(a, c, 0), into, len, (int)arg_int(a, c, 3));
 	if (rc >= 0 && !in_check(arg(a, c, 1), a->buf, rc, why, n))
 		agent_bad(a, "%s", why);
 	memset(a->buf, 0, rc > 0 ? (size_t)rc : 0);
