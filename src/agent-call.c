@@ -246,17 +246,15 @@ call_accept(struct agent_ctx *a, const struct syscall *c, char *why,
  * the one the scenario's flow talks to (the file's target port), so an
  * unbound socket is bound to it first, with SO_REUSEADDR: packetdrill's
  * kernel picks an ephemeral port instead, which its lines never show.
+ * Also before a sendto() or sendmsg() that connects (MSG_FASTOPEN).
  */
-static long
-call_connect(struct agent_ctx *a, const struct syscall *c, char *why,
-    size_t n)
+static void
+prebind(struct agent_ctx *a, int fd)
 {
-	struct sockaddr_storage ss, me;
+	struct sockaddr_storage me;
 	socklen_t len = sizeof me;
-	int fd = arg_fd(a, c, 0), one = 1;
+	int one = 1;
 
-	(void)why;
-	(void)n;
 	if (getsockname(fd, (struct sockaddr *)&me, &len) == 0 &&
 	    ((me.ss_family == AF_INET &&
 	    ((struct sockaddr_in *)&me)->sin_port == 0) ||
@@ -266,6 +264,19 @@ call_connect(struct agent_ctx *a, const struct syscall *c, char *why,
 		len = lab_sockaddr(a, true, &me);
 		(void)bind(fd, (struct sockaddr *)&me, len);
 	}
+}
+
+static long
+call_connect(struct agent_ctx *a, const struct syscall *c, char *why,
+    size_t n)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd = arg_fd(a, c, 0);
+
+	(void)why;
+	(void)n;
+	prebind(a, fd);
 	len = lab_sockaddr(a, false, &ss);
 	return connect(fd, (struct sockaddr *)&ss, len);
 }
@@ -304,6 +315,8 @@ call_write(struct agent_ctx *a, const struct syscall *c, char *why,
 		socklen_t sl = lab_sockaddr(a, false, &ss);
 		const struct sx *to = c->nargs > 4 ? c->args[4] : NULL;
 
+		if (to != NULL && to->kind == SX_ELLIPSIS)
+			prebind(a, arg_fd(a, c, 0));
 		return sendto(arg_fd(a, c, 0), out_bytes(a, arg(a, c, 1), len),
 		    len, (int)arg_int(a, c, 3), to != NULL && to->kind ==
 		    SX_ELLIPSIS ? (struct sockaddr *)&ss : NULL, to != NULL &&
@@ -395,6 +408,7 @@ static long
 call_msg(struct agent_ctx *a, const struct syscall *c, char *why, size_t n)
 {
 	const struct sx *m = arg(a, c, 1);
+	struct sockaddr_storage to;
 	struct iovec iov[64];
 	struct msghdr mh;
 	long rc;
@@ -414,6 +428,13 @@ call_msg(struct agent_ctx *a, const struct syscall *c, char *why, size_t n)
 	}
 	mh.msg_iov = iov;
 	mh.msg_iovlen = (size_t)iovs(a, member(m, "msg_iov"), iov, 64);
+	if (member(m, "msg_name") != NULL &&
+	    member(m, "msg_name")->kind == SX_ELLIPSIS &&
+	    strcmp(c->name, "sendmsg") == 0) {
+		mh.msg_namelen = lab_sockaddr(a, false, &to);
+		mh.msg_name = &to;
+		prebind(a, arg_fd(a, c, 0));
+	}
 	if (a->bad != NULL)
 		return 0;
 	if (strcmp(c->name, "sendmsg") == 0)
@@ -706,7 +727,8 @@ judge(struct agent_ctx *a, const struct syscall *c, bool makes_fd, long rc,
 	result_text(rep->got, sizeof rep->got, rc, err);
 	if ((strcmp(c->name, "accept") == 0 && rc >= 0) ||
 	    ((strcmp(c->name, "connect") == 0 || strcmp(c->name, "sendto") ==
-	    0) && c->nargs > 0 && c->args[0]->kind == SX_INT))
+	    0 || strcmp(c->name, "sendmsg") == 0) && c->nargs > 0 &&
+	    c->args[0]->kind == SX_INT))
 		a->sut = strcmp(c->name, "accept") == 0 ? (int)rc :
 		    (int)c->args[0]->v;
 	if (a->bad != NULL) {

@@ -56,7 +56,9 @@ coalesce_merge(struct conn *c, uint32_t want)
 			break;
 		memcpy(data + len, n->seg.data, n->seg.len);
 		len += n->seg.len;
-		h->seg.flags |= n->seg.flags;
+		/* A TSO frame's PSH is its last segment's. */
+		h->seg.flags = (uint8_t)((h->seg.flags & ~TH_PSH_) |
+		    (n->seg.flags & TH_PSH_));
 		h->seg.win = n->seg.win;
 		conn_take(c, n);
 		h = conn_peek(c);

@@ -29,7 +29,7 @@
 /* Payload bytes from the head of c's queue that one merge would take:
  * the head and the contiguous segments after it, at most want. */
 uint32_t coalesce_run(struct conn *c, uint32_t want);
-/* Merge those into the head (their payloads and flags, the last one's
+/* Merge those into the head (their payloads, the last one's PSH and
  * window; the head's time: the kernel paces the MSS-sized segments of
  * what would have been one TSO frame); the others leave the queue. */
 void	 coalesce_merge(struct conn *c, uint32_t want);

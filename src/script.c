@@ -1460,7 +1460,7 @@ parse_call(struct parser *p, size_t i, size_t span, int64_t span_end,
 static bool
 parse_python(struct parser *p, struct step *st)
 {
-	const char *open = strstr(p->orig, "%{"), *close;
+	const char *open = strstr(p->orig, "%{"), *close, *tail;
 
 	st->kind = STEP_PYTHON;
 	if (open == NULL || (close = strstr(open + 2, "}%")) == NULL) {
@@ -1468,9 +1468,11 @@ parse_python(struct parser *p, struct step *st)
 		    "end of the file)");
 		return false;
 	}
-	if (p->orig[skip_ws(p->orig, (size_t)(close - p->orig) + 2)] !=
-	    '\0') {
-		perr(p, 0, "trailing text after '}%%'");
+	/* After it, only a comment (gone from p->text). */
+	if ((tail = strstr(p->text, "}%")) != NULL &&
+	    p->text[skip_ws(p->text, (size_t)(tail - p->text) + 2)] != '\0') {
+		perr(p, skip_ws(p->text, (size_t)(tail - p->text) + 2),
+		    "trailing text after '}%%'");
 		return false;
 	}
 	st->command = xmalloc((size_t)(close - open - 2) + 1);
