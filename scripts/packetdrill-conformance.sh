@@ -113,16 +113,17 @@ ours() {
 	fi
 }
 
-# packetdrill's verdict in a namespace of its own, as its run_all.py.
+# packetdrill's verdict in a namespace of its own, as its run_all.py runs
+# it, but with addresses of 198.18.0.0/15 (RFC 2544) in place of its
+# 192.168.0.1 and 192.0.2.1: nothing else goes on any wire, not even a
+# private one.
 theirs() {
 	name=$1 log=$2
 	(cd "$scratch/net/$(dirname "$name")" &&
 	    timeout -s INT "$timeout_s" unshare -n sh -c 'ip link set lo up;
-	    exec "$0" --ip_version=ipv4 --local_ip=192.168.0.1 \
-	    --gateway_ip=192.168.0.1 --netmask_ip=255.255.0.0 \
-	    --remote_ip=192.0.2.1 -D TFO_COOKIE=3021b9d889017eeb \
-	    -D CODE=host_unreachable -D CMSG_LEVEL_IP=SOL_IP \
-	    -D CMSG_TYPE_RECVERR=IP_RECVERR "$1"' "$pd" \
+	    exec "$0" --ip_version=ipv4 --local_ip=198.18.0.1 \
+	    --gateway_ip=198.18.0.1 --netmask_ip=255.255.0.0 \
+	    --remote_ip=198.19.0.1 $1 "$2"' "$pd" "$PD_DEFS" \
 	    "$(basename "$name")") >"$log" 2>&1
 	[ $? -eq 0 ] && echo passed || echo "failed $(grep -m1 -v '^$' \
 	    "$log" | tr -s ' ' | cut -c1-160)"
