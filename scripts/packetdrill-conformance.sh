@@ -125,8 +125,8 @@ theirs() {
 	    --gateway_ip=198.18.0.1 --netmask_ip=255.255.0.0 \
 	    --remote_ip=198.19.0.1 $1 "$2"' "$pd" "$PD_DEFS" \
 	    "$(basename "$name")") >"$log" 2>&1
-	[ $? -eq 0 ] && echo passed || echo "failed $(grep -m1 -v '^$' \
-	    "$log" | tr -s ' ' | cut -c1-160)"
+	[ $? -eq 0 ] && echo passed || echo "failed $( (grep -m1 '\.pkt:' \
+	    "$log" || grep -m1 -v '^$' "$log") | tr -s ' ' | cut -c1-160)"
 }
 
 np=0 nf=0 nr=0 pdp=0 both=0

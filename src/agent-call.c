@@ -6,6 +6,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
 #include <linux/sockios.h>
 #include <linux/tcp.h>
 #include <netinet/in.h>
@@ -248,6 +251,54 @@ call_accept(struct agent_ctx *a, const struct syscall *c, char *why,
  * kernel picks an ephemeral port instead, which its lines never show.
  * Also before a sendto() or sendmsg() that connects (MSG_FASTOPEN).
  */
+/* The TIME_WAIT socket an earlier connection of the file left on the
+ * flow's four-tuple, destroyed (SOCK_DESTROY): packetdrill's second
+ * connection gets another ephemeral port, ours the same four-tuple. */
+static void
+tw_kill(const struct agent_ctx *a)
+{
+	struct {
+		struct nlmsghdr		 nlh;
+		struct inet_diag_req_v2	 r;
+	} req;
+	struct sockaddr_storage t, p;
+	char ack[512];
+	int fd;
+
+	if ((fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
+	    NETLINK_SOCK_DIAG)) == -1)
+		return;
+	memset(&req, 0, sizeof req);
+	req.nlh.nlmsg_len = sizeof req;
+	req.nlh.nlmsg_type = SOCK_DESTROY;
+	req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	req.r.sdiag_family = (uint8_t)a->family;
+	req.r.sdiag_protocol = IPPROTO_TCP;
+	req.r.idiag_states = 1U << 6;		/* TCP_TIME_WAIT */
+	lab_sockaddr(a, true, &t);
+	lab_sockaddr(a, false, &p);
+	if (a->family == AF_INET) {
+		req.r.id.idiag_sport = ((struct sockaddr_in *)&t)->sin_port;
+		req.r.id.idiag_dport = ((struct sockaddr_in *)&p)->sin_port;
+		memcpy(req.r.id.idiag_src, &((struct sockaddr_in *)&t)->sin_addr,
+		    4);
+		memcpy(req.r.id.idiag_dst, &((struct sockaddr_in *)&p)->sin_addr,
+		    4);
+	} else {
+		req.r.id.idiag_sport = ((struct sockaddr_in6 *)&t)->sin6_port;
+		req.r.id.idiag_dport = ((struct sockaddr_in6 *)&p)->sin6_port;
+		memcpy(req.r.id.idiag_src,
+		    &((struct sockaddr_in6 *)&t)->sin6_addr, 16);
+		memcpy(req.r.id.idiag_dst,
+		    &((struct sockaddr_in6 *)&p)->sin6_addr, 16);
+	}
+	req.r.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+	req.r.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+	if (send(fd, &req, sizeof req, 0) == (ssize_t)sizeof req)
+		(void)!recv(fd, ack, sizeof ack, 0);
+	close(fd);
+}
+
 static void
 prebind(struct agent_ctx *a, int fd)
 {
@@ -261,6 +312,7 @@ prebind(struct agent_ctx *a, int fd)
 	    (me.ss_family == AF_INET6 &&
 	    ((struct sockaddr_in6 *)&me)->sin6_port == 0))) {
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+		tw_kill(a);
 		len = lab_sockaddr(a, true, &me);
 		(void)bind(fd, (struct sockaddr *)&me, len);
 	}

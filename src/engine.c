@@ -421,6 +421,12 @@ step_send(struct engine *e, const struct step *st, struct eng_clock *c,
 	int rc;
 
 	eng_wait_until(e, w.lo);
+	/* In a file with system calls each SYN we send gives its number as
+	 * our ISN (a new connection of the file's starts its own numbers;
+	 * a retransmitted SYN gives the same). */
+	if (e->sc->syscalls && (st->seg.flags & TH_SYN_) &&
+	    !(st->seg.has & SEG_ABS_SEQ))
+		f->c->ss.known[SEQ_LOCAL] = false;
 	match_outgoing(&st->seg, &f->c->ss, &out);
 	out.src = e->rt.src;
 	out.dst = e->rt.dst;
@@ -478,6 +484,48 @@ got_text(const struct step *st, const struct eng_flow *f,
 	return s;
 }
 
+/* In a file with system calls, a '>' SYN line for a new connection (its
+ * target's numbers known from an earlier one) leaves aside what the
+ * earlier connection still sends on the four-tuple (its FIN, its RST):
+ * packetdrill's new socket has a port of its own. True when one was. */
+static bool
+eng_left_over(struct engine *e, const struct step *st, struct eng_flow *f)
+{
+	struct conn_rcvd *rc = conn_peek(f->c);
+	char *text;
+
+	if (!e->sc->syscalls || rc == NULL || !f->c->ss.known[SEQ_REMOTE] ||
+	    (st->seg.flags & (TH_SYN_ | TH_ACK_)) != TH_SYN_ ||
+	    (rc->seg.flags & TH_SYN_))
+		return false;
+	text = got_text(st, f, &rc->seg);
+	eng_note(e, "line %d: left aside, from the file's earlier connection: "
+	    "%s", st->line, text);
+	free(text);
+	conn_take(f->c, rc);
+	return true;
+}
+
+/* In a file with system calls, a SYN of the target's at another ISN than
+ * the flow's is a new connection of the file's (a socket after a closed
+ * one: packetdrill's scripts number each from 0): its numbers are
+ * learned again. */
+static void
+eng_new_conn(struct engine *e, const struct step *st, struct eng_flow *f,
+    const struct segment *got)
+{
+	struct seqspace *b = &f->c->ss;
+
+	if (e->sc->syscalls && b->known[SEQ_REMOTE] &&
+	    (got->flags & TH_SYN_) && (st->seg.flags & TH_SYN_) &&
+	    !(st->seg.has & (SEG_ANY_SEQ | SEG_ABS_SEQ)) &&
+	    got->seq - b->isn[SEQ_REMOTE] != st->seg.seq) {
+		b->known[SEQ_REMOTE] = false;
+		b->ts_known = false;
+		f->rst = f->fin_in = f->fin_out = f->fin_acked = false;
+	}
+}
+
 static bool
 step_expect(struct engine *e, const struct step *st, struct eng_clock *c,
     struct eng_verdict *v, char **got)
@@ -493,6 +541,9 @@ step_expect(struct engine *e, const struct step *st, struct eng_clock *c,
 
 	eng_status(e, st, "waiting for", deadline);
 	eng_pump(e, deadline + ENGINE_GRACE_NS, flow_has_segment, f->c);
+	while (eng_left_over(e, st, f))
+		eng_pump(e, deadline + ENGINE_GRACE_NS, flow_has_segment,
+		    f->c);
 	status_end();
 	eng_coalesce(e, st, f, deadline);
 	if ((rc = conn_peek(f->c)) == NULL) {
@@ -504,6 +555,7 @@ step_expect(struct engine *e, const struct step *st, struct eng_clock *c,
 		c->prev_send = false;
 		return false;
 	}
+	eng_new_conn(e, st, f, &rc->seg);
 	match_learn(&f->c->ss, &st->seg, &rc->seg);
 	seg_ok = match_segment(&st->seg, &rc->seg, &f->c->ss, &r);
 	if (!w.any) {
