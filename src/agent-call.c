@@ -369,10 +369,19 @@ call_write(struct agent_ctx *a, const struct syscall *c, char *why,
 
 		if (to != NULL && to->kind == SX_ELLIPSIS)
 			prebind(a, arg_fd(a, c, 0));
+		/* A family written in place of the address, its length
+		 * "..." (AF_UNSPEC): an address of that family alone; a
+		 * number with a number (NULL, 0): none. */
+		if (to != NULL && to->kind == SX_INT && c->nargs > 5 &&
+		    c->args[5]->kind == SX_ELLIPSIS) {
+			memset(&ss, 0, sizeof ss);
+			ss.ss_family = (sa_family_t)to->v;
+			sl = sizeof(struct sockaddr_in6);
+		} else if (to != NULL && to->kind != SX_ELLIPSIS)
+			to = NULL;
 		return sendto(arg_fd(a, c, 0), out_bytes(a, arg(a, c, 1), len),
-		    len, (int)arg_int(a, c, 3), to != NULL && to->kind ==
-		    SX_ELLIPSIS ? (struct sockaddr *)&ss : NULL, to != NULL &&
-		    to->kind == SX_ELLIPSIS ? sl : 0);
+		    len, (int)arg_int(a, c, 3), to != NULL ?
+		    (struct sockaddr *)&ss : NULL, to != NULL ? sl : 0);
 	}
 }
 
