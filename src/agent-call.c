@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -595,6 +596,47 @@ call_poll(struct agent_ctx *a, const struct syscall *c, char *why, size_t n)
 	return rc;
 }
 
+/* epoll_create(N); epoll_ctl(EP, OP, FD, {events=E, fd=F}): the event
+ * carries the script's fd F; epoll_wait(EP, {events=E, fd=F}, N, T):
+ * the first event read back against E and F. */
+static long
+call_epoll(struct agent_ctx *a, const struct syscall *c, char *why,
+    size_t n)
+{
+	struct epoll_event ev;
+	const struct sx *x, *e, *f;
+	long rc;
+
+	if (strcmp(c->name, "epoll_create") == 0)
+		return epoll_create((int)arg_int(a, c, 0));
+	memset(&ev, 0, sizeof ev);
+	if (strcmp(c->name, "epoll_ctl") == 0) {
+		x = arg(a, c, 3);
+		e = member(x, "events");
+		f = member(x, "fd");
+		ev.events = e != NULL ? (uint32_t)e->v : 0;
+		ev.data.u64 = f != NULL ? (uint64_t)f->v : 0;
+		return epoll_ctl(arg_fd(a, c, 0), (int)arg_int(a, c, 1),
+		    arg_fd(a, c, 2), x != NULL && x->kind == SX_STRUCT ? &ev :
+		    NULL);
+	}
+	x = arg(a, c, 1);
+	rc = epoll_wait(arg_fd(a, c, 0), &ev, 1, (int)arg_int(a, c, 3));
+	e = member(x, "events");
+	f = member(x, "fd");
+	if (rc >= 1 && ((e != NULL && e->kind == SX_INT && e->v != ev.events) ||
+	    (f != NULL && f->kind == SX_INT && (uint64_t)f->v !=
+	    ev.data.u64))) {
+		snprintf(why, n, "epoll_wait read events 0x%x for fd %llu, the "
+		    "line says 0x%llx for fd %lld", ev.events,
+		    (unsigned long long)ev.data.u64, e != NULL ?
+		    (unsigned long long)e->v : 0ULL, f != NULL ?
+		    (long long)f->v : -1LL);
+		agent_bad(a, "%s", why);
+	}
+	return rc;
+}
+
 /* ---------------------------------------------------- socket options */
 
 /* {tcpi_x=N, ...} against what the kernel said. */
@@ -756,6 +798,9 @@ static const struct {
 	{ "close",	call_close,	false },
 	{ "poll",	call_poll,	false },
 	{ "ioctl",	call_ioctl,	false },
+	{ "epoll_create", call_epoll,	true },
+	{ "epoll_ctl",	call_epoll,	false },
+	{ "epoll_wait",	call_epoll,	false },
 };
 
 /* "= 4" or "= -1 EAGAIN (Resource temporarily unavailable)". */

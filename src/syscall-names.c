@@ -10,6 +10,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
@@ -55,6 +56,9 @@ static const struct {
 	C(POLLNVAL), C(POLLRDNORM), C(POLLRDBAND), C(POLLWRNORM),
 	C(POLLWRBAND), C(POLLMSG), C(POLLRDHUP),
 	C(SIOCINQ), C(SIOCOUTQ), C(SIOCOUTQNSD), C(FIONREAD),
+	C(EPOLL_CTL_ADD), C(EPOLL_CTL_MOD), C(EPOLL_CTL_DEL), C(EPOLLIN),
+	C(EPOLLOUT), C(EPOLLPRI), C(EPOLLERR), C(EPOLLHUP), C(EPOLLRDHUP),
+	C(EPOLLET), C(EPOLLONESHOT), C(EPOLLEXCLUSIVE),
 	/* tcpi_state and tcpi_ca_state values. */
 	C(TCP_ESTABLISHED), C(TCP_SYN_SENT), C(TCP_SYN_RECV),
 	C(TCP_FIN_WAIT1), C(TCP_FIN_WAIT2), C(TCP_TIME_WAIT), C(TCP_CLOSE),

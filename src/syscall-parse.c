@@ -17,7 +17,8 @@ const char *const syscall_supported[] = {
 	"socket", "bind", "listen", "accept", "connect", "setsockopt",
 	"getsockopt", "fcntl", "read", "write", "send", "recv", "sendto",
 	"recvfrom", "sendmsg", "recvmsg", "readv", "writev", "shutdown",
-	"close", "poll", "ioctl", NULL,
+	"close", "poll", "ioctl", "epoll_create", "epoll_ctl", "epoll_wait",
+	NULL,
 };
 
 bool
