@@ -92,6 +92,41 @@ agent_main(const struct script *sc, int fd)
 }
 
 /*
+ * packetdrill writes its segments into a tun device, which takes them
+ * whole whatever their size (a '<' line of 2000 bytes); a veth drops what
+ * exceeds its MTU. So the target's interfaces take 65535 bytes, and its
+ * routes keep 1500 (locked): the MSS it announces and the segments it
+ * sends stay those of a 1500-byte path. Best effort: where it fails, the
+ * engine cuts such lines at the MTU (coalesce.h).
+ */
+static void
+agent_wide_mtu(void)
+{
+	static const char cmd[] =
+	    "for d in $(ip -o link show | sed 's/^[0-9]*: \\([^:@]*\\).*/\\1/'); "
+	    "do [ \"$d\" = lo ] || ip link set dev \"$d\" mtu 65535; done; "
+	    "ip -4 route show | while read -r r; do "
+	    "ip -4 route change $r mtu lock 1500; done; "
+	    "ip -6 route show | grep -v '^fe80\\|^multicast\\|^local' | "
+	    "while read -r r; do ip -6 route change $r mtu lock 1500; done";
+	pid_t pid;
+	int status;
+
+	if ((pid = fork()) == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		if (null != -1) {
+			dup2(null, STDOUT_FILENO);
+			dup2(null, STDERR_FILENO);
+		}
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	while (pid > 0 && waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+}
+
+/*
  * The child: the target's namespace, its directory, then requests. The
  * run drops root after the fork and then may not signal the agent, and a
  * call may block for good; so the agent is two processes: a watcher that
@@ -126,6 +161,7 @@ agent_child(const struct script *sc, const char *netns, const char *dir,
 		    dir, strerror(errno));
 		_exit(2);
 	}
+	agent_wide_mtu();
 	if ((maker = fork()) == 0) {
 		close(life);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);

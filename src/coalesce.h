@@ -23,7 +23,8 @@
  * with system-call lines (packetdrill's), an expected line longer than
  * the segment that came takes the run of contiguous data segments that
  * follow it (ACK and PSH only, one ack number) up to its length, as GRO
- * would merge them; and a sent line is cut at the MTU.
+ * would merge them; and a sent line is cut at the MTU where the lab's
+ * interfaces could not be widened (syscall-step.h).
  */
 
 /* Payload bytes from the head of c's queue that one merge would take:

@@ -860,6 +860,13 @@ eng_open(struct engine *e)
 		if ((e->sys = sysstep_start(e->sc, e->cfg->agent_netns,
 		    eng_late, e, e->err, sizeof e->err)) == NULL)
 			return -1;
+		/* packetdrill's '<' lines may exceed the MTU: our interface
+		 * to the target takes them whole, as the target's does
+		 * (agent.c), before the capture sizes itself. */
+		if (e->cfg->wire == NULL && target_route(e->sc->target_host,
+		    e->cfg->ifname, e->cfg->source, &e->rt, e->err,
+		    sizeof e->err) == 0)
+			sysstep_wide_mtu(e->rt.ifname);
 	}
 	if (eng_open_session(e) < 0)
 		return -1;

@@ -6,6 +6,10 @@
 
 #include <inttypes.h>
 #include <libgen.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -305,6 +309,22 @@ sysstep_python(struct sysstep *ss, struct session *s,
 	}
 	ss->npy = 0;
 	return 0;
+}
+
+void
+sysstep_wide_mtu(const char *ifname)
+{
+	struct ifreq ifr;
+	int fd;
+
+	if (ifname == NULL || strlen(ifname) >= sizeof ifr.ifr_name ||
+	    (fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return;
+	memset(&ifr, 0, sizeof ifr);
+	memcpy(ifr.ifr_name, ifname, strlen(ifname));
+	ifr.ifr_mtu = 65535;
+	(void)ioctl(fd, SIOCSIFMTU, &ifr);
+	close(fd);
 }
 
 void
