@@ -208,7 +208,8 @@ run_parse(int argc, char **argv, struct run_opts *o)
 static int
 run_check(const struct run_opts *o)
 {
-	struct script_defs defs = { o->defs, o->ndefs, o->target, false };
+	struct script_defs defs = { o->defs, o->ndefs, o->target, false,
+	    o->lab || o->peer_netns != NULL };
 	struct script_errors errs = { NULL, 0, false };
 	struct script *sc;
 	int i, status = 0;
@@ -311,7 +312,8 @@ run_command_helper(const struct run_opts *o, const struct run_file *v)
 static int
 run_scenarios(const struct run_opts *o)
 {
-	struct script_defs defs = { o->defs, o->ndefs, o->target, true };
+	struct script_defs defs = { o->defs, o->ndefs, o->target, true,
+	    o->peer_netns != NULL };
 	struct engine_config cfg;
 	struct engine_result r;
 	struct run_file *files;
@@ -343,6 +345,7 @@ run_scenarios(const struct run_opts *o)
 	cfg.tolerance_percent = o->tolerance_percent;
 	cfg.stop = &run_stop;
 	cfg.peer = peer;
+	cfg.agent_netns = o->peer_netns;
 	cfg.drop = &o->drop;
 	cfg.emit = run_emit;
 	cfg.emit_arg = chain;

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cmdrun.h"
+#include "coalesce.h"
 #include "decode.h"
 #include "engine.h"
 #include "match.h"
@@ -28,6 +29,8 @@
 #include "route.h"
 #include "target.h"
 #include "session.h"
+#include "syscall-step.h"
+#include "syscall.h"
 #include "xmalloc.h"
 
 #define ENGINE_GRACE_NS		2000000LL	/* a stamp read after its deadline */
@@ -64,6 +67,8 @@ struct engine {
 	double		 tol_pct;
 	unsigned	 mtu;		/* the interface's; 0: unknown */
 	bool		 wire_failed;
+	struct sysstep	*sys;		/* the agent, for a file with system
+					 * calls */
 	char		 err[256];
 	struct engine_result *res;
 	struct eng_clock *clk;		/* engine_open(): the steps' clock */
@@ -335,6 +340,7 @@ eng_verdict(struct engine *e, const struct step *st, struct eng_verdict *v)
 	o.got = v->got;
 	o.awaited = st->kind == STEP_PACKET && st->dir == DIR_FROM_TARGET;
 	o.asserts = o.awaited || st->kind == STEP_SILENCE ||
+	    st->kind == STEP_SYSCALL || st->kind == STEP_PYTHON ||
 	    st->kind == STEP_SHELL;
 	o.why = v->ok ? NULL : v->why;
 	o.t_ns = v->t_ns;
@@ -350,6 +356,59 @@ eng_verdict(struct engine *e, const struct step *st, struct eng_verdict *v)
 		e->res->nfailed++;
 }
 
+/* A segment sent; in a file with system calls (packetdrill's), one
+ * larger than the path's MTU goes as the segments it would be on the
+ * wire (coalesce.h). */
+static int
+eng_send_cut(struct engine *e, struct eng_flow *f, const struct segment *out)
+{
+	struct segment *parts;
+	uint32_t room = 0, hdr;
+	size_t n, k;
+	int rc = 0;
+
+	hdr = (out->src.family == AF_INET6 ? 40 : 20) + 20 +
+	    (((uint32_t)segment_optlen(out) + 3) & ~3U);
+	if (e->sc->syscalls && e->mtu > hdr)
+		room = e->mtu - hdr;
+	n = coalesce_cut(out, room, &parts);
+	for (k = 0; k < n && rc == 0; k++)
+		if ((rc = session_send(e->s, f->c, &parts[k], e->err,
+		    sizeof e->err)) == 0)
+			flow_track_out(f, &parts[k]);
+	offload_split_free(parts, n);
+	return rc;
+}
+
+struct eng_run {
+	struct conn	*c;
+	uint32_t	 want;
+};
+
+static bool
+run_complete(void *arg)
+{
+	struct eng_run *r = arg;
+
+	return coalesce_run(r->c, r->want) >= r->want;
+}
+
+/* A '>' line of packetdrill's longer than the segment that came: the
+ * contiguous segments after it, as its kernel's super-segment. */
+static void
+eng_coalesce(struct engine *e, const struct step *st, struct eng_flow *f,
+    int64_t deadline)
+{
+	struct conn_rcvd *rc = conn_peek(f->c);
+	struct eng_run r = { f->c, st->seg.len };
+
+	if (!e->sc->syscalls || rc == NULL || (st->seg.has & SEG_ANY_SEQ) ||
+	    rc->seg.len == 0 || rc->seg.len >= st->seg.len)
+		return;
+	eng_pump(e, deadline + COALESCE_WAIT_NS, run_complete, &r);
+	coalesce_merge(f->c, st->seg.len);
+}
+
 static bool
 step_send(struct engine *e, const struct step *st, struct eng_clock *c,
     struct eng_verdict *v)
@@ -362,6 +421,12 @@ step_send(struct engine *e, const struct step *st, struct eng_clock *c,
 	int rc;
 
 	eng_wait_until(e, w.lo);
+	/* In a file with system calls each SYN we send gives its number as
+	 * our ISN (a new connection of the file's starts its own numbers;
+	 * a retransmitted SYN gives the same). */
+	if (e->sc->syscalls && (st->seg.flags & TH_SYN_) &&
+	    !(st->seg.has & SEG_ABS_SEQ))
+		f->c->ss.known[SEQ_LOCAL] = false;
 	match_outgoing(&st->seg, &f->c->ss, &out);
 	out.src = e->rt.src;
 	out.dst = e->rt.dst;
@@ -370,11 +435,9 @@ step_send(struct engine *e, const struct step *st, struct eng_clock *c,
 		out.dport = e->dport;
 	}
 	seen = f->c->sent;
-	rc = session_send(e->s, f->c, &out, e->err, sizeof e->err);
-	if (rc == 0) {
+	rc = eng_send_cut(e, f, &out);
+	if (rc == 0)
 		user_ns = eng_now(e);
-		flow_track_out(f, &out);
-	}
 	segment_clear(&out);
 	if (rc != 0) {
 		e->wire_failed = true;
@@ -421,6 +484,48 @@ got_text(const struct step *st, const struct eng_flow *f,
 	return s;
 }
 
+/* In a file with system calls, a '>' SYN line for a new connection (its
+ * target's numbers known from an earlier one) leaves aside what the
+ * earlier connection still sends on the four-tuple (its FIN, its RST):
+ * packetdrill's new socket has a port of its own. True when one was. */
+static bool
+eng_left_over(struct engine *e, const struct step *st, struct eng_flow *f)
+{
+	struct conn_rcvd *rc = conn_peek(f->c);
+	char *text;
+
+	if (!e->sc->syscalls || rc == NULL || !f->c->ss.known[SEQ_REMOTE] ||
+	    (st->seg.flags & (TH_SYN_ | TH_ACK_)) != TH_SYN_ ||
+	    (rc->seg.flags & TH_SYN_))
+		return false;
+	text = got_text(st, f, &rc->seg);
+	eng_note(e, "line %d: left aside, from the file's earlier connection: "
+	    "%s", st->line, text);
+	free(text);
+	conn_take(f->c, rc);
+	return true;
+}
+
+/* In a file with system calls, a SYN of the target's at another ISN than
+ * the flow's is a new connection of the file's (a socket after a closed
+ * one: packetdrill's scripts number each from 0): its numbers are
+ * learned again. */
+static void
+eng_new_conn(struct engine *e, const struct step *st, struct eng_flow *f,
+    const struct segment *got)
+{
+	struct seqspace *b = &f->c->ss;
+
+	if (e->sc->syscalls && b->known[SEQ_REMOTE] &&
+	    (got->flags & TH_SYN_) && (st->seg.flags & TH_SYN_) &&
+	    !(st->seg.has & (SEG_ANY_SEQ | SEG_ABS_SEQ)) &&
+	    got->seq - b->isn[SEQ_REMOTE] != st->seg.seq) {
+		b->known[SEQ_REMOTE] = false;
+		b->ts_known = false;
+		f->rst = f->fin_in = f->fin_out = f->fin_acked = false;
+	}
+}
+
 static bool
 step_expect(struct engine *e, const struct step *st, struct eng_clock *c,
     struct eng_verdict *v, char **got)
@@ -436,7 +541,11 @@ step_expect(struct engine *e, const struct step *st, struct eng_clock *c,
 
 	eng_status(e, st, "waiting for", deadline);
 	eng_pump(e, deadline + ENGINE_GRACE_NS, flow_has_segment, f->c);
+	while (eng_left_over(e, st, f))
+		eng_pump(e, deadline + ENGINE_GRACE_NS, flow_has_segment,
+		    f->c);
 	status_end();
+	eng_coalesce(e, st, f, deadline);
 	if ((rc = conn_peek(f->c)) == NULL) {
 		v->t_ns = eng_now(e);
 		snprintf(v->why, sizeof v->why, "no segment arrived by %s",
@@ -446,6 +555,7 @@ step_expect(struct engine *e, const struct step *st, struct eng_clock *c,
 		c->prev_send = false;
 		return false;
 	}
+	eng_new_conn(e, st, f, &rc->seg);
 	match_learn(&f->c->ss, &st->seg, &rc->seg);
 	seg_ok = match_segment(&st->seg, &rc->seg, &f->c->ss, &r);
 	if (!w.any) {
@@ -564,14 +674,87 @@ step_shell(struct engine *e, const struct step *st, struct eng_clock *c,
 	return false;
 }
 
+/* A blocking call's verdict, once it returned. */
+static void
+eng_late(void *arg, const struct step *st, const struct sysstep_verdict *sv)
+{
+	struct engine *e = arg;
+	struct eng_verdict v;
+
+	memset(&v, 0, sizeof v);
+	v.ok = sv->ok;
+	v.got = sv->got[0] != '\0' ? sv->got : NULL;
+	v.t_ns = sv->t_ns;
+	v.dev_ns = sv->dev_ns;
+	v.has_dev = true;
+	snprintf(v.why, sizeof v.why, "%s", sv->why);
+	eng_verdict(e, st, &v);
+}
+
+/* A system call (or, in a file with them, a command) made by the agent
+ * in the target's namespace. false when the agent or the wire failed;
+ * *deferred when a blocking call was handed over. */
+static bool
+step_agent(struct engine *e, const struct step *st, struct eng_clock *c,
+    struct eng_verdict *v, char **got, bool *deferred)
+{
+	struct eng_when w = step_when(st, c);
+	struct sysstep_verdict sv;
+	int64_t end_at = 0, tol;
+	int r;
+
+	if (sysstep_settle(e->sys, e->s, false, e->err, sizeof e->err) ==
+	    -1) {
+		e->wire_failed = true;
+		return false;
+	}
+	if (st->kind == STEP_SYSCALL && st->call->blocking)
+		end_at = st->time.kind == STEP_TIME_REL ? w.lo -
+		    st->time.start_ns + st->call->end_ns : st->call->end_ns;
+	tol = match_tolerance_ns(e->tol_us, e->tol_pct, end_at > 0 ?
+	    end_at - w.lo : w.gap);
+	eng_wait_until(e, w.lo);
+	r = sysstep_run(e->sys, e->s, st, (size_t)(st - e->sc->steps), w.lo,
+	    end_at, tol, &sv, e->err, sizeof e->err);
+	if (r < 0) {
+		e->wire_failed = true;
+		return false;
+	}
+	c->prev_at = w.lo;
+	c->prev_send = false;
+	if (r == 0) {
+		c->ref = eng_now(e);
+		*deferred = true;
+		return true;
+	}
+	c->ref = sv.t_ns;
+	v->ok = sv.ok;
+	v->t_ns = sv.t_ns;
+	v->dev_ns = sv.dev_ns;
+	v->has_dev = true;
+	if (sv.got[0] != '\0')
+		v->got = *got = xstrdup(sv.got);
+	snprintf(v->why, sizeof v->why, "%s", sv.why);
+	return true;
+}
+
 static bool
 step_run(struct engine *e, const struct step *st, struct eng_clock *c)
 {
 	struct eng_verdict v;
 	struct eng_when w;
 	char *got = NULL;
+	bool deferred = false;
 
 	memset(&v, 0, sizeof v);
+	if (e->sys != NULL && (st->kind == STEP_SYSCALL ||
+	    st->kind == STEP_SHELL || st->kind == STEP_PYTHON)) {
+		if (!step_agent(e, st, c, &v, &got, &deferred))
+			return false;
+		if (deferred)
+			return true;
+		goto judged;
+	}
 	switch (st->kind) {
 	case STEP_PACKET:
 		if (st->dir == DIR_TO_TARGET) {
@@ -593,7 +776,11 @@ step_run(struct engine *e, const struct step *st, struct eng_clock *c)
 		c->prev_send = false;
 		v.ok = true;
 		break;
+	case STEP_SYSCALL:	/* only with an agent (eng_open) */
+	case STEP_PYTHON:
+		break;
 	}
+judged:
 	/* A step cut short by a signal is not a failure of the target; a
 	 * silence or a wait cut short is no success either. */
 	if (e->wire_failed || (eng_stopped(e) && (!v.ok ||
@@ -662,6 +849,25 @@ eng_open(struct engine *e)
 	e->dport = e->sc->target_port;
 	e->nflows = e->sc->nflows;
 	e->flows = xcalloc(e->nflows, sizeof *e->flows);
+	/* Forked before the wire opens and root goes: it enters the
+	 * target's namespace and makes calls there as root. */
+	if (e->sc->syscalls) {
+		if (e->cfg->agent_netns == NULL) {
+			snprintf(e->err, sizeof e->err, "system-call lines "
+			    "need a lab target: run it with --lab");
+			return -1;
+		}
+		if ((e->sys = sysstep_start(e->sc, e->cfg->agent_netns,
+		    eng_late, e, e->err, sizeof e->err)) == NULL)
+			return -1;
+		/* packetdrill's '<' lines may exceed the MTU: our interface
+		 * to the target takes them whole, as the target's does
+		 * (agent.c), before the capture sizes itself. */
+		if (e->cfg->wire == NULL && target_route(e->sc->target_host,
+		    e->cfg->ifname, e->cfg->source, &e->rt, e->err,
+		    sizeof e->err) == 0)
+			sysstep_wide_mtu(e->rt.ifname);
+	}
 	if (eng_open_session(e) < 0)
 		return -1;
 	e->mtu = offload_iface_mtu(e->rt.ifname);
@@ -672,6 +878,9 @@ eng_open(struct engine *e)
 		    &e->flows[i], e->err, sizeof e->err)) == NULL)
 			return -1;
 	}
+	if (e->sys != NULL && sysstep_addrs(e->sys, &e->rt.dst, e->dport,
+	    &e->rt.src, e->flows[0].c->lport, e->err, sizeof e->err) == -1)
+		return -1;
 	/* Root goes now; the next file opens its wire with what is kept. */
 	return privdrop_apply(e->cfg->drop, PRIVDROP_KEEP_BIND |
 	    (e->cfg->no_guard ? 0 : PRIVDROP_KEEP_ADMIN), e->err,
@@ -694,6 +903,9 @@ eng_close(struct engine *e)
 		e->end_ns = eng_now(e);
 	session_close(e->s);
 	e->s = NULL;
+	/* After the RSTs above: its sockets close with it. */
+	sysstep_stop(e->sys);
+	e->sys = NULL;
 }
 
 /* The file's verdict: EV_STEP with line 0. */
@@ -772,6 +984,11 @@ engine_run(const struct script *sc, const struct engine_config *cfg,
 	}
 	if (i < sc->nsteps && !e.wire_failed && !r->stopped)
 		eng_cleanup(&e, i + 1, &c);
+	/* A blocking call still out: its verdict. */
+	if (e.sys != NULL && !e.wire_failed && !r->stopped &&
+	    (sysstep_settle(e.sys, e.s, true, e.err, sizeof e.err) == -1 ||
+	    sysstep_python(e.sys, e.s, sc->steps, e.err, sizeof e.err) == -1))
+		e.wire_failed = true;
 	if (e.wire_failed) {
 		snprintf(err, errlen, "%s:%d: %s", sc->file, i < sc->nsteps ?
 		    sc->steps[i].line : 0, e.err);

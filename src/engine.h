@@ -68,6 +68,10 @@ struct engine_config {
 	const struct privdrop_opts *drop;	/* once the wire is open
 						 * (privdrop.h); NULL: keep
 						 * root */
+	const char	*agent_netns;	/* the target's network namespace:
+					 * system-call lines and, in a file
+					 * with them, commands run there
+					 * (syscall-step.h); NULL: none */
 	struct peer	*peer;		/* --peer-netns: the target's states
 					 * (session.h); NULL: none */
 	int64_t		 any_wait_ns;	/* how long '*' waits; 0:

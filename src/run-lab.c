@@ -100,7 +100,7 @@ run_lab_sweep(void)
 /* The lab the file asks for: its lines over `lab up`'s defaults (an
  * echo server on port 80 when it names none, offloads off). */
 static char **
-run_lab_config(const struct script_lab *b, const char *name,
+run_lab_config(const struct script_lab *b, bool syscalls, const char *name,
     struct lab_config *cf, char **more[LAB_MAX_SERVE])
 {
 	char **dflt = NULL, *error;
@@ -109,7 +109,8 @@ run_lab_config(const struct script_lab *b, const char *name,
 	memset(cf, 0, sizeof *cf);
 	memset(more, 0, LAB_MAX_SERVE * sizeof *more);
 	cf->name = name;
-	if (b == NULL || (b->nserve == 0 && !b->no_serve)) {
+	/* A file with system calls makes its own listener. */
+	if (!syscalls && (b == NULL || (b->nserve == 0 && !b->no_serve))) {
 		if ((dflt = lab_split_words(LAB_SERVE_DEFAULT, &error)) ==
 		    NULL)
 			fatalx("run --lab: %s", error);
@@ -379,7 +380,7 @@ run_lab_one(const struct run_lab_args *a, const struct script *sc,
 		    "%ld and file %u", file, LAB_NAME_MAX, (long)getpid(), n);
 		return 2;
 	}
-	dflt = run_lab_config(sc->lab, name, &cf, more);
+	dflt = run_lab_config(sc->lab, sc->syscalls, name, &cf, more);
 	if (!run_lab_serve_ok(&cf, file)) {
 		if (tap->on)
 			run_lab_tap_notok(tap, file, "a 'lab serve' line has "
@@ -428,7 +429,8 @@ run_lab_one(const struct run_lab_args *a, const struct script *sc,
 int
 run_lab_files(const struct run_lab_args *a)
 {
-	struct script_defs defs = { a->defs, a->ndefs, a->target, true };
+	struct script_defs defs = { a->defs, a->ndefs, a->target, true,
+	    true };
 	struct script_errors errs = { NULL, 0, false };
 	struct run_lab_tap tap = { a->tap && a->nfiles > 1, 0 };
 	char self[PATH_MAX];

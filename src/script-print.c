@@ -10,6 +10,7 @@
 #include "echo.h"
 #include "script-lab.h"
 #include "script.h"
+#include "syscall.h"
 #include "xmalloc.h"
 
 #define NS_PER_SEC	1000000000LL
@@ -106,6 +107,18 @@ script_step_format(const struct script *sc, const struct step *st)
 		else
 			xasprintf(&out, "%-8s `%s`", tbuf, cmd);
 		free(cmd);
+		break;
+	case STEP_PYTHON:
+		xasprintf(&out, "%-8s %%{%s}%%", tbuf, st->command);
+		break;
+	case STEP_SYSCALL:
+		if (st->call->blocking)
+			xasprintf(&out, "%s...%lld.%06lld %s", tbuf,
+			    (long long)(st->call->end_ns / 1000000000),
+			    (long long)(st->call->end_ns % 1000000000 / 1000),
+			    st->call->text);
+		else
+			xasprintf(&out, "%-8s %s", tbuf, st->call->text);
 		break;
 	default:
 		xasprintf(&out, "%-8s wait", tbuf);

@@ -12,6 +12,7 @@
 
 #include "script-lab.h"
 #include "script.h"
+#include "syscall.h"
 #include "target.h"
 #include "tcpmd5.h"
 #include "xmalloc.h"
@@ -1177,7 +1178,8 @@ step_add(struct parser *p, struct step *st)
 	st->text = xstrdup(p->text + skip_ws(p->text, 0));
 	for (e = strlen(st->text); e > 0 && is_blank(st->text[e - 1]); e--)
 		st->text[e - 1] = '\0';
-	for (e = 0; st->kind == STEP_PACKET && st->text[e] != '\0'; e++)
+	for (e = 0; (st->kind == STEP_PACKET || st->kind == STEP_SYSCALL) &&
+	    st->text[e] != '\0'; e++)
 		if (st->text[e] == '\n')
 			st->text[e] = ' ';
 	sc->steps = xgrow(sc->steps, &p->stepcap, sc->nsteps + 1, sizeof *st);
@@ -1190,6 +1192,8 @@ step_discard(struct step *st)
 	segment_clear(&st->seg);
 	free(st->command);
 	st->command = NULL;
+	syscall_free(st->call);
+	st->call = NULL;
 }
 
 /* Only '>' lines may leave something open; find where the '<' line does,
@@ -1425,14 +1429,71 @@ check_time_use(struct parser *p, size_t tat, const struct step *st)
 	return true;
 }
 
+/* A system-call line in a lab (syscall.h); i on its name. span: where
+ * "...END" was (0: none). */
+static bool
+parse_call(struct parser *p, size_t i, size_t span, int64_t span_end,
+    struct step *st)
+{
+	char err[256];
+	size_t at = 0;
+
+	st->kind = STEP_SYSCALL;
+	if ((st->call = syscall_parse(p->text + i, &at, err, sizeof err)) ==
+	    NULL) {
+		perr(p, i + at, "%s", err);
+		return false;
+	}
+	st->call->blocking = span > 0;
+	st->call->end_ns = span_end;
+	if (span > 0 && st->time.kind == STEP_TIME_ABS && span_end <
+	    st->time.start_ns) {
+		perr(p, span, "a blocking call cannot end before it begins");
+		return false;
+	}
+	p->sc->syscalls = true;
+	return true;
+}
+
+/* "%{ code }%" after a time, in a lab: the code as written (comments
+ * and -D names are Python's own here), from the file's lines. */
+static bool
+parse_python(struct parser *p, struct step *st)
+{
+	const char *open = strstr(p->orig, "%{"), *close, *tail;
+
+	st->kind = STEP_PYTHON;
+	if (open == NULL || (close = strstr(open + 2, "}%")) == NULL) {
+		perr(p, 0, "unterminated python block (no '}%%' before the "
+		    "end of the file)");
+		return false;
+	}
+	/* After it, only a comment (gone from p->text). */
+	if ((tail = strstr(p->text, "}%")) != NULL &&
+	    p->text[skip_ws(p->text, (size_t)(tail - p->text) + 2)] != '\0') {
+		perr(p, skip_ws(p->text, (size_t)(tail - p->text) + 2),
+		    "trailing text after '}%%'");
+		return false;
+	}
+	st->command = xmalloc((size_t)(close - open - 2) + 1);
+	memcpy(st->command, open + 2, (size_t)(close - open - 2));
+	st->command[close - open - 2] = '\0';
+	p->sc->syscalls = true;
+	return true;
+}
+
 /* What follows the time: FLOW? DIR ..., `command`, wait, or a refusal. */
 static bool
-parse_action(struct parser *p, size_t i, size_t span, struct step *st)
+parse_action(struct parser *p, size_t i, size_t span, int64_t span_end,
+    struct step *st)
 {
 	size_t n = ident_len(p->text, i), j, nat = i;
 
 	if (n > 0) {
 		j = skip_ws(p->text, i + n);
+		if (p->text[j] == '(' && p->defs != NULL &&
+		    p->defs->syscalls)
+			return parse_call(p, i, span, span_end, st);
 		if (p->text[j] == '(') {
 			refuse_syscall(p, i, n);
 			return false;
@@ -1448,6 +1509,9 @@ parse_action(struct parser *p, size_t i, size_t span, struct step *st)
 		}
 		i = j;
 	}
+	if (p->text[i] == '%' && p->text[i + 1] == '{' && n == 0 &&
+	    span == 0 && p->defs != NULL && p->defs->syscalls)
+		return parse_python(p, st);
 	if (p->text[i] == '%' && p->text[i + 1] == '{') {
 		refuse_python(p, i);
 		return false;
@@ -1519,7 +1583,8 @@ parse_step(struct parser *p, size_t i)
 {
 	struct step st;
 	size_t tat = i, span = 0, start;
-	int64_t span_end;		/* read to move past it; refused below */
+	int64_t span_end = 0;	/* a blocking call's end; refused on
+				 * other lines */
 
 	memset(&st, 0, sizeof st);
 	segment_init(&st.seg);
@@ -1537,7 +1602,7 @@ parse_step(struct parser *p, size_t i)
 		if (!parse_secs(p, &i, &span_end))
 			return;
 	}
-	if (!parse_action(p, skip_ws(p->text, i), span, &st) ||
+	if (!parse_action(p, skip_ws(p->text, i), span, span_end, &st) ||
 	    !check_time_use(p, tat, &st) || !layout_time(p, tat, &st.time)) {
 		step_discard(&st);
 		return;
@@ -1618,6 +1683,16 @@ parse_finish(struct parser *p)
 			sc->target_port = port;
 			sc->target_line = 0;
 		}
+	}
+	/* packetdrill's files name no target: the lab's server on its
+	 * port 8080, of the family --ip_version says (run --lab puts the
+	 * lab's address in its place). */
+	if (sc->syscalls && sc->target_host == NULL) {
+		const char *v = script_option(sc, "ip_version");
+
+		sc->target_host = xstrdup(v != NULL && strcmp(v, "ipv6") ==
+		    0 ? "2001:db8::1" : "198.18.0.1");
+		sc->target_port = 8080;
 	}
 	if (p->defs != NULL && p->defs->need_target && sc->target_host == NULL)
 		perr_at(p, 0, 0, NULL, "no target: add a line 'target "
@@ -1753,7 +1828,23 @@ continues(const char *clean, const char *next)
 	while (e > 0 && is_blank(clean[e - 1]))
 		e--;
 	return (e > 0 && clean[e - 1] == ',') ||
-	    (next != NULL && next[skip_ws(next, 0)] == '<');
+	    (next != NULL && next[skip_ws(next, 0)] == '<') ||
+	    depth_after(clean, i, 0) > 0;
+}
+
+/* A timed python block open at the end of orig, in a lab: it goes on
+ * to its '}%' (at most SCRIPT_MAX_LINES lines: the file's). */
+static bool
+python_open(const struct parser *p, const char *orig)
+{
+	const char *o;
+	size_t i = skip_ws(orig, 0);
+
+	if (p->defs == NULL || !p->defs->syscalls || !(is_digit(orig[i]) ||
+	    orig[i] == '+' || orig[i] == '.'))
+		return false;
+	return (o = strstr(orig, "%{")) != NULL && strstr(o + 2, "}%") ==
+	    NULL;
 }
 
 /* One logical line from lines[i]: the stages, then the parse. Returns
@@ -1777,7 +1868,7 @@ parse_logical(struct parser *p, char **lines, size_t i, size_t n)
 	strip_comments(p, clean, lines[i], (int)i + 1);
 	/* A command, a block comment after some text, or a packet line
 	 * ending in ',' or followed by a line of '<' options goes on. */
-	while ((p->in_command || (p->in_comment &&
+	while ((p->in_command || python_open(p, orig) || (p->in_comment &&
 	    clean[skip_ws(clean, 0)] != '\0') || (!p->in_comment &&
 	    used < CONTINUED_MAX && continues(clean, i + used < n ?
 	    lines[i + used] : NULL))) && i + used < n) {
@@ -1934,6 +2025,7 @@ script_free(struct script *sc)
 		segment_clear(&sc->steps[k].seg);
 		free(sc->steps[k].text);
 		free(sc->steps[k].command);
+		syscall_free(sc->steps[k].call);
 	}
 	free(sc->steps);
 	for (k = 0; k < sc->nflows; k++)

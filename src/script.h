@@ -51,7 +51,16 @@ enum step_kind {
 			 * flow from at_ns to until_ns (always a window) */
 	STEP_SHELL,	/* "TIME `command`": run it, fail on non-zero exit */
 	STEP_WAIT,	/* "TIME wait": nothing happens; the clock moves on */
+	STEP_PYTHON,	/* "TIME %{ code }%": in a lab, the target socket's
+			 * TCP_INFO taken then (tcpi_* names), the code
+			 * run with them after the last step, as
+			 * packetdrill does; command holds the code */
+	STEP_SYSCALL,	/* "TIME name(args) = RET": made by the agent in the
+			 * target's namespace (agent.h); only where the
+			 * caller allows them (script_defs.syscalls) */
 };
+
+struct syscall;
 
 struct step {
 	int		 line;		/* 1-based line in the file */
@@ -66,6 +75,7 @@ struct step {
 	struct segment	 seg;		/* PACKET: has says what was given
 					 * (SEG_HAS_*, SEG_ANY_*, SEG_ABS_*) */
 	char		*command;	/* SHELL: the text between backquotes */
+	struct syscall	*call;		/* SYSCALL (syscall.h) */
 };
 
 /* A TCP connection the scenario plays; one per TCB and source port. */
@@ -105,6 +115,9 @@ struct script {
 	size_t		 nflows;
 	struct step	*steps;
 	size_t		 nsteps;
+	bool		 syscalls;	/* it has system-call lines: its
+					 * commands run in the target's
+					 * namespace too */
 	char		**warnings;	/* "FILE:LINE:COL: warning: MSG":
 					 * what was read and ignored */
 	size_t		 nwarnings;
@@ -123,6 +136,9 @@ struct script_defs {
 	const char	*target;	/* --target HOST:PORT, or NULL; wins
 					 * over the file's target line */
 	bool		 need_target;	/* no target at all is an error */
+	bool		 syscalls;	/* system-call lines are steps (a lab
+					 * target: run --lab, --peer-netns);
+					 * else each is refused */
 };
 
 /* What a scenario may hold (tcpshake-scenario(5), LIMITS); beyond, the

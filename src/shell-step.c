@@ -110,7 +110,8 @@ shell_parse(struct shell *sh, const char *line)
 {
 	struct script_errors errs = { NULL, 0, false };
 	char *target = sh->host != NULL ? target_text(sh) : NULL, *text;
-	struct script_defs defs = { NULL, 0, target, target != NULL };
+	struct script_defs defs = { NULL, 0, target, target != NULL,
+	    false };
 	struct script *sc;
 	int hl = 0, pad;
 	const char *p;

@@ -19,7 +19,7 @@ static struct script *
 parse(const char *text, const char *def, struct script_errors *errs)
 {
 	struct script_def d;
-	struct script_defs defs = { NULL, 0, NULL, false };
+	struct script_defs defs = { NULL, 0, NULL, false, false };
 	char name[64];
 	const char *eq;
 
@@ -1335,7 +1335,7 @@ static void
 test_limits(void)
 {
 	struct script_errors errs = { NULL, 0, false };
-	struct script_defs defs = { NULL, 0, NULL, true };
+	struct script_defs defs = { NULL, 0, NULL, true, false };
 	struct script *sc;
 	char text[200] = "", *out;
 	const char *tail;

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* agent.h: the system-call agent: a process in the target's network
+ * namespace that makes a scenario's system calls on that kernel's
+ * sockets and runs its commands there, at the engine's request. */
+#ifndef TCPSHAKE_AGENT_H
+#define TCPSHAKE_AGENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "script.h"
+#include "segment.h"
+
+/*
+ * The agent is a fork of the run taken before it drops its privileges:
+ * it holds the parsed script, so a request names a step by its index and
+ * the reply carries the verdict the agent reached (return value, errno,
+ * the values read back) and the monotonic times the call began and
+ * ended. One call at a time, as packetdrill's system-call thread: a
+ * blocking call ('...') runs while the engine goes on with the packets.
+ * Messages go over a SOCK_SEQPACKET pair, one message each.
+ */
+enum agent_kind {
+	AGENT_ADDRS,		/* the lab's addresses and ports */
+	AGENT_CALL,		/* run step `step`'s system call */
+	AGENT_SHELL,		/* run step `step`'s command */
+	AGENT_PY_SNAP,		/* %{ }% of step `step`: TCP_INFO now */
+	AGENT_PY_RUN,		/* and its code with it, at the end */
+};
+
+struct agent_req {
+	uint32_t	 kind;		/* enum agent_kind */
+	uint32_t	 step;
+	struct ipaddr	 target;	/* AGENT_ADDRS: bind()'s address */
+	struct ipaddr	 prober;	/* and connect()'s */
+	uint16_t	 target_port;
+	uint16_t	 prober_port;
+};
+
+struct agent_rep {
+	uint32_t	 step;
+	int32_t		 ok;		/* the result as the line says */
+	int64_t		 t_start;	/* CLOCK_MONOTONIC, ns */
+	int64_t		 t_end;
+	char		 got[200];	/* "= 4", "= -1 EAGAIN" */
+	char		 why[400];	/* when not ok */
+};
+
+struct agent;
+
+/* Fork the agent into /run/netns/NETNS, its working directory dir (a
+ * command's relative paths, as packetdrill runs a script from its
+ * directory). NULL with one line in err. */
+struct agent *agent_start(const struct script *sc, const char *netns,
+	    const char *dir, char *err, size_t errlen);
+int	 agent_send(struct agent *, const struct agent_req *, char *err,
+	    size_t errlen);
+/* 1 with *rep when a reply is there, 0 when none yet, -1 when the
+ * agent is gone (err says why). Never blocks. */
+int	 agent_poll(struct agent *, struct agent_rep *rep, char *err,
+	    size_t errlen);
+/* Ends it (SIGKILL when a call still blocks) and waits for it. */
+void	 agent_stop(struct agent *);
+
+/* Inside the agent: the call of step st, its verdict in rep. */
+struct agent_ctx;
+struct agent_ctx *agent_ctx_new(const struct script *sc);
+void	 agent_ctx_addrs(struct agent_ctx *, const struct agent_req *);
+void	 agent_call(struct agent_ctx *, const struct step *st,
+	    struct agent_rep *rep);
+/* The socket under test (ours) or -1; step idx's snapshot slot. */
+int	 agent_ctx_sut(const struct agent_ctx *);
+const struct script *agent_ctx_script(const struct agent_ctx *);
+char	**agent_ctx_snap(struct agent_ctx *, size_t idx);
+
+/* agent-python.c: TCP_INFO's fields by name, and %{ }% blocks. */
+struct tcp_info;
+bool	 agent_tcpi_field(const struct tcp_info *, const char *name,
+	    uint64_t *v);
+void	 agent_python_snap(struct agent_ctx *, size_t idx,
+	    struct agent_rep *rep);
+void	 agent_python_run(struct agent_ctx *, const struct step *st,
+	    size_t idx, struct agent_rep *rep);
+
+#endif
