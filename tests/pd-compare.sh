@@ -4,7 +4,8 @@
 # run (-r RUN -o DIR) of a checkout laid out as packetdrill's: one row a
 # script with both verdicts and the difference (tcpshake's first failed
 # line from its log, packetdrill's error line from its log, not its
-# sysctl warnings), the totals, failures and refusals grouped by reason
+# sysctl warnings), the totals (a listed script the checkout lacks
+# counted apart), failures and refusals grouped by reason
 # (every reason of a refused file, from run --check --lab), and the
 # packet-line coverage through bench/pd-corpus with the runner's names
 # (TFO_COOKIE). The scripts are our own, written here in packetdrill's
@@ -37,6 +38,7 @@ tcp/t/pass.pkt                tcpshake: passed | packetdrill: passed
 tcp/t/fail.pkt                tcpshake: failed FAIL 2 | packetdrill: passed
 tcp/t/late.pkt                tcpshake: failed FAIL 2 | packetdrill: failed sysctl: x
 tcp/t/refuse.pkt              tcpshake: refused 'epoll_create(...)' no | packetdrill: passed
+missing  tcp/t/gone.pkt
 # tcpshake: 1 passed, 2 failed, 1 refused
 RUN
 cat >"$TMP/out/tcp_t_fail.pkt.tcpshake" <<'LOG'
@@ -69,6 +71,7 @@ expect_line '^tcp/t/pass\.pkt +passed +passed$'
 expect_line '^tcp/t/fail\.pkt +passed +failed +tcpshake failed: line 2: differs: flags: expected S\., got R\.$'
 expect_line '^tcp/t/late\.pkt +failed +failed +tcpshake failed: line 2: differs: time: .*; packetdrill here: late\.pkt:2: error handling packet: timing error$'
 expect_line "^tcp/t/refuse\.pkt +passed +refused +tcpshake refused: 'epoll_create"
+expect_line '^scripts: 4 \(and 1 listed but not in the checkout\)$'
 expect_line '^packetdrill: 3 passed, 1 failed$'
 expect_line '^tcpshake: 1 passed, 2 failed, 1 refused$'
 expect_line '^both passed: 1; packetdrill only: 2; tcpshake only: 0$'
