@@ -108,8 +108,8 @@ probe_open(struct probe_run *r)
 		    &sc.wire_cfg.lport_hi);
 	sc.absolute = true;
 	sc.stop = &probe_stop;
-	/* Segments, ICMP errors, notes (the session makes the lanes take
-	 * turns). */
+	/* Segments, ICMP errors, notes: the session merges the lanes'
+	 * in the order of their stamps. */
 	sc.emit = output_emit;
 	sc.emit_arg = r->out;
 	if ((r->s = session_open(&sc, err, sizeof err)) == NULL ||
