@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,8 +58,8 @@ struct session {
 	/* With lanes: the parent's group, shared; under its lock, how far
 	 * this session has read its capture (the parent's clock). */
 	struct group	*group;
-	enum { READING, WAITING, DONE } reader;
-	int64_t		 read_to;
+	atomic_bool	 done_reading;	/* session_lane_done() */
+	_Atomic int64_t	 read_to;
 	struct pend	*ob;		/* its events ready, [obh, obn) */
 	size_t		 obh, obn, obcap;
 	int64_t		 peer_poll_at;	/* the next read while quiet */
@@ -79,6 +80,7 @@ struct group {
 	struct session	*owner;		/* the parent: its clock, its emit */
 	struct session	**mv;		/* the members, owner first */
 	size_t		 nm;
+	atomic_size_t	 held;		/* events in the outboxes */
 };
 
 /* After a segment the target's state is read every PEER_DUE_NS until it
@@ -230,6 +232,7 @@ group_take(struct session *s, size_t n)
 	for (i = s->obn; i < s->obn + n; i++)
 		s->ob[i].ev.t_ns = wire_stamp_ns(w, &s->ob[i].ev.ts);
 	s->obn += n;
+	atomic_fetch_add(&s->group->held, n);
 }
 
 /* Emit the members' events up to time upto (the parent's clock), the
@@ -253,6 +256,7 @@ group_out(struct group *g, int64_t upto)
 		if (best == NULL || best->ob[best->obh].ev.t_ns > upto)
 			return;
 		pend_out(g->owner, &best->ob[best->obh++]);
+		atomic_fetch_sub(&g->held, 1);
 		if (best->obh == best->obn)
 			best->obh = best->obn = 0;
 	}
@@ -266,24 +270,26 @@ group_upto(const struct group *g)
 	size_t i;
 
 	for (i = 0; i < g->nm; i++)
-		if (g->mv[i]->reader != DONE && g->mv[i]->read_to < upto)
-			upto = g->mv[i]->read_to;
+		if (!atomic_load(&g->mv[i]->done_reading) &&
+		    atomic_load(&g->mv[i]->read_to) < upto)
+			upto = atomic_load(&g->mv[i]->read_to);
 	return upto;
 }
 
-/* Member s has read its capture to `to` (INT64_MAX: done, or waiting);
- * what every member has read past is emitted. */
+/* Member s has read its capture to `to`: what every member has read
+ * past is emitted. Nothing held: no lock (a read without lanes' events,
+ * -q, costs a store). */
 static void
-group_mark(struct session *s, int reader, int64_t to)
+group_mark(struct session *s, int64_t to)
 {
 	struct group *g = s->group;
 
 	if (g == NULL)
 		return;
+	atomic_store(&s->read_to, to - SESSION_MERGE_SLACK_NS);
+	if (atomic_load(&g->held) == 0)
+		return;
 	pthread_mutex_lock(&g->lock);
-	s->reader = reader;
-	if (to != INT64_MAX)
-		s->read_to = to - SESSION_MERGE_SLACK_NS;
 	group_out(g, group_upto(g));
 	pthread_mutex_unlock(&g->lock);
 }
@@ -591,8 +597,8 @@ group_join(struct group *g, struct session *s)
 	g->mv = xreallocarray(g->mv, g->nm + 1, sizeof *g->mv);
 	g->mv[g->nm++] = s;
 	s->group = g;
-	s->reader = READING;
-	s->read_to = INT64_MIN;
+	atomic_init(&s->done_reading, false);
+	atomic_init(&s->read_to, INT64_MIN);
 }
 
 /* A lane closing: what it holds goes out, and the group forgets it. */
@@ -616,7 +622,14 @@ group_leave(struct session *s)
 void
 session_lane_done(struct session *s)
 {
-	group_mark(s, DONE, INT64_MAX);
+	struct group *g = s->group;
+
+	if (g == NULL)
+		return;
+	atomic_store(&s->done_reading, true);
+	pthread_mutex_lock(&g->lock);
+	group_out(g, group_upto(g));
+	pthread_mutex_unlock(&g->lock);
 }
 
 struct session *
@@ -640,6 +653,7 @@ session_open_lane(struct session *s, uint16_t lo, uint16_t hi, char *err,
 	if (s->group == NULL) {
 		s->group = xcalloc(1, sizeof *s->group);
 		pthread_mutex_init(&s->group->lock, NULL);
+		atomic_init(&s->group->held, 0);
 		s->group->owner = s;
 		group_join(s->group, s);
 	}
@@ -936,7 +950,7 @@ drain(struct session *s, char *err, size_t errlen)
 			return -1;
 	if (rc == 0 && s->group != NULL) {
 		session_flush(s);
-		group_mark(s, READING, t0);
+		group_mark(s, t0);
 	}
 	if (rc == -1) {
 		snprintf(err, errlen, "capture on %s: %s",
@@ -1008,12 +1022,11 @@ run_loop(struct session *s, int64_t deadline, bool (*done)(void *),
 		status_tick();
 		/* Waiting on an empty capture: what comes now is stamped
 		 * from now on. */
-		group_mark(s, WAITING, s->group != NULL ?
+		group_mark(s, s->group != NULL ?
 		    wire_now(s->group->owner->w) : 0);
 		if (wire_wait(s->w, status_sleep_ns(next - now), mask, err,
 		    errlen) == -1)
 			return SESSION_ERROR;
-		group_mark(s, READING, INT64_MAX);
 	}
 }
 
