@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "output.h"
 #include "report.h"
@@ -22,8 +23,10 @@ struct output {
 	struct sink	*files;		/* -w, --junit, --svg */
 };
 
-/* The one open output, closed by a fatal exit. */
+/* The one open output, closed by a fatal exit of the process that
+ * opened it (not of a child forked since: the files are the parent's). */
 static struct output *output_current;
+static pid_t output_pid;
 
 /* Text without segments (run without -v): the text sink behind a filter. */
 static void
@@ -135,7 +138,8 @@ output_files(struct output *out, const struct output_opts *o)
 static void
 output_at_fatal(void)
 {
-	output_close(output_current);
+	if (getpid() == output_pid)
+		output_close(output_current);
 }
 
 struct output *
@@ -146,6 +150,7 @@ output_open(const char *cmd, const struct output_opts *o)
 	out->cmd = cmd;
 	out->quiet = o->quiet;
 	output_current = out;
+	output_pid = getpid();
 	atfatal(output_at_fatal);
 	output_term(out, o);
 	output_files(out, o);
