@@ -718,7 +718,9 @@ ladder_state(struct report_ladder *rl, const struct event *ev)
 	}
 	snprintf(slot, LAD_STATE_BUF, "%s", ev->text);
 	snprintf(rl->state[target], LAD_STATE_BUF, "%s", ev->text);
-	rl->state_t[target] = rl->row.t_ns;
+	/* The state's own time: a row's may have been moved on so that the
+	 * time column never runs backwards, and a timer counts from this. */
+	rl->state_t[target] = ev->t_ns;
 }
 
 /* One line of text for the notes, waiting with the row so that states
