@@ -14,7 +14,7 @@
 #include "burst.h"
 #include "cli.h"
 #include "event.h"
-#include "plan.h"
+#include "engine.h"
 #include "probe-plan.h"
 #include "report.h"
 #include "route.h"
@@ -322,8 +322,9 @@ int
 probe_plan_run(struct probe_opts *o)
 {
 	struct probe_run r;
+	struct engine_opts eo;
+	struct engine *e;
 	struct plan p;
-	struct plan_result res;
 	char err[256];
 	char *why = NULL;
 	int rc;
@@ -340,11 +341,15 @@ probe_plan_run(struct probe_opts *o)
 	cli_catch_stops(probe_on_signal);
 	probe_note(&r);
 	plan_init(&p);
-	plan_add(&p, PLAN_BURST)->burst = r.b;
-	plan_run(&p, r.s, NULL, NULL, &probe_stop, NULL, &res);
+	plan_add(&p, STEP_BURST)->burst = r.b;
+	memset(&eo, 0, sizeof eo);
+	eo.stop = &probe_stop;
+	e = engine_new(r.s, &eo);
+	engine_run_steps(e, p.steps, p.n, false, true);
+	if (engine_result(e)->error)
+		why = xstrdup(engine_result(e)->why);
+	engine_free(e);
 	plan_free(&p);
-	if (res.error)
-		why = xstrdup(res.failed);
 	rc = probe_summary(&r);
 	/* The summary and -w's records are out before the error line. */
 	probe_close(&r);
