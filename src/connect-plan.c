@@ -493,6 +493,7 @@ connect_plan_run(struct connect_opts *o)
 	    "answer with RST)" : "");
 	plan_init(&p);
 	connect_build_plan(o, &p);
+	realtime_settle();
 	connect_carry_out(&r, &p);
 	plan_free(&p);
 	if (r.res.error)

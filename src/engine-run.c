@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "engine-int.h"
+#include "realtime.h"
 #include "route.h"
 #include "syscall-step.h"
 #include "target.h"
@@ -267,6 +268,7 @@ engine_run(const struct script *sc, const struct engine_config *cfg,
 	}
 	/* Sleeps end when asked, not up to 50 us later (timer slack). */
 	prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+	realtime_settle();
 	session_start(r.s);
 	r.started = true;
 	engine_run_steps(r.e, sc->steps, sc->nsteps, cfg->keep_going, false);
