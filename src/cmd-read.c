@@ -142,14 +142,15 @@ read_exec(int argc, char **argv)
 	struct read_opts o;
 	struct read_config rc;
 	struct read_counts counts;
+	struct read_file *rf;
 	struct sink *sinks = NULL;
 	enum read_status st;
 	char err[512];
 
 	read_parse(argc, argv, &o);
+	if ((rf = read_open(o.path, o.filter, err, sizeof err)) == NULL)
+		fatalx("%s", err);
 	memset(&rc, 0, sizeof rc);
-	rc.path = o.path;
-	rc.filter = o.filter;
 	rc.absolute = o.absolute;
 	if (o.shake != NULL)
 		rc.shake = read_shake_new(&o);
@@ -160,7 +161,8 @@ read_exec(int argc, char **argv)
 		    report_text_new(stdout, o.text_flags));
 	rc.emit = read_emit;
 	rc.emit_arg = sinks;
-	st = read_capture(&rc, &counts, err, sizeof err);
+	st = read_capture(rf, &rc, &counts, err, sizeof err);
+	read_close(rf);
 	/* A file cut short is no conversation to replay. */
 	if (st == READ_CANNOT || (st == READ_CUT && rc.shake != NULL))
 		fatalx("%s", err);

@@ -37,8 +37,14 @@ struct flow_table {
 	size_t		 count;
 };
 
+struct read_file {
+	struct sniff	*sn;
+	char		*path;
+};
+
 struct read_run {
 	const struct read_config *cfg;
+	const char	*path;
 	struct flow_table flows;
 	struct read_counts *counts;
 	struct timespec	 first;
@@ -237,7 +243,7 @@ read_packet(struct read_run *run, const struct sniff_pkt *pkt)
 	if (st == DEC_LINK_UNSUPPORTED) {
 		snprintf(run->err, run->errlen, "cannot read '%s': link type "
 		    "%d is not one tcpshake decodes (try Ethernet, Linux "
-		    "cooked or raw IP)", run->cfg->path, run->linktype);
+		    "cooked or raw IP)", run->path, run->linktype);
 		return false;
 	}
 	if (decode_is_skip(st)) {
@@ -267,59 +273,71 @@ read_packet(struct read_run *run, const struct sniff_pkt *pkt)
 	return true;
 }
 
-static struct sniff *
-read_open(const struct read_config *cfg, char *err, size_t errlen)
+struct read_file *
+read_open(const char *path, const char *filter, char *err, size_t errlen)
 {
+	struct read_file *rf;
 	struct sniff *sn;
 	FILE *f = NULL;
 
 	/* Say "no such file" in our words before libpcap says it in its;
 	 * "-" is standard input, which libpcap opens itself. */
-	if (strcmp(cfg->path, "-") != 0 &&
-	    (f = fopen(cfg->path, "rb")) == NULL) {
-		snprintf(err, errlen, "cannot read '%s': %s", cfg->path,
+	if (strcmp(path, "-") != 0 && (f = fopen(path, "rb")) == NULL) {
+		snprintf(err, errlen, "cannot read '%s': %s", path,
 		    strerror(errno));
 		return NULL;
 	}
 	if (f != NULL)
 		fclose(f);
 	err[0] = '\0';
-	if ((sn = sniff_open_file(cfg->path, cfg->filter, err, errlen)) ==
-	    NULL && err[0] == '\0')
-		snprintf(err, errlen, "cannot read the file");
-	return sn;
+	if ((sn = sniff_open_file(path, filter, err, errlen)) == NULL) {
+		if (err[0] == '\0')
+			snprintf(err, errlen, "cannot read the file");
+		return NULL;
+	}
+	rf = xcalloc(1, sizeof *rf);
+	rf->sn = sn;
+	rf->path = xstrdup(path);
+	return rf;
+}
+
+void
+read_close(struct read_file *rf)
+{
+	if (rf == NULL)
+		return;
+	sniff_close(rf->sn);
+	free(rf->path);
+	free(rf);
 }
 
 enum read_status
-read_capture(const struct read_config *cfg, struct read_counts *counts,
-    char *err, size_t errlen)
+read_capture(struct read_file *rf, const struct read_config *cfg,
+    struct read_counts *counts, char *err, size_t errlen)
 {
 	struct read_run run;
-	struct sniff *sn;
 	struct sniff_pkt pkt;
 	char e[512];
 	int r;
 
 	memset(counts, 0, sizeof *counts);
-	if ((sn = read_open(cfg, err, errlen)) == NULL)
-		return READ_CANNOT;
 	memset(&run, 0, sizeof run);
 	run.cfg = cfg;
+	run.path = rf->path;
 	run.counts = counts;
-	run.linktype = sniff_linktype(sn);
+	run.linktype = sniff_linktype(rf->sn);
 	run.err = err;
 	run.errlen = errlen;
 	e[0] = '\0';
-	while ((r = sniff_next(sn, &pkt, e, sizeof e)) == 1)
+	while ((r = sniff_next(rf->sn, &pkt, e, sizeof e)) == 1)
 		if (!read_packet(&run, &pkt))
 			break;
 	flows_free(&run.flows);
-	sniff_close(sn);
 	if (r == 1)
 		return READ_CANNOT;	/* the link type */
 	if (r == -2) {
 		snprintf(err, errlen, "cannot read '%s' past packet %" PRIu64
-		    ": %s", cfg->path, counts->packets, e[0] != '\0' ? e :
+		    ": %s", rf->path, counts->packets, e[0] != '\0' ? e :
 		    "read error");
 		return READ_CUT;
 	}

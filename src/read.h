@@ -22,9 +22,9 @@ struct shake;
  *
  * Errors are one line in err; nothing here exits.
  */
+struct read_file;
+
 struct read_config {
-	const char	*path;		/* "-": standard input */
-	const char	*filter;	/* pcap-filter(7), or NULL */
 	bool		 absolute;	/* numbers as on the wire */
 	/* --shake: the TCP segments go to it, no event is emitted. */
 	struct shake	*shake;
@@ -43,14 +43,19 @@ struct read_counts {
 
 enum read_status {
 	READ_OK,
-	READ_CANNOT,	/* the file cannot be opened or read: nothing read */
+	READ_CANNOT,	/* a link type we do not decode: nothing read */
 	READ_CUT,	/* cut short after counts.packets: what was read
 			 * was emitted */
 };
 
-/* Read the whole file. err says why on READ_CANNOT and READ_CUT. */
-enum read_status read_capture(const struct read_config *,
+/* The file ("-": standard input) through filter (pcap-filter(7), or
+ * NULL). NULL with err. */
+struct read_file *read_open(const char *path, const char *filter,
+	    char *err, size_t errlen);
+/* Read it whole. err says why on READ_CANNOT and READ_CUT. */
+enum read_status read_capture(struct read_file *, const struct read_config *,
 	    struct read_counts *, char *err, size_t errlen);
+void	 read_close(struct read_file *);
 
 /* The EV_SUMMARY of the counts ("3 TCP segments, 0 malformed, ..."),
  * OK when nothing was malformed and no checksum bad. */
