@@ -3,8 +3,6 @@
  * lines (or explained, or as JSON Lines), seq/ack relative per flow. */
 #include "config.h"
 
-#include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -440,32 +440,11 @@ connect_synacks(void *arg)
 	return ((struct connect_run *)arg)->nsynack;
 }
 
-/* The plan carried out by the flow's TCB on the engine; a failure or a
- * stop with the target holding state resets the flow. */
-static void
-connect_carry_out(struct connect_run *r, const struct plan *p)
-{
-	struct engine_opts eo;
-	struct engine *e;
-
-	memset(&eo, 0, sizeof eo);
-	eo.stop = &connect_stop;
-	eo.synacks = connect_synacks;
-	eo.synacks_arg = r;
-	e = engine_new(r->s, &eo);
-	engine_add_tcb(e, r->ep, r->fl);
-	engine_run_steps(e, p->steps, p->n, false, true);
-	engine_finish(e);
-	r->res = *engine_result(e);
-	if (r->res.failed != NULL)
-		r->res.failed = r->res.why;
-	engine_free(e);
-}
-
 int
 connect_plan_run(struct connect_opts *o)
 {
 	struct connect_run r;
+	struct engine_opts eo;
 	struct plan p;
 	char dst[80], src[80], rterr[160];
 	int rc;
@@ -493,8 +472,14 @@ connect_plan_run(struct connect_opts *o)
 	    "answer with RST)" : "");
 	plan_init(&p);
 	connect_build_plan(o, &p);
+	memset(&eo, 0, sizeof eo);
+	eo.stop = &connect_stop;
+	eo.synacks = connect_synacks;
+	eo.synacks_arg = &r;
 	realtime_settle();
-	connect_carry_out(&r, &p);
+	/* A failure or a stop with the target holding state resets the
+	 * flow. */
+	engine_run_plan(r.s, &eo, r.ep, r.fl, &p, &r.res);
 	plan_free(&p);
 	if (r.res.error)
 		fatalx("%s", r.res.failed);

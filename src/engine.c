@@ -454,3 +454,20 @@ engine_finish(struct engine *e)
 		if (e->flows[i]->fl != NULL && e->res.failed != NULL)
 			eng_reset_tcb(e, e->flows[i]);
 }
+
+void
+engine_run_plan(struct session *s, const struct engine_opts *o,
+    struct endpoint *ep, struct ep_flow *fl, const struct plan *p,
+    struct engine_result *res)
+{
+	struct engine *e = engine_new(s, o);
+
+	if (fl != NULL)
+		engine_add_tcb(e, ep, fl);
+	engine_run_steps(e, p->steps, p->n, false, true);
+	engine_finish(e);
+	*res = e->res;
+	if (res->failed != NULL)
+		res->failed = res->why;
+	engine_free(e);
+}

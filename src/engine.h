@@ -148,6 +148,14 @@ const struct engine_result *engine_result(const struct engine *);
 void	 engine_run_steps(struct engine *, const struct step *, size_t n,
 	    bool keep_going, bool cleanup_after_stop);
 
+/* A plan whole on an engine of its own over s, on the TCB (ep, fl)
+ * when fl is not NULL: engine_run_steps() (no keep-going, the `always`
+ * steps after a stop too), engine_finish(); *res its result (failed
+ * pointing into res). connect's and probe's plans. */
+void	 engine_run_plan(struct session *s, const struct engine_opts *,
+	    struct endpoint *ep, struct ep_flow *fl, const struct plan *,
+	    struct engine_result *res);
+
 /* The end, on every path but a wire error: a flow the steps wrote that
  * the target may still hold gets a RST at our next sequence number (an
  * interrupted run must not leave the target's socket ESTABLISHED); a

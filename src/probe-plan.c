@@ -323,7 +323,7 @@ probe_plan_run(struct probe_opts *o)
 {
 	struct probe_run r;
 	struct engine_opts eo;
-	struct engine *e;
+	struct engine_result res;
 	struct plan p;
 	char err[256];
 	char *why = NULL;
@@ -344,12 +344,10 @@ probe_plan_run(struct probe_opts *o)
 	plan_add(&p, STEP_BURST)->burst = r.b;
 	memset(&eo, 0, sizeof eo);
 	eo.stop = &probe_stop;
-	e = engine_new(r.s, &eo);
-	engine_run_steps(e, p.steps, p.n, false, true);
-	if (engine_result(e)->error)
-		why = xstrdup(engine_result(e)->why);
-	engine_free(e);
+	engine_run_plan(r.s, &eo, NULL, NULL, &p, &res);
 	plan_free(&p);
+	if (res.error)
+		why = xstrdup(res.why);
 	rc = probe_summary(&r);
 	/* The summary and -w's records are out before the error line. */
 	probe_close(&r);

@@ -123,7 +123,6 @@ run_plan(struct rig *rg, struct connect_opts *o, struct server *sv)
 	struct session_config sc;
 	struct endpoint_config ec = { 0 };
 	struct engine_opts eo = { 0 };
-	struct engine *e;
 	struct plan p;
 	char err[256] = "";
 	size_t i;
@@ -144,14 +143,7 @@ run_plan(struct rig *rg, struct connect_opts *o, struct server *sv)
 	CHECK_(rg->fl != NULL, "flow: %s", err);
 	plan_init(&p);
 	connect_build_plan(o, &p);
-	e = engine_new(rg->s, &eo);
-	CHECK_INT(engine_add_tcb(e, rg->ep, rg->fl), 0);
-	engine_run_steps(e, p.steps, p.n, false, true);
-	engine_finish(e);
-	rg->res = *engine_result(e);
-	if (rg->res.failed != NULL)
-		rg->res.failed = rg->res.why;
-	engine_free(e);
+	engine_run_plan(rg->s, &eo, rg->ep, rg->fl, &p, &rg->res);
 	plan_free(&p);
 	session_settle(rg->s);
 	for (i = 0; i < o->nsends; i++)
