@@ -151,7 +151,7 @@ void	 engine_run_steps(struct engine *, const struct step *, size_t n,
 /* A plan whole on an engine of its own over s, on the TCB (ep, fl)
  * when fl is not NULL: engine_run_steps() (no keep-going, the `always`
  * steps after a stop too), engine_finish(); *res its result (failed
- * pointing into res). connect's and probe's plans. */
+ * pointing into res). connect's, probe's and the shell's plans. */
 void	 engine_run_plan(struct session *s, const struct engine_opts *,
 	    struct endpoint *ep, struct ep_flow *fl, const struct plan *,
 	    struct engine_result *res);

@@ -56,18 +56,11 @@ cmd_plan(struct shell *sh, struct plan *p, const char *what)
 {
 	struct engine_opts eo;
 	struct engine_result r;
-	struct engine *e;
 
 	memset(&eo, 0, sizeof eo);
 	eo.stop = sh->stop;
-	e = engine_new(engine_session(sh->eng), &eo);
-	engine_add_tcb(e, sh->ep, sh->epf);
-	engine_run_steps(e, p->steps, p->n, false, true);
-	engine_finish(e);
-	r = *engine_result(e);
-	if (r.failed != NULL)
-		r.failed = r.why;
-	engine_free(e);
+	engine_run_plan(engine_session(sh->eng), &eo, sh->ep, sh->epf, p,
+	    &r);
 	plan_free(p);
 	session_settle(engine_session(sh->eng));
 	if (r.error)
