@@ -134,7 +134,7 @@ static void
 lane_emit(struct lane *l, const struct event *ev)
 {
 	if (l->b->spec.show)
-		session_emit(l->s, ev);
+		session_queue(l->s, ev);
 }
 
 /* A reply or an ICMP error for probe id: the first one answers it. */
@@ -428,6 +428,8 @@ lane_run(void *arg)
 	}
 	if (!l->failed)
 		lane_wait(l, last + sp->timeout_ns, lane_all_in);
+	/* The other lanes' events wait for this one's no longer. */
+	session_lane_done(l->s);
 	return NULL;
 }
 
@@ -525,12 +527,15 @@ int
 burst_run(struct burst *b, volatile sig_atomic_t *stop, char *err,
     size_t errlen)
 {
-	int k;
+	int k, rc;
 
 	b->stop = stop;
 	for (k = 0; k < b->n; k++)
 		session_start(b->l[k].s);
-	if (run_lanes(b, err, errlen) == -1)
+	rc = run_lanes(b, err, errlen);
+	/* What the lanes' merge still holds, before any summary. */
+	session_settle(b->l[0].s);
+	if (rc == -1)
 		return -1;
 	for (k = 0; k < b->n; k++)
 		if (b->l[k].failed) {

@@ -57,7 +57,9 @@ struct burst;
  * session of its own (session_open_lane()), its capture narrowed to its
  * share of the source ports; otherwise one, so paced probes go out in
  * order. Lane 0 is the caller's session: open it with the ports
- * burst_lane_ports(0, n) gives.
+ * burst_lane_ports(0, n) gives. The lanes' events go through their
+ * sessions' queues (session_queue()), which merge them in stamp order;
+ * burst_run() emits them all before it returns.
  */
 int	 burst_lanes(const struct burst_spec *);
 void	 burst_lane_ports(int k, int nlanes, uint16_t *lo, uint16_t *hi);

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "connect-plan.h"
+#include "report.h"
 #include "segopt.h"
 #include "serve.h"
 #include "target.h"
@@ -287,6 +288,15 @@ parse_talk_opt(struct connect_opts *o, int ch, const char *arg)
 	return false;
 }
 
+/* --ladder or --json: standard output's one format. */
+static void
+connect_format(struct connect_opts *o, enum output_format f)
+{
+	if (o->out.format != OUTPUT_TEXT && o->out.format != f)
+		o->formats_clash = true;
+	o->out.format = f;
+}
+
 static bool
 parse_out_opt(struct connect_opts *o, int ch, const char *arg)
 {
@@ -294,10 +304,10 @@ parse_out_opt(struct connect_opts *o, int ch, const char *arg)
 	case CO_NO_GUARD: o->no_guard = true; return true;
 	case CO_REALTIME: o->realtime = true; return true;
 	case CO_ABSOLUTE: o->absolute = true; return true;
-	case CO_LADDER: o->ladder = true; return true;
-	case CO_JSON: o->json = true; return true;
-	case CO_WRITE: o->wfile = arg; return true;
-	case CO_SVG: o->svgfile = arg; return true;
+	case CO_LADDER: connect_format(o, OUTPUT_LADDER); return true;
+	case CO_JSON: connect_format(o, OUTPUT_JSON); return true;
+	case CO_WRITE: o->out.pcap = arg; return true;
+	case CO_SVG: o->out.svg = arg; return true;
 	case CO_IFACE: o->iface = arg; return true;
 	case CO_SOURCE: o->source = arg; return true;
 	case CO_PEER_NETNS: o->peer_netns = arg; return true;
@@ -324,7 +334,7 @@ connect_check(struct connect_opts *o)
 			    "field holds 65535 at most)", o->win);
 		fc->rcv_wnd = o->win;
 	}
-	if (o->ladder && o->json)
+	if (o->formats_clash)
 		fatalx("connect: --ladder and --json both write to standard "
 		    "output: choose one (add -w FILE for a pcap)");
 	if (o->expect_echo && o->nsends == 0)
@@ -364,8 +374,13 @@ connect_parse(struct connect_opts *o, int argc, char **argv)
 	target = cli_one_operand(&c, "no target (give TARGET:PORT, as in "
 	    "198.18.0.2:80)");
 	cli_end(&c);
-	o->quiet = gopts.quiet;
 	o->verbose = gopts.verbose;
+	o->out.quiet = gopts.quiet;
+	o->out.status = true;
+	if (o->verbose > 0)
+		o->out.flags |= REPORT_IP;
+	if (o->verbose > 1)
+		o->out.flags |= REPORT_HEX;
 	connect_take_segopts(o, &so);
 	segment_clear(&so.seg);
 	parse_target(o, target);

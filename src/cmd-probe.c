@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "privdrop.h"
 #include "probe-plan.h"
+#include "report.h"
 #include "segment.h"
 #include "segopt.h"
 #include "srcrange.h"
@@ -99,8 +100,8 @@ parse_run_opt(struct probe_opts *o, int id, const char *arg)
 	case PO_TIMEOUT:
 		o->timeout_ns = parse_duration(arg, "--timeout");
 		break;
-	case PO_JSON: o->json = true; break;
-	case PO_WRITE: o->wfile = arg; break;
+	case PO_JSON: o->out.format = OUTPUT_JSON; break;
+	case PO_WRITE: o->out.pcap = arg; break;
 	case PO_IFACE: o->iface = arg; break;
 	case PO_SOURCE: o->source = arg; break;
 	case PO_SOURCE_RANGE:
@@ -158,8 +159,9 @@ probe_parse(struct probe_opts *o, int argc, char **argv)
 		if (!segopts_apply(&so, id, c.arg) &&
 		    !privdrop_option(&o->drop, id, c.arg))
 			parse_run_opt(o, id, c.arg);
-	o->quiet = gopts.quiet;
-	o->verbose = gopts.verbose;
+	o->out.quiet = gopts.quiet;
+	if (gopts.verbose > 0)
+		o->out.flags = REPORT_HEX | REPORT_IP;
 	target = cli_one_operand(&c, "no target (give an address or a host "
 	    "name)");
 	cli_end(&c);

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "cmdrun.h"
 #include "engine.h"
+#include "output.h"
 #include "peer.h"
 #include "realtime.h"
 #include "privdrop.h"
@@ -34,7 +35,7 @@ struct run_opts {
 	bool		 keep_going;
 	bool		 no_guard;
 	bool		 absolute;	/* --absolute: the wire's numbers */
-	struct run_report rep;		/* what the sinks are */
+	struct output_opts out;		/* what the sinks are */
 	const char	*ifname;	/* -I IFACE */
 	bool		 realtime;	/* --realtime: SCHED_FIFO if allowed */
 	const char	*peer_netns;	/* --peer-netns NS: target's states */
@@ -121,10 +122,10 @@ static const struct cli_table run_tables[] = {
 static void
 run_report(struct run_opts *o, int id)
 {
-	if (o->rep.format != RUN_TEXT)
+	if (o->out.format != OUTPUT_TEXT)
 		fatalx("run: give one of --json, --tap and --ladder");
-	o->rep.format = id == RO_JSON ? RUN_JSON : id == RO_TAP ? RUN_TAP :
-	    RUN_LADDER;
+	o->out.format = id == RO_JSON ? OUTPUT_JSON : id == RO_TAP ?
+	    OUTPUT_TAP : OUTPUT_LADDER;
 }
 
 static void
@@ -152,9 +153,9 @@ run_option(struct run_opts *o, int id, const char *arg)
 		run_report(o, id);
 		break;
 	case RO_IFACE: o->ifname = arg; break;
-	case RO_WRITE: o->rep.pcap = arg; break;
-	case RO_JUNIT: o->rep.junit = arg; break;
-	case RO_SVG: o->rep.svg = arg; break;
+	case RO_WRITE: o->out.pcap = arg; break;
+	case RO_JUNIT: o->out.junit = arg; break;
+	case RO_SVG: o->out.svg = arg; break;
 	case RO_TOL_USECS:
 		o->tolerance_usecs = (int64_t)run_number(arg,
 		    "--tolerance_usecs", 1e9);
@@ -190,8 +191,10 @@ run_parse(int argc, char **argv, struct run_opts *o)
 			run_option(o, id, c.arg);
 	ind = cli_optind(&c);
 	cli_end(&c);
-	o->rep.verbose = gopts.verbose > 0;
-	o->rep.quiet = gopts.quiet;
+	/* Text shows each segment with -v only. */
+	o->out.no_segments = gopts.verbose == 0;
+	o->out.quiet = gopts.quiet;
+	o->out.status = true;
 	if (ind == argc)
 		cli_usage_error(&cmd_run_entry, "no scenario file (give "
 		    "FILE.shake..., or - with --check to read standard "
@@ -199,7 +202,7 @@ run_parse(int argc, char **argv, struct run_opts *o)
 	o->argv = argv;
 	o->files = argv + ind;
 	o->nfiles = argc - ind;
-	if (o->rep.svg != NULL && o->nfiles > 1)
+	if (o->out.svg != NULL && o->nfiles > 1)
 		fatalx("run: --svg draws one file's conversation; give one "
 		    "FILE.shake");
 }
@@ -230,7 +233,7 @@ run_check(const struct run_opts *o)
 				printf("%s# %s\n", i > 0 ? "\n" : "",
 				    o->files[i]);
 			script_print(stdout, sc);
-		} else if (!o->rep.quiet)
+		} else if (!o->out.quiet)
 			printf("%s: %zu %s, ok\n", o->files[i], sc->nsteps,
 			    sc->nsteps == 1 ? "step" : "steps");
 		script_free(sc);
@@ -247,14 +250,6 @@ run_on_signal(int sig)
 {
 	(void)sig;
 	run_stop = 1;
-}
-
-/* What the engine's events go through: the sinks (the target's states
- * with --peer-netns come from the session, session.c). */
-static void
-run_emit(void *arg, const struct event *ev)
-{
-	sinks_emit(arg, ev);
 }
 
 /* Every file is parsed before the first runs: root goes once the first
@@ -317,7 +312,7 @@ run_scenarios(const struct run_opts *o)
 	struct engine_config cfg;
 	struct engine_result r;
 	struct run_file *files;
-	struct sink *chain = run_report_open(&o->rep);
+	struct output *out = output_open("run", &o->out);
 	struct peer *peer = NULL;
 	int i, pass = 0, failed = 0, errors = 0;
 	char err[512];
@@ -347,19 +342,20 @@ run_scenarios(const struct run_opts *o)
 	cfg.peer = peer;
 	cfg.agent_netns = o->peer_netns;
 	cfg.drop = &o->drop;
-	cfg.emit = run_emit;
-	cfg.emit_arg = chain;
+	/* The target's states with --peer-netns come from the session. */
+	cfg.emit = output_emit;
+	cfg.emit_arg = out;
 	files = run_parse_files(o, &defs);
 	run_command_helper(o, files);
 	for (i = 0; i < o->nfiles && !run_stop; i++) {
 		if (files[i].sc == NULL) {
 			fflush(stdout);
 			script_errors_print(stderr, &files[i].errs);
-			run_report_unparsed(chain, o->files[i]);
+			run_report_unparsed(out, o->files[i]);
 			errors++;
 			continue;
 		}
-		if (!o->rep.quiet)
+		if (!o->out.quiet)
 			script_warnings_print(stderr, files[i].sc);
 		if (engine_run(files[i].sc, &cfg, &r, err, sizeof err) < 0) {
 			fflush(stdout);
@@ -375,8 +371,8 @@ run_scenarios(const struct run_opts *o)
 		script_errors_clear(&files[i].errs);
 	}
 	free(files);
-	run_report_summary(chain, pass, failed, errors, run_stop);
-	sinks_close(&chain);
+	run_report_summary(out, pass, failed, errors, run_stop);
+	output_close(out);
 	peer_close(peer);
 	if (errors > 0 || run_stop)
 		return 2;
@@ -395,9 +391,9 @@ run_lab(const struct run_opts *o)
 		.defs = o->defs,
 		.ndefs = o->ndefs,
 		.target = o->target,
-		.one_report = o->rep.junit != NULL || o->rep.svg != NULL ||
-		    o->rep.pcap != NULL,
-		.tap = o->rep.format == RUN_TAP,
+		.one_report = o->out.junit != NULL || o->out.svg != NULL ||
+		    o->out.pcap != NULL,
+		.tap = o->out.format == OUTPUT_TAP,
 	};
 
 	return run_lab_files(&a);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "output.h"
 #include "peer.h"
 #include "report.h"
 #include "shell.h"
@@ -103,13 +104,16 @@ shell_parse_args(int argc, char **argv, struct shell *sh)
 static void
 shell_setup(struct shell *sh)
 {
+	struct output_opts oo = {
+		.format = OUTPUT_TEXT,
+		.flags = gopts.verbose > 0 ? REPORT_IP : 0,
+	};
 	char err[256];
-	int flags = gopts.verbose > 0 ? REPORT_IP : 0;
 
 	if (sh->peer_netns != NULL && (sh->peer = peer_open(sh->peer_netns,
 	    err, sizeof err)) == NULL)
 		fatalx("shell: --peer-netns: %s", err);
-	sinks_add(&sh->out, &report_text_ops, report_text_new(stdout, flags));
+	sh->out = output_open("shell", &oo);
 	sh->rec = shell_rec_new();
 	sh->obs = shell_obs_new();
 	sh->stop = &shell_stop;
@@ -125,7 +129,7 @@ shell_end(struct shell *sh)
 {
 	shell_stop = 0;
 	shell_close(sh);
-	sinks_close(&sh->out);
+	output_close(sh->out);
 	shell_rec_free(sh->rec);
 	shell_obs_free(sh->obs);
 	peer_close(sh->peer);

@@ -20,13 +20,12 @@
 #include "engine.h"
 #include "flow.h"
 #include "fmt.h"
+#include "output.h"
 #include "peer.h"
 #include "realtime.h"
-#include "report.h"
 #include "route.h"
 #include "segment.h"
 #include "session.h"
-#include "status.h"
 #include "target.h"
 #include "tcpshake.h"
 #include "xmalloc.h"
@@ -55,9 +54,7 @@ struct connect_run {
 	struct endpoint	*ep;
 	struct ep_flow	*fl;
 	struct peer	*peer;
-	struct sink	*out;		/* stdout */
-	struct sink	*files;		/* -w, --svg */
-	FILE		*svg;		/* --svg's file, closed after its sink */
+	struct output	*out;
 	struct engine_result res;	/* failed: why the exit is 1 */
 	int64_t		 synack_t[CONNECT_MAX_SYNACKS];
 	size_t		 nsynack;
@@ -100,7 +97,7 @@ phase_timeout(const struct connect_opts *o)
 
 /* ---- Output ---- */
 
-/* Every event of the endpoint: to the files, to stdout unless -q. */
+/* Every event of the endpoint, counted, to the output. */
 static void
 connect_emit(void *arg, const struct event *ev)
 {
@@ -117,45 +114,7 @@ connect_emit(void *arg, const struct event *ev)
 				r->synack_t[r->nsynack++] = ev->t_ns;
 		}
 	}
-	if (!r->o->quiet)
-		sinks_emit(r->out, ev);
-	sinks_emit(r->files, ev);
-}
-
-static void
-connect_open_sinks(struct connect_run *r)
-{
-	struct connect_opts *o = r->o;
-	char err[256];
-	void *ctx;
-	int flags = 0;
-
-	if (o->verbose > 0)
-		flags |= REPORT_IP;
-	if (o->verbose > 1)
-		flags |= REPORT_HEX;
-	status_setup(!o->json && !o->quiet);
-	if (status_enabled())
-		sinks_add(&r->out, &status_sink_ops, NULL);
-	if (o->json)
-		sinks_add(&r->out, &report_json_ops, report_json_new(stdout));
-	else if (o->ladder)
-		sinks_add(&r->out, &report_ladder_ops,
-		    report_ladder_new(stdout, flags));
-	else
-		sinks_add(&r->out, &report_text_ops,
-		    report_text_new(stdout, flags));
-	if (o->wfile != NULL) {
-		if ((ctx = report_pcap_new(o->wfile, err, sizeof err)) == NULL)
-			fatalx("%s", err);
-		sinks_add(&r->files, &report_pcap_ops, ctx);
-	}
-	if (o->svgfile != NULL) {
-		if ((r->svg = fopen(o->svgfile, "w")) == NULL)
-			fatal("cannot write '%s'", o->svgfile);
-		sinks_add(&r->files, &report_ladder_ops,
-		    report_ladder_svg_new(r->svg, flags & REPORT_IP));
-	}
+	output_emit(r->out, ev);
 }
 
 /* ---- The run ---- */
@@ -406,8 +365,7 @@ connect_summary(struct connect_run *r)
 	ev.t_ns = session_now(r->s);
 	ev.counts = counts;
 	ev.ncounts = n;
-	sinks_emit(r->out, &ev);
-	sinks_emit(r->files, &ev);
+	output_emit(r->out, &ev);
 	free(text);
 }
 
@@ -422,11 +380,8 @@ connect_free(struct connect_run *r)
 	r->ep = NULL;
 	if (r->peer != NULL)
 		peer_close(r->peer);
-	sinks_close(&r->out);
-	sinks_close(&r->files);
-	if (r->svg != NULL && fclose(r->svg) != 0)
-		warnx_("cannot write '%s'", r->o->svgfile);
-	r->svg = NULL;
+	output_close(r->out);
+	r->out = NULL;
 	for (i = 0; i < r->o->nsends; i++)
 		free(r->o->sends[i].data);
 	free(r->o->sends);
@@ -455,7 +410,7 @@ connect_plan_run(struct connect_opts *o)
 	/* Ours before the guard's: then it leaves them to us, and the run
 	 * ends through session_close(), which removes the guard. */
 	cli_catch_stops(connect_on_signal);
-	connect_open_sinks(&r);
+	r.out = output_open("connect", &o->out);
 	connect_open(&r);
 	if (o->realtime && realtime_enable(rterr, sizeof rterr) == -1)
 		session_note(r.s, "--realtime: %s; running at normal "

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "flow.h"
+#include "output.h"
 #include "privdrop.h"
 
 #define CONNECT_MAX_SEND	(16 << 20)	/* --send bytes in all */
@@ -56,15 +57,13 @@ struct connect_opts {
 	bool		 no_guard;
 	bool		 realtime;	/* --realtime: SCHED_FIFO if allowed */
 	bool		 absolute;
-	bool		 ladder;
-	bool		 json;
-	const char	*wfile;
-	const char	*svgfile;	/* --svg: the ladder as a picture */
+	struct output_opts out;		/* text, --ladder or --json, -q, -v,
+					 * -w, --svg */
+	bool		 formats_clash;	/* --ladder and --json */
 	const char	*iface;
 	const char	*source;
 	const char	*peer_netns;
 	struct privdrop_opts drop;	/* --user, --no-drop */
-	bool		 quiet;
 	int		 verbose;
 };
 

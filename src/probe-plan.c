@@ -15,8 +15,8 @@
 #include "cli.h"
 #include "event.h"
 #include "engine.h"
+#include "output.h"
 #include "probe-plan.h"
-#include "report.h"
 #include "route.h"
 #include "session.h"
 #include "target.h"
@@ -39,8 +39,7 @@ struct probe_stat {
 struct probe_run {
 	struct probe_opts	*o;
 	struct route		 rt;
-	struct sink		*out;		/* stdout: text or JSON */
-	struct sink		*files;		/* -w pcap */
+	struct output		*out;
 	uint32_t		 nprobes;
 	struct session		*s;
 	struct burst		*b;
@@ -73,41 +72,6 @@ probe_route(struct probe_run *r)
 }
 
 static void
-probe_open_sinks(struct probe_run *r)
-{
-	struct probe_opts *o = r->o;
-	char err[256];
-	void *ctx;
-	int flags = 0;
-
-	if (o->json)
-		sinks_add(&r->out, &report_json_ops, report_json_new(stdout));
-	else {
-		if (o->verbose > 0)
-			flags |= REPORT_HEX | REPORT_IP;
-		sinks_add(&r->out, &report_text_ops,
-		    report_text_new(stdout, flags));
-	}
-	if (o->wfile != NULL) {
-		if ((ctx = report_pcap_new(o->wfile, err, sizeof err)) == NULL)
-			fatalx("%s", err);
-		sinks_add(&r->files, &report_pcap_ops, ctx);
-	}
-}
-
-/* Segments, ICMP errors, notes: to the files always, to stdout unless
- * -q (the session makes the lanes take turns). */
-static void
-probe_emit(void *arg, const struct event *ev)
-{
-	struct probe_run *r = arg;
-
-	if (!r->o->quiet)
-		sinks_emit(r->out, ev);
-	sinks_emit(r->files, ev);
-}
-
-static void
 probe_on_signal(int sig)
 {
 	probe_stop = sig;
@@ -126,7 +90,7 @@ probe_open(struct probe_run *r)
 		.seq_fixed = o->seq_fixed, .ack_fixed = o->ack_fixed,
 		.interval_ns = o->interval_ns, .timeout_ns = o->timeout_ns,
 		.forged = o->forged ? &o->range : NULL,
-		.show = !o->quiet || o->wfile != NULL,
+		.show = !o->out.quiet || o->out.pcap != NULL,
 	};
 	int nlanes = burst_lanes(&sp);
 	char err[256];
@@ -144,8 +108,10 @@ probe_open(struct probe_run *r)
 		    &sc.wire_cfg.lport_hi);
 	sc.absolute = true;
 	sc.stop = &probe_stop;
-	sc.emit = probe_emit;
-	sc.emit_arg = r;
+	/* Segments, ICMP errors, notes: the session merges the lanes'
+	 * in the order of their stamps. */
+	sc.emit = output_emit;
+	sc.emit_arg = r->out;
 	if ((r->s = session_open(&sc, err, sizeof err)) == NULL ||
 	    (r->b = burst_new(r->s, &sp, nlanes, err, sizeof err)) == NULL)
 		fatalx("%s", err);
@@ -197,13 +163,6 @@ stat_stddev(const struct probe_stat *s)
 	return s->nrtt > 0 && s->m2 > 0 ? sqrt(s->m2 / (double)s->nrtt) : 0.0;
 }
 
-static void
-summary_emit(struct probe_run *r, const struct event *ev)
-{
-	sinks_emit(r->out, ev);
-	sinks_emit(r->files, ev);
-}
-
 /* One port's summary: a line for people, and the same numbers by name
  * for JSON (RTTs in whole nanoseconds; none when nothing came back). */
 static void
@@ -242,7 +201,7 @@ probe_summary_port(struct probe_run *r, uint16_t port,
 	ev.ncounts = s->nrtt > 0 ? sizeof counts / sizeof counts[0] : 4;
 	ev.verdict = s->sent > 0 && s->answered == s->sent ? VERDICT_OK :
 	    VERDICT_FAIL;
-	summary_emit(r, &ev);
+	output_emit(r->out, &ev);
 	free(text);
 }
 
@@ -282,7 +241,7 @@ probe_summary_misfits(struct probe_run *r, const struct burst_totals *t)
 	ev.text = text;
 	ev.counts = counts;
 	ev.ncounts = sizeof counts / sizeof counts[0];
-	summary_emit(r, &ev);
+	output_emit(r->out, &ev);
 	free(text);
 }
 
@@ -311,8 +270,7 @@ probe_close(struct probe_run *r)
 {
 	burst_free(r->b);
 	session_close(r->s);
-	sinks_close(&r->out);
-	sinks_close(&r->files);
+	output_close(r->out);
 	segment_clear(&r->o->tmpl);
 	free(r->o->ports);
 	free(r->o->target);
@@ -333,8 +291,8 @@ probe_plan_run(struct probe_opts *o)
 	r.o = o;
 	r.nprobes = (uint32_t)(o->count * o->nports);
 	probe_route(&r);
+	r.out = output_open("probe", &o->out);
 	probe_open(&r);
-	probe_open_sinks(&r);
 	/* Sockets and files open, no thread yet: root goes. */
 	if (privdrop_apply(&o->drop, 0, err, sizeof err) == -1)
 		fatalx("probe: %s", err);

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "output.h"
 #include "privdrop.h"
 #include "segment.h"
 #include "srcrange.h"
@@ -25,10 +26,7 @@ struct probe_opts {
 	uint64_t	 count;		/* rounds over the port list */
 	int64_t		 interval_ns;
 	int64_t		 timeout_ns;
-	bool		 quiet;
-	int		 verbose;
-	bool		 json;
-	const char	*wfile;
+	struct output_opts out;		/* text or --json, -q, -v, -w */
 	const char	*iface;
 	const char	*source;
 	bool		 forged;	/* --source-range */

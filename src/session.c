@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,11 +55,32 @@ struct session {
 	/* A burst's tap on what is read (session_set_tap). */
 	bool		(*tap)(void *arg, const struct wire_pkt *);
 	void		*tap_arg;
-	/* With lanes, the emit is one at a time across them: the parent's
-	 * lock, shared. */
-	pthread_mutex_t	*emit_lock;
-	bool		 lock_owner;
+	/* With lanes: the parent's group, shared; under its lock, how far
+	 * this session has read its capture (the parent's clock). */
+	struct group	*group;
+	atomic_bool	 done_reading;	/* session_lane_done() */
+	_Atomic int64_t	 read_to;
+	struct pend	*ob;		/* its events ready, [obh, obn) */
+	size_t		 obh, obn, obcap;
 	int64_t		 peer_poll_at;	/* the next read while quiet */
+};
+
+/*
+ * A session and its lanes: one lock for their emits, and their events
+ * merged in the order of the capture's stamps on the parent's clock
+ * (each lane reads its own capture, in its own order). An event waits
+ * until every member has read its capture past the event's stamp: a
+ * member's mark is where its last drain that emptied the capture began
+ * (or its wait for the capture began), less SESSION_MERGE_SLACK_NS for a
+ * packet stamped before it reached the capture; a member done reading
+ * holds nothing back. Settle and close emit the rest.
+ */
+struct group {
+	pthread_mutex_t	 lock;
+	struct session	*owner;		/* the parent: its clock, its emit */
+	struct session	**mv;		/* the members, owner first */
+	size_t		 nm;
+	atomic_size_t	 held;		/* events in the outboxes */
 };
 
 /* After a segment the target's state is read every PEER_DUE_NS until it
@@ -171,20 +193,121 @@ pend_is_packet(const struct pend *p)
 	    p->ev.type == EV_MALFORMED;
 }
 
+/* Point the event at what p owns, emit it, free it. */
 static void
-emit_raw(struct session *s, const struct event *ev)
+pend_out(struct session *s, struct pend *p)
 {
-	if (s->cfg.emit == NULL)
-		return;
-	if (s->emit_lock != NULL)
-		pthread_mutex_lock(s->emit_lock);
-	s->cfg.emit(s->cfg.emit_arg, ev);
-	if (s->emit_lock != NULL)
-		pthread_mutex_unlock(s->emit_lock);
+	p->ev.seg = p->has_seg ? &p->seg : NULL;
+	p->ev.ip = p->ip;
+	p->ev.text = p->text;
+	if (p->ev.type == EV_ICMP)
+		p->ev.icmp_from = &p->icmp_from;
+	if (s->cfg.emit != NULL)
+		s->cfg.emit(s->cfg.emit_arg, &p->ev);
+	segment_clear(&p->seg);
+	free(p->ip);
+	free(p->text);
 }
 
+/* The first n of s's queue, ready, into its outbox on the parent's
+ * clock (the outbox takes what they own). The group's lock is held. */
 static void
-pend_emit(struct session *s, struct pend *p)
+group_take(struct session *s, size_t n)
+{
+	const struct wire *w = s->group->owner->w;
+	size_t i;
+
+	if (s->obn + n > s->obcap && s->obh > 0) {
+		memmove(s->ob, s->ob + s->obh, (s->obn - s->obh) *
+		    sizeof *s->ob);
+		s->obn -= s->obh;
+		s->obh = 0;
+	}
+	if (s->obn + n > s->obcap) {
+		s->obcap = s->obn + n > 2 * s->obcap ? s->obn + n :
+		    2 * s->obcap;
+		s->ob = xreallocarray(s->ob, s->obcap, sizeof *s->ob);
+	}
+	memcpy(s->ob + s->obn, s->q, n * sizeof *s->q);
+	for (i = s->obn; i < s->obn + n; i++)
+		s->ob[i].ev.t_ns = wire_stamp_ns(w, &s->ob[i].ev.ts);
+	s->obn += n;
+	atomic_fetch_add(&s->group->held, n);
+}
+
+/* Emit the members' events up to time upto (the parent's clock), the
+ * earliest first: each member's outbox is in its own capture's order.
+ * The group's lock is held. */
+static void
+group_out(struct group *g, int64_t upto)
+{
+	struct session *m, *best;
+	size_t i;
+
+	for (;;) {
+		best = NULL;
+		for (i = 0; i < g->nm; i++) {
+			m = g->mv[i];
+			if (m->obh < m->obn && (best == NULL ||
+			    m->ob[m->obh].ev.t_ns <
+			    best->ob[best->obh].ev.t_ns))
+				best = m;
+		}
+		if (best == NULL || best->ob[best->obh].ev.t_ns > upto)
+			return;
+		pend_out(g->owner, &best->ob[best->obh++]);
+		atomic_fetch_sub(&g->held, 1);
+		if (best->obh == best->obn)
+			best->obh = best->obn = 0;
+	}
+}
+
+/* How far every member has read. The group's lock is held. */
+static int64_t
+group_upto(const struct group *g)
+{
+	int64_t upto = INT64_MAX;
+	size_t i;
+
+	for (i = 0; i < g->nm; i++)
+		if (!atomic_load(&g->mv[i]->done_reading) &&
+		    atomic_load(&g->mv[i]->read_to) < upto)
+			upto = atomic_load(&g->mv[i]->read_to);
+	return upto;
+}
+
+/* Member s has read its capture to `to`: what every member has read
+ * past is emitted. Nothing held: no lock (a read without lanes' events,
+ * -q, costs a store). */
+static void
+group_mark(struct session *s, int64_t to)
+{
+	struct group *g = s->group;
+
+	if (g == NULL)
+		return;
+	atomic_store(&s->read_to, to - SESSION_MERGE_SLACK_NS);
+	if (atomic_load(&g->held) == 0)
+		return;
+	pthread_mutex_lock(&g->lock);
+	group_out(g, group_upto(g));
+	pthread_mutex_unlock(&g->lock);
+}
+
+/* All the group holds (settle, close, an event of the caller's). */
+static void
+group_drain(struct group *g)
+{
+	if (g == NULL)
+		return;
+	pthread_mutex_lock(&g->lock);
+	group_out(g, INT64_MAX);
+	pthread_mutex_unlock(&g->lock);
+}
+
+/* Before p leaves the queue: a note's time, the peer's turn. */
+static void
+pend_ready(struct session *s, struct pend *p)
 {
 	/* A state or a note comes after the segment before it: never show
 	 * it earlier (a user call's clock can lag the kernel's stamp). */
@@ -193,19 +316,33 @@ pend_emit(struct session *s, struct pend *p)
 		p->ev.ts = wire_realtime(s->w, s->last_t);
 	}
 	s->last_t = p->ev.t_ns;
-	p->ev.seg = p->has_seg ? &p->seg : NULL;
 	if (p->ev.type == EV_SEGMENT && p->has_seg && p->conn != NULL) {
 		s->peer_due = s->cfg.peer != NULL;
 		s->peer_conn = p->conn;
 	}
-	p->ev.ip = p->ip;
-	p->ev.text = p->text;
-	if (p->ev.type == EV_ICMP)
-		p->ev.icmp_from = &p->icmp_from;
-	emit_raw(s, &p->ev);
-	segment_clear(&p->seg);
-	free(p->ip);
-	free(p->text);
+}
+
+/* The first n of the queue leave it: emitted, or with lanes into the
+ * outbox the group merges from. */
+static void
+queue_out(struct session *s, size_t n)
+{
+	struct group *g = s->group;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		pend_ready(s, &s->q[i]);
+		if (g == NULL)
+			pend_out(s, &s->q[i]);
+	}
+	if (g != NULL && n > 0) {
+		pthread_mutex_lock(&g->lock);
+		group_take(s, n);
+		group_out(g, group_upto(g));
+		pthread_mutex_unlock(&g->lock);
+	}
+	memmove(s->q, s->q + n, (s->qn - n) * sizeof *s->q);
+	s->qn -= n;
 }
 
 /* Emit from the head up to the first segment still unseen. */
@@ -217,18 +354,54 @@ session_flush(struct session *s)
 	if (s->holding)
 		return;
 	while (i < s->qn && !s->q[i].waiting)
-		pend_emit(s, &s->q[i++]);
-	if (i == 0)
-		return;
-	memmove(s->q, s->q + i, (s->qn - i) * sizeof *s->q);
-	s->qn -= i;
+		i++;
+	if (i > 0)
+		queue_out(s, i);
 }
 
 void
 session_emit(struct session *s, const struct event *ev)
 {
+	struct group *g = s->group;
+
 	session_flush(s);
-	emit_raw(s, ev);
+	if (g == NULL) {
+		if (s->cfg.emit != NULL)
+			s->cfg.emit(s->cfg.emit_arg, ev);
+		return;
+	}
+	pthread_mutex_lock(&g->lock);
+	group_out(g, INT64_MAX);
+	if (s->cfg.emit != NULL)
+		s->cfg.emit(s->cfg.emit_arg, ev);
+	pthread_mutex_unlock(&g->lock);
+}
+
+void
+session_queue(struct session *s, const struct event *ev)
+{
+	struct pend *p = pend_push(s, ev->type, ev->dir);
+
+	p->ev = *ev;
+	p->ev.outcome = NULL;
+	p->ev.counts = NULL;
+	p->ev.ncounts = 0;
+	if (ev->seg != NULL) {
+		segment_copy(&p->seg, ev->seg);
+		p->has_seg = true;
+	}
+	pend_set_ip(p, ev->ip, ev->iplen);
+	if (ev->text != NULL)
+		p->text = xstrdup(ev->text);
+	if (ev->icmp_from != NULL)
+		p->icmp_from = *ev->icmp_from;
+	if (ev->t_ns == 0 && ev->ts.tv_sec == 0 && ev->ts.tv_nsec == 0) {
+		p->ev.t_ns = s->last_t;
+		p->ev.ts = wire_realtime(s->w, s->last_t);
+	}
+	/* With lanes, the drain's end moves them (one lock a drain). */
+	if (s->group == NULL)
+		session_flush(s);
 }
 
 static struct pend *
@@ -418,6 +591,47 @@ session_open(const struct session_config *cfg, char *err, size_t errlen)
 	return s;
 }
 
+static void
+group_join(struct group *g, struct session *s)
+{
+	g->mv = xreallocarray(g->mv, g->nm + 1, sizeof *g->mv);
+	g->mv[g->nm++] = s;
+	s->group = g;
+	atomic_init(&s->done_reading, false);
+	atomic_init(&s->read_to, INT64_MIN);
+}
+
+/* A lane closing: what it holds goes out, and the group forgets it. */
+static void
+group_leave(struct session *s)
+{
+	struct group *g = s->group;
+	size_t i;
+
+	pthread_mutex_lock(&g->lock);
+	group_out(g, INT64_MAX);
+	for (i = 0; i < g->nm && g->mv[i] != s; i++)
+		;
+	if (i < g->nm)
+		memmove(g->mv + i, g->mv + i + 1, (g->nm - i - 1) *
+		    sizeof *g->mv);
+	g->nm -= i < g->nm;
+	pthread_mutex_unlock(&g->lock);
+}
+
+void
+session_lane_done(struct session *s)
+{
+	struct group *g = s->group;
+
+	if (g == NULL)
+		return;
+	atomic_store(&s->done_reading, true);
+	pthread_mutex_lock(&g->lock);
+	group_out(g, group_upto(g));
+	pthread_mutex_unlock(&g->lock);
+}
+
 struct session *
 session_open_lane(struct session *s, uint16_t lo, uint16_t hi, char *err,
     size_t errlen)
@@ -436,12 +650,14 @@ session_open_lane(struct session *s, uint16_t lo, uint16_t hi, char *err,
 	cfg.peer = NULL;
 	if ((lane = session_open(&cfg, err, errlen)) == NULL)
 		return NULL;
-	if (s->emit_lock == NULL) {
-		s->emit_lock = xmalloc(sizeof *s->emit_lock);
-		pthread_mutex_init(s->emit_lock, NULL);
-		s->lock_owner = true;
+	if (s->group == NULL) {
+		s->group = xcalloc(1, sizeof *s->group);
+		pthread_mutex_init(&s->group->lock, NULL);
+		atomic_init(&s->group->held, 0);
+		s->group->owner = s;
+		group_join(s->group, s);
 	}
-	lane->emit_lock = s->emit_lock;
+	group_join(s->group, lane);
 	return lane;
 }
 
@@ -477,6 +693,7 @@ session_settle(struct session *s)
 	queue_expire(s, -1);
 	/* Where the target's socket ended up. */
 	peer_read(s, s->peer_conn);
+	group_drain(s->group);
 }
 
 void
@@ -488,15 +705,21 @@ session_close(struct session *s)
 		return;
 	session_settle(s);
 	for (i = 0; i < s->qn; i++)
-		pend_emit(s, &s->q[i]);
+		s->q[i].waiting = false;
+	s->holding = false;
+	session_flush(s);
 	free(s->q);
+	group_drain(s->group);
 	if (s->w != s->cfg.wire)
 		wire_close(s->w);
 	conn_table_free(&s->conns);
-	if (s->lock_owner) {
-		pthread_mutex_destroy(s->emit_lock);
-		free(s->emit_lock);
-	}
+	if (s->group != NULL && s->group->owner == s) {
+		pthread_mutex_destroy(&s->group->lock);
+		free(s->group->mv);
+		free(s->group);
+	} else if (s->group != NULL)
+		group_leave(s);
+	free(s->ob);
 	free(s);
 }
 
@@ -724,9 +947,15 @@ drain(struct session *s, char *err, size_t errlen)
 	char e[256];
 	int rc;
 
+	int64_t t0 = s->group != NULL ? wire_now(s->group->owner->w) : 0;
+
 	while ((rc = wire_read(s->w, &pkt, e, sizeof e)) == 1)
 		if (seen_packet(s, &pkt, err, errlen) == -1)
 			return -1;
+	if (rc == 0 && s->group != NULL) {
+		session_flush(s);
+		group_mark(s, t0);
+	}
 	if (rc == -1) {
 		snprintf(err, errlen, "capture on %s: %s",
 		    s->cfg.wire_cfg.ifname ? s->cfg.wire_cfg.ifname : "any", e);
@@ -795,6 +1024,10 @@ run_loop(struct session *s, int64_t deadline, bool (*done)(void *),
 		if (deadline < next)
 			next = deadline;
 		status_tick();
+		/* Waiting on an empty capture: what comes now is stamped
+		 * from now on. */
+		group_mark(s, s->group != NULL ?
+		    wire_now(s->group->owner->w) : 0);
 		if (wire_wait(s->w, status_sleep_ns(next - now), mask, err,
 		    errlen) == -1)
 			return SESSION_ERROR;

@@ -41,6 +41,10 @@ struct session;
 struct peer;
 
 #define SESSION_SENT_WAIT_NS	WIRE_SENT_WAIT_NS
+/* With lanes, how much earlier than a lane's read of its capture a
+ * packet may be stamped and still come in a later read (a stamp taken
+ * before the packet reached the capture). */
+#define SESSION_MERGE_SLACK_NS	2000000LL	/* 2 ms */
 
 struct session_config {
 	/* A caller's wire (a fake one in tests), used and left open; NULL:
@@ -101,6 +105,11 @@ void	 session_state(struct session *, enum event_dir, const char *name,
 	    bool timer);
 void	 session_note(struct session *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* A copy of ev (its segment, IP bytes, text, ICMP source; no outcome or
+ * counts) queued with the events, for a driver that builds its own from
+ * what it reads (the burst). Without a time it comes right after the
+ * event before it. */
+void	 session_queue(struct session *, const struct event *);
 /* Emit what is not waiting for a stamp. */
 void	 session_flush(struct session *);
 /* An event whose pointers are the caller's (a step's verdict): emitted
@@ -121,12 +130,17 @@ size_t	 session_unseen(const struct session *);
  * no tap). A lane is a sibling session for one more sender thread: a
  * live wire of its own as s's, its capture narrowed to our ports [lo,
  * hi], no guard of its own; its events go to s's emit, one at a time
- * across s and its lanes (a lock). Close lanes before s. NULL with err
- * (a fake wire has none).
+ * across s and its lanes (a lock), merged with theirs in the order of
+ * their stamps on s's clock: an event waits until s and every lane not
+ * done have read their captures past its stamp (a lane that reads no
+ * more says so with session_lane_done()); session_settle(s),
+ * session_emit() and session_close() emit all that is held. Close lanes
+ * before s. NULL with err (a fake wire has none).
  */
 void	 session_set_tap(struct session *, bool (*tap)(void *arg,
 	    const struct wire_pkt *), void *arg);
 struct session *session_open_lane(struct session *s, uint16_t lo,
 	    uint16_t hi, char *err, size_t errlen);
+void	 session_lane_done(struct session *);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "conn.h"
 #include "endpoint.h"
+#include "output.h"
 #include "script.h"
 #include "session.h"
 #include "shell.h"
@@ -80,14 +81,14 @@ shell_emit(void *arg, const struct event *ev)
 			state = shell_obs_segment(sh->obs, lport, ev);
 	}
 	shell_term_hide();
-	sinks_emit(sh->out, ev);
+	output_emit(sh->out, ev);
 	if (state != NULL) {
 		event_init(&st, EV_STATE);
 		st.t_ns = ev->t_ns;
 		st.ts = ev->ts;
 		st.text = state;
 		shell_rec_event(sh->rec, &st);
-		sinks_emit(sh->out, &st);
+		output_emit(sh->out, &st);
 	}
 	fflush(stdout);
 	shell_term_show();

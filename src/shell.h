@@ -22,6 +22,7 @@ struct shell_rec;
 struct shell_obs;
 struct endpoint;
 struct ep_flow;
+struct output;
 struct peer;
 struct script;
 
@@ -53,7 +54,7 @@ struct shell {
 	struct endpoint	*ep;		/* connect's, on the same session */
 	struct ep_flow	*epf;
 
-	struct sink	*out;		/* text on stdout */
+	struct output	*out;		/* text on stdout (output.h) */
 	struct shell_rec *rec;		/* what happened: save, ladder */
 	struct shell_obs *obs;		/* the typed flows' states */
 	volatile sig_atomic_t *stop;	/* Ctrl-C: the wait ends */
