@@ -71,6 +71,7 @@ expect_no_guard_table() {
 # tcpdump on s0 writing $1; return once it listens.
 server_capture_start() {
 	CAP_FILE=$1
+	rm -f "$CAP_FILE.log"	# a last capture's "listening on" must not count
 	# Not through in_server: a function in the background is a subshell,
 	# and $! would name it rather than tcpdump.
 	ip netns exec "$LAB-s" tcpdump -i s0 -nn -U --immediate-mode \

@@ -269,6 +269,7 @@ done
 # tcpdump prints it; SYN-ACKs are retransmitted after 1 s, so 1.5 s shows
 # both the first and the RST it gets.
 capture() {
+	rm -f "$TMP"/tcpdump.err	# the last capture's "listening on" must not count
 	ip netns exec "$A" tcpdump -i a0 -nn -U -w "$TMP"/cap.pcap tcp 2>"$TMP"/tcpdump.err &
 	tpid=$!
 	echo $tpid >>"$TMP"/pids

@@ -13,6 +13,7 @@ labs_init
 
 # capture NS IFACE FILE: tcpdump running (and listening) when it returns.
 capture() {
+	rm -f "$3.log"	# a last capture's "listening on" must not count
 	ip netns exec "$1" tcpdump -i "$2" -nn -U --immediate-mode -w "$3" tcp 2>"$3.log" &
 	CAPS="$CAPS $!"
 	n=0

@@ -14,6 +14,7 @@ probe_lab_start() {
 # listens, so nothing the test sends next is missed.
 server_capture_start() {
 	CAP_FILE=$1
+	rm -f "$CAP_FILE.log"	# a last capture's "listening on" must not count
 	# Not through in_server: $! must be tcpdump itself (ip execs it),
 	# and a shell function run in the background would be a subshell.
 	ip netns exec "$LAB-s" tcpdump -i s0 -nn -U --immediate-mode --time-stamp-precision=nano \

@@ -131,11 +131,15 @@ printf '%s\n' 'target 198.18.0.2:80' 'lab serve --port 80 --mode echo' \
     '0 < S 0:0(0) win 65535 <mss 1460>' '+0 > S. 0:0(0) ack 1 <mss 1460>' \
     '+0~+30 > none' >"$TMP/long.shake"
 for sig in INT TERM; do
+	# (The last round's output goes first: the background run truncates
+	# it only once it has started, and the wait below must not find the
+	# last round's line in the meantime.)
+	rm -f "$TMP/out" "$TMP/err"
 	"$TCPSHAKE" run --lab "$TMP/long.shake" "$TMP/long.shake" \
 	    >"$TMP/out" 2>"$TMP/err" &
 	pid=$!
 	i=0
-	until grep -q 'S\. 0:0(0) ack 1' "$TMP/out"; do
+	until grep -qs 'S\. 0:0(0) ack 1' "$TMP/out"; do
 		i=$((i + 1))
 		[ $i -lt 100 ] || { show "$TMP/out" "$TMP/err"; fail "SIG$sig: the run did not start"; }
 		sleep 0.1
@@ -161,10 +165,11 @@ for delay in 0.05 0.2; do
 done
 
 # SIGKILL leaves the lab; the next run --lab removes it.
+rm -f "$TMP/out"
 "$TCPSHAKE" run --lab "$TMP/long.shake" >"$TMP/out" 2>&1 &
 pid=$!
 i=0
-until grep -q 'S\. 0:0(0) ack 1' "$TMP/out"; do
+until grep -qs 'S\. 0:0(0) ack 1' "$TMP/out"; do
 	i=$((i + 1))
 	[ $i -lt 100 ] || fail "SIGKILL: the run did not start"
 	sleep 0.1

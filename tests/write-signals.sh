@@ -11,6 +11,9 @@ connect_lab_start
 
 # Start tcpshake ARGS in the client namespace in the background ($PID).
 start() {
+	# A fresh file: the waits on it must not find the last run's lines
+	# before this run has started (and truncated it).
+	rm -f "$TMP/out" "$TMP/err"
 	ip netns exec "$LAB-c" "$TCPSHAKE" "$@" >"$TMP/out" 2>"$TMP/err" &
 	PID=$!
 }
