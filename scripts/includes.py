@@ -3,7 +3,8 @@
 # scripts/includes.py: the module graph of src/ from its #include "..." lines,
 # and its cycles. A module is a header's stem with the .c files that define
 # it: foo.c and foo.h are "foo"; report-text.c is "report" (report.h declares
-# it), cmd-run.c is "cmd-run" (there is no cmd.h). A header that forward-
+# it), cmd-run.c is "cmd-run" (there is no cmd.h); foo-int.h, what foo's
+# own .c files share and nobody else includes, is "foo" too. A header that forward-
 # declares `struct x;` whose body lives in another module's header depends
 # on that module as much as an #include would, so it counts as an edge.
 #
@@ -17,6 +18,8 @@ import sys
 
 def module_of(name, headers):
     stem = name.rsplit(".", 1)[0]
+    if stem.endswith("-int") and stem[:-4] in headers:
+        return stem[:-4]
     while stem not in headers and "-" in stem:
         stem = stem.rsplit("-", 1)[0]
     return stem if stem in headers else name.rsplit(".", 1)[0]

@@ -359,71 +359,6 @@ lab_parse(struct lab_args *a, int argc, char **argv)
 }
 
 static void
-lab_print_more(const struct lab_config *cf, const struct lab_made *made)
-{
-	size_t i, k;
-
-	for (i = 0; i < made->nmore; i++) {
-		printf("  serve:  tcpshake serve");
-		for (k = 0; cf->serve_more[i][k] != NULL; k++)
-			printf(" %s", cf->serve_more[i][k]);
-		printf(" (pid %ld, port %u, log %s)\n", made->more[i].pid,
-		    made->more[i].port, made->more[i].log);
-	}
-}
-
-static void
-lab_print_made(const struct lab_args *a, const struct lab_config *cf,
-    const struct lab_made *made)
-{
-	char nc[32], nsv[32], nr[32], what[200];
-	size_t i;
-
-	lab_ns_name(a->name, LAB_CLIENT, nc, sizeof nc);
-	lab_ns_name(a->name, LAB_SERVER, nsv, sizeof nsv);
-	lab_ns_name(a->name, LAB_ROUTER, nr, sizeof nr);
-	if (made->recovered)
-		printf("removed what an interrupted 'lab up --name %s' had "
-		    "left\n", a->name);
-	printf("lab '%s' is up\n", a->name);
-	printf("  client: namespace %s, interface %s, %s/%d, %s/%d\n", nc,
-	    LAB_CLIENT_IF, LAB_CLIENT_V4, LAB_V4_PREFIX, LAB_CLIENT_V6,
-	    LAB_V6_PREFIX);
-	if (cf->router.enabled) {
-		lab_router_describe(&cf->router, what, sizeof what);
-		printf("  router: namespace %s, %s %s/%d %s/%d, %s %s/%d "
-		    "%s/%d (%s)\n", nr, LAB_ROUTER_CIF, LAB_ROUTER_CV4,
-		    LAB_V4_PREFIX, LAB_ROUTER_CV6, LAB_V6_PREFIX,
-		    LAB_ROUTER_SIF, LAB_ROUTER_SV4, LAB_V4_PREFIX,
-		    LAB_ROUTER_SV6, LAB_V6_PREFIX, what);
-	}
-	printf("  server: namespace %s, interface %s, %s/%d, %s/%d\n", nsv,
-	    LAB_SERVER_IF, cf->router.enabled ? LAB_ROUTED_SERVER_V4 :
-	    LAB_SERVER_V4, LAB_V4_PREFIX, cf->router.enabled ?
-	    LAB_ROUTED_SERVER_V6 : LAB_SERVER_V6, LAB_V6_PREFIX);
-	if (made->impair[0] != '\0')
-		printf("  impair: %s\n", made->impair);
-	if (cf->serve_argv != NULL) {
-		printf("  serve:  tcpshake serve");
-		for (i = 0; cf->serve_argv[i] != NULL; i++)
-			printf(" %s", cf->serve_argv[i]);
-		printf(" (pid %ld, port %u, log %s)\n", made->serve_pid,
-		    made->serve_port, made->log);
-		lab_print_more(cf, made);
-	} else
-		printf("  serve:  none (--no-serve)\n");
-	printf("  offloads: %s\n", cf->offloads ? "on (checksum offload, "
-	    "TSO, GSO, GRO: captures hold partial checksums and "
-	    "super-segments)" : "off (the capture sees wire segments)");
-	for (i = 0; i < cf->nsysctls; i++)
-		printf("  sysctl: %s %s=%s\n", cf->sysctls[i].side ==
-		    LAB_CLIENT ? "client" : "server", cf->sysctls[i].key,
-		    cf->sysctls[i].value);
-	printf("run commands on the client side with: tcpshake lab exec "
-	    "--name %s -- COMMAND\n", a->name);
-}
-
-static void
 lab_on_signal(int sig)
 {
 	lab_interrupted = sig;
@@ -469,7 +404,7 @@ lab_do_up(const struct lab_args *a)
 		free(error);
 		rc = lab_interrupted ? 128 + lab_interrupted : 2;
 	} else if (!gopts.quiet)
-		lab_print_made(a, &cf, &made);
+		lab_print_up(a->name, &cf, &made, stdout);
 	fflush(stdout);
 	lab_words_free(cf.serve_argv);
 	for (i = 0; i < a->nserve_more; i++)

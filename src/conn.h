@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* conn.h: the session's conversations, one per 4-tuple: our source port
- * (held for the run), the target's port, the sequence space, the driver
- * that owns it (a TCB, or none), the target's segments waiting for an
- * expectation, counters. */
+/* conn.h: the session's conversations, one per 4-tuple (found by a hash
+ * on it): our address and source port (held for the run), the target's,
+ * the sequence space, the driver that owns it (a TCB, or none), the
+ * target's segments waiting for an expectation, counters. */
 #ifndef TCPSHAKE_CONN_H
 #define TCPSHAKE_CONN_H
 
@@ -46,8 +46,11 @@ struct conn_rcvd {
 };
 
 struct conn {
+	struct ipaddr	 laddr;		/* ours */
+	struct ipaddr	 raddr;		/* the target's */
 	uint16_t	 lport;		/* ours */
 	uint16_t	 rport;		/* the target's */
+	size_t		 idx;		/* in conn_table.v */
 	struct seqspace	 ss;		/* the numbers the events show */
 	const struct conn_ops *ops;	/* NULL: segments wait in q */
 	void		*drv;
@@ -68,16 +71,29 @@ struct conn {
 	uint64_t	 foreign;	/* on the 4-tuple, not sent by us */
 };
 
-/* The table: few conversations a run, found by their ports. */
+/*
+ * The table: v in the order added (a removal moves the last one into
+ * the gap), and an open-addressing hash on the 4-tuple (linear probing,
+ * at most half full, removal by backward shift), so that a probe's
+ * thousands of conversations are found in constant time. Zeroed is
+ * empty.
+ */
 struct conn_table {
 	struct conn	**v;
-	size_t		 n;
+	size_t		 n, cap;
+	struct conn	**slot;		/* nslot: 0 or a power of two */
+	size_t		 nslot;
 };
 
-struct conn *conn_add(struct conn_table *, uint16_t lport, uint16_t rport);
-/* The conversation local:lport <-> remote:rport, or NULL. */
-struct conn *conn_find(const struct conn_table *, uint16_t lport,
-	    uint16_t rport);
+/* A new conversation laddr:lport <-> raddr:rport (the 4-tuple must not
+ * be in the table yet). */
+struct conn *conn_add(struct conn_table *, const struct ipaddr *laddr,
+	    uint16_t lport, const struct ipaddr *raddr, uint16_t rport);
+/* The conversation laddr:lport <-> raddr:rport, or NULL. */
+struct conn *conn_find(const struct conn_table *, const struct ipaddr *laddr,
+	    uint16_t lport, const struct ipaddr *raddr, uint16_t rport);
+/* Take c out of the table and free it (its queue too). */
+void	 conn_remove(struct conn_table *, struct conn *c);
 void	 conn_table_free(struct conn_table *);
 
 /* The expectation queue: the target's segments in arrival order. */

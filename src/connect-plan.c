@@ -17,11 +17,11 @@
 #include "cli.h"
 #include "connect-plan.h"
 #include "endpoint.h"
+#include "engine.h"
 #include "flow.h"
 #include "fmt.h"
 #include "output.h"
 #include "peer.h"
-#include "plan.h"
 #include "realtime.h"
 #include "route.h"
 #include "segment.h"
@@ -55,7 +55,7 @@ struct connect_run {
 	struct ep_flow	*fl;
 	struct peer	*peer;
 	struct output	*out;
-	struct plan_result res;		/* failed: why the exit is 1 */
+	struct engine_result res;	/* failed: why the exit is 1 */
 	int64_t		 synack_t[CONNECT_MAX_SYNACKS];
 	size_t		 nsynack;
 	uint64_t	 segs_sent;
@@ -191,24 +191,24 @@ connect_open(struct connect_run *r)
 static void
 connect_plan_close(const struct connect_opts *o, struct plan *p, int64_t tmo)
 {
-	struct plan_step *st;
+	struct step *st;
 
 	switch (o->close) {
 	case CLOSE_NONE:
 		return;
 	case CLOSE_RST:
-		plan_add(p, PLAN_ABORT);
+		plan_add(p, STEP_ABORT);
 		return;
 	case CLOSE_WAIT:
-		plan_await(p, PLAN_PEER_FIN, tmo,
+		plan_await(p, STEP_PEER_FIN, tmo,
 		    "waiting for the target's FIN");
 		break;
 	case CLOSE_FIN:
 	case CLOSE_HALF:
 		break;
 	}
-	plan_add(p, PLAN_SHUTDOWN);
-	st = plan_add(p, PLAN_CLOSE);
+	plan_add(p, STEP_SHUTDOWN);
+	st = plan_add(p, STEP_CLOSE);
 	st->timeout_ns = tmo + o->fc.time_wait_ns;
 	st->what = o->close == CLOSE_WAIT ? "waiting for the ACK of our FIN" :
 	    "waiting for the target's FIN";
@@ -221,33 +221,32 @@ void
 connect_build_plan(const struct connect_opts *o, struct plan *p)
 {
 	int64_t tmo = phase_timeout(o);
-	struct plan_step *st;
+	struct step *st;
 	size_t i;
 
-	plan_add(p, PLAN_OPEN);
+	plan_add(p, STEP_OPEN);
 	if (o->fc.no_final_ack) {
-		plan_await(p, PLAN_SYNACKS, o->watch_ns > 0 ? o->watch_ns : tmo,
+		plan_await(p, STEP_SYNACKS, o->watch_ns > 0 ? o->watch_ns : tmo,
 		    "watching the target's SYN-ACKs");
 		/* The target keeps its half-open socket until it gives up
 		 * too. */
-		st = plan_add(p, PLAN_SHUTDOWN);
+		st = plan_add(p, STEP_SHUTDOWN);
 		st->lenient = st->always = true;
 		return;
 	}
-	plan_await(p, PLAN_ESTABLISHED, tmo, "waiting for the SYN-ACK");
+	plan_await(p, STEP_ESTABLISHED, tmo, "waiting for the SYN-ACK");
 	for (i = 0; i < o->nsends; i++) {
-		st = plan_add(p, PLAN_WRITE);
+		st = plan_add(p, STEP_WRITE);
 		st->data = o->sends[i].data;
 		st->len = o->sends[i].len;
-		p->written += st->len;
 	}
 	if (o->nsends > 0)
-		plan_await(p, PLAN_ACKED, tmo,
+		plan_await(p, STEP_ACKED, tmo,
 		    "waiting for our data to be acknowledged");
 	if (o->expect_echo)
-		plan_await(p, PLAN_ECHOED, tmo, "waiting for the echo");
+		plan_await(p, STEP_ECHOED, tmo, "waiting for the echo");
 	if (o->recv_wait_ns > 0)
-		plan_await(p, PLAN_TIME, o->recv_wait_ns, "receiving");
+		plan_await(p, STEP_TIME, o->recv_wait_ns, "receiving");
 	connect_plan_close(o, p, tmo);
 }
 
@@ -400,8 +399,8 @@ int
 connect_plan_run(struct connect_opts *o)
 {
 	struct connect_run r;
+	struct engine_opts eo;
 	struct plan p;
-	struct plan_hooks hooks = { connect_synacks, &r };
 	char dst[80], src[80], rterr[160];
 	int rc;
 
@@ -428,7 +427,14 @@ connect_plan_run(struct connect_opts *o)
 	    "answer with RST)" : "");
 	plan_init(&p);
 	connect_build_plan(o, &p);
-	plan_run(&p, r.s, r.ep, r.fl, &connect_stop, &hooks, &r.res);
+	memset(&eo, 0, sizeof eo);
+	eo.stop = &connect_stop;
+	eo.synacks = connect_synacks;
+	eo.synacks_arg = &r;
+	realtime_settle();
+	/* A failure or a stop with the target holding state resets the
+	 * flow. */
+	engine_run_plan(r.s, &eo, r.ep, r.fl, &p, &r.res);
 	plan_free(&p);
 	if (r.res.error)
 		fatalx("%s", r.res.failed);

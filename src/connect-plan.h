@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* connect-plan.h: `tcpshake connect` past its options: the conversation
- * asked for as a plan of steps (plan.h), run over one session, and its
- * summary. */
+ * asked for as a plan of steps (step.h), carried out by the engine
+ * (engine.h) over one session, and its summary. */
 #ifndef TCPSHAKE_CONNECT_PLAN_H
 #define TCPSHAKE_CONNECT_PLAN_H
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* lab-status.c: `lab status`: tells a whole, working lab from a
  * half-built or broken one, then describes each namespace, its processes,
- * what listens, the sysctls, the router's counters and the impairment. */
+ * what listens, the sysctls, the router's counters and the impairment;
+ * and what `lab up` made. */
 #include "config.h"
 
 #include <fcntl.h>
@@ -296,4 +297,72 @@ lab_status(const char *name, FILE *f)
 	lab_impair_status(name, f);
 	lab_status_servers(name, f);
 	return problems[0] == '\0' ? 0 : 1;
+}
+
+/* ---- What lab up made ---- */
+
+static void
+lab_print_more(const struct lab_config *cf, const struct lab_made *made,
+    FILE *f)
+{
+	size_t i, k;
+
+	for (i = 0; i < made->nmore; i++) {
+		fprintf(f, "  serve:  tcpshake serve");
+		for (k = 0; cf->serve_more[i][k] != NULL; k++)
+			fprintf(f, " %s", cf->serve_more[i][k]);
+		fprintf(f, " (pid %ld, port %u, log %s)\n", made->more[i].pid,
+		    made->more[i].port, made->more[i].log);
+	}
+}
+
+void
+lab_print_up(const char *name, const struct lab_config *cf,
+    const struct lab_made *made, FILE *f)
+{
+	char nc[32], nsv[32], nr[32], what[200];
+	size_t i;
+
+	lab_ns_name(name, LAB_CLIENT, nc, sizeof nc);
+	lab_ns_name(name, LAB_SERVER, nsv, sizeof nsv);
+	lab_ns_name(name, LAB_ROUTER, nr, sizeof nr);
+	if (made->recovered)
+		fprintf(f, "removed what an interrupted 'lab up --name %s' had "
+		    "left\n", name);
+	fprintf(f, "lab '%s' is up\n", name);
+	fprintf(f, "  client: namespace %s, interface %s, %s/%d, %s/%d\n", nc,
+	    LAB_CLIENT_IF, LAB_CLIENT_V4, LAB_V4_PREFIX, LAB_CLIENT_V6,
+	    LAB_V6_PREFIX);
+	if (cf->router.enabled) {
+		lab_router_describe(&cf->router, what, sizeof what);
+		fprintf(f, "  router: namespace %s, %s %s/%d %s/%d, %s %s/%d "
+		    "%s/%d (%s)\n", nr, LAB_ROUTER_CIF, LAB_ROUTER_CV4,
+		    LAB_V4_PREFIX, LAB_ROUTER_CV6, LAB_V6_PREFIX,
+		    LAB_ROUTER_SIF, LAB_ROUTER_SV4, LAB_V4_PREFIX,
+		    LAB_ROUTER_SV6, LAB_V6_PREFIX, what);
+	}
+	fprintf(f, "  server: namespace %s, interface %s, %s/%d, %s/%d\n", nsv,
+	    LAB_SERVER_IF, cf->router.enabled ? LAB_ROUTED_SERVER_V4 :
+	    LAB_SERVER_V4, LAB_V4_PREFIX, cf->router.enabled ?
+	    LAB_ROUTED_SERVER_V6 : LAB_SERVER_V6, LAB_V6_PREFIX);
+	if (made->impair[0] != '\0')
+		fprintf(f, "  impair: %s\n", made->impair);
+	if (cf->serve_argv != NULL) {
+		fprintf(f, "  serve:  tcpshake serve");
+		for (i = 0; cf->serve_argv[i] != NULL; i++)
+			fprintf(f, " %s", cf->serve_argv[i]);
+		fprintf(f, " (pid %ld, port %u, log %s)\n", made->serve_pid,
+		    made->serve_port, made->log);
+		lab_print_more(cf, made, f);
+	} else
+		fprintf(f, "  serve:  none (--no-serve)\n");
+	fprintf(f, "  offloads: %s\n", cf->offloads ? "on (checksum offload, "
+	    "TSO, GSO, GRO: captures hold partial checksums and "
+	    "super-segments)" : "off (the capture sees wire segments)");
+	for (i = 0; i < cf->nsysctls; i++)
+		fprintf(f, "  sysctl: %s %s=%s\n", cf->sysctls[i].side ==
+		    LAB_CLIENT ? "client" : "server", cf->sysctls[i].key,
+		    cf->sysctls[i].value);
+	fprintf(f, "run commands on the client side with: tcpshake lab exec "
+	    "--name %s -- COMMAND\n", name);
 }

@@ -45,6 +45,9 @@ size_t	 lab_pids(const char *name, enum lab_side, long **out);
  * whole and working, 1 when it is half-built or broken (what is wrong is
  * on f, with the command that fixes it). */
 int	 lab_status(const char *name, FILE *f);
+/* What lab_up() made of cf, as `lab up` says it (lab-status.c). */
+void	 lab_print_up(const char *name, const struct lab_config *,
+	    const struct lab_made *, FILE *f);
 /* Enter the side's namespace and execvp argv: returns only on failure,
  * with errno set and *error. */
 int	 lab_exec(const char *name, enum lab_side, char **argv, char **error);

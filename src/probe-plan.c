@@ -14,8 +14,8 @@
 #include "burst.h"
 #include "cli.h"
 #include "event.h"
+#include "engine.h"
 #include "output.h"
-#include "plan.h"
 #include "probe-plan.h"
 #include "route.h"
 #include "session.h"
@@ -280,8 +280,9 @@ int
 probe_plan_run(struct probe_opts *o)
 {
 	struct probe_run r;
+	struct engine_opts eo;
+	struct engine_result res;
 	struct plan p;
-	struct plan_result res;
 	char err[256];
 	char *why = NULL;
 	int rc;
@@ -298,11 +299,13 @@ probe_plan_run(struct probe_opts *o)
 	cli_catch_stops(probe_on_signal);
 	probe_note(&r);
 	plan_init(&p);
-	plan_add(&p, PLAN_BURST)->burst = r.b;
-	plan_run(&p, r.s, NULL, NULL, &probe_stop, NULL, &res);
+	plan_add(&p, STEP_BURST)->burst = r.b;
+	memset(&eo, 0, sizeof eo);
+	eo.stop = &probe_stop;
+	engine_run_plan(r.s, &eo, NULL, NULL, &p, &res);
 	plan_free(&p);
 	if (res.error)
-		why = xstrdup(res.failed);
+		why = xstrdup(res.why);
 	rc = probe_summary(&r);
 	/* The summary and -w's records are out before the error line. */
 	probe_close(&r);

@@ -10,6 +10,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "realtime.h"
 
@@ -36,4 +37,13 @@ realtime_enable(char *err, size_t errlen)
 	 * under a small RLIMIT_MEMLOCK. Failing here changes nothing. */
 	(void)mlockall(MCL_CURRENT);
 	return 0;
+}
+
+void
+realtime_settle(void)
+{
+	struct timespec ts = { 0, REALTIME_SETTLE_NS };
+
+	/* A signal cuts it short: the run stops anyway. */
+	nanosleep(&ts, NULL);
 }

@@ -22,4 +22,18 @@
 /* 0, or -1 with one line in err (then nothing changed). */
 int	 realtime_enable(char *err, size_t errlen);
 
+/*
+ * At normal priority: set-up (capture, guard, sinks, the privilege drop)
+ * runs milliseconds of CPU just before the first segment, and on a busy
+ * machine the fair scheduler then preempts the process a few hundred
+ * microseconds into the conversation, as often as not while the
+ * target's SYN-ACK waits for our ACK (bench/reaction: p99 4.5 ms where
+ * the median is 70 us). A short sleep between set-up and the first send
+ * lets it start the conversation on a fresh slice. Call it once, right
+ * before the first send (before the run's time zero).
+ */
+#define REALTIME_SETTLE_NS	2000000LL	/* 2 ms */
+
+void	 realtime_settle(void);
+
 #endif

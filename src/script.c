@@ -1645,6 +1645,18 @@ parse_line(struct parser *p)
 
 /* Comments and blocks still open at the end; the implicit flow; the
  * target. */
+/* The untimed commands after the last timed step are its cleanup: they
+ * run after a failure too (tcpshake-scenario(5), COMMANDS). */
+static void
+mark_cleanup(struct script *sc)
+{
+	size_t k = sc->nsteps;
+
+	while (k > 0 && sc->steps[k - 1].kind == STEP_SHELL &&
+	    sc->steps[k - 1].time.kind == STEP_TIME_NONE)
+		sc->steps[--k].always = true;
+}
+
 static void
 parse_finish(struct parser *p)
 {
@@ -1665,6 +1677,7 @@ parse_finish(struct parser *p)
 		    "call (its parentheses never close)");
 	if (sc->nflows == 0)
 		flow_add(p, NULL, 0, 0);
+	mark_cleanup(sc);
 	if (sc->lab != NULL && !script_lab_finish(sc->lab, &msg)) {
 		perr_at(p, sc->lab->impair_line, 1, NULL, "%s", msg);
 		free(msg);

@@ -11,72 +11,7 @@
 
 #include "event.h"
 #include "segment.h"
-
-/*
- * Times are nanoseconds. A step's time is kept as written (kind, start_ns,
- * end_ns) and also laid out on the script's clock (at_ns, until_ns) as if
- * every earlier step happened exactly on time: a relative time counts from
- * the previous step's at_ns, '*' takes the previous step's at_ns.
- *
- * The engine runs on the same rule with what really happened, packetdrill's
- * way: a relative time (and '*') counts from the moment the previous step
- * completed (the capture stamp of the segment sent or matched, the end of
- * a command, the end of a silence), except that a '<' line right after a
- * '<' line counts from the previous one's scheduled time, so a burst of
- * sends does not drift. Absolute times count from the start of the run
- * and never move.
- */
-enum step_time_kind {
-	STEP_TIME_ABS,		/* "0.250": from the start of the run */
-	STEP_TIME_REL,		/* "+0.1": from the previous step */
-	STEP_TIME_ANY,		/* "*": whenever it comes (expected lines) */
-	STEP_TIME_NONE,		/* a command line written without a time:
-				 * setup when no timed step comes before
-				 * it, cleanup when none comes after (the
-				 * parser allows it nowhere else) */
-};
-
-struct step_time {
-	enum step_time_kind kind;
-	int64_t		 start_ns;	/* as written: absolute or offset */
-	bool		 window;	/* "A~B" or "+A~+B" was written */
-	int64_t		 end_ns;	/* as written, same kind as start */
-	int64_t		 at_ns;		/* laid out: start on the clock */
-	int64_t		 until_ns;	/* laid out: window end (= at_ns) */
-};
-
-enum step_kind {
-	STEP_PACKET,	/* '<' send seg, or '>' expect a segment like seg */
-	STEP_SILENCE,	/* "TIME FLOW > none": nothing from the target on the
-			 * flow from at_ns to until_ns (always a window) */
-	STEP_SHELL,	/* "TIME `command`": run it, fail on non-zero exit */
-	STEP_WAIT,	/* "TIME wait": nothing happens; the clock moves on */
-	STEP_PYTHON,	/* "TIME %{ code }%": in a lab, the target socket's
-			 * TCP_INFO taken then (tcpi_* names), the code
-			 * run with them after the last step, as
-			 * packetdrill does; command holds the code */
-	STEP_SYSCALL,	/* "TIME name(args) = RET": made by the agent in the
-			 * target's namespace (agent.h); only where the
-			 * caller allows them (script_defs.syscalls) */
-};
-
-struct syscall;
-
-struct step {
-	int		 line;		/* 1-based line in the file */
-	int		 column;	/* 1-based column of the time */
-	char		*text;		/* the line, comments out, trimmed */
-	enum step_kind	 kind;
-	struct step_time time;
-	enum event_dir	 dir;		/* PACKET, SILENCE: '<' DIR_TO_TARGET,
-					 * '>' DIR_FROM_TARGET; else DIR_NONE */
-	int		 flow;		/* index in script.flows; -1 for SHELL
-					 * and WAIT */
-	struct segment	 seg;		/* PACKET: has says what was given
-					 * (SEG_HAS_*, SEG_ANY_*, SEG_ABS_*) */
-	char		*command;	/* SHELL: the text between backquotes */
-	struct syscall	*call;		/* SYSCALL (syscall.h) */
-};
+#include "step.h"
 
 /* A TCP connection the scenario plays; one per TCB and source port. */
 struct script_flow {

@@ -739,7 +739,8 @@ session_add_conn(struct session *s, uint16_t lport, uint16_t rport,
 	}
 	if (wire_guard_flow(s->w, lport, rport, err, errlen) < 0)
 		return NULL;
-	c = conn_add(&s->conns, lport, rport);
+	c = conn_add(&s->conns, &s->cfg.wire_cfg.local, lport,
+	    &s->cfg.wire_cfg.remote, rport);
 	c->ops = ops;
 	c->drv = drv;
 	c->guarded = wire_guarded(s->w);
@@ -918,15 +919,18 @@ seen_packet(struct session *s, const struct wire_pkt *pkt, char *err,
 	case WIRE_LATE:		/* shown already, on the user-space clock */
 		break;
 	case WIRE_FOREIGN:
-		if ((c = conn_find(&s->conns, g->sport, g->dport)) != NULL)
+		if ((c = conn_find(&s->conns, &g->src, g->sport, &g->dst,
+		    g->dport)) != NULL)
 			seen_foreign(s, c, pkt);
 		break;
 	case WIRE_ICMP:
-		if ((c = conn_find(&s->conns, g->sport, g->dport)) != NULL)
+		if ((c = conn_find(&s->conns, &g->src, g->sport, &g->dst,
+		    g->dport)) != NULL)
 			seen_icmp(s, c, pkt);
 		break;
 	case WIRE_ARRIVED:
-		if ((c = conn_find(&s->conns, g->dport, g->sport)) != NULL)
+		if ((c = conn_find(&s->conns, &g->dst, g->dport, &g->src,
+		    g->sport)) != NULL)
 			return seen_incoming(s, c, pkt, err, errlen);
 		break;
 	case WIRE_MALFORMED:

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* shell-flowcmd.c: the shell's commands that move a flow: connect (a TCB
- * of the endpoint carrying out plan steps, plan.h, on the engine's
- * session), send and close on it, or on a typed flow as the packet line
+ * of the endpoint carrying out plan steps, step.h, on an engine over
+ * the shell's session), send and close on it, or on a typed flow as the packet line
  * they stand for. */
 #include "config.h"
 
@@ -16,7 +16,7 @@
 #include "conn.h"
 #include "endpoint.h"
 #include "flow.h"
-#include "plan.h"
+#include "engine.h"
 #include "serve.h"
 #include "session.h"
 #include "shell.h"
@@ -54,9 +54,12 @@ shell_cmd_flow(struct shell *sh, bool *ep)
 static void
 cmd_plan(struct shell *sh, struct plan *p, const char *what)
 {
-	struct plan_result r;
+	struct engine_opts eo;
+	struct engine_result r;
 
-	plan_run(p, engine_session(sh->eng), sh->ep, sh->epf, sh->stop, NULL,
+	memset(&eo, 0, sizeof eo);
+	eo.stop = sh->stop;
+	engine_run_plan(engine_session(sh->eng), &eo, sh->ep, sh->epf, p,
 	    &r);
 	plan_free(p);
 	session_settle(engine_session(sh->eng));
@@ -138,8 +141,8 @@ shell_cmd_connect(struct shell *sh, char *args)
 		return;
 	}
 	plan_init(&p);
-	plan_add(&p, PLAN_OPEN);
-	plan_await(&p, PLAN_ESTABLISHED, SHELL_PLAN_NS,
+	plan_add(&p, STEP_OPEN);
+	plan_await(&p, STEP_ESTABLISHED, SHELL_PLAN_NS,
 	    "waiting for the SYN-ACK");
 	cmd_plan(sh, &p, "connect");
 }
@@ -192,7 +195,7 @@ void
 shell_cmd_send(struct shell *sh, char *args)
 {
 	struct plan p;
-	struct plan_step *st;
+	struct step *st;
 	char *text = send_text(args), *why = NULL;
 	uint8_t *bytes;
 	size_t len;
@@ -217,11 +220,10 @@ shell_cmd_send(struct shell *sh, char *args)
 		return;
 	}
 	plan_init(&p);
-	st = plan_add(&p, PLAN_WRITE);
+	st = plan_add(&p, STEP_WRITE);
 	st->data = bytes;
 	st->len = len;
-	p.written = len;
-	plan_await(&p, PLAN_ACKED, SHELL_PLAN_NS,
+	plan_await(&p, STEP_ACKED, SHELL_PLAN_NS,
 	    "waiting for our data to be acknowledged");
 	cmd_plan(sh, &p, "send");
 	free(bytes);
@@ -231,7 +233,7 @@ void
 shell_cmd_close(struct shell *sh, char *args)
 {
 	struct plan p;
-	struct plan_step *st;
+	struct step *st;
 	bool ep;
 	uint16_t lport = shell_cmd_flow(sh, &ep);
 
@@ -250,13 +252,13 @@ shell_cmd_close(struct shell *sh, char *args)
 	}
 	plan_init(&p);
 	if (args[0] == 'r')
-		plan_add(&p, PLAN_ABORT);
+		plan_add(&p, STEP_ABORT);
 	else {
-		plan_add(&p, PLAN_SHUTDOWN);
+		plan_add(&p, STEP_SHUTDOWN);
 		/* half: back to the prompt; what the target still sends is
 		 * shown and acknowledged as it comes. */
 		if (args[0] == 'f') {
-			st = plan_add(&p, PLAN_CLOSE);
+			st = plan_add(&p, STEP_CLOSE);
 			st->timeout_ns = SHELL_PLAN_NS;
 			st->what = "waiting for the target's FIN";
 		}

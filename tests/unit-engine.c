@@ -9,6 +9,7 @@
 
 #include "check.h"
 #include "engine.h"
+#include "session.h"
 #include "wire-fake.h"
 
 #define MS	1000000LL
@@ -92,13 +93,45 @@ collect(void *arg, const struct event *ev)
 	    ev->outcome->why : "");
 }
 
+static struct script *
+parse(const char *text)
+{
+	struct script_errors errs = { 0 };
+	struct script_defs defs = { .target = "198.18.0.2:80" };
+	struct script *sc;
+
+	if ((sc = script_parse_string("t.shake", text, &defs, &errs)) ==
+	    NULL) {
+		script_errors_print(stdout, &errs);
+		printf("Bail out! script does not parse\n");
+		exit(1);
+	}
+	return sc;
+}
+
+/* 198.18.0.1:40000 to 198.18.0.2:80, the peer answering our sends. */
+static struct wire *
+fake_wire(struct peer *p, struct wire_fake **fk)
+{
+	struct wire_config wc;
+	struct wire *w;
+
+	memset(&wc, 0, sizeof wc);
+	ipaddr_parse("198.18.0.1", &wc.local);
+	ipaddr_parse("198.18.0.2", &wc.remote);
+	wc.rport = 80;
+	wc.lport = 40000;
+	w = wire_fake_open(&wc, fk);
+	wire_fake_set_peer(*fk, peer_on_send, p);
+	if (p->lag > 0)
+		wire_fake_set_lag(*fk, p->lag);
+	return w;
+}
+
 static void
 run_script(const char *text, struct peer *p, struct run *r)
 {
-	struct wire_config wc;
 	struct engine_config ec;
-	struct script_errors errs = { 0 };
-	struct script_defs defs = { .target = "198.18.0.2:80" };
 	struct wire_fake *fk;
 	struct wire *w;
 	struct script *sc;
@@ -107,21 +140,8 @@ run_script(const char *text, struct peer *p, struct run *r)
 	int rc;
 
 	memset(r, 0, sizeof *r);
-	if ((sc = script_parse_string("t.shake", text, &defs, &errs)) ==
-	    NULL) {
-		script_errors_print(stdout, &errs);
-		printf("Bail out! script does not parse\n");
-		exit(1);
-	}
-	memset(&wc, 0, sizeof wc);
-	ipaddr_parse("198.18.0.1", &wc.local);
-	ipaddr_parse("198.18.0.2", &wc.remote);
-	wc.rport = 80;
-	wc.lport = 40000;
-	w = wire_fake_open(&wc, &fk);
-	wire_fake_set_peer(fk, peer_on_send, p);
-	if (p->lag > 0)
-		wire_fake_set_lag(fk, p->lag);
+	sc = parse(text);
+	w = fake_wire(p, &fk);
 	memset(&ec, 0, sizeof ec);
 	ec.wire = w;
 	ec.tolerance_usecs = -1;
@@ -324,10 +344,74 @@ test_late_sends(void)
 	CHECK_INT(r.res.nlate, 0);
 }
 
+/* The shell's way: one step fed at a time, polled with a short bound
+ * (ENGINE_BUSY while the SYN-ACK is on its way), the session served
+ * between steps (ENGINE_IDLE), the verdict read after each. */
+static void
+test_one_step(void)
+{
+	struct peer p = { .synack_delay = 20 * MS, .synacks = 1 };
+	struct session_config sc;
+	struct engine_opts eo;
+	struct wire_fake *fk;
+	struct wire *w;
+	struct session *s;
+	struct engine *e;
+	struct script *scr;
+	struct run r;
+	enum engine_poll rc;
+	char err[256];
+	size_t i;
+	int busy = 0;
+
+	memset(&r, 0, sizeof r);
+	scr = parse("0 < S 0:0(0) win 65535 <mss 1460>\n"
+	    "* > S. 0:0(0) ack 1 <...>\n+0 < . 1:1(0) ack 1 win 65535\n");
+	w = fake_wire(&p, &fk);
+	memset(&sc, 0, sizeof sc);
+	sc.wire = w;
+	sc.emit = collect;
+	sc.emit_arg = &r;
+	s = session_open(&sc, err, sizeof err);
+	memset(&eo, 0, sizeof eo);
+	eo.tolerance_usecs = SCRIPT_TOLERANCE_USECS;
+	eo.tolerance_percent = SCRIPT_TOLERANCE_PERCENT;
+	eo.verdicts = true;
+	e = engine_new(s, &eo);
+	CHECK_INT(engine_add_flow(e, 40000, 80, err, sizeof err), 0);
+	session_start(s);
+	for (i = 0; i < scr->nsteps; i++) {
+		engine_feed(e, &scr->steps[i]);
+		while ((rc = engine_poll(e, session_now(s) + 5 * MS)) ==
+		    ENGINE_BUSY)
+			busy++;
+		CHECK_INT(rc, ENGINE_DONE);
+		CHECK_(engine_outcome(e)->ok, "step %zu: %s", i,
+		    engine_outcome(e)->why ? engine_outcome(e)->why : "ok");
+		CHECK_INT(engine_outcome(e)->line, scr->steps[i].line);
+	}
+	/* The SYN-ACK took 20 ms: polls of 5 ms came back without it. */
+	CHECK(busy >= 3);
+	CHECK_INT(r.n, 3);
+	CHECK_INT(engine_poll(e, session_now(s) + 5 * MS), ENGINE_IDLE);
+	CHECK_INT(engine_result(e)->nsteps, 3);
+	CHECK(engine_result(e)->failed == NULL);
+	/* The flow is open: the end resets it. */
+	engine_finish(e);
+	session_settle(s);
+	CHECK_INT(wire_fake_nsent(fk), 3);
+	CHECK_INT(wire_fake_sent(fk, 2, NULL)->flags, TH_RST_);
+	engine_free(e);
+	session_close(s);
+	wire_close(w);
+	script_free(scr);
+}
+
 int
 main(void)
 {
 	test_handshake();
+	test_one_step();
 	test_tolerance();
 	test_retransmission();
 	test_silence();

@@ -13,7 +13,7 @@
 #include "check.h"
 #include "connect-plan.h"
 #include "endpoint.h"
-#include "plan.h"
+#include "engine.h"
 #include "session.h"
 #include "wire-fake.h"
 #include "xmalloc.h"
@@ -91,7 +91,7 @@ struct rig {
 	struct session	*s;
 	struct endpoint	*ep;
 	struct ep_flow	*fl;
-	struct plan_result res;
+	struct engine_result res;
 };
 
 static void
@@ -122,6 +122,7 @@ run_plan(struct rig *rg, struct connect_opts *o, struct server *sv)
 	struct wire_config wc;
 	struct session_config sc;
 	struct endpoint_config ec = { 0 };
+	struct engine_opts eo = { 0 };
 	struct plan p;
 	char err[256] = "";
 	size_t i;
@@ -142,7 +143,7 @@ run_plan(struct rig *rg, struct connect_opts *o, struct server *sv)
 	CHECK_(rg->fl != NULL, "flow: %s", err);
 	plan_init(&p);
 	connect_build_plan(o, &p);
-	plan_run(&p, rg->s, rg->ep, rg->fl, NULL, NULL, &rg->res);
+	engine_run_plan(rg->s, &eo, rg->ep, rg->fl, &p, &rg->res);
 	plan_free(&p);
 	session_settle(rg->s);
 	for (i = 0; i < o->nsends; i++)

@@ -139,8 +139,10 @@ test_two_flows(void)
 	two_conns(&su, &a, &b);
 	CHECK_INT(wire_fake_nports(su.fk), 2);
 	CHECK_INT(wire_fake_nguarded(su.fk), 2);
-	CHECK(conn_find(session_conns(su.s), 40001, 80) == b);
-	CHECK(conn_find(session_conns(su.s), 80, 40001) == NULL);
+	CHECK(conn_find(session_conns(su.s), &wire_config(su.w)->local, 40001,
+	    &wire_config(su.w)->remote, 80) == b);
+	CHECK(conn_find(session_conns(su.s), &wire_config(su.w)->local, 80,
+	    &wire_config(su.w)->remote, 40001) == NULL);
 	arrive(&su, 1 * MS, 40001, TH_SYN_ | TH_ACK_, 7000);
 	arrive(&su, 2 * MS, 40000, TH_RST_, 9000);
 	arrive(&su, 3 * MS, 40002, TH_RST_, 1);
