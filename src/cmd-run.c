@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "cmdrun.h"
 #include "engine.h"
+#include "obs-state.h"
 #include "output.h"
 #include "peer.h"
 #include "realtime.h"
@@ -252,6 +253,26 @@ run_on_signal(int sig)
 	run_stop = 1;
 }
 
+/* What the engine's events go through: the sinks, and after each segment
+ * the state it puts our flow in, inferred (obs-state.c: run's flows have
+ * no TCB); the target's states with --peer-netns come from the session
+ * (session.c). */
+struct run_out {
+	struct output		*out;
+	struct obs_state	*obs;	/* this file's flows */
+};
+
+static void
+run_emit(void *arg, const struct event *ev)
+{
+	struct run_out *ro = arg;
+	const char *to[OBS_CHANGES_MAX];
+	size_t n = obs_state_event(ro->obs, ev, to);
+
+	output_emit(ro->out, ev);
+	obs_state_emit(ev, to, n, output_emit, ro->out);
+}
+
 /* Every file is parsed before the first runs: root goes once the first
  * wire is open (privdrop.h), and a later file may be one only root can
  * read. */
@@ -313,8 +334,9 @@ run_scenarios(const struct run_opts *o)
 	struct engine_result r;
 	struct run_file *files;
 	struct output *out = output_open("run", &o->out);
+	struct run_out ro = { out, NULL };
 	struct peer *peer = NULL;
-	int i, pass = 0, failed = 0, errors = 0;
+	int i, rc, pass = 0, failed = 0, errors = 0;
 	char err[512];
 
 	if (o->peer_netns != NULL && (peer = peer_open(o->peer_netns, err,
@@ -342,9 +364,8 @@ run_scenarios(const struct run_opts *o)
 	cfg.peer = peer;
 	cfg.agent_netns = o->peer_netns;
 	cfg.drop = &o->drop;
-	/* The target's states with --peer-netns come from the session. */
-	cfg.emit = output_emit;
-	cfg.emit_arg = out;
+	cfg.emit = run_emit;
+	cfg.emit_arg = &ro;
 	files = run_parse_files(o, &defs);
 	run_command_helper(o, files);
 	for (i = 0; i < o->nfiles && !run_stop; i++) {
@@ -357,7 +378,10 @@ run_scenarios(const struct run_opts *o)
 		}
 		if (!o->out.quiet)
 			script_warnings_print(stderr, files[i].sc);
-		if (engine_run(files[i].sc, &cfg, &r, err, sizeof err) < 0) {
+		ro.obs = obs_state_new();
+		rc = engine_run(files[i].sc, &cfg, &r, err, sizeof err);
+		obs_state_free(ro.obs);
+		if (rc < 0) {
 			fflush(stdout);
 			warnx_("run: %s", err);
 			errors++;

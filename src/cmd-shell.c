@@ -115,7 +115,7 @@ shell_setup(struct shell *sh)
 		fatalx("shell: --peer-netns: %s", err);
 	sh->out = output_open("shell", &oo);
 	sh->rec = shell_rec_new();
-	sh->obs = shell_obs_new();
+	sh->obs = obs_state_new();
 	sh->stop = &shell_stop;
 	sh->ended = &shell_ended;
 	sh->interactive = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
@@ -131,7 +131,7 @@ shell_end(struct shell *sh)
 	shell_close(sh);
 	output_close(sh->out);
 	shell_rec_free(sh->rec);
-	shell_obs_free(sh->obs);
+	obs_state_free(sh->obs);
 	peer_close(sh->peer);
 	free(sh->header);
 	free(sh->host);

@@ -28,11 +28,14 @@ struct output {
 static struct output *output_current;
 static pid_t output_pid;
 
-/* Text without segments (run without -v): the text sink behind a filter. */
+/* Text without segments (run without -v): the text sink behind a filter;
+ * our states, inferred from the segments, go with them (the target's,
+ * read from its kernel, stay). */
 static void
 steps_event(void *ctx, const struct event *ev)
 {
-	if (ev->type != EV_SEGMENT)
+	if (ev->type != EV_SEGMENT && !(ev->type == EV_STATE &&
+	    ev->dir != DIR_FROM_TARGET))
 		report_text_ops.event(ctx, ev);
 }
 

@@ -22,8 +22,8 @@ struct output_opts {
 	enum output_format format;	/* standard output's sink */
 	/* -q: standard output shows summaries and failed steps only. */
 	bool		 quiet;
-	/* Text shows steps, notes and verdicts, not each segment (run
-	 * without -v). */
+	/* Text shows steps, notes, the target's states and verdicts, not
+	 * each segment nor our states (run without -v). */
 	bool		 no_segments;
 	int		 flags;		/* text, ladder: REPORT_IP, REPORT_HEX
 					 * (report.h); --svg takes REPORT_IP */

@@ -64,7 +64,7 @@ cmd_show(struct shell *sh, char *args)
 	if (ep)
 		show_tcb(ep_flow_tcb(sh->epf), stdout);
 	else
-		shell_obs_show(sh->obs, lport, stdout);
+		obs_state_show(sh->obs, lport, stdout);
 	if (sh->peer != NULL)
 		printf("target's kernel (%s): %s\n", sh->peer_netns,
 		    peer_state_name(peer_state(sh->peer, &wc->remote, sh->port,
@@ -120,8 +120,8 @@ cmd_target(struct shell *sh, char *args)
 	/* What save and show know is about the old target. */
 	shell_rec_free(sh->rec);
 	sh->rec = shell_rec_new();
-	shell_obs_free(sh->obs);
-	sh->obs = shell_obs_new();
+	obs_state_free(sh->obs);
+	sh->obs = obs_state_new();
 	free(sh->host);
 	sh->host = host;
 	sh->port = port;

@@ -41,7 +41,7 @@ shell_cmd_flow(struct shell *sh, bool *ep)
 		f = ep_flow_tcb(sh->epf);
 		c = sh->eng != NULL ? engine_flow_conn(sh->eng, 0) : NULL;
 		if (f->state != FLOW_CLOSED || c == NULL ||
-		    !shell_obs_known(sh->obs, c->lport)) {
+		    !obs_state_known(sh->obs, c->lport)) {
 			*ep = true;
 			return f->cfg.lport;
 		}
@@ -158,7 +158,7 @@ typed_line(struct shell *sh, uint16_t lport, const char *flags,
 	size_t len = 0;
 	char *line, *why = NULL;
 
-	if (shell_obs_next(sh->obs, lport, &nxt, &rcv, &wnd) < 0) {
+	if (obs_state_next(sh->obs, lport, &nxt, &rcv, &wnd) < 0) {
 		shell_error(sh, "nothing sent on this flow yet: type its SYN, "
 		    "or use connect");
 		return;

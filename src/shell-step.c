@@ -63,14 +63,24 @@ typed_port(const struct shell *sh, uint16_t lport)
 	return false;
 }
 
-/* Every event: kept, shown, and for a typed flow's segment the state it
+/* A typed flow's state: kept and shown. */
+static void
+shell_state_out(void *arg, const struct event *st)
+{
+	struct shell *sh = arg;
+
+	shell_rec_event(sh->rec, st);
+	output_emit(sh->out, st);
+}
+
+/* Every event: kept, shown, and for a typed flow's segment the states it
  * causes (connect's TCB says its own). */
 static void
 shell_emit(void *arg, const struct event *ev)
 {
 	struct shell *sh = arg;
-	struct event st;
-	const char *state = NULL;
+	const char *to[OBS_CHANGES_MAX];
+	size_t n = 0;
 	uint16_t lport;
 
 	shell_rec_event(sh->rec, ev);
@@ -78,18 +88,11 @@ shell_emit(void *arg, const struct event *ev)
 		lport = ev->dir == DIR_FROM_TARGET ? ev->seg->dport :
 		    ev->seg->sport;
 		if (typed_port(sh, lport))
-			state = shell_obs_segment(sh->obs, lport, ev);
+			n = obs_state_segment(sh->obs, lport, ev, to);
 	}
 	shell_term_hide();
 	output_emit(sh->out, ev);
-	if (state != NULL) {
-		event_init(&st, EV_STATE);
-		st.t_ns = ev->t_ns;
-		st.ts = ev->ts;
-		st.text = state;
-		shell_rec_event(sh->rec, &st);
-		output_emit(sh->out, &st);
-	}
+	obs_state_emit(ev, to, n, shell_state_out, sh);
 	fflush(stdout);
 	shell_term_show();
 }

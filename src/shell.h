@@ -12,6 +12,7 @@
 
 #include "engine.h"
 #include "event.h"
+#include "obs-state.h"
 #include "privdrop.h"
 
 #define SHELL_DEADLINE_NS	3000000000LL	/* a '>' line without a time */
@@ -19,7 +20,6 @@
 #define SHELL_HISTORY		".tcpshake_history"
 
 struct shell_rec;
-struct shell_obs;
 struct endpoint;
 struct ep_flow;
 struct output;
@@ -56,7 +56,7 @@ struct shell {
 
 	struct output	*out;		/* text on stdout (output.h) */
 	struct shell_rec *rec;		/* what happened: save, ladder */
-	struct shell_obs *obs;		/* the typed flows' states */
+	struct obs_state *obs;		/* the typed flows' states */
 	volatile sig_atomic_t *stop;	/* Ctrl-C: the wait ends */
 	volatile sig_atomic_t *ended;	/* SIGTERM, SIGHUP: the shell ends */
 
@@ -127,20 +127,5 @@ int	 shell_rec_save(const struct shell_rec *, const char *path,
 /* The conversation so far as a ladder on stdout. */
 void	 shell_rec_ladder(const struct shell_rec *);
 size_t	 shell_rec_count(const struct shell_rec *);
-
-/* shell-obs.c: a typed flow's TCB as seen from its segments. */
-struct shell_obs *shell_obs_new(void);
-void	 shell_obs_free(struct shell_obs *);
-/* A segment event of a flow typed by the user (lport ours): the state
- * it causes, or NULL when unchanged. */
-const char *shell_obs_segment(struct shell_obs *, uint16_t lport,
-	    const struct event *);
-/* Seen anything on it? Its next numbers (relative) and our last window:
- * 0, or -1 when nothing was seen. */
-bool	 shell_obs_known(const struct shell_obs *, uint16_t lport);
-int	 shell_obs_next(const struct shell_obs *, uint16_t lport,
-	    uint32_t *snd_nxt, uint32_t *rcv_nxt, uint32_t *rcv_wnd);
-/* What `show` prints for it: 0, or -1 when nothing was seen. */
-int	 shell_obs_show(const struct shell_obs *, uint16_t lport, FILE *);
 
 #endif

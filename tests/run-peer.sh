@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # run-peer.sh: `tcpshake run --peer-netns NS` shows the target's own socket
 # states, read after each segment: every state of an active close, in
-# order, in the text report and as JSON state objects of the target's side.
+# order, in the text report and as JSON state objects of the target's side;
+# --ladder draws them with ours, inferred from the segments, opposite.
 . "$top_srcdir/tests/lib.sh"
 need_root
 lab_start
@@ -36,6 +37,31 @@ in_client "$TCPSHAKE" run --json --tolerance_usecs 100000 \
 n=$(grep -c '"type":"state".*"side":"target"' "$TMP/json")
 [ "$n" = 4 ] || [ "$n" = 5 ] ||
     { show "$TMP/json"; fail "JSON: $n target states, want 4 or 5"; }
+
+# Both ends' states in the ladder: ours inferred from the segments (run
+# has no TCB) in the left margin, each on the row of the segment that
+# caused it; the target's read from its kernel in the right one.
+rc=0
+in_client "$TCPSHAKE" run --ladder --tolerance_usecs 100000 \
+    --peer-netns "$LAB-s" "$scenario" >"$TMP/ladder" 2>"$TMP/err" || rc=$?
+[ "$rc" = 0 ] || { show "$TMP/ladder" "$TMP/err"; fail "run --ladder exited $rc"; }
+row() {
+	grep -Eq "$1" "$TMP/ladder" ||
+	    { show "$TMP/ladder"; fail "run --ladder: no row matching: $1"; }
+}
+row '^ +[0-9.]+ SYN_SENT +\|-- S 0:0\(0\) .*-->\|  SYN_RECEIVED$'
+row '^ +[0-9.]+ ESTABLISHED +\|<-+ S\. 0:0\(0\) ack 1 .*--\|'
+row '^ +[0-9.]+ FIN_WAIT_1 +\|-- F\. 6:6\(0\) ack 6 .*-->\|'
+row '^ +[0-9.]+ FIN_WAIT_2 +\|<-+ F\. 6:6\(0\) ack 7 .*--\|'
+row '^ +[0-9.]+ TIME_WAIT +\| +\|'
+ours=$(sed -nE 's/^ +[0-9.]+ ([A-Z_0-9]+) +\|.*/\1/p' "$TMP/ladder" | tr '\n' ' ')
+[ "$ours" = "SYN_SENT ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 TIME_WAIT " ] ||
+    { show "$TMP/ladder"; fail "run --ladder: our states: $ours"; }
+# The same as JSON state objects of the prober's side, in order.
+ours=$(sed -nE 's/.*"type":"state".*"side":"prober".*/&/p' "$TMP/json" |
+    sed -nE 's/.*"text":"([A-Z_0-9]+)".*/\1/p' | tr '\n' ' ')
+[ "$ours" = "SYN_SENT ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 TIME_WAIT " ] ||
+    { show "$TMP/json"; fail "JSON: our states: $ours"; }
 
 # A namespace that does not exist: one line naming it, exit 2.
 rc=0

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* shell-obs.c: the TCB of a flow the user types segment by segment, as
- * its segments show it: RFC 9293 state, snd.una/nxt, rcv.nxt, windows,
- * the options each SYN offered. It sends nothing: the user does. */
+/* obs-state.c: the TCB of a flow that has none (typed in the shell, run
+ * by a scenario), as its segments show it: RFC 9293 state, snd.una/nxt,
+ * rcv.nxt, windows, the options each SYN offered. It sends nothing. */
 #include "config.h"
 
 #include <inttypes.h>
@@ -11,7 +11,7 @@
 
 #include "flow.h"
 #include "fmt.h"
-#include "shell.h"
+#include "obs-state.h"
 #include "xmalloc.h"
 
 struct obs_flow {
@@ -23,21 +23,25 @@ struct obs_flow {
 	bool		 fin_sent, fin_rcvd;
 	uint32_t	 fin_seq;		/* our FIN's */
 	char		 our_opts[128], their_opts[128];
+	/* The states one segment went through, in order (a FIN that also
+	 * acks ours: FIN_WAIT_2, then TIME_WAIT). */
+	enum flow_state	 to[OBS_CHANGES_MAX];
+	size_t		 nto;
 };
 
-struct shell_obs {
+struct obs_state {
 	struct obs_flow	*v;
 	size_t		 n;
 };
 
-struct shell_obs *
-shell_obs_new(void)
+struct obs_state *
+obs_state_new(void)
 {
-	return xcalloc(1, sizeof(struct shell_obs));
+	return xcalloc(1, sizeof(struct obs_state));
 }
 
 void
-shell_obs_free(struct shell_obs *o)
+obs_state_free(struct obs_state *o)
 {
 	if (o == NULL)
 		return;
@@ -46,7 +50,7 @@ shell_obs_free(struct shell_obs *o)
 }
 
 static struct obs_flow *
-obs_find(const struct shell_obs *o, uint16_t lport)
+obs_find(const struct obs_state *o, uint16_t lport)
 {
 	size_t i;
 
@@ -71,6 +75,16 @@ obs_opts(const struct segment *s, char *buf, size_t len)
 	free(t);
 }
 
+static void
+obs_set(struct obs_flow *f, enum flow_state to)
+{
+	if (to == f->state)
+		return;
+	f->state = to;
+	if (f->nto < OBS_CHANGES_MAX)
+		f->to[f->nto++] = to;
+}
+
 /* Ours going out. */
 static void
 obs_out(struct obs_flow *f, const struct segment *s)
@@ -78,7 +92,7 @@ obs_out(struct obs_flow *f, const struct segment *s)
 	uint32_t end = s->seq + segment_seqlen(s);
 
 	if (s->flags & TH_RST_) {
-		f->state = FLOW_CLOSED;
+		obs_set(f, FLOW_CLOSED);
 		return;
 	}
 	if (!f->have_snd || after(end, f->snd_nxt))
@@ -90,13 +104,13 @@ obs_out(struct obs_flow *f, const struct segment *s)
 	if (s->flags & TH_SYN_) {
 		obs_opts(s, f->our_opts, sizeof f->our_opts);
 		if (f->state == FLOW_CLOSED)
-			f->state = FLOW_SYN_SENT;
+			obs_set(f, FLOW_SYN_SENT);
 	}
 	if ((s->flags & TH_FIN_) && !f->fin_sent) {
 		f->fin_sent = true;
 		f->fin_seq = end - 1;
-		f->state = f->state == FLOW_CLOSE_WAIT ? FLOW_LAST_ACK :
-		    FLOW_FIN_WAIT_1;
+		obs_set(f, f->state == FLOW_CLOSE_WAIT ? FLOW_LAST_ACK :
+		    FLOW_FIN_WAIT_1);
 	}
 }
 
@@ -108,7 +122,7 @@ obs_in(struct obs_flow *f, const struct segment *s)
 	bool fin_acked;
 
 	if (s->flags & TH_RST_) {
-		f->state = FLOW_CLOSED;
+		obs_set(f, FLOW_CLOSED);
 		return;
 	}
 	if (!f->have_rcv || after(end, f->rcv_nxt))
@@ -120,34 +134,34 @@ obs_in(struct obs_flow *f, const struct segment *s)
 	if (s->flags & TH_SYN_) {
 		obs_opts(s, f->their_opts, sizeof f->their_opts);
 		if (f->state == FLOW_SYN_SENT && (s->flags & TH_ACK_))
-			f->state = FLOW_ESTABLISHED;
+			obs_set(f, FLOW_ESTABLISHED);
 	}
 	fin_acked = f->fin_sent && (s->flags & TH_ACK_) &&
 	    after(s->ack, f->fin_seq);
 	if (fin_acked && f->state == FLOW_FIN_WAIT_1)
-		f->state = FLOW_FIN_WAIT_2;
+		obs_set(f, FLOW_FIN_WAIT_2);
 	else if (fin_acked && f->state == FLOW_CLOSING)
-		f->state = FLOW_TIME_WAIT;
+		obs_set(f, FLOW_TIME_WAIT);
 	else if (fin_acked && f->state == FLOW_LAST_ACK)
-		f->state = FLOW_CLOSED;
+		obs_set(f, FLOW_CLOSED);
 	if ((s->flags & TH_FIN_) && !f->fin_rcvd) {
 		f->fin_rcvd = true;
 		if (f->state == FLOW_ESTABLISHED)
-			f->state = FLOW_CLOSE_WAIT;
+			obs_set(f, FLOW_CLOSE_WAIT);
 		else if (f->state == FLOW_FIN_WAIT_1)
-			f->state = FLOW_CLOSING;
+			obs_set(f, FLOW_CLOSING);
 		else if (f->state == FLOW_FIN_WAIT_2)
-			f->state = FLOW_TIME_WAIT;
+			obs_set(f, FLOW_TIME_WAIT);
 	}
 }
 
-const char *
-shell_obs_segment(struct shell_obs *o, uint16_t lport,
-    const struct event *ev)
+size_t
+obs_state_segment(struct obs_state *o, uint16_t lport,
+    const struct event *ev, const char *to[OBS_CHANGES_MAX])
 {
 	struct obs_flow *f = obs_find(o, lport);
 	struct segment s;
-	enum flow_state was;
+	size_t i;
 
 	if (f == NULL) {
 		o->v = xreallocarray(o->v, o->n + 1, sizeof *o->v);
@@ -155,17 +169,45 @@ shell_obs_segment(struct shell_obs *o, uint16_t lport,
 		memset(f, 0, sizeof *f);
 		f->lport = lport;
 	}
-	was = f->state;
+	f->nto = 0;
 	fmt_view_segment(ev, &s);
 	if (ev->dir == DIR_TO_TARGET)
 		obs_out(f, &s);
 	else
 		obs_in(f, &s);
-	return f->state != was ? flow_state_name(f->state) : NULL;
+	for (i = 0; i < f->nto; i++)
+		to[i] = flow_state_name(f->to[i]);
+	return f->nto;
+}
+
+size_t
+obs_state_event(struct obs_state *o, const struct event *ev,
+    const char *to[OBS_CHANGES_MAX])
+{
+	if (ev->type != EV_SEGMENT || ev->seg == NULL || ev->dir == DIR_NONE)
+		return 0;
+	return obs_state_segment(o, ev->dir == DIR_FROM_TARGET ?
+	    ev->seg->dport : ev->seg->sport, ev, to);
+}
+
+void
+obs_state_emit(const struct event *cause, const char *const *to, size_t n,
+    void (*emit)(void *, const struct event *), void *arg)
+{
+	struct event st;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		event_init(&st, EV_STATE);
+		st.t_ns = cause->t_ns;
+		st.ts = cause->ts;
+		st.text = to[i];
+		emit(arg, &st);
+	}
 }
 
 int
-shell_obs_show(const struct shell_obs *o, uint16_t lport, FILE *out)
+obs_state_show(const struct obs_state *o, uint16_t lport, FILE *out)
 {
 	const struct obs_flow *f = obs_find(o, lport);
 
@@ -184,7 +226,7 @@ shell_obs_show(const struct shell_obs *o, uint16_t lport, FILE *out)
 }
 
 bool
-shell_obs_known(const struct shell_obs *o, uint16_t lport)
+obs_state_known(const struct obs_state *o, uint16_t lport)
 {
 	const struct obs_flow *f = obs_find(o, lport);
 
@@ -192,7 +234,7 @@ shell_obs_known(const struct shell_obs *o, uint16_t lport)
 }
 
 int
-shell_obs_next(const struct shell_obs *o, uint16_t lport, uint32_t *snd_nxt,
+obs_state_next(const struct obs_state *o, uint16_t lport, uint32_t *snd_nxt,
     uint32_t *rcv_nxt, uint32_t *rcv_wnd)
 {
 	const struct obs_flow *f = obs_find(o, lport);
