@@ -31,6 +31,7 @@
 
 #define AGENT_MAX_FD	256
 #define AGENT_MAX_IO	(16 * 1024 * 1024)	/* bytes in one call */
+#define AGENT_MAX_CMSG	1024			/* control bytes */
 
 /*
  * Script fds are the numbers the script wrote ("socket(...) = 3"); the
@@ -52,6 +53,8 @@ struct agent_ctx {
 						 * one; -1 */
 	char		**snaps;		/* per step: the names %{ }%
 						 * runs with (agent-python.c) */
+	int64_t		 t0;			/* the call's struct agent_req */
+	int64_t		 tol;
 };
 
 struct agent_ctx *
@@ -148,18 +151,6 @@ arg_len(struct agent_ctx *a, const struct syscall *c, size_t i)
 		return 0;
 	}
 	return (size_t)v;
-}
-
-static const struct sx *
-member(const struct sx *x, const char *name)
-{
-	size_t k;
-
-	for (k = 0; x != NULL && k < x->nkids; k++)
-		if (x->kids[k]->name != NULL &&
-		    strcmp(x->kids[k]->name, name) == 0)
-			return x->kids[k];
-	return NULL;
 }
 
 /* --------------------------------------------------------- addresses */
@@ -418,13 +409,20 @@ call_read(struct agent_ctx *a, const struct syscall *c, char *why, size_t n)
 	return rc;
 }
 
-/* [{..., N}, ...] into iovecs over the zero buffer. */
+/* [{..., N}, ...] into iovecs over the zero buffer, IOV_GAP bytes
+ * apart as packetdrill's buffers of their own are: MSG_ZEROCOPY makes a
+ * fragment of each, where adjacent ones would merge into one. *span:
+ * the bytes of the buffer they cover. */
+#define IOV_GAP	64
+
 static int
-iovs(struct agent_ctx *a, const struct sx *x, struct iovec *iov, int max)
+iovs(struct agent_ctx *a, const struct sx *x, struct iovec *iov, int max,
+    size_t *span)
 {
 	size_t k, total = 0;
 	int n = 0;
 
+	*span = 0;
 	if (x == NULL || x->kind != SX_LIST) {
 		agent_bad(a, "an iovec list is [{..., LEN}, ...]");
 		return 0;
@@ -432,7 +430,7 @@ iovs(struct agent_ctx *a, const struct sx *x, struct iovec *iov, int max)
 	for (k = 0; k < x->nkids && n < max; k++) {
 		const struct sx *e = x->kids[k];
 		const struct sx *l = e->nkids == 2 ? e->kids[1] :
-		    member(e, "iov_len");
+		    sx_member(e, "iov_len");
 
 		if (e->kind != SX_STRUCT || l == NULL || l->kind != SX_INT ||
 		    l->v < 0 || total + (size_t)l->v > AGENT_MAX_IO) {
@@ -442,6 +440,9 @@ iovs(struct agent_ctx *a, const struct sx *x, struct iovec *iov, int max)
 		iov[n].iov_base = a->buf + total;
 		iov[n++].iov_len = (size_t)l->v;
 		total += (size_t)l->v;
+		*span = total;
+		total = total + IOV_GAP < AGENT_MAX_IO ? total + IOV_GAP :
+		    AGENT_MAX_IO;
 	}
 	return n;
 }
@@ -450,7 +451,8 @@ static long
 call_vec(struct agent_ctx *a, const struct syscall *c, char *why, size_t n)
 {
 	struct iovec iov[64];
-	int cnt = iovs(a, arg(a, c, 1), iov, 64);
+	size_t span;
+	int cnt = iovs(a, arg(a, c, 1), iov, 64, &span);
 	long rc;
 
 	(void)why;
@@ -460,49 +462,77 @@ call_vec(struct agent_ctx *a, const struct syscall *c, char *why, size_t n)
 	if (strcmp(c->name, "writev") == 0)
 		return writev(arg_fd(a, c, 0), iov, cnt);
 	rc = readv(arg_fd(a, c, 0), iov, cnt);
-	memset(a->buf, 0, rc > 0 ? (size_t)rc : 0);
+	memset(a->buf, 0, rc > 0 ? span : 0);
 	return rc;
 }
 
+/* recvmsg's msg_flags and control messages against the line's. */
+static void
+msg_check(struct agent_ctx *a, const struct sx *m, const struct msghdr *mh,
+    char *why, size_t n)
+{
+	const struct sx *f = sx_member(m, "msg_flags");
+	const struct sx *ctl = sx_member(m, "msg_control");
+	int64_t want = f != NULL && f->kind == SX_INT ? f->v : 0;
+
+	if (mh->msg_flags != want) {
+		snprintf(why, n, "recvmsg read msg_flags 0x%x, the line says "
+		    "0x%llx", (unsigned)mh->msg_flags,
+		    (unsigned long long)want);
+		agent_bad(a, "%s", why);
+	} else if (ctl != NULL && !agent_cmsg_check(ctl, mh, a->t0, a->tol,
+	    why, n))
+		agent_bad(a, "%s", why);
+}
+
 /* sendmsg/recvmsg(fd, {msg_name(...)=..., msg_iov(N)=[...],
- * msg_flags=F}, flags): the iovecs; no control messages. */
+ * msg_flags=F, msg_control=[...]}, flags). recvmsg is given room for
+ * the control messages the line lists, as packetdrill gives it. */
 static long
 call_msg(struct agent_ctx *a, const struct syscall *c, char *why, size_t n)
 {
-	const struct sx *m = arg(a, c, 1);
+	const struct sx *m = arg(a, c, 1), *ctl;
 	struct sockaddr_storage to;
 	struct iovec iov[64];
 	struct msghdr mh;
-	long rc;
+	char cbuf[AGENT_MAX_CMSG] __attribute__((aligned(8)));
+	long rc, clen = 0;
+	size_t span;
+	bool send = strcmp(c->name, "sendmsg") == 0;
 
-	(void)why;
-	(void)n;
 	memset(&mh, 0, sizeof mh);
 	if (m == NULL || m->kind != SX_STRUCT) {
 		agent_bad(a, "%s(): the message is {msg_name(...)=..., "
 		    "msg_iov(N)=[...], msg_flags=F}", c->name);
 		return 0;
 	}
-	if (member(m, "msg_control") != NULL) {
-		agent_bad(a, "%s(): control messages are not supported",
-		    c->name);
+	if ((ctl = sx_member(m, "msg_control")) != NULL &&
+	    (clen = agent_cmsg_build(ctl, cbuf, sizeof cbuf, why, n)) < 0) {
+		agent_bad(a, "%s(): %s", c->name, why);
 		return 0;
 	}
+	mh.msg_control = ctl != NULL ? cbuf : NULL;
+	mh.msg_controllen = (size_t)clen;
 	mh.msg_iov = iov;
-	mh.msg_iovlen = (size_t)iovs(a, member(m, "msg_iov"), iov, 64);
-	if (member(m, "msg_name") != NULL &&
-	    member(m, "msg_name")->kind == SX_ELLIPSIS &&
-	    strcmp(c->name, "sendmsg") == 0) {
+	mh.msg_iovlen = (size_t)iovs(a, sx_member(m, "msg_iov"), iov, 64, &span);
+	if (sx_member(m, "msg_name") != NULL &&
+	    sx_member(m, "msg_name")->kind == SX_ELLIPSIS && send) {
 		mh.msg_namelen = lab_sockaddr(a, false, &to);
 		mh.msg_name = &to;
 		prebind(a, arg_fd(a, c, 0));
 	}
 	if (a->bad != NULL)
 		return 0;
-	if (strcmp(c->name, "sendmsg") == 0)
+	if (send)
 		return sendmsg(arg_fd(a, c, 0), &mh, (int)arg_int(a, c, 2));
 	rc = recvmsg(arg_fd(a, c, 0), &mh, (int)arg_int(a, c, 2));
-	memset(a->buf, 0, rc > 0 ? (size_t)rc : 0);
+	if (rc >= 0) {
+		int err = errno;
+
+		msg_check(a, m, &mh, why, n);
+		errno = err;
+	}
+	memset(a->buf, 0, rc > 0 ? span : 0);
 	return rc;
 }
 
@@ -573,8 +603,8 @@ call_poll(struct agent_ctx *a, const struct syscall *c, char *why, size_t n)
 		return 0;
 	}
 	for (k = 0; k < l->nkids && cnt < 16; k++, cnt++) {
-		const struct sx *fd = member(l->kids[k], "fd");
-		const struct sx *ev = member(l->kids[k], "events");
+		const struct sx *fd = sx_member(l->kids[k], "fd");
+		const struct sx *ev = sx_member(l->kids[k], "events");
 		int64_t s = fd != NULL ? fd->v : -1;
 
 		pfd[cnt].fd = s >= 0 && s < AGENT_MAX_FD ? a->fds[s] : -1;
@@ -583,7 +613,7 @@ call_poll(struct agent_ctx *a, const struct syscall *c, char *why, size_t n)
 	}
 	rc = poll(pfd, cnt, (int)arg_int(a, c, 2));
 	for (k = 0; rc >= 0 && k < cnt; k++) {
-		const struct sx *re = member(l->kids[k], "revents");
+		const struct sx *re = sx_member(l->kids[k], "revents");
 
 		if (re != NULL && re->kind == SX_INT && re->v !=
 		    pfd[k].revents) {
@@ -612,8 +642,8 @@ call_epoll(struct agent_ctx *a, const struct syscall *c, char *why,
 	memset(&ev, 0, sizeof ev);
 	if (strcmp(c->name, "epoll_ctl") == 0) {
 		x = arg(a, c, 3);
-		e = member(x, "events");
-		f = member(x, "fd");
+		e = sx_member(x, "events");
+		f = sx_member(x, "fd");
 		ev.events = e != NULL ? (uint32_t)e->v : 0;
 		ev.data.u64 = f != NULL ? (uint64_t)f->v : 0;
 		return epoll_ctl(arg_fd(a, c, 0), (int)arg_int(a, c, 1),
@@ -622,8 +652,8 @@ call_epoll(struct agent_ctx *a, const struct syscall *c, char *why,
 	}
 	x = arg(a, c, 1);
 	rc = epoll_wait(arg_fd(a, c, 0), &ev, 1, (int)arg_int(a, c, 3));
-	e = member(x, "events");
-	f = member(x, "fd");
+	e = sx_member(x, "events");
+	f = sx_member(x, "fd");
 	if (rc >= 1 && ((e != NULL && e->kind == SX_INT && e->v != ev.events) ||
 	    (f != NULL && f->kind == SX_INT && (uint64_t)f->v !=
 	    ev.data.u64))) {
@@ -681,8 +711,8 @@ opt_value(struct agent_ctx *a, const struct sx *x, char *buf, size_t cap)
 		memcpy(buf, x->s, len);
 		return (socklen_t)len;
 	}
-	if (x->kind == SX_STRUCT && (on = member(x, "onoff")) != NULL &&
-	    (l = member(x, "linger")) != NULL) {
+	if (x->kind == SX_STRUCT && (on = sx_member(x, "onoff")) != NULL &&
+	    (l = sx_member(x, "linger")) != NULL) {
 		lg.l_onoff = (int)on->v;
 		lg.l_linger = (int)l->v;
 		memcpy(buf, &lg, sizeof lg);
@@ -869,7 +899,8 @@ agent_ctx_snap(struct agent_ctx *a, size_t idx)
 }
 
 void
-agent_call(struct agent_ctx *a, const struct step *st, struct agent_rep *rep)
+agent_call(struct agent_ctx *a, const struct step *st,
+    const struct agent_req *req, struct agent_rep *rep)
 {
 	const struct syscall *c = st->call;
 	char why[300] = "";
@@ -879,6 +910,8 @@ agent_call(struct agent_ctx *a, const struct step *st, struct agent_rep *rep)
 
 	free(a->bad);
 	a->bad = NULL;
+	a->t0 = req->t0;
+	a->tol = req->tol_ns;
 	for (k = 0; k < sizeof calls / sizeof calls[0]; k++)
 		if (strcmp(calls[k].name, c->name) == 0)
 			break;

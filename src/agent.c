@@ -85,7 +85,7 @@ agent_main(const struct script *sc, int fd)
 			agent_python_run(ctx, &sc->steps[req.step], req.step,
 			    &rep);
 		else
-			agent_call(ctx, &sc->steps[req.step], &rep);
+			agent_call(ctx, &sc->steps[req.step], &req, &rep);
 		if (send(fd, &rep, sizeof rep, MSG_NOSIGNAL) == -1)
 			_exit(0);
 	}

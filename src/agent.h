@@ -36,6 +36,9 @@ struct agent_req {
 	struct ipaddr	 prober;	/* and connect()'s */
 	uint16_t	 target_port;
 	uint16_t	 prober_port;
+	int64_t		 t0;		/* AGENT_CALL: the script's time
+					 * 0, CLOCK_MONOTONIC ns */
+	int64_t		 tol_ns;	/* and the line's tolerance */
 };
 
 struct agent_rep {
@@ -68,7 +71,7 @@ struct agent_ctx;
 struct agent_ctx *agent_ctx_new(const struct script *sc);
 void	 agent_ctx_addrs(struct agent_ctx *, const struct agent_req *);
 void	 agent_call(struct agent_ctx *, const struct step *st,
-	    struct agent_rep *rep);
+	    const struct agent_req *req, struct agent_rep *rep);
 /* The socket under test (ours) or -1; step idx's snapshot slot. */
 int	 agent_ctx_sut(const struct agent_ctx *);
 const struct script *agent_ctx_script(const struct agent_ctx *);
@@ -82,5 +85,17 @@ void	 agent_python_snap(struct agent_ctx *, size_t idx,
 	    struct agent_rep *rep);
 void	 agent_python_run(struct agent_ctx *, const struct step *st,
 	    size_t idx, struct agent_rep *rep);
+
+/* agent-cmsg.c: msg_control=[...] of sendmsg and recvmsg lines. The
+ * control bytes the list stands for, built in buf (cap bytes): their
+ * length, or -1 with one line in err. */
+struct sx;
+struct msghdr;
+long	 agent_cmsg_build(const struct sx *list, void *buf, size_t cap,
+	    char *err, size_t n);
+/* What recvmsg read back against the list; t0 and tol as in
+ * struct agent_req. */
+bool	 agent_cmsg_check(const struct sx *list, const struct msghdr *got,
+	    int64_t t0, int64_t tol, char *why, size_t n);
 
 #endif

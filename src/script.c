@@ -1828,7 +1828,7 @@ parse_directive(struct parser *p, const char *line, int lineno)
  * CONTINUED_MAX lines: a file of lines that all end in ',' must not make
  * one line of itself, copied once a line. next is the next physical line
  * or NULL. */
-#define CONTINUED_MAX	16
+#define CONTINUED_MAX	64
 
 static bool
 continues(const char *clean, const char *next)

@@ -5,11 +5,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/net_tstamp.h>
 #include <linux/sockios.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <string.h>
+#include <time.h>
+
+#include <linux/errqueue.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -41,7 +45,7 @@ static const struct {
 	C(TCP_REPAIR), C(TCP_FASTOPEN), C(TCP_TIMESTAMP),
 	C(TCP_NOTSENT_LOWAT), C(TCP_SAVE_SYN), C(TCP_SAVED_SYN),
 	C(TCP_FASTOPEN_CONNECT), C(TCP_FASTOPEN_KEY), C(TCP_FASTOPEN_NO_COOKIE),
-	C(TCP_INQ), C(TCP_TX_DELAY),
+	C(TCP_INQ), C(TCP_CM_INQ), C(TCP_TX_DELAY),
 	C(IP_TOS), C(IP_TTL), C(IP_MTU_DISCOVER), C(IP_RECVERR),
 	C(IPV6_TCLASS), C(IPV6_V6ONLY), C(IPV6_RECVERR), C(IPV6_MTU_DISCOVER),
 	C(IP_PMTUDISC_DO), C(IP_PMTUDISC_DONT), C(IP_PMTUDISC_PROBE),
@@ -59,6 +63,21 @@ static const struct {
 	C(EPOLL_CTL_ADD), C(EPOLL_CTL_MOD), C(EPOLL_CTL_DEL), C(EPOLLIN),
 	C(EPOLLOUT), C(EPOLLPRI), C(EPOLLERR), C(EPOLLHUP), C(EPOLLRDHUP),
 	C(EPOLLET), C(EPOLLONESHOT), C(EPOLLEXCLUSIVE),
+	/* Control messages (recvmsg's msg_control) and what they carry. */
+	C(SCM_TIMESTAMPING), C(SCM_TSTAMP_SND), C(SCM_TSTAMP_SCHED),
+	C(SCM_TSTAMP_ACK), C(SO_EE_ORIGIN_NONE), C(SO_EE_ORIGIN_LOCAL),
+	C(SO_EE_ORIGIN_ICMP), C(SO_EE_ORIGIN_ICMP6),
+	C(SO_EE_ORIGIN_TIMESTAMPING), C(SO_EE_ORIGIN_ZEROCOPY),
+	C(SO_EE_CODE_ZEROCOPY_COPIED), C(SO_EE_CODE_TXTIME_INVALID_PARAM),
+	C(SO_EE_CODE_TXTIME_MISSED),
+	C(SOF_TIMESTAMPING_TX_HARDWARE), C(SOF_TIMESTAMPING_TX_SOFTWARE),
+	C(SOF_TIMESTAMPING_RX_HARDWARE), C(SOF_TIMESTAMPING_RX_SOFTWARE),
+	C(SOF_TIMESTAMPING_SOFTWARE), C(SOF_TIMESTAMPING_SYS_HARDWARE),
+	C(SOF_TIMESTAMPING_RAW_HARDWARE), C(SOF_TIMESTAMPING_OPT_ID),
+	C(SOF_TIMESTAMPING_TX_SCHED), C(SOF_TIMESTAMPING_TX_ACK),
+	C(SOF_TIMESTAMPING_OPT_CMSG), C(SOF_TIMESTAMPING_OPT_TSONLY),
+	C(SOF_TIMESTAMPING_OPT_STATS), C(SOF_TIMESTAMPING_OPT_PKTINFO),
+	C(SOF_TIMESTAMPING_OPT_TX_SWHW),
 	/* tcpi_state and tcpi_ca_state values. */
 	C(TCP_ESTABLISHED), C(TCP_SYN_SENT), C(TCP_SYN_RECV),
 	C(TCP_FIN_WAIT1), C(TCP_FIN_WAIT2), C(TCP_TIME_WAIT), C(TCP_CLOSE),
@@ -73,6 +92,7 @@ bool
 syscall_const(const char *name, size_t len, int64_t *v)
 {
 	size_t k;
+	int e;
 
 	for (k = 0; k < sizeof consts / sizeof consts[0]; k++)
 		if (strlen(consts[k].name) == len &&
@@ -80,6 +100,11 @@ syscall_const(const char *name, size_t len, int64_t *v)
 			*v = consts[k].v;
 			return true;
 		}
+	/* An errno's name as a value: ee_errno=ENOMSG. */
+	if (len > 1 && name[0] == 'E' && (e = syscall_errno(name, len)) != 0) {
+		*v = e;
+		return true;
+	}
 	return false;
 }
 

@@ -102,6 +102,18 @@ sx_free(struct sx *x)
 	free(x);
 }
 
+const struct sx *
+sx_member(const struct sx *x, const char *name)
+{
+	size_t k;
+
+	for (k = 0; x != NULL && k < x->nkids; k++)
+		if (x->kids[k]->name != NULL &&
+		    strcmp(x->kids[k]->name, name) == 0)
+			return x->kids[k];
+	return NULL;
+}
+
 static void
 sx_add(struct sx ***v, size_t *n, struct sx *x)
 {

@@ -230,6 +230,10 @@ sysstep_run(struct sysstep *ss, struct session *s, const struct step *st,
 	memset(&req, 0, sizeof req);
 	req.kind = shell ? AGENT_SHELL : py ? AGENT_PY_SNAP : AGENT_CALL;
 	req.step = (uint32_t)idx;
+	/* The script's time 0 on CLOCK_MONOTONIC, as the engine laid
+	 * this line out (relative times follow what happened). */
+	req.t0 = mono_ns() - session_now(s) + lo - st->time.at_ns;
+	req.tol_ns = tol_ns;
 	sent = session_now(s);
 	if (agent_send(ss->ag, &req, err, errlen) == -1)
 		return -1;

@@ -51,6 +51,8 @@ struct syscall {
 struct syscall *syscall_parse(const char *s, size_t *at, char *err,
 	    size_t errlen);
 void	 syscall_free(struct syscall *);
+/* The member "name=" of a struct (or any group) x, or NULL. */
+const struct sx *sx_member(const struct sx *x, const char *name);
 
 /* The calls an agent can make, NULL-ended (tcpshake-scenario(5)). */
 extern const char *const syscall_supported[];

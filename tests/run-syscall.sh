@@ -3,7 +3,8 @@
 # run-syscall.sh: system-call lines under `run --lab`: the agent makes
 # them in the target's namespace (passive and active opens, errno,
 # blocking calls with '...' spans, socket options, TCP_INFO, poll, ioctl,
-# shutdown, %{ }% blocks); a wrong return, a late return, a call that
+# shutdown, %{ }% blocks, control messages and the error queue); a
+# wrong return, wrong control data, a late return, a call that
 # blocks without a span and a failing assert each fail their line with
 # the reason; without a lab the lines are refused as before.
 . "$top_srcdir/tests/lib.sh"
@@ -14,7 +15,7 @@ D=$top_srcdir/tests/data/syscall
 
 # Our own scenarios pass, each in its lab; one more run for a file that
 # fails under make check's load, said aloud.
-for f in passive active blocking python errno; do
+for f in passive active blocking python cmsg errno; do
 	"$TCPSHAKE" run --lab "$D/$f.shake" >"$TMP/out" 2>&1 && continue
 	echo "run-syscall: $f failed, trying again:" >&2
 	show "$TMP/out"
@@ -77,6 +78,49 @@ EOS
 fails_with assert "a failing assert" "%{ }%: AssertionError: mss=1000"
 grep -q "not run: the block of line 8 failed before it" "$TMP/out" ||
 	{ show "$TMP/out"; fail "a block after a failing one ran"; }
+
+# Control messages read back: a wrong field, a timestamp off its time,
+# msg_flags and a message the line lists but the kernel did not give
+# each fail the line.
+zc_head() {
+	cat <<'EOS'
+--tolerance_usecs=20000
+0    socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
++0   setsockopt(3, SOL_SOCKET, SO_ZEROCOPY, [1], 4) = 0
++0   bind(3, ..., ...) = 0
++0   listen(3, 1) = 0
++0   < S 0:0(0) win 32792 <mss 1000>
++0   > S. 0:0(0) ack 1 <...>
++0   < . 1:1(0) ack 1 win 257
++0   accept(3, ..., ...) = 4
++0   send(4, ..., 100, MSG_ZEROCOPY) = 100
++0   > P. 1:101(100) ack 1
++.05 < . 1:1(0) ack 101 win 257
+EOS
+}
+zc_read() {	# FLAGS DATA: the completion's read, ee_data=DATA
+	printf '+0 recvmsg(4, {msg_name(...)=..., msg_iov(1)=[{..., 0}], '
+	printf 'msg_flags=%s, msg_control=[{cmsg_level=SOL_IP, ' "$1"
+	printf 'cmsg_type=IP_RECVERR, cmsg_data={ee_errno=0, '
+	printf 'ee_origin=SO_EE_ORIGIN_ZEROCOPY, ee_type=0, '
+	printf 'ee_code=SO_EE_CODE_ZEROCOPY_COPIED, ee_info=0, '
+	printf 'ee_data=%s}}]}, MSG_ERRQUEUE) = 0\n' "$2"
+}
+{ zc_head; zc_read MSG_ERRQUEUE 7; } >"$TMP/eedata.shake"
+fails_with eedata "a wrong ee_data" 'control message 0: ee_data is 0, the line says 7'
+{ zc_head; zc_read 0 0; } >"$TMP/msgflags.shake"
+fails_with msgflags "a wrong msg_flags" 'recvmsg read msg_flags 0x2000, the line says 0x0'
+{ zc_head; zc_read MSG_ERRQUEUE 0 | sed 's/}}]}/}}, {cmsg_level=SOL_TCP, cmsg_type=TCP_CM_INQ, cmsg_data=0}]}/'; } >"$TMP/twocmsg.shake"
+fails_with twocmsg "a missing control message" 'recvmsg read 1 control messages, the line says 2'
+{ zc_head; zc_read MSG_ERRQUEUE 0; cat <<'EOS'
++0   setsockopt(4, SOL_SOCKET, SO_TIMESTAMPING, [SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_OPT_ID | SOF_TIMESTAMPING_TX_ACK], 4) = 0
++0   send(4, ..., 10, 0) = 10
++0   > P. 101:111(10) ack 1
++.05 < . 1:1(0) ack 111 win 257
++0   recvmsg(4, {msg_name(...)=..., msg_iov(1)=[{..., 0}], msg_flags=MSG_ERRQUEUE|MSG_TRUNC, msg_control=[{cmsg_level=SOL_SOCKET, cmsg_type=SCM_TIMESTAMPING, cmsg_data={scm_sec=0, scm_nsec=50000000}}, {cmsg_level=SOL_IP, cmsg_type=IP_RECVERR, cmsg_data={ee_errno=ENOMSG, ee_origin=SO_EE_ORIGIN_TIMESTAMPING, ee_type=0, ee_code=0, ee_info=SCM_TSTAMP_ACK, ee_data=9}}]}, MSG_ERRQUEUE) = 0
+EOS
+} >"$TMP/tstamp.shake"
+fails_with tstamp "a timestamp off its time" 'control message 0: timestamp at 0\.1.* s, the line says 0\.050000 s'
 
 # Without a lab: refused as a black-box target has no calls.
 RC=0

@@ -1,17 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-syscall.c: system-call lines parsed (syscall-parse.c): arguments,
- * flag expressions, structs, results and errno, refusals; and the
- * super-segment cut (coalesce.c). */
+ * flag expressions, structs, results and errno, refusals; control
+ * messages built and judged (agent-cmsg.c); and the super-segment cut
+ * (coalesce.c). */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <time.h>
 
+#include <linux/errqueue.h>
+
+#include "agent.h"
 #include "check.h"
+#include "clock.h"
 #include "coalesce.h"
 #include "offload.h"
 #include "script.h"
@@ -158,12 +165,87 @@ test_cut(void)
 	segment_clear(&s);
 }
 
+#define CMSG_LINE "recvmsg(4, {msg_name(...)=..., msg_iov(1)=[{..., 0}], " \
+	"msg_flags=MSG_ERRQUEUE, msg_control=[{cmsg_level=SOL_SOCKET, " \
+	"cmsg_type=SCM_TIMESTAMPING, cmsg_data={scm_sec=0, " \
+	"scm_nsec=10000000}}, {cmsg_level=SOL_IP, cmsg_type=IP_RECVERR, " \
+	"cmsg_data={ee_errno=ENOMSG, ee_origin=SO_EE_ORIGIN_TIMESTAMPING, " \
+	"ee_type=0, ee_code=0, ee_info=SCM_TSTAMP_ACK, ee_data=1999}}, " \
+	"{cmsg_level=SOL_TCP, cmsg_type=TCP_CM_INQ, cmsg_data=9000}]}, " \
+	"MSG_ERRQUEUE) = 0"
+
+/* A line's control messages built, then judged against themselves
+ * (the kernel's answer stood in for), then against changed bytes. */
+static void
+test_cmsg(void)
+{
+	char err[256], why[256], buf[512] __attribute__((aligned(8)));
+	const struct sx *list;
+	struct sock_extended_err *ee;
+	struct cmsghdr *cm;
+	struct msghdr mh;
+	struct syscall *c;
+	int64_t t0;
+	size_t at;
+	long len;
+
+	c = parse(CMSG_LINE, err, &at);
+	CHECK(c != NULL);
+	if (c == NULL)
+		return;
+	list = c->args[1]->kids[3];
+	CHECK_STR(list->name, "msg_control");
+	len = agent_cmsg_build(list, buf, sizeof buf, err, sizeof err);
+	CHECK_INT(len, CMSG_SPACE(sizeof(struct scm_timestamping)) +
+	    CMSG_SPACE(sizeof(struct sock_extended_err) +
+	    sizeof(struct sockaddr_in)) + CMSG_SPACE(sizeof(int)));
+	memset(&mh, 0, sizeof mh);
+	mh.msg_control = buf;
+	mh.msg_controllen = (size_t)len;
+	cm = CMSG_NXTHDR(&mh, CMSG_FIRSTHDR(&mh));
+	ee = (struct sock_extended_err *)CMSG_DATA(cm);
+	CHECK_INT(ee->ee_errno, ENOMSG);
+	CHECK_INT(ee->ee_data, 1999);
+	/* The built stamp is 0.01 s on the realtime clock: script time
+	 * 0.01 when the script's time 0 is realtime's 0. */
+	t0 = mono_ns() - clock_ns(CLOCK_REALTIME);
+	CHECK(agent_cmsg_check(list, &mh, t0, 1000000, why, sizeof why));
+	CHECK(!agent_cmsg_check(list, &mh, t0 + 50000000, 1000000, why,
+	    sizeof why));
+	CHECK_STR(why, "control message 0: timestamp at -0.040000 s, the "
+	    "line says 0.010000 s");
+	ee->ee_data = 7;
+	CHECK(!agent_cmsg_check(list, &mh, t0, 1000000, why, sizeof why));
+	CHECK_STR(why, "control message 1: ee_data is 7, the line says 1999");
+	ee->ee_data = 1999;
+	*(int *)CMSG_DATA(CMSG_NXTHDR(&mh, cm)) = 8000;
+	CHECK(!agent_cmsg_check(list, &mh, t0, 1000000, why, sizeof why));
+	CHECK_STR(why, "control message 2: data 8000, the line says 9000");
+	mh.msg_controllen = CMSG_SPACE(sizeof(struct scm_timestamping));
+	CHECK(!agent_cmsg_check(list, &mh, t0, 1000000, why, sizeof why));
+	CHECK_STR(why, "recvmsg read 1 control messages, the line says 3");
+	CHECK_INT(agent_cmsg_build(list, buf, 64, err, sizeof err), -1);
+	CHECK_STR(err, "msg_control: more than 64 bytes");
+	CHECK_INT(agent_cmsg_build(c->args[1], buf, sizeof buf, err,
+	    sizeof err), -1);
+	syscall_free(c);
+	c = parse("recvmsg(4, {msg_control=[{cmsg_level=1, cmsg_data=2}]}, 0) "
+	    "= 0", err, &at);
+	CHECK(c != NULL);
+	CHECK_INT(agent_cmsg_build(c->args[1]->kids[0], buf, sizeof buf, err,
+	    sizeof err), -1);
+	CHECK_STR(err, "a control message is {cmsg_level=L, cmsg_type=T, "
+	    "cmsg_data=D}");
+	syscall_free(c);
+}
+
 int
 main(void)
 {
 	test_calls();
 	test_refusals();
 	test_script();
+	test_cmsg();
 	test_cut();
 	return check_done();
 }
