@@ -22,6 +22,9 @@ feature() {
 
 for setting in on off; do
 	lab_start --offloads $setting
+	# (lab_start sets traps of its own: $TMP must still go at the end)
+	trap 'lab_stop; rm -rf "$TMP"' EXIT
+	trap 'exit 1' INT TERM HUP
 	for f in tx-checksum-ip-generic tx-tcp-segmentation \
 	    tx-tcp6-segmentation generic-segmentation-offload \
 	    generic-receive-offload; do
