@@ -187,10 +187,10 @@ pend_set_ip(struct pend *p, const uint8_t *ip, uint32_t len)
 }
 
 static bool
-pend_is_packet(const struct pend *p)
+event_is_packet(const struct event *ev)
 {
-	return p->ev.type == EV_SEGMENT || p->ev.type == EV_ICMP ||
-	    p->ev.type == EV_MALFORMED;
+	return ev->type == EV_SEGMENT || ev->type == EV_ICMP ||
+	    ev->type == EV_MALFORMED;
 }
 
 /* Point the event at what p owns, emit it, free it. */
@@ -305,21 +305,28 @@ group_drain(struct group *g)
 	pthread_mutex_unlock(&g->lock);
 }
 
-/* Before p leaves the queue: a note's time, the peer's turn. */
+/* Before an event goes out: a note's time, the peer's turn (conn: the
+ * conversation of the segment it shows, or NULL). */
 static void
-pend_ready(struct session *s, struct pend *p)
+event_ready(struct session *s, struct event *ev, struct conn *conn)
 {
 	/* A state or a note comes after the segment before it: never show
 	 * it earlier (a user call's clock can lag the kernel's stamp). */
-	if (!pend_is_packet(p) && p->ev.t_ns < s->last_t) {
-		p->ev.t_ns = s->last_t;
-		p->ev.ts = wire_realtime(s->w, s->last_t);
+	if (!event_is_packet(ev) && ev->t_ns < s->last_t) {
+		ev->t_ns = s->last_t;
+		ev->ts = wire_realtime(s->w, s->last_t);
 	}
-	s->last_t = p->ev.t_ns;
-	if (p->ev.type == EV_SEGMENT && p->has_seg && p->conn != NULL) {
+	s->last_t = ev->t_ns;
+	if (ev->type == EV_SEGMENT && conn != NULL) {
 		s->peer_due = s->cfg.peer != NULL;
-		s->peer_conn = p->conn;
+		s->peer_conn = conn;
 	}
+}
+
+static void
+pend_ready(struct session *s, struct pend *p)
+{
+	event_ready(s, &p->ev, p->has_seg ? p->conn : NULL);
 }
 
 /* The first n of the queue leave it: emitted, or with lanes into the
@@ -380,8 +387,27 @@ session_emit(struct session *s, const struct event *ev)
 void
 session_queue(struct session *s, const struct event *ev)
 {
-	struct pend *p = pend_push(s, ev->type, ev->dir);
+	struct event now;
+	struct pend *p;
 
+	/* No lanes and nothing ahead of it: out at once, without the copy
+	 * a queued event needs (a burst's every shown event comes here). */
+	if (s->group == NULL && s->qn == 0) {
+		now = *ev;
+		now.outcome = NULL;
+		now.counts = NULL;
+		now.ncounts = 0;
+		if (ev->t_ns == 0 && ev->ts.tv_sec == 0 &&
+		    ev->ts.tv_nsec == 0) {
+			now.t_ns = s->last_t;
+			now.ts = wire_realtime(s->w, s->last_t);
+		}
+		event_ready(s, &now, NULL);
+		if (s->cfg.emit != NULL)
+			s->cfg.emit(s->cfg.emit_arg, &now);
+		return;
+	}
+	p = pend_push(s, ev->type, ev->dir);
 	p->ev = *ev;
 	p->ev.outcome = NULL;
 	p->ev.counts = NULL;
@@ -766,7 +792,7 @@ block_end(const struct session *s, size_t i)
 {
 	size_t j = i + 1;
 
-	while (j < s->qn && !pend_is_packet(&s->q[j]))
+	while (j < s->qn && !event_is_packet(&s->q[j].ev))
 		j++;
 	return j;
 }
