@@ -29,7 +29,6 @@
 #include "syscall.h"
 #include "xmalloc.h"
 
-#define AGENT_MAX_FD	256
 #define AGENT_MAX_IO	(16 * 1024 * 1024)	/* bytes in one call */
 #define AGENT_MAX_CMSG	1024			/* control bytes */
 
@@ -80,16 +79,29 @@ agent_ctx_new(const struct script *sc)
 	return a;
 }
 
+/* Its memory (the agent's fds stay open). */
+void
+agent_ctx_free(struct agent_ctx *a)
+{
+	size_t k;
+
+	if (a == NULL)
+		return;
+	for (k = 0; k <= a->sc->nsteps; k++)
+		free(a->snaps[k]);
+	free(a->snaps);
+	free(a->buf);
+	free(a->bad);
+	free(a);
+}
+
 void
 agent_ctx_addrs(struct agent_ctx *a, const struct agent_req *req)
 {
 	a->addrs = *req;
 }
 
-static void agent_bad(struct agent_ctx *, const char *, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
+void
 agent_bad(struct agent_ctx *a, const char *fmt, ...)
 {
 	va_list ap;
@@ -153,6 +165,48 @@ arg_len(struct agent_ctx *a, const struct syscall *c, size_t i)
 	return (size_t)v;
 }
 
+/* The same for the calls of agent-file.c. */
+const struct sx *
+agent_arg(struct agent_ctx *a, const struct syscall *c, size_t i)
+{
+	return arg(a, c, i);
+}
+
+int64_t
+agent_arg_int(struct agent_ctx *a, const struct syscall *c, size_t i)
+{
+	return arg_int(a, c, i);
+}
+
+int
+agent_arg_fd(struct agent_ctx *a, const struct syscall *c, size_t i)
+{
+	return arg_fd(a, c, i);
+}
+
+/* Script fd s is ours now: false when s is no number the agent maps. */
+bool
+agent_fd_map(struct agent_ctx *a, int64_t s, int fd)
+{
+	if (s < 0 || s >= AGENT_MAX_FD)
+		return false;
+	a->fds[s] = fd;
+	return true;
+}
+
+bool
+agent_is_bad(const struct agent_ctx *a)
+{
+	return a->bad != NULL;
+}
+
+/* Script fd s is taken (mapped to one of ours). */
+bool
+agent_fd_taken(const struct agent_ctx *a, int64_t s)
+{
+	return s >= 0 && s < AGENT_MAX_FD && a->fds[s] != -1;
+}
+
 /* --------------------------------------------------------- addresses */
 
 /* The lab's address for "..." (or for any address a line writes: the
@@ -187,9 +241,6 @@ lab_sockaddr(const struct agent_ctx *a, bool target,
 }
 
 /* ------------------------------------------------------------ calls */
-
-typedef long (*call_fn)(struct agent_ctx *, const struct syscall *,
-    char *why, size_t whylen);
 
 static long
 call_socket(struct agent_ctx *a, const struct syscall *c, char *why,
@@ -803,7 +854,7 @@ call_getsockopt(struct agent_ctx *a, const struct syscall *c, char *why,
 
 static const struct {
 	const char	*name;
-	call_fn		 fn;
+	agent_call_fn	 fn;
 	bool		 makes_fd;	/* its result is a new script fd */
 } calls[] = {
 	{ "socket",	call_socket,	true },
@@ -831,6 +882,10 @@ static const struct {
 	{ "epoll_create", call_epoll,	true },
 	{ "epoll_ctl",	call_epoll,	false },
 	{ "epoll_wait",	call_epoll,	false },
+	{ "open",	agent_call_open, true },
+	{ "sendfile",	agent_call_sendfile, false },
+	{ "pipe",	agent_call_pipe, false },
+	{ "splice",	agent_call_splice, false },
 };
 
 /* "= 4" or "= -1 EAGAIN (Resource temporarily unavailable)". */

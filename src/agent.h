@@ -69,6 +69,7 @@ void	 agent_stop(struct agent *);
 /* Inside the agent: the call of step st, its verdict in rep. */
 struct agent_ctx;
 struct agent_ctx *agent_ctx_new(const struct script *sc);
+void	 agent_ctx_free(struct agent_ctx *);
 void	 agent_ctx_addrs(struct agent_ctx *, const struct agent_req *);
 void	 agent_call(struct agent_ctx *, const struct step *st,
 	    const struct agent_req *req, struct agent_rep *rep);
@@ -76,6 +77,36 @@ void	 agent_call(struct agent_ctx *, const struct step *st,
 int	 agent_ctx_sut(const struct agent_ctx *);
 const struct script *agent_ctx_script(const struct agent_ctx *);
 char	**agent_ctx_snap(struct agent_ctx *, size_t idx);
+
+/* A call of a line: its return value, errno set; why (whylen bytes)
+ * for what it read back that differs from the line. */
+struct syscall;
+struct sx;
+typedef long (*agent_call_fn)(struct agent_ctx *, const struct syscall *,
+    char *why, size_t whylen);
+/* A line the agent cannot make: why, once; the line fails with it. */
+void	 agent_bad(struct agent_ctx *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+bool	 agent_is_bad(const struct agent_ctx *);
+/* Argument i of the line: itself, a number ([N] read as N), the fd of
+ * ours a script fd stands for (an unmapped one gives EBADF). */
+const struct sx *agent_arg(struct agent_ctx *, const struct syscall *,
+	    size_t i);
+int64_t	 agent_arg_int(struct agent_ctx *, const struct syscall *, size_t i);
+int	 agent_arg_fd(struct agent_ctx *, const struct syscall *, size_t i);
+#define AGENT_MAX_FD	256	/* script fds are 0 to this less 1 */
+bool	 agent_fd_map(struct agent_ctx *, int64_t script_fd, int fd);
+bool	 agent_fd_taken(const struct agent_ctx *, int64_t script_fd);
+
+/* agent-file.c: files and pipes: open, sendfile, pipe, splice. */
+long	 agent_call_open(struct agent_ctx *, const struct syscall *,
+	    char *why, size_t whylen);
+long	 agent_call_sendfile(struct agent_ctx *, const struct syscall *,
+	    char *why, size_t whylen);
+long	 agent_call_pipe(struct agent_ctx *, const struct syscall *,
+	    char *why, size_t whylen);
+long	 agent_call_splice(struct agent_ctx *, const struct syscall *,
+	    char *why, size_t whylen);
 
 /* agent-python.c: TCP_INFO's fields by name, and %{ }% blocks. */
 struct tcp_info;
@@ -89,7 +120,6 @@ void	 agent_python_run(struct agent_ctx *, const struct step *st,
 /* agent-cmsg.c: msg_control=[...] of sendmsg and recvmsg lines. The
  * control bytes the list stands for, built in buf (cap bytes): their
  * length, or -1 with one line in err. */
-struct sx;
 struct msghdr;
 long	 agent_cmsg_build(const struct sx *list, void *buf, size_t cap,
 	    char *err, size_t n);

@@ -12,12 +12,14 @@
 #include "syscall.h"
 #include "xmalloc.h"
 
-/* The calls the agent makes (agent-call.c); a row there and here. */
+/* The calls the agent makes (agent-call.c's table); a row there and
+ * here. */
 const char *const syscall_supported[] = {
 	"socket", "bind", "listen", "accept", "connect", "setsockopt",
 	"getsockopt", "fcntl", "read", "write", "send", "recv", "sendto",
 	"recvfrom", "sendmsg", "recvmsg", "readv", "writev", "shutdown",
 	"close", "poll", "ioctl", "epoll_create", "epoll_ctl", "epoll_wait",
+	"open", "sendfile", "pipe", "splice",
 	NULL,
 };
 

@@ -25,9 +25,9 @@ cat >"$d/pass.pkt" <<'PKT'
 PKT
 cp "$d/pass.pkt" "$d/fail.pkt"
 cp "$d/pass.pkt" "$d/late.pkt"
-# A call the agent does not make (splice), and an ICMP line: refused.
+# A call the agent does not make (cap_set), and an ICMP line: refused.
 cat >"$d/refuse.pkt" <<'PKT'
-0 splice(3, NULL, 4, NULL, 10, 0) = 10
+0 cap_set(CAP_EFFECTIVE, CAP_NET_ADMIN, CAP_CLEAR) = 0
 +0 < S 0:0(0) win 1000
 +0 > S. 0:0(0) ack 1 <...>
 +0 < icmp unreachable port_unreachable
@@ -37,7 +37,7 @@ cat >"$TMP/run" <<'RUN'
 tcp/t/pass.pkt                tcpshake: passed | packetdrill: passed
 tcp/t/fail.pkt                tcpshake: failed FAIL 2 | packetdrill: passed
 tcp/t/late.pkt                tcpshake: failed FAIL 2 | packetdrill: failed sysctl: x
-tcp/t/refuse.pkt              tcpshake: refused 'splice(...)' no | packetdrill: passed
+tcp/t/refuse.pkt              tcpshake: refused 'cap_set(...)' no | packetdrill: passed
 missing  tcp/t/gone.pkt
 # tcpshake: 1 passed, 2 failed, 1 refused
 RUN
@@ -70,7 +70,7 @@ expect_line() {
 expect_line '^tcp/t/pass\.pkt +passed +passed$'
 expect_line '^tcp/t/fail\.pkt +passed +failed +tcpshake failed: line 2: differs: flags: expected S\., got R\.$'
 expect_line '^tcp/t/late\.pkt +failed +failed +tcpshake failed: line 2: differs: time: .*; packetdrill here: late\.pkt:2: error handling packet: timing error$'
-expect_line "^tcp/t/refuse\.pkt +passed +refused +tcpshake refused: 'splice"
+expect_line "^tcp/t/refuse\.pkt +passed +refused +tcpshake refused: 'cap_set"
 expect_line '^scripts: 4 \(and 1 listed but not in the checkout\)$'
 expect_line '^packetdrill: 3 passed, 1 failed$'
 expect_line '^tcpshake: 1 passed, 2 failed, 1 refused$'
@@ -79,7 +79,7 @@ expect_line '^ +1  differs: flags$'
 expect_line '^ +1  differs: time, late$'
 # Without the system-call agent every call is refused as such; with it,
 # this one as a call it does not make.
-expect_line '^ +1  (system-call lines|a call the agent does not make \(splice\))$'
+expect_line '^ +1  (system-call lines|a call the agent does not make \(cap_set\))$'
 expect_line '^ +1  not TCP \(icmp lines\)$'
 # TFO_COOKIE is defined as packetdrill's runner defines it: all parse.
 expect_line '^  files: 4, with TCP packet lines: 4, all of them parsed: 4 '

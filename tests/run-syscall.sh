@@ -16,11 +16,7 @@ D=$top_srcdir/tests/data/syscall
 # Our own scenarios pass, each in its lab; one more run for a file that
 # fails under make check's load, said aloud.
 for f in passive active blocking python cmsg errno; do
-	"$TCPSHAKE" run --lab "$D/$f.shake" >"$TMP/out" 2>&1 && continue
-	echo "run-syscall: $f failed, trying again:" >&2
-	show "$TMP/out"
-	"$TCPSHAKE" run --lab "$D/$f.shake" >"$TMP/out" 2>&1 ||
-	    { show "$TMP/out"; fail "$f.shake does not pass"; }
+	run_lab_passes "$D/$f.shake" "$TMP/out"
 done
 grep -qF 'read(3, ..., 10) = -1 ENOTCONN' "$TMP/out" ||
 	{ show "$TMP/out"; fail "errno.shake: no ENOTCONN line"; }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-syscall.c: system-call lines parsed (syscall-parse.c): arguments,
  * flag expressions, structs, results and errno, refusals; control
- * messages built and judged (agent-cmsg.c); and the super-segment cut
- * (coalesce.c). */
+ * messages built and judged (agent-cmsg.c); files and pipes made in
+ * this process (agent-file.c); and the super-segment cut (coalesce.c). */
 #include "config.h"
 
 #include <errno.h>
@@ -13,6 +13,7 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <linux/errqueue.h>
 
@@ -99,7 +100,7 @@ test_refusals(void)
 	CHECK(parse("socket(..., SOCK_STREAMX, 0) = 3", err, &at) == NULL);
 	CHECK(strstr(err, "unknown name 'SOCK_STREAMX'") != NULL);
 	CHECK_INT(at, 12);
-	CHECK(parse("sendfile(4, 5, ..., 10) = 10", err, &at) == NULL);
+	CHECK(parse("mmap(0, 4096, 3, 2, 5, 0) = 0", err, &at) == NULL);
 	CHECK(strstr(err, "not a system call the agent makes") != NULL);
 	CHECK(parse("close(3)", err, &at) == NULL);
 	CHECK(strstr(err, "expected '= RESULT'") != NULL);
@@ -109,6 +110,115 @@ test_refusals(void)
 	CHECK(strstr(err, "unknown errno name 'ENOSUCH'") != NULL);
 	CHECK(parse("write(4, \"abc, 3) = 3", err, &at) == NULL);
 	CHECK(strstr(err, "unterminated string") != NULL);
+}
+
+/* open, sendfile, pipe and splice in packetdrill's forms. */
+static void
+test_file_calls(void)
+{
+	char err[256];
+	size_t at;
+	struct syscall *c;
+
+	c = parse("open(\"/tmp/testfile\", O_RDONLY) = 5", err, &at);
+	CHECK(c != NULL && c->nargs == 2 && c->args[0]->kind == SX_STRING &&
+	    c->args[1]->v == O_RDONLY && c->ret == 5);
+	CHECK_STR(c != NULL ? c->args[0]->s : NULL, "/tmp/testfile");
+	syscall_free(c);
+	c = parse("open(\"f\", O_WRONLY|O_CREAT|O_TRUNC, 0600) = 3", err,
+	    &at);
+	CHECK(c != NULL && c->args[1]->v == (O_WRONLY | O_CREAT | O_TRUNC) &&
+	    c->args[2]->v == 0600);
+	syscall_free(c);
+	c = parse("sendfile(4, 5, [0], 5) = 5", err, &at);
+	CHECK(c != NULL && c->nargs == 4 && c->args[2]->kind == SX_LIST &&
+	    c->args[2]->nkids == 1 && c->args[3]->v == 5);
+	syscall_free(c);
+	c = parse("pipe([5, 6]) = 0", err, &at);
+	CHECK(c != NULL && c->args[0]->kind == SX_LIST &&
+	    c->args[0]->nkids == 2 && c->args[0]->kids[1]->v == 6);
+	syscall_free(c);
+	c = parse("splice(4, NULL, 6, NULL, 99, SPLICE_F_MOVE|SPLICE_F_MORE) = "
+	    "99", err, &at);
+	CHECK(c != NULL && c->nargs == 6 && c->args[1]->kind == SX_INT &&
+	    c->args[1]->v == 0 && c->args[5]->v ==
+	    (SPLICE_F_MOVE | SPLICE_F_MORE));
+	syscall_free(c);
+	c = parse("setsockopt(3, SOL_IP, IP_FREEBIND, [1], 4) = 0", err, &at);
+	CHECK(c != NULL && c->args[2]->v == IP_FREEBIND);
+	syscall_free(c);
+}
+
+/* The file lines of the agent made here, in this process, on a file
+ * and pipes; each step's verdict. */
+static const char file_script[] =
+    "0  open(\"%s\", O_RDONLY) = 5\n"
+    "+0 pipe([6, 7]) = 0\n"
+    "+0 sendfile(7, 5, [1], 4) = 4\n"		/* from offset 1 */
+    "+0 read(6, \"ello\", 4) = 4\n"
+    "+0 sendfile(7, 5, NULL, 1) = 1\n"	/* the file's own: 0 */
+    "+0 read(6, \"h\", 1) = 1\n"
+    "+0 pipe([8, 9]) = 0\n"
+    "+0 write(7, \"abcdef\", 6) = 6\n"
+    "+0 splice(6, NULL, 9, NULL, 6, SPLICE_F_MOVE) = 6\n"
+    "+0 read(8, \"abcdef\", 6) = 6\n"
+    "+0 splice(6, [0], 9, NULL, 1, 0) = -1 ESPIPE\n"
+    "+0 close(5) = 0\n"
+    "+0 sendfile(7, 5, [0], 1) = -1 EBADF\n"
+    "+0 pipe([6, 10]) = 0\n"
+    "+0 sendfile(7, 5, 3, 1) = 1\n"
+    "+0 open(\"%s.none\", O_RDONLY) = 5\n"
+    "+0 sendfile(7, 6, [0], 1) = 3\n";
+
+static void
+test_file_agent(void)
+{
+	static const char *const why[] = {
+		"", "", "", "", "", "", "", "", "", "", "", "", "",
+		"pipe(): fd 6 is open already",
+		"sendfile(): argument 3 is an offset, [N] or NULL",
+		"open returned = -1 ENOENT (No such file or directory), the "
+		"line says = 5",
+		"sendfile returned = -1 ESPIPE (Illegal seek), the line says "
+		"= 3",
+	};
+	struct script_defs lab = { NULL, 0, NULL, false, true };
+	struct script_errors errs = { NULL, 0, false };
+	char path[] = "/tmp/tcpshake-unit.XXXXXX", text[2048];
+	struct agent_req req;
+	struct agent_rep rep;
+	struct agent_ctx *a;
+	struct script *sc;
+	size_t k;
+	int fd;
+
+	fd = mkstemp(path);
+	CHECK(fd != -1 && write(fd, "hello", 5) == 5);
+	if (fd == -1)
+		return;
+	close(fd);
+	snprintf(text, sizeof text, file_script, path, path);
+	sc = script_parse_string("t", text, &lab, &errs);
+	CHECK(sc != NULL);
+	CHECK_INT(sc != NULL ? sc->nsteps : 0, sizeof why / sizeof why[0]);
+	if (sc == NULL || sc->nsteps != sizeof why / sizeof why[0]) {
+		script_errors_clear(&errs);
+		script_free(sc);
+		unlink(path);
+		return;
+	}
+	a = agent_ctx_new(sc);
+	memset(&req, 0, sizeof req);
+	for (k = 0; k < sc->nsteps; k++) {
+		memset(&rep, 0, sizeof rep);
+		agent_call(a, &sc->steps[k], &req, &rep);
+		CHECK_(rep.ok == (why[k][0] == '\0') &&
+		    strcmp(rep.why, why[k]) == 0, "step %zu: %s (%s)", k + 1,
+		    sc->steps[k].call->text, rep.why);
+	}
+	agent_ctx_free(a);
+	script_free(sc);
+	unlink(path);
 }
 
 /* The script parser: refused without a lab, steps with one. */
@@ -244,6 +354,8 @@ main(void)
 {
 	test_calls();
 	test_refusals();
+	test_file_calls();
+	test_file_agent();
 	test_script();
 	test_cmsg();
 	test_cut();
