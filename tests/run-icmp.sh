@@ -8,7 +8,8 @@
 # packetdrill maps it); a host_unreachable in SYN-SENT ends the target's
 # connect with EHOSTUNREACH and no SYN again; the capture of a run shows
 # the error with its MTU, and `read --shake` writes it back as a line
-# that runs again; a name the target's family lacks is one clear line.
+# that runs again; a name the target's family lacks is one clear line;
+# the shell sends one as typed and saves it as the same line.
 . "$top_srcdir/tests/lib.sh"
 need_root
 TMP=$(mktemp -d)
@@ -67,4 +68,26 @@ RC=0
 [ "$RC" = 2 ] || { show "$TMP/out"; fail "frag_needed in IPv6: exit $RC, not 2"; }
 grep -q "v4name.shake:[0-9]*: ICMPv6 unreachable has no code 'frag_needed' (ICMPv6's is 'packet_too_big mtu N') (the target is IPv6)" "$TMP/out" ||
 	{ show "$TMP/out"; fail "frag_needed in IPv6: no reason"; }
+# The shell: the line as typed, the retransmission seen, saved as is.
+lab_start --serve "--port 80 --mode echo"
+trap 'lab_stop; rm -rf "$TMP"' EXIT INT TERM HUP
+chmod 1777 "$TMP"
+cat >"$TMP/shell.txt" <<EOS
+< S 0:0(0) win 65535 <mss 1460>
+> S. 0:0(0) ack 1 <...>
+< . 1:1(0) ack 1 win 65535
+< P. 1:1461(1460) ack 1 win 65535
+> . 1:1(0) ack 1461
+> P. 1:1461(1460) ack 1461
+< icmp unreachable frag_needed mtu 1200 [1:1461(1460)]
+> . 1:1161(1160) ack 1461
+> P. 1161:1461(300) ack 1461
+< R. 1461:1461(0) ack 1461 win 0
+save $TMP/saved.shake
+EOS
+RC=0
+in_client "$TCPSHAKE" shell 198.18.0.2:80 <"$TMP/shell.txt" >"$TMP/out" 2>&1 || RC=$?
+[ "$RC" = 0 ] || { show "$TMP/out"; fail "shell: exit $RC"; }
+grep -q '^+0\.[0-9]* < icmp unreachable frag_needed mtu 1200 \[1:1461(1460)\]$' "$TMP/saved.shake" ||
+	{ show "$TMP/saved.shake"; fail "shell save: no icmp line"; }
 exit 0
