@@ -49,6 +49,7 @@ struct shake {
 	size_t		 nflows, flows_cap;
 	struct shake_line *lines;
 	size_t		 nlines, lines_cap;
+	size_t		 nicmp;		/* of the lines, ICMP errors' */
 };
 
 struct shake *
@@ -255,6 +256,7 @@ shake_add_icmp(struct shake *sh, int family, uint8_t type, uint8_t code,
 	icmp_from_wire(family, type, code, rest, seqspace_rel(&f->ss,
 	    SIDE_TARGET, quote->seq), qlen, &m);
 	shake_line_new(sh, fi, DIR_TO_TARGET, t_ns)->text = icmp_format(&m);
+	sh->nicmp++;
 	return true;
 }
 
@@ -304,15 +306,19 @@ static void
 shake_header(const struct shake *sh, char (*names)[FLOW_NAME_LEN],
     FILE *out)
 {
-	char ep[80];
+	char ep[80], icmp[40] = "";
 	const char *base = strrchr(sh->source, '/');
-	size_t i;
+	size_t i, nseg = sh->nlines - sh->nicmp;
 
 	base = base != NULL ? base + 1 : sh->source;
 	fmt_endpoint(&sh->addr, sh->port, ep, sizeof ep);
-	fprintf(out, "# Made by tcpshake read --shake from %s: %zu %s of %zu "
-	    "%s with %s.\n", base, sh->nlines, sh->nlines == 1 ? "segment" :
-	    "segments", sh->nflows, sh->nflows == 1 ? "flow" : "flows", ep);
+	if (sh->nicmp > 0)
+		snprintf(icmp, sizeof icmp, " and %zu ICMP %s", sh->nicmp,
+		    sh->nicmp == 1 ? "error" : "errors");
+	fprintf(out, "# Made by tcpshake read --shake from %s: %zu %s%s of "
+	    "%zu %s with %s.\n", base, nseg, nseg == 1 ? "segment" :
+	    "segments", icmp, sh->nflows, sh->nflows == 1 ? "flow" : "flows",
+	    ep);
 	fputs("# '<' lines are sent as captured (the first SYN with the "
 	    "captured ISN);\n# '>' lines leave the target's window open, "
 	    "and its options after its SYN.\n", out);
