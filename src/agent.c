@@ -95,8 +95,10 @@ agent_main(const struct script *sc, int fd)
  * packetdrill writes its segments into a tun device, which takes them
  * whole whatever their size (a '<' line of 2000 bytes); a veth drops what
  * exceeds its MTU. So the target's interfaces take 65535 bytes, and its
- * routes keep 1500 (locked): the MSS it announces and the segments it
- * sends stay those of a 1500-byte path. Best effort: where it fails, the
+ * routes keep 1500: the MSS it announces and the segments it sends stay
+ * those of a 1500-byte path. Not locked: a locked MTU turns path MTU
+ * discovery off (no DF, an ICMP "fragmentation needed" ignored), and a
+ * file's "< icmp" lines need it on. Best effort: where it fails, the
  * engine cuts such lines at the MTU (coalesce.h).
  */
 static void
@@ -106,9 +108,9 @@ agent_wide_mtu(void)
 	    "for d in $(ip -o link show | sed 's/^[0-9]*: \\([^:@]*\\).*/\\1/'); "
 	    "do [ \"$d\" = lo ] || ip link set dev \"$d\" mtu 65535; done; "
 	    "ip -4 route show | while read -r r; do "
-	    "ip -4 route change $r mtu lock 1500; done; "
+	    "ip -4 route change $r mtu 1500; done; "
 	    "ip -6 route show | grep -v '^fe80\\|^multicast\\|^local' | "
-	    "while read -r r; do ip -6 route change $r mtu lock 1500; done";
+	    "while read -r r; do ip -6 route change $r mtu 1500; done";
 	pid_t pid;
 	int status;
 

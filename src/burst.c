@@ -234,6 +234,7 @@ seen_icmp(struct lane *l, const struct wire_pkt *pkt)
 	ev.rtt_ns = lane_answer(l, id, &pkt->ts);
 	ev.icmp_type = pkt->d.icmp_type;
 	ev.icmp_code = pkt->d.icmp_code;
+	ev.icmp_rest = pkt->d.icmp_rest;
 	ev.icmp_from = &pkt->d.icmp_from;
 	lane_emit(l, &ev);
 }

@@ -43,6 +43,7 @@
 
 #include "checksum.h"
 #include "craft.h"
+#include "craft-int.h"
 #include "extract.h"
 #include "tcpmd5.h"
 #include "xmalloc.h"
@@ -513,7 +514,6 @@ craft_send(struct craft *c, const struct segment *seg, const uint8_t **out,
 {
 	const uint8_t *p;
 	uint32_t n;
-	int sent;
 
 	if (c->mode != CRAFT_WIRE) {
 		snprintf(err, errlen, "craft: this context builds bytes only "
@@ -524,6 +524,59 @@ craft_send(struct craft *c, const struct segment *seg, const uint8_t **out,
 		return -1;
 	/* Send craft's copy, not libnet_write()'s own coalesced packet, so
 	 * the fix-ups above go out too. */
+	if (craft_write(c, p, n, err, errlen) == -1)
+		return -1;
+	if (out != NULL)
+		*out = p;
+	if (outlen != NULL)
+		*outlen = n;
+	return 0;
+}
+
+/* ---- for the other builders of this context (craft-int.h) ---- */
+
+libnet_t *
+craft_libnet(struct craft *c)
+{
+	return c->l;
+}
+
+int
+craft_family(const struct craft *c)
+{
+	return c->family;
+}
+
+void
+craft_clear(struct craft *c)
+{
+	craft_reset(c);
+}
+
+int
+craft_take(struct craft *c, const uint8_t **out, uint32_t *outlen, char *err,
+    size_t errlen)
+{
+	if (craft_collect(c, err, errlen) == -1)
+		return -1;
+	/* The next segment builds its blocks anew. */
+	craft_reset(c);
+	*out = c->buf;
+	*outlen = c->buflen;
+	return 0;
+}
+
+int
+craft_write(struct craft *c, const uint8_t *p, uint32_t n, char *err,
+    size_t errlen)
+{
+	int sent;
+
+	if (c->mode != CRAFT_WIRE) {
+		snprintf(err, errlen, "craft: this context builds bytes only "
+		    "and cannot send");
+		return -1;
+	}
 	if (c->family == AF_INET)
 		sent = libnet_write_raw_ipv4(c->l, p, n);
 	else
@@ -532,10 +585,6 @@ craft_send(struct craft *c, const struct segment *seg, const uint8_t **out,
 		snprintf(err, errlen, "cannot send: %s", libnet_geterror(c->l));
 		return -1;
 	}
-	if (out != NULL)
-		*out = p;
-	if (outlen != NULL)
-		*outlen = n;
 	return 0;
 }
 

@@ -52,6 +52,22 @@ int	 craft_send(struct craft *, const struct segment *seg,
 	    const uint8_t **out, uint32_t *outlen, char *err, size_t errlen);
 
 /*
+ * An ICMP error about a TCP segment (craft-icmp.c), from src to dst (the
+ * context's family): type, code and bytes 4-7 as w says, then the quote
+ * RFC 792 and RFC 4443 ask for at least, the segment's IP header (w->quote's
+ * addresses, total or payload length counting a 20-byte TCP header and
+ * quote.len bytes, TTL 64, IPv4 with DF and its header checksum) and the
+ * first 8 bytes of its TCP header (ports, seq). Checksums right, outer
+ * TTL 64. *out stays valid until the next call on this context. */
+struct icmp_wire;
+int	 craft_icmp_build(struct craft *, const struct ipaddr *src,
+	    const struct ipaddr *dst, const struct icmp_wire *w,
+	    const uint8_t **out, uint32_t *outlen, char *err, size_t errlen);
+int	 craft_icmp_send(struct craft *, const struct ipaddr *src,
+	    const struct ipaddr *dst, const struct icmp_wire *w,
+	    const uint8_t **out, uint32_t *outlen, char *err, size_t errlen);
+
+/*
  * Template and patch: the fast path for many segments that differ only in
  * ports, sequence and ack numbers and flags (a probe run). The template is
  * built once by craft_build(); each copy gets its fields written in and

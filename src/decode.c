@@ -523,6 +523,21 @@ icmp_is_error(int family, uint8_t type)
 	return type >= 1 && type <= 4;
 }
 
+/* The quoted segment's payload length, from the IP length it declares
+ * (most errors quote less than all of it) less its headers: TCP's from
+ * the data offset when quoted, else 20 bytes. */
+static uint32_t
+icmp_quoted_len(int family, const uint8_t *p, const struct ipinfo *ii)
+{
+	size_t iph = (size_t)(ii->l4 - p), tcph = TCP_HLEN;
+	size_t declared = family == AF_INET ? (size_t)(p[2] << 8 | p[3]) :
+	    40 + (size_t)(p[4] << 8 | p[5]);
+
+	if (ii->l4len > 12 && (ii->l4[12] >> 4) >= 5)
+		tcph = (size_t)(ii->l4[12] >> 4) * 4;
+	return declared > iph + tcph ? (uint32_t)(declared - iph - tcph) : 0;
+}
+
 /* The quoted header: addresses, ports and seq of the segment it refused. */
 static enum decode_status
 icmp_quote(int family, const uint8_t *p, size_t len, struct decoded *d,
@@ -551,6 +566,7 @@ icmp_quote(int family, const uint8_t *p, size_t len, struct decoded *d,
 		return why(w, DEC_ICMP_TRUNCATED, "ICMP error quotes %zu bytes "
 		    "of TCP, needs %d", ii.l4len, TCP_QUOTE);
 	d->seg.has = SEG_HAS_PORTS;
+	d->icmp_qlen = icmp_quoted_len(family, p, &ii);
 	return DEC_OK;
 }
 
@@ -569,6 +585,8 @@ icmp_decode(int family, const struct ipinfo *ii, struct decoded *d,
 		return why(w, DEC_ICMP_TRUNCATED, "%s message needs 8 bytes, "
 		    "the packet has %zu", name, ii->l4len);
 	get_u8(ii->l4, ii->l4len, 1, &d->icmp_code);
+	d->icmp_rest = (uint32_t)ii->l4[4] << 24 | (uint32_t)ii->l4[5] << 16 |
+	    (uint32_t)ii->l4[6] << 8 | ii->l4[7];
 	d->icmp_from = d->seg.src;
 	d->kind = DK_ICMP;
 	return icmp_quote(family, ii->l4 + 8, ii->l4len - 8, d, w);

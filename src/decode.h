@@ -63,6 +63,11 @@ struct decoded {
 	struct ipaddr	 icmp_from;
 	uint8_t		 icmp_type;
 	uint8_t		 icmp_code;
+	uint32_t	 icmp_rest;	/* bytes 4-7 (an MTU, or unused) */
+	uint32_t	 icmp_qlen;	/* the quoted segment's payload bytes,
+					 * from its IP length and a 20-byte
+					 * TCP header (or its data offset when
+					 * quoted) */
 };
 
 /* Decode one captured frame. On DEC_OK fills *d (d->seg owns its payload:

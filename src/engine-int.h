@@ -139,11 +139,16 @@ enum eng_next eng_await(struct engine *, struct eng_exec *);
 enum eng_next eng_burst(struct engine *, struct eng_exec *);
 enum eng_next eng_agent(struct engine *, struct eng_exec *);
 enum eng_next eng_no_agent(struct engine *, struct eng_exec *);
+enum eng_next eng_icmp(struct engine *, struct eng_exec *);
 
 /* Where st lies on the clock; the first phase of a timed step (the
  * wait until shortly before its time). */
 struct eng_when eng_step_when(const struct step *, const struct eng_clock *);
 enum eng_next eng_wait_for_time(struct engine *, struct eng_exec *);
+/* The previous step for the next one's time: completed at ref, was
+ * scheduled at x->w.lo, a '<' line or not. */
+void	 eng_clock_done(struct engine *, struct eng_exec *, int64_t ref,
+	    bool send);
 /* A step's verdict as EV_STEP (and in the counts), from its parts. */
 void	 eng_verdict_emit(struct engine *, const struct step *, bool ok,
 	    const char *got, const char *why, int64_t t_ns, int64_t dev_ns,

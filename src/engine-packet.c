@@ -32,7 +32,8 @@ eng_step_when(const struct step *st, const struct eng_clock *c)
 	const struct step_time *t = &st->time;
 	int64_t base = c->ref;
 
-	if (st->kind == STEP_PACKET && st->dir == DIR_TO_TARGET && c->prev_send)
+	if ((st->kind == STEP_PACKET || st->kind == STEP_ICMP) &&
+	    st->dir == DIR_TO_TARGET && c->prev_send)
 		base = c->prev_at;
 	switch (t->kind) {
 	case STEP_TIME_ABS:
@@ -57,8 +58,8 @@ eng_step_when(const struct step *st, const struct eng_clock *c)
 
 /* The previous step for the next one's time: completed at ref, was
  * scheduled at x->w.lo. */
-static void
-clock_done(struct engine *e, struct eng_exec *x, int64_t ref, bool send)
+void
+eng_clock_done(struct engine *e, struct eng_exec *x, int64_t ref, bool send)
 {
 	e->clock.ref = ref;
 	e->clock.prev_at = x->w.lo;
@@ -217,7 +218,7 @@ send_verdict(struct engine *e, struct eng_exec *x, struct eng_flow *f)
 {
 	if (f->c->sent == x->seen)
 		f->c->last_sent_t = x->user_ns;
-	clock_done(e, x, f->c->last_sent_t, true);
+	eng_clock_done(e, x, f->c->last_sent_t, true);
 	x->ok = true;
 	x->t_ns = f->c->last_sent_t;
 	x->dev_ns = x->t_ns - x->w.lo;
@@ -349,7 +350,7 @@ expect_match(struct engine *e, struct eng_exec *x, struct eng_flow *f,
 	snprintf(x->why, sizeof x->why, "%s%s%s", diffs, diffs[0] != '\0' &&
 	    tw[0] != '\0' ? "; " : "", tw);
 	free(diffs);
-	clock_done(e, x, rc->t_ns, false);
+	eng_clock_done(e, x, rc->t_ns, false);
 	conn_take(f->c, rc);
 	return seg_ok && time_ok;
 }
@@ -455,7 +456,7 @@ eng_expect(struct engine *e, struct eng_exec *x)
 		x->t_ns = eng_now(e);
 		snprintf(x->why, sizeof x->why, "no segment arrived by %s",
 		    fmt_time(x->deadline, t, sizeof t));
-		clock_done(e, x, x->t_ns, false);
+		eng_clock_done(e, x, x->t_ns, false);
 		return ENG_END;
 	}
 	new_conn(e, x->st, f, &rc->seg);
@@ -563,7 +564,7 @@ eng_shell(struct engine *e, struct eng_exec *x)
 		e->clock.ref = x->t_ns = eng_now(e);
 	} else {
 		x->t_ns = eng_now(e);
-		clock_done(e, x, x->t_ns, false);
+		eng_clock_done(e, x, x->t_ns, false);
 		shell_status(x, r, status, err);
 	}
 	cmdrun_free(x->cmd);
@@ -581,7 +582,7 @@ eng_pause(struct engine *e, struct eng_exec *x)
 		eng_wait(e, x->w.lo, NULL, NULL);
 		return ENG_WAIT;
 	}
-	clock_done(e, x, x->w.lo, false);
+	eng_clock_done(e, x, x->w.lo, false);
 	x->t_ns = x->w.lo;
 	x->ok = true;
 	return ENG_END;

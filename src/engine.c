@@ -194,6 +194,7 @@ static const eng_phase_fn phases[STEP_NKINDS] = {
 	[STEP_WAIT] = eng_pause,
 	[STEP_PYTHON] = eng_no_agent,
 	[STEP_SYSCALL] = eng_no_agent,
+	[STEP_ICMP] = eng_icmp,
 	[STEP_OPEN] = eng_tcb_call,
 	[STEP_WRITE] = eng_tcb_call,
 	[STEP_SHUTDOWN] = eng_tcb_call,

@@ -68,6 +68,8 @@ struct event {
 	int		 probe;		/* probe number, -1 if none */
 	uint8_t		 icmp_type;	/* EV_ICMP */
 	uint8_t		 icmp_code;
+	uint32_t	 icmp_rest;	/* bytes 4-7: the MTU of a
+					 * frag_needed, packet_too_big */
 	const struct ipaddr *icmp_from;
 	const struct event_count *counts;	/* EV_SUMMARY, may be NULL */
 	size_t		 ncounts;

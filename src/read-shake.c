@@ -10,6 +10,7 @@
 
 #include "event.h"
 #include "fmt.h"
+#include "icmp.h"
 #include "offload.h"
 #include "read-shake.h"
 #include "report.h"
@@ -48,6 +49,7 @@ struct shake {
 	size_t		 nflows, flows_cap;
 	struct shake_line *lines;
 	size_t		 nlines, lines_cap;
+	size_t		 nicmp;		/* of the lines, ICMP errors' */
 };
 
 struct shake *
@@ -181,9 +183,9 @@ shake_text(struct shake_flow *f, int side, const struct segment *seg)
 	return text;
 }
 
-static void
-shake_line_add(struct shake *sh, size_t fi, int side,
-    const struct segment *seg, int64_t t_ns)
+/* A line of flow fi at t_ns, its text to come. */
+static struct shake_line *
+shake_line_new(struct shake *sh, size_t fi, enum event_dir dir, int64_t t_ns)
 {
 	struct shake_line *l;
 
@@ -195,7 +197,17 @@ shake_line_add(struct shake *sh, size_t fi, int side,
 	l = &sh->lines[sh->nlines++];
 	l->t_ns = t_ns;
 	l->flow = fi;
-	l->dir = side == SIDE_PROBER ? DIR_TO_TARGET : DIR_FROM_TARGET;
+	l->dir = dir;
+	return l;
+}
+
+static void
+shake_line_add(struct shake *sh, size_t fi, int side,
+    const struct segment *seg, int64_t t_ns)
+{
+	struct shake_line *l = shake_line_new(sh, fi, side == SIDE_PROBER ?
+	    DIR_TO_TARGET : DIR_FROM_TARGET, t_ns);
+
 	l->text = shake_text(&sh->flows[fi], side, seg);
 }
 
@@ -226,6 +238,25 @@ shake_add(struct shake *sh, const struct segment *seg, int64_t t_ns)
 	for (i = 0; i < n; i++)
 		shake_line_add(sh, fi, side, &parts[i], t_ns);
 	offload_split_free(parts, n);
+	return true;
+}
+
+bool
+shake_add_icmp(struct shake *sh, int family, uint8_t type, uint8_t code,
+    uint32_t rest, const struct segment *quote, uint32_t qlen, int64_t t_ns)
+{
+	struct shake_flow *f;
+	struct icmp_msg m;
+	size_t fi;
+
+	if (!shake_is_target(sh, &quote->src, quote->sport))
+		return false;
+	fi = shake_flow_of(sh, &quote->dst, quote->dport, SIDE_TARGET, quote);
+	f = &sh->flows[fi];
+	icmp_from_wire(family, type, code, rest, seqspace_rel(&f->ss,
+	    SIDE_TARGET, quote->seq), qlen, &m);
+	shake_line_new(sh, fi, DIR_TO_TARGET, t_ns)->text = icmp_format(&m);
+	sh->nicmp++;
 	return true;
 }
 
@@ -275,15 +306,19 @@ static void
 shake_header(const struct shake *sh, char (*names)[FLOW_NAME_LEN],
     FILE *out)
 {
-	char ep[80];
+	char ep[80], icmp[40] = "";
 	const char *base = strrchr(sh->source, '/');
-	size_t i;
+	size_t i, nseg = sh->nlines - sh->nicmp;
 
 	base = base != NULL ? base + 1 : sh->source;
 	fmt_endpoint(&sh->addr, sh->port, ep, sizeof ep);
-	fprintf(out, "# Made by tcpshake read --shake from %s: %zu %s of %zu "
-	    "%s with %s.\n", base, sh->nlines, sh->nlines == 1 ? "segment" :
-	    "segments", sh->nflows, sh->nflows == 1 ? "flow" : "flows", ep);
+	if (sh->nicmp > 0)
+		snprintf(icmp, sizeof icmp, " and %zu ICMP %s", sh->nicmp,
+		    sh->nicmp == 1 ? "error" : "errors");
+	fprintf(out, "# Made by tcpshake read --shake from %s: %zu %s%s of "
+	    "%zu %s with %s.\n", base, nseg, nseg == 1 ? "segment" :
+	    "segments", icmp, sh->nflows, sh->nflows == 1 ? "flow" : "flows",
+	    ep);
 	fputs("# '<' lines are sent as captured (the first SYN with the "
 	    "captured ISN);\n# '>' lines leave the target's window open, "
 	    "and its options after its SYN.\n", out);

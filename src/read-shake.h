@@ -40,6 +40,14 @@ struct shake *shake_new(const char *source, const struct ipaddr *addr,
 /* Take one decoded segment at t_ns (ns since the capture's first packet);
  * false when it is neither to nor from the endpoint. */
 bool	 shake_add(struct shake *, const struct segment *, int64_t t_ns);
+/* Take an ICMP error about a segment of the endpoint's (quote: its
+ * addresses, ports and seq; qlen its payload bytes) at t_ns: a '<'
+ * line "icmp TYPE [CODE] [mtu N] [start:end(len)]" of its flow, start
+ * relative to the endpoint's ISN. False when it quotes no segment of the
+ * endpoint's. */
+bool	 shake_add_icmp(struct shake *, int family, uint8_t type,
+	    uint8_t code, uint32_t rest, const struct segment *quote,
+	    uint32_t qlen, int64_t t_ns);
 /* How many segments were taken. */
 size_t	 shake_count(const struct shake *);
 /* Print the scenario. */

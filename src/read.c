@@ -200,6 +200,7 @@ read_segment(struct read_run *run, struct decoded *d, struct event *ev)
 		run->counts->icmp++;
 		ev->icmp_type = d->icmp_type;
 		ev->icmp_code = d->icmp_code;
+		ev->icmp_rest = d->icmp_rest;
 		ev->icmp_from = &d->icmp_from;
 		f = flows_find(&run->flows, &d->seg, false, &side);
 	} else {
@@ -251,10 +252,14 @@ read_packet(struct read_run *run, const struct sniff_pkt *pkt)
 		return true;
 	}
 	if (run->cfg->shake != NULL) {
-		/* A scenario has no line for an ICMP error or a packet
-		 * that does not decode. */
+		/* An ICMP error about the endpoint's segment is a '<
+		 * icmp' line; a packet that does not decode has none. */
 		if (st == DEC_OK && d.kind == DK_TCP)
 			shake_add(run->cfg->shake, &d.seg, ev.t_ns);
+		else if (st == DEC_OK)
+			shake_add_icmp(run->cfg->shake, d.icmp_from.family,
+			    d.icmp_type, d.icmp_code, d.icmp_rest, &d.seg,
+			    d.icmp_qlen, ev.t_ns);
 		segment_clear(&d.seg);
 		return true;
 	}

@@ -12,6 +12,7 @@
 
 #include "explain.h"
 #include "fmt.h"
+#include "icmp.h"
 #include "report.h"
 #include "segment.h"
 #include "xmalloc.h"
@@ -285,6 +286,9 @@ json_icmp(struct report_json *rj, const struct event *ev)
 	    ev->icmp_code);
 	json_key_str(out, "name",
 	    explain_icmp_name(family, ev->icmp_type, ev->icmp_code));
+	if (icmp_has_mtu(family, ev->icmp_type, ev->icmp_code))
+		fprintf(out, ",\"mtu\":%" PRIu32, family == AF_INET ?
+		    ev->icmp_rest & 0xffff : ev->icmp_rest);
 	if (ev->seg != NULL) {
 		fmt_view_segment(ev, &v);
 		json_addr(out, "src", &v.src);

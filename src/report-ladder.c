@@ -684,7 +684,8 @@ ladder_icmp(struct report_ladder *rl, const struct event *ev)
 		    ev->icmp_code);
 		ipaddr_str(ev->icmp_from, from, sizeof from);
 	}
-	ladder_row_start(rl, ROW_FROM, ev->t_ns);
+	ladder_row_start(rl, ev->dir == DIR_TO_TARGET ? ROW_TO : ROW_FROM,
+	    ev->t_ns);
 	label = rl->row.label;
 	snprintf(label, LAD_LABEL_BUF, "ICMP %u/%u %s from %s",
 	    ev->icmp_type, ev->icmp_code, name != NULL ? name : "(unnamed)",

@@ -10,6 +10,7 @@
 
 #include "explain.h"
 #include "fmt.h"
+#include "icmp.h"
 #include "report.h"
 #include "segment.h"
 #include "seqspace.h"
@@ -127,6 +128,10 @@ text_icmp(struct report_text *rt, const struct event *ev)
 	text_prefix(rt, ev);
 	fprintf(rt->out, "%s %u/%u %s from %s", proto, ev->icmp_type,
 	    ev->icmp_code, name != NULL ? name : "(unnamed)", from);
+	if (ev->icmp_from != NULL && icmp_has_mtu(ev->icmp_from->family,
+	    ev->icmp_type, ev->icmp_code))
+		fprintf(rt->out, " mtu %" PRIu32, ev->icmp_from->family ==
+		    AF_INET ? ev->icmp_rest & 0xffff : ev->icmp_rest);
 	if (ev->seg != NULL) {
 		fmt_view_segment(ev, &view);
 		fprintf(rt->out, " about %s > %s seq %" PRIu32,

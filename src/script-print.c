@@ -97,6 +97,11 @@ script_step_format(const struct script *sc, const struct step *st)
 		xasprintf(&out, "%-8s %s%s %s", tbuf, flow, dir, seg);
 		free(seg);
 		break;
+	case STEP_ICMP:
+		seg = icmp_format(&st->icmp);
+		xasprintf(&out, "%-8s %s< %s", tbuf, flow, seg);
+		free(seg);
+		break;
 	case STEP_SILENCE:
 		xasprintf(&out, "%-8s %s> none", tbuf, flow);
 		break;

@@ -3,6 +3,7 @@
  * header lines, times, refusals, and errors with file:line:column. */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -1328,6 +1329,33 @@ other_protocol(const char *s, size_t i)
 	return NULL;
 }
 
+/* "< icmp TYPE [CODE] [mtu N] [[start:end(len)]]" (icmp.h); i on its
+ * first token. */
+static bool
+parse_icmp(struct parser *p, size_t i, struct step *st)
+{
+	struct text_error terr;
+
+	st->kind = STEP_ICMP;
+	if (!word_at(p->text, i, "icmp")) {
+		perr(p, i, "%s: < icmp TYPE [CODE] [mtu N] [start:end(len)]",
+		    p->text[i] == '[' && isdigit((unsigned char)p->text[i + 1]) ?
+		    "the quoted segment goes last" :
+		    "not supported: IP fields before 'icmp'; write");
+		return false;
+	}
+	if (st->dir != DIR_TO_TARGET) {
+		perr(p, i, "not supported: '> icmp' (an ICMP error from the "
+		    "target); tcpshake sends ICMP errors with '< icmp' lines");
+		return false;
+	}
+	if (!icmp_parse(p->text + i, &st->icmp, &terr)) {
+		perr(p, i + (size_t)terr.column - 1, "%s", terr.msg);
+		return false;
+	}
+	return true;
+}
+
 /* After the direction: "none" or a segment; i on the first token. */
 static bool
 parse_packet(struct parser *p, size_t i, struct step *st)
@@ -1350,7 +1378,10 @@ parse_packet(struct parser *p, size_t i, struct step *st)
 		}
 		return true;
 	}
-	if ((other = other_protocol(p->text, i)) != NULL) {
+	if ((other = other_protocol(p->text, i)) != NULL &&
+	    strcmp(other, "icmp") == 0)
+		return parse_icmp(p, i, st);
+	if (other != NULL) {
 		perr(p, i, "not supported: this tool speaks TCP (packetdrill's "
 		    "'%s' %s)", other, other[0] == '/' || strcmp(other,
 		    "encap") == 0 ? "encapsulation" : "lines");

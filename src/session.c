@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "icmp.h"
 #include "peer.h"
 #include "session.h"
 #include "status.h"
@@ -568,6 +569,33 @@ pend_bases(struct pend *p, const struct conn *c, int side)
 
 /* ---- Sending ---- */
 
+/* Before something of ours leaves: what led to it is shown, and the
+ * target's state read (before our first packet nothing of ours can have
+ * changed it). */
+static void
+send_before(struct session *s, struct conn *c)
+{
+	session_flush(s);
+	if (s->peer_armed)
+		peer_read(s, c);
+	s->peer_armed = true;
+}
+
+/* The event of what left: seg (copied) and its bytes, on c. */
+static struct pend *
+send_event(struct session *s, struct conn *c, enum event_type type,
+    const struct segment *seg, const uint8_t *bytes, uint32_t len, int side)
+{
+	struct pend *p = pend_push(s, type, DIR_TO_TARGET);
+
+	segment_copy(&p->seg, seg);
+	p->has_seg = true;
+	pend_set_ip(p, bytes, len);
+	pend_bases(p, c, side);
+	p->conn = c;
+	return p;
+}
+
 int
 session_send(struct session *s, struct conn *c, const struct segment *seg,
     char *err, size_t errlen)
@@ -576,23 +604,33 @@ session_send(struct session *s, struct conn *c, const struct segment *seg,
 	uint32_t len;
 	struct pend *p;
 
-	/* What led to this segment is shown before it leaves. */
-	session_flush(s);
-	/* Before our first segment there is nothing of ours to have changed
-	 * the target. */
-	if (s->peer_armed)
-		peer_read(s, c);
-	s->peer_armed = true;
+	send_before(s, c);
 	if (wire_send(s->w, seg, s->next_tag, &bytes, &len, err, errlen) == -1)
 		return -1;
-	p = pend_push(s, EV_SEGMENT, DIR_TO_TARGET);
-	segment_copy(&p->seg, seg);
-	p->has_seg = true;
-	pend_set_ip(p, bytes, len);
-	pend_bases(p, c, SEQ_LOCAL);
-	p->conn = c;
+	p = send_event(s, c, EV_SEGMENT, seg, bytes, len, SEQ_LOCAL);
 	p->waiting = true;
 	p->tag = s->next_tag++;
+	return 0;
+}
+
+int
+session_send_icmp(struct session *s, struct conn *c, const struct icmp_wire *w,
+    char *err, size_t errlen)
+{
+	const uint8_t *bytes;
+	uint32_t len;
+	struct pend *p;
+
+	send_before(s, c);
+	if (wire_send_icmp(s->w, w, &bytes, &len, err, errlen) == -1)
+		return -1;
+	/* The quote is the target's segment: its numbers, the target's. */
+	p = send_event(s, c, EV_ICMP, &w->quote, bytes, len, SEQ_REMOTE);
+	p->ev.icmp_type = w->type;
+	p->ev.icmp_code = w->code;
+	p->ev.icmp_rest = w->rest;
+	p->icmp_from = s->cfg.wire_cfg.local;
+	session_flush(s);
 	return 0;
 }
 
@@ -912,6 +950,7 @@ seen_icmp(struct session *s, struct conn *c, const struct wire_pkt *pkt)
 	pend_bases(p, c, SEQ_LOCAL);
 	p->ev.icmp_type = pkt->d.icmp_type;
 	p->ev.icmp_code = pkt->d.icmp_code;
+	p->ev.icmp_rest = pkt->d.icmp_rest;
 	p->icmp_from = pkt->d.icmp_from;
 	session_flush(s);
 }

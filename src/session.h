@@ -99,6 +99,13 @@ const struct conn_table *session_conns(const struct session *);
  * capture's stamp. 0, or -1 with err. */
 int	 session_send(struct session *, struct conn *, const struct segment *,
 	    char *err, size_t errlen);
+/* Send the ICMP error w (icmp.h) about the target's segment w->quote on
+ * c, from our address to the target's: its event (EV_ICMP, DIR_TO_TARGET,
+ * the quote as its segment) goes out at once, with no capture stamp (the
+ * capture shows only what arrives). 0, or -1 with err. */
+struct icmp_wire;
+int	 session_send_icmp(struct session *, struct conn *,
+	    const struct icmp_wire *w, char *err, size_t errlen);
 /* Queued after the events so far: a state (timer: caused by a timer), a
  * note. */
 void	 session_state(struct session *, enum event_dir, const char *name,

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "fmt.h"
+#include "icmp.h"
 #include "report.h"
 #include "shell.h"
 #include "xmalloc.h"
@@ -102,7 +103,8 @@ shell_rec_event(struct shell_rec *r, const struct event *ev)
 				break;
 			}
 	if (ev->type != EV_SEGMENT && ev->type != EV_STATE &&
-	    ev->type != EV_NOTE)
+	    ev->type != EV_NOTE && !(ev->type == EV_ICMP &&
+	    ev->dir == DIR_TO_TARGET))
 		return;
 	if (r->n == r->cap) {
 		r->cap = r->cap ? r->cap * 2 : 64;
@@ -119,8 +121,9 @@ shell_rec_event(struct shell_rec *r, const struct event *ev)
 	segment_init(&e->seg);
 	if (ev->seg != NULL) {
 		segment_copy(&e->seg, ev->seg);
-		e->lport = ev->dir == DIR_FROM_TARGET ? ev->seg->dport :
-		    ev->seg->sport;
+		/* An ICMP error's segment is the target's it quotes. */
+		e->lport = ev->dir == DIR_FROM_TARGET || ev->type == EV_ICMP ?
+		    ev->seg->dport : ev->seg->sport;
 	}
 	e->ev.seg = ev->seg != NULL ? &e->seg : NULL;
 	e->text = ev->text != NULL ? xstrdup(ev->text) : NULL;
@@ -195,6 +198,20 @@ rec_seg_text(const struct rec_ev *e)
 	return segment_format(&view, SEGFMT_PAYLOAD);
 }
 
+/* An ICMP error we sent, as its "icmp ..." line: the quote's seq in the
+ * target's relative numbers. */
+static char *
+rec_icmp_text(const struct rec_ev *e)
+{
+	struct segment view;
+	struct icmp_msg m;
+
+	fmt_view_segment(&e->ev, &view);
+	icmp_from_wire(e->seg.src.family, e->ev.icmp_type, e->ev.icmp_code,
+	    e->ev.icmp_rest, view.seq, e->seg.len, &m);
+	return icmp_format(&m);
+}
+
 static void
 rec_time(FILE *f, bool first, bool expect, int64_t gap)
 {
@@ -221,7 +238,8 @@ rec_write(const struct shell_rec *r, FILE *f, const uint16_t *ports,
 	for (i = 0; i < r->n; i++) {
 		const struct rec_ev *e = &r->v[i];
 
-		if (e->ev.type != EV_SEGMENT || e->foreign)
+		if ((e->ev.type != EV_SEGMENT && e->ev.type != EV_ICMP) ||
+		    e->foreign)
 			continue;
 		rec_time(f, first, e->ev.dir == DIR_FROM_TARGET,
 		    e->ev.t_ns - prev);
@@ -230,7 +248,8 @@ rec_write(const struct shell_rec *r, FILE *f, const uint16_t *ports,
 		if (nports > 1)
 			fprintf(f, "%s ", rec_flow_name(r, e->lport, k, nb,
 			    sizeof nb));
-		text = rec_seg_text(e);
+		text = e->ev.type == EV_ICMP ? rec_icmp_text(e) :
+		    rec_seg_text(e);
 		fprintf(f, "%c %s\n", e->ev.dir == DIR_FROM_TARGET ? '>' : '<',
 		    text);
 		free(text);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "event.h"
+#include "icmp.h"
 #include "segment.h"
 
 struct burst;
@@ -65,6 +66,8 @@ enum step_kind {
 	STEP_SYSCALL,	/* "TIME name(args) = RET": made by the agent in the
 			 * target's namespace (agent.h); only where the
 			 * caller allows them (script_defs.syscalls) */
+	STEP_ICMP,	/* "TIME < icmp ...": an ICMP error about the
+			 * target's segment on the flow, sent to it */
 	/* A TCB's user calls and waits (endpoint.h): connect's plan. */
 	STEP_OPEN,	/* active open: our SYN */
 	STEP_WRITE,	/* bytes queued on the flow (sent as it can) */
@@ -103,6 +106,7 @@ struct step {
 					 * and WAIT */
 	struct segment	 seg;		/* PACKET: has says what was given
 					 * (SEG_HAS_*, SEG_ANY_*, SEG_ABS_*) */
+	struct icmp_msg	 icmp;		/* ICMP, as written */
 	char		*command;	/* SHELL: the text between backquotes */
 	struct syscall	*call;		/* SYSCALL (syscall.h) */
 	/* Carried out after an earlier step failed too: a scenario's

@@ -43,6 +43,9 @@ struct wire_fake {
 	struct segment	 tmpl;		/* send_batch's */
 	bool		 has_tmpl;
 	int		 fail_after;	/* sends left before one fails; -1 */
+	uint8_t		*icmp;		/* the last ICMP error's bytes */
+	uint32_t	 icmp_len;
+	size_t		 nicmp;
 };
 
 /* The fake's clock of a time on the wire's clock. */
@@ -254,6 +257,40 @@ fake_send_batch(void *impl, const struct wire_patch *p, size_t n, char *err,
 	return 0;
 }
 
+/* Built as the live wire would send it, and kept (the capture shows only
+ * what arrives). */
+static int
+fake_send_icmp(void *impl, const struct ipaddr *src, const struct ipaddr *dst,
+    const struct icmp_wire *w, const uint8_t **bytes, uint32_t *len,
+    char *err, size_t errlen)
+{
+	struct wire_fake *fk = impl;
+	const uint8_t *b;
+	uint32_t n;
+
+	if (craft_icmp_build(fk->cr, src, dst, w, &b, &n, err, errlen) == -1)
+		return -1;
+	free(fk->icmp);
+	fk->icmp = xmalloc(n);
+	memcpy(fk->icmp, b, n);
+	fk->icmp_len = n;
+	fk->nicmp++;
+	if (bytes != NULL)
+		*bytes = fk->icmp;
+	if (len != NULL)
+		*len = n;
+	return 0;
+}
+
+size_t
+wire_fake_icmp(const struct wire_fake *fk, const uint8_t **bytes,
+    uint32_t *len)
+{
+	*bytes = fk->icmp;
+	*len = fk->icmp_len;
+	return fk->nicmp;
+}
+
 static void
 fake_close(void *impl)
 {
@@ -268,6 +305,7 @@ fake_close(void *impl)
 		segment_clear(&fk->sent[i].seg);
 	free(fk->sent);
 	free(fk->last);
+	free(fk->icmp);
 	segment_clear(&fk->tmpl);
 	craft_close(fk->cr);
 	free(fk);
@@ -286,6 +324,7 @@ static const struct wire_ops fake_ops = {
 	.drops = fake_drops,
 	.set_template = fake_set_template,
 	.send_batch = fake_send_batch,
+	.send_icmp = fake_send_icmp,
 	.close = fake_close,
 };
 

@@ -52,6 +52,9 @@ bool	 wire_fake_arrive_line(struct wire_fake *, int64_t t_ns,
 size_t	 wire_fake_nsent(const struct wire_fake *);
 const struct segment *wire_fake_sent(const struct wire_fake *, size_t i,
 	    int64_t *t_ns);
+/* ICMP errors sent so far; the last one's bytes (NULL: none). */
+size_t	 wire_fake_icmp(const struct wire_fake *, const uint8_t **bytes,
+	    uint32_t *len);
 /* Ports taken and flows guarded through the wire. */
 size_t	 wire_fake_nports(const struct wire_fake *);
 size_t	 wire_fake_nguarded(const struct wire_fake *);

@@ -42,6 +42,16 @@ live_send(void *impl, const struct segment *seg, const uint8_t **bytes,
 }
 
 static int
+live_send_icmp(void *impl, const struct ipaddr *src, const struct ipaddr *dst,
+    const struct icmp_wire *w, const uint8_t **bytes, uint32_t *len,
+    char *err, size_t errlen)
+{
+	struct wire_live *l = impl;
+
+	return craft_icmp_send(l->cr, src, dst, w, bytes, len, err, errlen);
+}
+
+static int
 live_next(void *impl, struct wire_frame *fr, char *err, size_t errlen)
 {
 	struct wire_live *l = impl;
@@ -213,6 +223,7 @@ static const struct wire_ops live_ops = {
 	.drops = live_drops,
 	.set_template = live_set_template,
 	.send_batch = live_send_batch,
+	.send_icmp = live_send_icmp,
 	.close = live_close,
 };
 

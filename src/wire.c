@@ -351,6 +351,14 @@ wire_expire(struct wire *w, int64_t now, uint64_t *tag)
 }
 
 int
+wire_send_icmp(struct wire *w, const struct icmp_wire *m,
+    const uint8_t **bytes, uint32_t *len, char *err, size_t errlen)
+{
+	return w->ops->send_icmp(w->impl, &w->cfg.local, &w->cfg.remote, m,
+	    bytes, len, err, errlen);
+}
+
+int
 wire_send_unstamped(struct wire *w, const struct segment *seg, char *err,
     size_t errlen)
 {

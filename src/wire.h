@@ -46,6 +46,7 @@
  */
 struct wire;
 struct srcrange;
+struct icmp_wire;
 
 /* A captured frame as a backend hands it over. */
 struct wire_frame {
@@ -93,6 +94,12 @@ struct wire_ops {
 	 * few system calls as the backend can. */
 	int		(*send_batch)(void *impl, const struct wire_patch *p,
 			    size_t n, char *err, size_t errlen);
+	/* Send an ICMP error from src to dst (craft_icmp_build()); bytes
+	 * and len as send's. */
+	int		(*send_icmp)(void *impl, const struct ipaddr *src,
+			    const struct ipaddr *dst,
+			    const struct icmp_wire *w, const uint8_t **bytes,
+			    uint32_t *len, char *err, size_t errlen);
 	void		(*close)(void *impl);
 };
 
@@ -197,6 +204,11 @@ int	 wire_set_template(struct wire *, const struct segment *seg,
 	    char *err, size_t errlen);
 int	 wire_send_batch(struct wire *, const struct wire_patch *p, size_t n,
 	    char *err, size_t errlen);
+/* An ICMP error from local to remote about the segment w->quote (its
+ * addresses: remote to local). It keeps no stamp: the capture shows only
+ * what arrives. 0, or -1 with err. */
+int	 wire_send_icmp(struct wire *, const struct icmp_wire *w,
+	    const uint8_t **bytes, uint32_t *len, char *err, size_t errlen);
 /* One of our addresses: local, or one of the forged range. */
 bool	 wire_is_local(const struct wire *, const struct ipaddr *);
 

@@ -39,6 +39,9 @@ struct run {
 	uint32_t sent_ack[8];
 	uint32_t sent_seq[8];
 	uint8_t	 sent_flags[8];
+	size_t	 nicmp;		/* ICMP errors sent; the last one's bytes */
+	uint8_t	 icmp[128];
+	uint32_t icmp_len;
 };
 
 static void
@@ -159,6 +162,16 @@ run_script(const char *text, struct peer *p, struct run *r)
 		r->sent_seq[i] = s->seq;
 		r->sent_flags[i] = s->flags;
 	}
+	{
+		const uint8_t *b;
+		uint32_t n;
+
+		r->nicmp = wire_fake_icmp(fk, &b, &n);
+		if (r->nicmp > 0 && n <= sizeof r->icmp) {
+			memcpy(r->icmp, b, n);
+			r->icmp_len = n;
+		}
+	}
 	CHECK_INT(wire_fake_nports(fk), 1);
 	CHECK_INT(wire_fake_nguarded(fk), 1);
 	wire_close(w);
@@ -188,6 +201,46 @@ test_handshake(void)
 	/* The run ends with the flow open: it is reset at our next seq. */
 	CHECK_INT(r.sent_flags[2], TH_RST_);
 	CHECK_INT(r.sent_seq[2], 1);
+}
+
+/* "< icmp ...": an ICMP error to the target, quoting the flow's ports
+ * and the line's seq in the target's numbers (its ISN learned from the
+ * SYN-ACK), sent at its time between the segments. */
+static void
+test_icmp(void)
+{
+	static const char text[] =
+	    "0 < S 0:0(0) win 65535 <mss 1460>\n"
+	    "+0 > S. 0:0(0) ack 1 <mss 1460>\n"
+	    "+0 < . 1:1(0) ack 1 win 65535\n"
+	    "+0.005 < icmp unreachable frag_needed mtu 1200 [1:1461(1460)]\n"
+	    "+0 < R. 1:1(0) ack 1 win 0\n";
+	struct peer p = { .synack_delay = 1 * MS, .synacks = 1 };
+	const uint8_t *q;
+	struct run r;
+
+	run_script(text, &p, &r);
+	CHECK_INT(r.res.nsteps, 5);
+	CHECK_INT(r.res.nfailed, 0);
+	CHECK_INT(r.nicmp, 1);
+	CHECK_INT(r.icmp_len, 56);
+	if (r.icmp_len != 56)
+		return;
+	CHECK_INT(r.icmp[9], 1);			/* ICMP */
+	CHECK_MEM(r.icmp + 12, "\xc6\x12\x00\x01\xc6\x12\x00\x02", 8);
+	CHECK_INT(r.icmp[20], 3);
+	CHECK_INT(r.icmp[21], 4);
+	CHECK_INT(r.icmp[26] << 8 | r.icmp[27], 1200);
+	q = r.icmp + 28;				/* the quote */
+	CHECK_INT(q[2] << 8 | q[3], 20 + 20 + 1460);
+	CHECK_MEM(q + 12, "\xc6\x12\x00\x02\xc6\x12\x00\x01", 8);
+	CHECK_INT(q[20] << 8 | q[21], 80);
+	CHECK_INT(q[22] << 8 | q[23], 40000);
+	CHECK_INT((uint32_t)q[24] << 24 | (uint32_t)q[25] << 16 |
+	    (uint32_t)q[26] << 8 | q[27], PEER_ISN + 1);
+	/* The RST after it went out too, and none at the end. */
+	CHECK_INT(r.nsent, 3);
+	CHECK_INT(r.sent_flags[2], TH_RST_ | TH_ACK_);
 }
 
 /* A flow reset by the script, or closed both ways, gets no RST at the
@@ -411,6 +464,7 @@ int
 main(void)
 {
 	test_handshake();
+	test_icmp();
 	test_one_step();
 	test_tolerance();
 	test_retransmission();

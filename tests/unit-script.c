@@ -135,7 +135,7 @@ static const struct bad_case {
 	{ "icmp with its quoted segment",
 	    "0.250 < [1:1461(1460)] icmp unreachable frag_needed mtu 1200\n",
 	    NULL,
-	    "t.shake:1:9: error: not supported: this tool speaks TCP (packetdrill's 'icmp' lines)\n"
+	    "t.shake:1:9: error: the quoted segment goes last: < icmp TYPE [CODE] [mtu N] [start:end(len)]\n"
 	    "  0.250 < [1:1461(1460)] icmp unreachable frag_needed mtu 1200\n"
 	    "          ^\n" },
 	{ "encap",
