@@ -3,6 +3,7 @@
  * --print) or run against their target by the engine (engine.h). */
 #include "config.h"
 
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +45,7 @@ struct run_opts {
 	struct privdrop_opts drop;	/* --user, --no-drop */
 	bool		 lab;		/* --lab: each file in its own lab */
 	char		**argv;		/* as given, for --lab's runs */
+	int		 text_fd;	/* --text-fd: the one file's text */
 	int64_t		 tolerance_usecs;	/* -1: the file's */
 	double		 tolerance_percent;	/* -1: the file's */
 };
@@ -66,7 +68,7 @@ enum {
 	RO_CHECK = 1, RO_PRINT, RO_DEFINE, RO_TARGET, RO_KEEP_GOING,
 	RO_NO_GUARD, RO_JSON, RO_TAP, RO_LADDER, RO_IFACE, RO_WRITE,
 	RO_TOL_USECS, RO_TOL_PERCENT, RO_JUNIT, RO_SVG, RO_REALTIME,
-	RO_PEER_NETNS, RO_COMMANDS_AS, RO_LAB, RO_ABSOLUTE,
+	RO_PEER_NETNS, RO_COMMANDS_AS, RO_LAB, RO_ABSOLUTE, RO_TEXT_FD,
 };
 
 static const struct cli_opt run_table[] = {
@@ -111,6 +113,8 @@ static const struct cli_opt run_table[] = {
 	{ "interface", 'I', RO_IFACE, "IFACE", "send from this interface", 0,
 	    NULL },
 	{ NULL, 'i', RO_IFACE, "IFACE", "", 0, "-I IFACE" },
+	/* run --lab's child: the text its parent read (run-lab.c). */
+	{ "text-fd", 0, RO_TEXT_FD, "FD", "", 0, "" },
 	{ NULL, 0, 0, NULL, NULL, 0, NULL },
 };
 
@@ -148,6 +152,9 @@ run_option(struct run_opts *o, int id, const char *arg)
 		break;
 	case RO_LAB: o->lab = true; break;
 	case RO_ABSOLUTE: o->absolute = true; break;
+	case RO_TEXT_FD:
+		o->text_fd = (int)parse_uint(arg, 0, INT_MAX, "--text-fd");
+		break;
 	case RO_JSON:
 	case RO_TAP:
 	case RO_LADDER:
@@ -186,6 +193,7 @@ run_parse(int argc, char **argv, struct run_opts *o)
 	memset(o, 0, sizeof *o);
 	o->tolerance_usecs = -1;
 	o->tolerance_percent = -1;
+	o->text_fd = -1;
 	cli_begin(&c, &cmd_run_entry, run_tables, false, argc, argv);
 	while ((id = cli_next(&c)) != -1)
 		if (!privdrop_option(&o->drop, id, c.arg))
@@ -203,9 +211,28 @@ run_parse(int argc, char **argv, struct run_opts *o)
 	o->argv = argv;
 	o->files = argv + ind;
 	o->nfiles = argc - ind;
+	if (o->text_fd >= 0 && o->nfiles != 1)
+		fatalx("run: --text-fd holds one FILE's text; give one FILE");
 	if (o->out.svg != NULL && o->nfiles > 1)
 		fatalx("run: --svg draws one file's conversation; give one "
 		    "FILE.shake");
+}
+
+/* File i parsed, read from --text-fd when given. */
+static struct script *
+run_parse_one(const struct run_opts *o, int i,
+    const struct script_defs *defs, struct script_errors *errs)
+{
+	struct script *sc;
+	char *text;
+
+	if (o->text_fd < 0)
+		return script_parse_file(o->files[i], defs, errs);
+	if ((text = script_read_file(o->files[i], o->text_fd, errs)) == NULL)
+		return NULL;
+	sc = script_parse_string(o->files[i], text, defs, errs);
+	free(text);
+	return sc;
 }
 
 /* Parse every file; 0 when all parse, 2 when any has errors. */
@@ -219,7 +246,7 @@ run_check(const struct run_opts *o)
 	int i, status = 0;
 
 	for (i = 0; i < o->nfiles; i++) {
-		sc = script_parse_file(o->files[i], &defs, &errs);
+		sc = run_parse_one(o, i, &defs, &errs);
 		if (sc == NULL) {
 			fflush(stdout);
 			script_errors_print(stderr, &errs);
@@ -288,7 +315,7 @@ run_parse_files(const struct run_opts *o, const struct script_defs *defs)
 	int i;
 
 	for (i = 0; i < o->nfiles; i++)
-		v[i].sc = script_parse_file(o->files[i], defs, &v[i].errs);
+		v[i].sc = run_parse_one(o, i, defs, &v[i].errs);
 	return v;
 }
 
@@ -431,6 +458,10 @@ run_exec(int argc, char **argv)
 	int status;
 
 	run_parse(argc, argv, &o);
+	/* Before root goes: the helper that keeps it, and /proc/self/exe,
+	 * need it so. */
+	if (!o.check && !o.print)
+		cmdrun_define_tcpshake(&o.defs, &o.ndefs);
 	status = o.check || o.print ? run_check(&o) : o.lab ? run_lab(&o) :
 	    run_scenarios(&o);
 	for (k = 0; k < o.ndefs; k++)

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cmdrun.h"
+#include "script.h"
 #include "xmalloc.h"
 
 /*
@@ -47,32 +48,64 @@ cmdrun_as_root(const char *cmd)
 	return false;
 }
 
-/* TCPSHAKE in the command's environment: the path of this program, so
- * that a scenario runs tcpshake itself (a probe inside the lab) whatever
- * PATH holds, the build tree's binary under make check included. */
-static void
-spawn_env_self(void)
+/* What TCPSHAKE names to the commands (cmdrun_tcpshake), once known. */
+static char *tcpshake_path;
+
+const char *
+cmdrun_tcpshake(const char *given)
 {
 	char self[4096];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	ssize_t n;
 
-	if (n <= 0)
+	if (given != NULL) {
+		free(tcpshake_path);
+		tcpshake_path = xstrdup(given);
+	} else if (tcpshake_path == NULL &&
+	    (n = readlink("/proc/self/exe", self, sizeof self - 1)) > 0) {
+		self[n] = '\0';
+		tcpshake_path = xstrdup(self);
+	}
+	return tcpshake_path;
+}
+
+void
+cmdrun_define_tcpshake(struct script_def **v, size_t *n)
+{
+	struct script_def *d;
+	const char *path;
+	size_t k;
+
+	/* The first definition is the one the file sees (script.h). */
+	for (k = 0; k < *n; k++)
+		if (strcmp((*v)[k].name, "TCPSHAKE") == 0) {
+			cmdrun_tcpshake((*v)[k].value);
+			return;
+		}
+	if ((path = cmdrun_tcpshake(NULL)) == NULL)
 		return;
-	self[n] = '\0';
-	setenv("TCPSHAKE", self, 1);
+	*v = xreallocarray(*v, *n + 1, sizeof **v);
+	d = &(*v)[(*n)++];
+	d->name = xstrdup("TCPSHAKE");
+	d->value = path;
 }
 
 /* The command's process: stdout to stderr, the signals as a shell
- * expects them, TCPSHAKE set. */
+ * expects them, TCPSHAKE set (cmdrun_tcpshake). */
 static pid_t
 spawn(const char *cmd)
 {
+	const char *self;
 	pid_t pid;
 
+	/* Known before the fork: the child does not look it up again. */
+	self = cmdrun_tcpshake(NULL);
 	fflush(NULL);
 	if ((pid = fork()) != 0)
 		return pid;
-	spawn_env_self();
+	if (self != NULL)
+		setenv("TCPSHAKE", self, 1);
+	else
+		unsetenv("TCPSHAKE");
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);

@@ -18,6 +18,25 @@
  * A command's output goes to standard error.
  */
 struct cmdrun;
+struct script_def;
+
+/*
+ * TCPSHAKE, the tcpshake a file's commands run: the word TCPSHAKE in the
+ * file and $TCPSHAKE in each command's environment are both this, by one
+ * rule (tcpshake-scenario(5), COMMANDS): the command line's first
+ * -D TCPSHAKE=PATH when there is one, else this binary. The caller's
+ * environment is not asked: an exported TCPSHAKE may name another build,
+ * or a path relative to another directory.
+ *
+ * cmdrun_define_tcpshake() applies it to a run's command-line defines
+ * v[0..n): the commands get that -D's PATH, or else the word is added as
+ * this binary's path (nothing when /proc/self/exe cannot be read). Call
+ * it while root is held: after a drop /proc/self/exe may be unreadable.
+ * cmdrun_tcpshake(): what the commands get (given: that from now on),
+ * this binary's path when nothing was given; NULL when unknown.
+ */
+void	 cmdrun_define_tcpshake(struct script_def **v, size_t *n);
+const char *cmdrun_tcpshake(const char *given);
 
 /* Fork the helper for the commands cmds[0..n) (copied). 0, or -1 with
  * one line in err. One helper per process. */

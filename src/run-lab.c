@@ -7,11 +7,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -145,11 +145,14 @@ run_lab_target(const struct script *sc, bool routed, char *buf, size_t len)
 }
 
 /* The child's command line: tcpshake [-v...] [-q] run -D LAB=NAME (first,
- * so it wins over the caller's) OPTIONS -D TCPSHAKE=THIS-BINARY (after
- * them: the caller's wins) --target T --peer-netns NAME-s -- FILE. */
+ * so it wins over the caller's) OPTIONS --target T --peer-netns NAME-s
+ * --text-fd FD -- FILE: the file's text as this process read it (read
+ * once: standard input cannot be read twice). The child defines TCPSHAKE
+ * itself, by the rule every run keeps (cmdrun.h), from the caller's
+ * options it is given. */
 static char **
 run_lab_argv(const struct run_lab_args *a, const char *name,
-    const char *target, const char *file, char *bufs[4])
+    const char *target, const char *file, int text_fd, char *bufs[4])
 {
 	char **argv = xcalloc((size_t)a->nopts + (size_t)gopts.verbose + 18,
 	    sizeof *argv);
@@ -169,15 +172,15 @@ run_lab_argv(const struct run_lab_args *a, const char *name,
 		if (strcmp(a->opts[i], "--lab") != 0 && !(i == a->nopts - 1 &&
 		    strcmp(a->opts[i], "--") == 0))
 			argv[n++] = a->opts[i];
-	xasprintf(&bufs[3], "TCPSHAKE=%s", getenv("TCPSHAKE"));
-	argv[n++] = "-D";
-	argv[n++] = bufs[3];
 	bufs[1] = xstrdup(target);
 	argv[n++] = "--target";
 	argv[n++] = bufs[1];
 	xasprintf(&bufs[2], "%s-s", name);
 	argv[n++] = "--peer-netns";
 	argv[n++] = bufs[2];
+	xasprintf(&bufs[3], "%d", text_fd);
+	argv[n++] = "--text-fd";
+	argv[n++] = bufs[3];
 	argv[n++] = "--";
 	argv[n++] = (char *)file;
 	argv[n] = NULL;
@@ -258,8 +261,8 @@ run_lab_tap_copy(struct run_lab_tap *tap, int fd, const char *file)
 
 /* Run argv in the lab; the run's exit status (2 when it died). */
 static int
-run_lab_child_run(const char *name, char **argv, struct run_lab_tap *tap,
-    const char *file)
+run_lab_child_run(const char *name, char **argv, int text_fd,
+    struct run_lab_tap *tap, const char *file)
 {
 	sigset_t block, old;
 	int status, fds[2] = { -1, -1 };
@@ -286,7 +289,8 @@ run_lab_child_run(const char *name, char **argv, struct run_lab_tap *tap,
 		return 2;
 	}
 	if (pid == 0) {
-		if (tap->on && dup2(fds[1], STDOUT_FILENO) == -1)
+		if ((tap->on && dup2(fds[1], STDOUT_FILENO) == -1) ||
+		    fcntl(text_fd, F_SETFD, 0) == -1)
 			_exit(2);
 		run_lab_exec(name, argv);
 	}
@@ -362,10 +366,44 @@ run_lab_serve_ok(const struct lab_config *cf, const char *file)
 	return true;
 }
 
+/* The file's text for the child, in a memory file (closed on exec: the
+ * child's copy is opened for it alone); -1 after one line. */
+static int
+run_lab_text_fd(const char *text, const char *file)
+{
+	size_t len = strlen(text), off = 0;
+	ssize_t w;
+	int fd;
+
+	if ((fd = memfd_create("tcpshake-run", MFD_CLOEXEC)) == -1) {
+		warnx_("run --lab: %s: memfd_create: %s", file,
+		    strerror(errno));
+		return -1;
+	}
+	while (off < len) {
+		if ((w = write(fd, text + off, len - off)) == -1 &&
+		    errno == EINTR)
+			continue;
+		if (w <= 0) {
+			warnx_("run --lab: %s: writing its text: %s", file,
+			    w == 0 ? "no space" : strerror(errno));
+			close(fd);
+			return -1;
+		}
+		off += (size_t)w;
+	}
+	if (lseek(fd, 0, SEEK_SET) == -1) {
+		warnx_("run --lab: %s: lseek: %s", file, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 /* Build, run, remove; the file's status. */
 static int
 run_lab_one(const struct run_lab_args *a, const struct script *sc,
-    const char *file, unsigned n, struct run_lab_tap *tap)
+    int text_fd, const char *file, unsigned n, struct run_lab_tap *tap)
 {
 	struct lab_config cf;
 	struct lab_made made;
@@ -397,14 +435,14 @@ run_lab_one(const struct run_lab_args *a, const struct script *sc,
 		return 2;
 	}
 	run_lab_target(sc, cf.router.enabled, target, sizeof target);
-	argv = run_lab_argv(a, name, target, file, bufs);
+	argv = run_lab_argv(a, name, target, file, text_fd, bufs);
 	t1 = run_lab_ms();
 	if (gopts.verbose > 0)
 		fprintf(stderr, "tcpshake: run --lab: %s: lab '%s' up in %lld "
 		    "ms, target %s\n", file, name, (long long)(t1 - t0),
 		    target);
-	status = lab_interrupted ? 2 : run_lab_child_run(name, argv, tap,
-	    file);
+	status = lab_interrupted ? 2 : run_lab_child_run(name, argv, text_fd,
+	    tap, file);
 	t2 = run_lab_ms();
 	if (cf.router.enabled)
 		run_lab_router_drops(name, file);
@@ -433,9 +471,9 @@ run_lab_files(const struct run_lab_args *a)
 	    true };
 	struct script_errors errs = { NULL, 0, false };
 	struct run_lab_tap tap = { a->tap && a->nfiles > 1, 0 };
-	char self[PATH_MAX];
 	struct script *sc;
-	int i, status, worst = 0;
+	char *text;
+	int i, fd, status, worst = 0;
 
 	if (a->one_report && a->nfiles > 1)
 		fatalx("run --lab: --junit, --svg and -w report on one file "
@@ -443,19 +481,16 @@ run_lab_files(const struct run_lab_args *a)
 	if (!lab_have_cap(LAB_CAP_SYS_ADMIN))
 		fatalx("run --lab: needs CAP_SYS_ADMIN to build the labs "
 		    "(network namespaces and their mounts): run it as root");
-	/* The files' commands may run this very binary: $TCPSHAKE in their
-	 * environment, the word TCPSHAKE in the file (unless set). */
-	if (getenv("TCPSHAKE") == NULL || getenv("TCPSHAKE")[0] == '\0') {
-		if (realpath("/proc/self/exe", self) == NULL)
-			fatalx("run --lab: cannot find this program: "
-			    "/proc/self/exe: %s", strerror(errno));
-		setenv("TCPSHAKE", self, 1);
-	}
 	cli_catch_stops(run_lab_on_signal);
 	run_lab_sweep();
 	for (i = 0; i < a->nfiles && !lab_interrupted; i++) {
-		if ((sc = script_parse_file(a->files[i], &defs, &errs)) ==
-		    NULL) {
+		/* Read once, for the lab's lines here and the child's run. */
+		sc = NULL;
+		if ((text = script_read_file(a->files[i], -1, &errs)) != NULL)
+			sc = script_parse_string(a->files[i], text, &defs,
+			    &errs);
+		if (sc == NULL) {
+			free(text);
 			fflush(stdout);
 			script_errors_print(stderr, &errs);
 			script_errors_clear(&errs);
@@ -465,10 +500,18 @@ run_lab_files(const struct run_lab_args *a)
 			worst = 2;
 			continue;
 		}
-		status = run_lab_one(a, sc, a->files[i], (unsigned)i, &tap);
+		fd = run_lab_text_fd(text, a->files[i]);
+		status = fd == -1 ? 2 : run_lab_one(a, sc, fd, a->files[i],
+		    (unsigned)i, &tap);
+		if (fd == -1 && tap.on)
+			run_lab_tap_notok(&tap, a->files[i], "no memory file "
+			    "for its text");
 		if (status > worst)
 			worst = status;
+		if (fd != -1)
+			close(fd);
 		script_free(sc);
+		free(text);
 	}
 	if (tap.on)
 		printf("1..%d\n", tap.n);

@@ -2002,18 +2002,15 @@ script_parse_string(const char *name, const char *text,
 	return p.sc;
 }
 
-struct script *
-script_parse_file(const char *path, const struct script_defs *defs,
-    struct script_errors *errs)
+/* The text of f whole, NUL-terminated, f closed unless stdin; NULL with
+ * one error in errs naming path (unreadable, too large, NUL bytes). */
+static char *
+read_text(FILE *f, const char *path, struct script_errors *errs)
 {
-	struct script *sc;
-	FILE *f;
 	char *text = NULL, *msg;
 	size_t len = 0, cap = 0, n;
 	struct script_error *r;
 
-	/* "-": standard input (run --check -). */
-	f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
 	if (f != NULL) {
 		do {
 			if (len > SCRIPT_MAX_BYTES)
@@ -2053,6 +2050,31 @@ script_parse_file(const char *path, const struct script_defs *defs,
 		return NULL;
 	}
 	text[len] = '\0';
+	return text;
+}
+
+char *
+script_read_file(const char *path, int fd, struct script_errors *errs)
+{
+	FILE *f;
+
+	/* "-": standard input (run --check -). */
+	if (fd >= 0)
+		f = fdopen(fd, "r");
+	else
+		f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	return read_text(f, path, errs);
+}
+
+struct script *
+script_parse_file(const char *path, const struct script_defs *defs,
+    struct script_errors *errs)
+{
+	struct script *sc;
+	char *text;
+
+	if ((text = script_read_file(path, -1, errs)) == NULL)
+		return NULL;
 	sc = script_parse_string(path, text, defs, errs);
 	free(text);
 	return sc;

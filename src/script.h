@@ -105,6 +105,12 @@ struct script_errors {
  * after script_errors_clear()). defs may be NULL. */
 struct script *script_parse_file(const char *path,
 	    const struct script_defs *defs, struct script_errors *errs);
+/* A file's text whole, to parse with script_parse_string() (a file read
+ * once: run --lab's standard input): path ("-": standard input), or with
+ * fd >= 0 what descriptor fd holds (closed after; path names it). NULL
+ * with one error in errs. */
+char	*script_read_file(const char *path, int fd,
+	    struct script_errors *errs);
 /* The same from a string; `name` stands for the file in messages. */
 struct script *script_parse_string(const char *name, const char *text,
 	    const struct script_defs *defs, struct script_errors *errs);

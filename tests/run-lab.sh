@@ -7,7 +7,8 @@
 # a pass, a SIGINT or SIGTERM during the run or the build, and a SIGKILL
 # (the next run removes what the dead one left); a "lab serve" line that
 # serve would refuse is one line before anything is built; the files'
-# commands find this tcpshake as TCPSHAKE and $TCPSHAKE.
+# commands find this tcpshake as TCPSHAKE and $TCPSHAKE (one rule for
+# both, an exported TCPSHAKE aside); a file piped in is read once.
 . "$top_srcdir/tests/lib.sh"
 need_root
 TMP=$(mktemp -d)
@@ -197,7 +198,9 @@ wait $pid || rc=$?
 [ -z "$(labs_of $pid)" ] || fail "a bad 'lab serve' line: labs left: $(labs_of $pid)"
 
 # The file's commands can run this tcpshake: the word TCPSHAKE and
-# $TCPSHAKE name it (when the caller did not).
+# $TCPSHAKE name it, whatever TCPSHAKE the caller exported; with
+# -D TCPSHAKE=PATH both name PATH. The word and the variable agree, and
+# the command says which it saw.
 cat >"$TMP/self.shake" <<'SHAKE'
 lab no-serve
 target 198.18.0.2:9
@@ -206,4 +209,35 @@ SHAKE
 t=$TCPSHAKE
 env -u TCPSHAKE "$t" run --lab "$TMP/self.shake" >"$TMP/out" 2>&1 ||
 	{ show "$TMP/out"; fail "a command running TCPSHAKE and \$TCPSHAKE"; }
+cat >"$TMP/agree.shake" <<'SHAKE'
+lab no-serve
+target 198.18.0.2:9
+0 `test "$TCPSHAKE" = TCPSHAKE && echo "saw $TCPSHAKE" >&2`
+SHAKE
+self=$(readlink -f "$t")
+TCPSHAKE=/elsewhere/tcpshake "$t" run --lab "$TMP/agree.shake" >"$TMP/out" 2>&1 ||
+	{ show "$TMP/out"; fail "an exported TCPSHAKE: the word and \$TCPSHAKE differ"; }
+grep -qxF "saw $self" "$TMP/out" ||
+	{ show "$TMP/out"; fail "an exported TCPSHAKE: not this binary ($self)"; }
+TCPSHAKE=/elsewhere/tcpshake "$t" run --lab -D TCPSHAKE=/opt/t/tcpshake \
+    "$TMP/agree.shake" >"$TMP/out" 2>&1 ||
+	{ show "$TMP/out"; fail "-D TCPSHAKE: the word and \$TCPSHAKE differ"; }
+grep -qxF "saw /opt/t/tcpshake" "$TMP/out" ||
+	{ show "$TMP/out"; fail "-D TCPSHAKE=/opt/t/tcpshake: not what the command saw"; }
+# (The check can fail: a word that is not $TCPSHAKE fails the step.)
+sed 's/= TCPSHAKE/= LAB/' "$TMP/agree.shake" >"$TMP/differ.shake"
+RC=0
+"$t" run --lab "$TMP/differ.shake" >"$TMP/out" 2>&1 || RC=$?
+[ "$RC" = 1 ] || { show "$TMP/out"; fail "a command comparing \$TCPSHAKE with LAB: exit $RC, not 1"; }
+
+# A scenario piped in is read once, for its lab's lines and for the run:
+# all its steps run, from /dev/stdin and from - (a pipe: a file behind
+# /dev/stdin could be opened twice).
+for f in /dev/stdin -; do
+	cat "$top_srcdir/scenarios/rst-closed-port.shake" |
+	    "$t" run --lab "$f" >"$TMP/out" 2>&1 ||
+	    { show "$TMP/out"; fail "a pipe into run --lab $f: exit status"; }
+	grep -qxF -e "$f: ok, 5 steps" "$TMP/out" ||
+		{ show "$TMP/out"; fail "a pipe into run --lab $f: not its 5 steps"; }
+done
 exit 0

@@ -2,18 +2,22 @@
 /* unit-cmdrun.c: scenario commands run here or through the helper: exit
  * statuses come back either way, a kill ends a command at once, and the
  * helper takes only the commands it was handed; TCPSHAKE names this
- * program in the command's environment. */
+ * program in the command's environment whatever the caller exported, and
+ * a run's -D TCPSHAKE=PATH names PATH to both the file and the command. */
 #include "config.h"
 
 #include <sys/wait.h>
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "check.h"
 #include "cmdrun.h"
+#include "script.h"
+#include "xmalloc.h"
 
 /* Run cmd to its end (or kill it after ms); its wait status, -1 on error. */
 static int
@@ -39,6 +43,33 @@ run(const char *cmd, int kill_after_ms)
 	return r < 0 ? -1 : status;
 }
 
+/* A run's defines: without -D TCPSHAKE the word is this program, as
+ * $TCPSHAKE is; with one (the first of two), both are its PATH. */
+static void
+check_rule(const char *self)
+{
+	struct script_def *v = NULL;
+	size_t n = 0;
+	int st;
+
+	cmdrun_define_tcpshake(&v, &n);
+	CHECK(n == 1 && strcmp(v[0].name, "TCPSHAKE") == 0 &&
+	    strcmp(v[0].value, self) == 0);
+	free((char *)v[0].name);
+	free(v);
+	v = xcalloc(3, sizeof *v);
+	v[0] = (struct script_def){ "LAB", "l1" };
+	v[1] = (struct script_def){ "TCPSHAKE", "/opt/t/tcpshake" };
+	v[2] = (struct script_def){ "TCPSHAKE", "/second" };
+	n = 3;
+	cmdrun_define_tcpshake(&v, &n);
+	CHECK(n == 3);
+	CHECK(strcmp(cmdrun_tcpshake(NULL), "/opt/t/tcpshake") == 0);
+	st = run("test \"$TCPSHAKE\" = /opt/t/tcpshake", 0);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	free(v);
+}
+
 int
 main(void)
 {
@@ -49,7 +80,9 @@ main(void)
 	time_t t0;
 	int st;
 
-	/* The command sees this program's path as $TCPSHAKE. */
+	/* The command sees this program's path as $TCPSHAKE, not what the
+	 * caller exported. */
+	setenv("TCPSHAKE", "/nowhere", 1);
 	n = readlink("/proc/self/exe", self, sizeof self - 1);
 	CHECK(n > 0);
 	self[n > 0 ? n : 0] = '\0';
@@ -90,5 +123,6 @@ main(void)
 	CHECK(time(NULL) - t0 < 4);
 	st = run("exit 3", 0);
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 3);
+	check_rule(self);
 	return check_done();
 }
