@@ -34,6 +34,11 @@ struct session {
 	struct session_config cfg;
 	struct wire	*w;
 	struct conn_table conns;
+	/* The conversations whose driver has timers, in the order added:
+	 * a wakeup asks these only (a run's flows have none, and a file may
+	 * have thousands). */
+	struct conn	**timed;
+	size_t		 ntimed;
 	uint64_t	 next_tag;
 	struct pend	*q;
 	size_t		 qn;

@@ -301,6 +301,7 @@ session_close(struct session *s)
 	if (s->w != s->cfg.wire)
 		wire_close(s->w);
 	conn_table_free(&s->conns);
+	free(s->timed);
 	group_close(s);
 	free(s);
 }
@@ -326,6 +327,11 @@ session_add_conn(struct session *s, uint16_t lport, uint16_t rport,
 	c->ops = ops;
 	c->drv = drv;
 	c->guarded = wire_guarded(s->w);
+	if (ops != NULL && ops->next_timer != NULL) {
+		s->timed = xreallocarray(s->timed, s->ntimed + 1,
+		    sizeof *s->timed);
+		s->timed[s->ntimed++] = c;
+	}
 	return c;
 }
 
@@ -518,11 +524,9 @@ timers(struct session *s, int64_t now, int64_t *next, char *err,
 	int64_t t;
 
 	*next = wire_next_expiry(s->w);
-	for (i = 0; i < s->conns.n && !s->settling; i++) {
-		struct conn *c = s->conns.v[i];
+	for (i = 0; i < s->ntimed && !s->settling; i++) {
+		struct conn *c = s->timed[i];
 
-		if (c->ops == NULL || c->ops->next_timer == NULL)
-			continue;
 		if (c->ops->next_timer(c->drv, c) <= now &&
 		    c->ops->on_timer(c->drv, c, now, err, errlen) == -1)
 			return -1;
