@@ -366,8 +366,8 @@ run_lab_serve_ok(const struct lab_config *cf, const char *file)
 	return true;
 }
 
-/* The file's text for the child, in a memory file (closed on exec: the
- * child's copy is opened for it alone); -1 after one line. */
+/* The file's text for the child, in a memory file: close-on-exec, which
+ * the run's child alone clears (run_lab_child_run); -1 after one line. */
 static int
 run_lab_text_fd(const char *text, const char *file)
 {
