@@ -366,6 +366,7 @@ static bool
 left_over(struct engine *e, const struct step *st, struct eng_flow *f)
 {
 	struct conn_rcvd *rc = conn_peek(f->c);
+	struct segment view;
 	char *text;
 
 	if (!e->syscalls || rc == NULL || !f->c->ss.known[SEQ_REMOTE] ||
@@ -374,7 +375,14 @@ left_over(struct engine *e, const struct step *st, struct eng_flow *f)
 	if ((rc->seg.flags & TH_SYN_) && ((st->seg.flags & TH_ACK_) ||
 	    (rc->seg.flags & TH_ACK_) || rc->t_ns >= e->connect_ns))
 		return false;
-	text = got_text(st, f, &rc->seg);
+	/* As on the wire: the flow's numbers may be the new connection's
+	 * already. */
+	segment_init(&view);
+	segment_copy(&view, &rc->seg);
+	view.has &= ~(uint32_t)SEG_HAS_PORTS;
+	view.has |= SEG_ABS_SEQ | SEG_ABS_ACK;
+	text = segment_format(&view, SEGFMT_PREVIEW);
+	segment_clear(&view);
 	session_note(e->s, "line %d: left aside, from the file's earlier "
 	    "connection: %s", st->line, text);
 	free(text);

@@ -28,7 +28,8 @@ grep -qF 'read(3, ..., 10) = -1 ENOTCONN' "$TMP/out" ||
 # before the new socket's connect(), left aside with a note.
 grep -q 'line 28: left aside, .*: R\.' "$TMP/numbers-server.out" ||
 	{ show "$TMP/numbers-server.out"; fail "numbers-server: no RST aside"; }
-grep -q 'line 30: left aside, .*: S 0:0(0)' "$TMP/numbers-client.out" ||
+grep -q 'line 30: left aside, .*: S [0-9]*!:[0-9]*(0)' \
+    "$TMP/numbers-client.out" ||
 	{ show "$TMP/numbers-client.out"; fail "numbers-client: no SYN aside"; }
 
 # A wrong result, a late blocking call, a call that blocks without a
