@@ -6,9 +6,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/inet_diag.h>
-#include <linux/netlink.h>
-#include <linux/sock_diag.h>
 #include <linux/sockios.h>
 #include <linux/tcp.h>
 #include <netinet/in.h>
@@ -266,12 +263,28 @@ call_bind(struct agent_ctx *a, const struct syscall *c, char *why, size_t n)
 	return bind(fd, (struct sockaddr *)&ss, len);
 }
 
+/* An earlier connection of the file's on the flow's four-tuple, gone
+ * (agent-kill.c): packetdrill's next connection has a port of its own,
+ * ours the same four-tuple. */
+static void
+flow_kill(const struct agent_ctx *a)
+{
+	struct sockaddr_storage t, p;
+
+	lab_sockaddr(a, true, &t);
+	lab_sockaddr(a, false, &p);
+	agent_flow_kill(&t, &p);
+}
+
 static long
 call_listen(struct agent_ctx *a, const struct syscall *c, char *why,
     size_t n)
 {
 	(void)why;
 	(void)n;
+	/* A new listener: the connection an earlier one accepted on the
+	 * flow's four-tuple would take our next SYN. */
+	flow_kill(a);
 	return listen(arg_fd(a, c, 0), (int)arg_int(a, c, 1));
 }
 
@@ -294,54 +307,6 @@ call_accept(struct agent_ctx *a, const struct syscall *c, char *why,
  * kernel picks an ephemeral port instead, which its lines never show.
  * Also before a sendto() or sendmsg() that connects (MSG_FASTOPEN).
  */
-/* The TIME_WAIT socket an earlier connection of the file left on the
- * flow's four-tuple, destroyed (SOCK_DESTROY): packetdrill's second
- * connection gets another ephemeral port, ours the same four-tuple. */
-static void
-tw_kill(const struct agent_ctx *a)
-{
-	struct {
-		struct nlmsghdr		 nlh;
-		struct inet_diag_req_v2	 r;
-	} req;
-	struct sockaddr_storage t, p;
-	char ack[512];
-	int fd;
-
-	if ((fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
-	    NETLINK_SOCK_DIAG)) == -1)
-		return;
-	memset(&req, 0, sizeof req);
-	req.nlh.nlmsg_len = sizeof req;
-	req.nlh.nlmsg_type = SOCK_DESTROY;
-	req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	req.r.sdiag_family = (uint8_t)a->family;
-	req.r.sdiag_protocol = IPPROTO_TCP;
-	req.r.idiag_states = 1U << 6;		/* TCP_TIME_WAIT */
-	lab_sockaddr(a, true, &t);
-	lab_sockaddr(a, false, &p);
-	if (a->family == AF_INET) {
-		req.r.id.idiag_sport = ((struct sockaddr_in *)&t)->sin_port;
-		req.r.id.idiag_dport = ((struct sockaddr_in *)&p)->sin_port;
-		memcpy(req.r.id.idiag_src, &((struct sockaddr_in *)&t)->sin_addr,
-		    4);
-		memcpy(req.r.id.idiag_dst, &((struct sockaddr_in *)&p)->sin_addr,
-		    4);
-	} else {
-		req.r.id.idiag_sport = ((struct sockaddr_in6 *)&t)->sin6_port;
-		req.r.id.idiag_dport = ((struct sockaddr_in6 *)&p)->sin6_port;
-		memcpy(req.r.id.idiag_src,
-		    &((struct sockaddr_in6 *)&t)->sin6_addr, 16);
-		memcpy(req.r.id.idiag_dst,
-		    &((struct sockaddr_in6 *)&p)->sin6_addr, 16);
-	}
-	req.r.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
-	req.r.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
-	if (send(fd, &req, sizeof req, 0) == (ssize_t)sizeof req)
-		(void)!recv(fd, ack, sizeof ack, 0);
-	close(fd);
-}
-
 static void
 prebind(struct agent_ctx *a, int fd)
 {
@@ -355,7 +320,7 @@ prebind(struct agent_ctx *a, int fd)
 	    (me.ss_family == AF_INET6 &&
 	    ((struct sockaddr_in6 *)&me)->sin6_port == 0))) {
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-		tw_kill(a);
+		flow_kill(a);
 		len = lab_sockaddr(a, true, &me);
 		(void)bind(fd, (struct sockaddr *)&me, len);
 	}
@@ -410,7 +375,7 @@ call_write(struct agent_ctx *a, const struct syscall *c, char *why,
 		socklen_t sl = lab_sockaddr(a, false, &ss);
 		const struct sx *to = c->nargs > 4 ? c->args[4] : NULL;
 
-		if (to != NULL && to->kind == SX_ELLIPSIS)
+		if (syscall_connects(c))
 			prebind(a, arg_fd(a, c, 0));
 		/* A family written in place of the address, its length
 		 * "..." (AF_UNSPEC): an address of that family alone; a
@@ -566,8 +531,7 @@ call_msg(struct agent_ctx *a, const struct syscall *c, char *why, size_t n)
 	mh.msg_controllen = (size_t)clen;
 	mh.msg_iov = iov;
 	mh.msg_iovlen = (size_t)iovs(a, sx_member(m, "msg_iov"), iov, 64, &span);
-	if (sx_member(m, "msg_name") != NULL &&
-	    sx_member(m, "msg_name")->kind == SX_ELLIPSIS && send) {
+	if (syscall_connects(c)) {
 		mh.msg_namelen = lab_sockaddr(a, false, &to);
 		mh.msg_name = &to;
 		prebind(a, arg_fd(a, c, 0));

@@ -108,6 +108,12 @@ long	 agent_call_pipe(struct agent_ctx *, const struct syscall *,
 long	 agent_call_splice(struct agent_ctx *, const struct syscall *,
 	    char *why, size_t whylen);
 
+/* agent-kill.c: the connection on the four-tuple of target and prober
+ * (an earlier one of the file's) destroyed; a listener stays. */
+struct sockaddr_storage;
+void	 agent_flow_kill(const struct sockaddr_storage *target,
+	    const struct sockaddr_storage *prober);
+
 /* agent-python.c: TCP_INFO's fields by name, and %{ }% blocks. */
 struct tcp_info;
 bool	 agent_tcpi_field(const struct tcp_info *, const char *name,

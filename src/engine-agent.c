@@ -22,6 +22,22 @@ agent_failed(struct engine *e)
 	return ENG_FAILED;
 }
 
+/* A call that may connect a socket made since the last such call (the
+ * agent binds it to the flow's port, destroying what an earlier socket
+ * left there): when it was handed over. */
+static void
+new_connection(struct engine *e, const struct step *st)
+{
+	if (st->kind != STEP_SYSCALL)
+		return;
+	if (strcmp(st->call->name, "socket") == 0)
+		e->fresh_socket = true;
+	else if (e->fresh_socket && syscall_connects(st->call)) {
+		e->connect_ns = eng_now(e);
+		e->fresh_socket = false;
+	}
+}
+
 /* Phase 0: the blocking call before settled, the times; then the call
  * at its time. */
 enum eng_next
@@ -47,6 +63,7 @@ eng_agent(struct engine *e, struct eng_exec *x)
 		return eng_wait_for_time(e, x);
 	}
 	eng_spin_to(e, x->w.lo);
+	new_connection(e, st);
 	r = sysstep_run(e->sys, e->s, st, (size_t)(st - e->steps0), x->w.lo,
 	    x->deadline, x->tol, &sv, e->res.why, sizeof e->res.why);
 	if (r < 0)

@@ -109,6 +109,9 @@ struct engine {
 	struct sysstep	*sys;
 	const struct step *steps0;
 	bool		 syscalls;
+	int64_t		 connect_ns;	/* when the last call that connects
+					 * a new socket was handed over */
+	bool		 fresh_socket;	/* a socket() since then */
 };
 
 int64_t	 eng_now(const struct engine *);

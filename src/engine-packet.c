@@ -355,21 +355,34 @@ expect_match(struct engine *e, struct eng_exec *x, struct eng_flow *f,
 	return seg_ok && time_ok;
 }
 
-/* In a file with system calls, a '>' SYN line for a new connection (its
- * target's numbers known from an earlier one) leaves aside what the
- * earlier connection still sends on the four-tuple (its FIN, its RST):
+/* In a file with system calls, a '>' SYN or SYN-ACK line for a new
+ * connection (its target's numbers known from an earlier one) leaves
+ * aside what the earlier connection still sends on the four-tuple (its
+ * FIN, its RST, the RST of its socket destroyed for the new one: agent
+ * flow_kill), and a bare SYN line the earlier one's SYN retransmitted
+ * before the call that connects again (its socket destroyed then):
  * packetdrill's new socket has a port of its own. True when one was. */
 static bool
 left_over(struct engine *e, const struct step *st, struct eng_flow *f)
 {
 	struct conn_rcvd *rc = conn_peek(f->c);
+	struct segment view;
 	char *text;
 
 	if (!e->syscalls || rc == NULL || !f->c->ss.known[SEQ_REMOTE] ||
-	    (st->seg.flags & (TH_SYN_ | TH_ACK_)) != TH_SYN_ ||
-	    (rc->seg.flags & TH_SYN_))
+	    !(st->seg.flags & TH_SYN_))
 		return false;
-	text = got_text(st, f, &rc->seg);
+	if ((rc->seg.flags & TH_SYN_) && ((st->seg.flags & TH_ACK_) ||
+	    (rc->seg.flags & TH_ACK_) || rc->t_ns >= e->connect_ns))
+		return false;
+	/* As on the wire: the flow's numbers may be the new connection's
+	 * already. */
+	segment_init(&view);
+	segment_copy(&view, &rc->seg);
+	view.has &= ~(uint32_t)SEG_HAS_PORTS;
+	view.has |= SEG_ABS_SEQ | SEG_ABS_ACK;
+	text = segment_format(&view, SEGFMT_PREVIEW);
+	segment_clear(&view);
 	session_note(e->s, "line %d: left aside, from the file's earlier "
 	    "connection: %s", st->line, text);
 	free(text);
@@ -390,7 +403,7 @@ new_conn(struct engine *e, const struct step *st, struct eng_flow *f,
 	if (e->syscalls && b->known[SEQ_REMOTE] &&
 	    (got->flags & TH_SYN_) && (st->seg.flags & TH_SYN_) &&
 	    !(st->seg.has & (SEG_ANY_SEQ | SEG_ABS_SEQ)) &&
-	    got->seq - b->isn[SEQ_REMOTE] != st->seg.seq) {
+	    got->seq - seqspace_base_in(b, SEQ_REMOTE, got) != st->seg.seq) {
 		b->known[SEQ_REMOTE] = false;
 		b->ts_known = false;
 		f->rst = f->fin_in = f->fin_out = f->fin_acked = false;

@@ -152,6 +152,8 @@ engine_add_flow(struct engine *e, uint16_t lport, uint16_t rport,
 		return -1;
 	c->drv = flow_new(e);
 	e->flows[e->nflows - 1]->c = c;
+	/* packetdrill's numbers in its files (seqspace.h) */
+	c->ss.pd = e->syscalls;
 	return (int)e->nflows - 1;
 }
 

@@ -28,18 +28,21 @@ diff_add(struct match_result *r, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* The target's seq in the script's space. */
+/* The target's seq in the script's space (got: the segment carrying
+ * it). */
 static uint32_t
-rel_theirs(const struct seqspace *b, uint32_t v, bool absolute)
+rel_theirs(const struct seqspace *b, const struct segment *got, uint32_t v,
+    bool absolute)
 {
-	return absolute ? v : seqspace_rel(b, SEQ_REMOTE, v);
+	return absolute ? v : v - seqspace_base_in(b, SEQ_REMOTE, got);
 }
 
 /* The target's ack (or SACK edge) in the script's space. */
 static uint32_t
-rel_ours(const struct seqspace *b, uint32_t v, bool absolute)
+rel_ours(const struct seqspace *b, const struct segment *got, uint32_t v,
+    bool absolute)
 {
-	return absolute ? v : seqspace_rel(b, SEQ_LOCAL, v);
+	return absolute ? v : v - seqspace_base_in(b, SEQ_LOCAL, got);
 }
 
 void
@@ -48,8 +51,6 @@ match_learn(struct seqspace *b, const struct segment *exp,
 {
 	const struct tcp_option *e, *g;
 
-	uint32_t isn;
-
 	/* The target's SYN (no ACK) with a new ISN, met by a SYN line
 	 * written relative: a new connection on the same 4-tuple (the
 	 * target connected again). Both sides count afresh: its numbers
@@ -57,19 +58,16 @@ match_learn(struct seqspace *b, const struct segment *exp,
 	if (b->known[SEQ_REMOTE] && (got->flags & (TH_SYN_ | TH_ACK_)) ==
 	    TH_SYN_ && (exp->flags & (TH_SYN_ | TH_ACK_)) == TH_SYN_ &&
 	    !(exp->has & (SEG_ANY_SEQ | SEG_ABS_SEQ)) &&
-	    got->seq - exp->seq != b->isn[SEQ_REMOTE]) {
+	    got->seq - seqspace_base_in(b, SEQ_REMOTE, got) != exp->seq) {
 		b->known[SEQ_REMOTE] = false;
 		b->known[SEQ_LOCAL] = false;
 	}
-	if (!b->known[SEQ_REMOTE] && (got->flags & TH_SYN_)) {
-		/* The script's number for that SYN, when it wrote a SYN;
-		 * otherwise the SYN's own seq is the target's 0. */
-		isn = got->seq;
-		if ((exp->flags & TH_SYN_) &&
-		    !(exp->has & (SEG_ANY_SEQ | SEG_ABS_SEQ)))
-			isn -= exp->seq;
-		seqspace_set(b, SEQ_REMOTE, isn);
-	}
+	/* The script's number for that SYN, when it wrote a SYN; otherwise
+	 * the SYN's own seq is the target's 0. */
+	if (!b->known[SEQ_REMOTE] && (got->flags & TH_SYN_))
+		seqspace_set_named(b, SEQ_REMOTE, got->seq, (exp->flags &
+		    TH_SYN_) && !(exp->has & (SEG_ANY_SEQ | SEG_ABS_SEQ)) ?
+		    exp->seq : 0);
 	if (!b->ts_known && !(exp->has & SEG_ANY_OPTS) &&
 	    (e = segment_find_opt(exp, OPT_TS)) != NULL &&
 	    (g = segment_find_opt(got, OPT_TS)) != NULL) {
@@ -81,7 +79,7 @@ match_learn(struct seqspace *b, const struct segment *exp,
 /* Two options alike; an expected TS val is not compared (match.h). */
 static bool
 opt_equal(const struct tcp_option *e, const struct tcp_option *g,
-    const struct seqspace *b)
+    const struct seqspace *b, const struct segment *got)
 {
 	int i;
 
@@ -104,9 +102,9 @@ opt_equal(const struct tcp_option *e, const struct tcp_option *g,
 		if (e->u.sack.n != g->u.sack.n)
 			return false;
 		for (i = 0; i < e->u.sack.n; i++)
-			if (e->u.sack.b[i].left != rel_ours(b,
+			if (e->u.sack.b[i].left != rel_ours(b, got,
 			    g->u.sack.b[i].left, false) ||
-			    e->u.sack.b[i].right != rel_ours(b,
+			    e->u.sack.b[i].right != rel_ours(b, got,
 			    g->u.sack.b[i].right, false))
 				return false;
 		return true;
@@ -126,7 +124,7 @@ match_opts(const struct segment *exp, const struct segment *got,
 	bool same = exp->nopts == got->nopts;
 
 	for (i = 0; same && i < exp->nopts; i++)
-		same = opt_equal(&exp->opts[i], &got->opts[i], b);
+		same = opt_equal(&exp->opts[i], &got->opts[i], b, got);
 	if (same)
 		return;
 	match_view(got, exp, b, &view);
@@ -235,11 +233,11 @@ match_segment(const struct segment *exp, const struct segment *got,
 		diff_add(r, "flags: expected %s, got %s",
 		    segment_flags_ae_str(exp->flags, exp->ae, ef, sizeof ef),
 		    segment_flags_ae_str(got->flags, got->ae, gf, sizeof gf));
-	v = rel_theirs(b, got->seq, exp->has & SEG_ABS_SEQ);
+	v = rel_theirs(b, got, got->seq, exp->has & SEG_ABS_SEQ);
 	if (!(exp->has & SEG_ANY_SEQ) && v != exp->seq)
 		diff_add(r, "seq: expected %" PRIu32 "%s, got %" PRIu32,
 		    exp->seq, exp->has & SEG_ABS_SEQ ? "!" : "", v);
-	v = rel_ours(b, got->ack, exp->has & SEG_ABS_ACK);
+	v = rel_ours(b, got, got->ack, exp->has & SEG_ABS_ACK);
 	if ((exp->has & SEG_HAS_ACK) && !(exp->has & SEG_ANY_ACK) &&
 	    v != exp->ack)
 		diff_add(r, "ack: expected %" PRIu32 "%s, got %" PRIu32,

@@ -174,7 +174,8 @@ flow_bases(const struct read_flow *f, int side, struct event *ev)
 	if (f == NULL || (!f->ss.known[0] && !f->ss.known[1]))
 		return;
 	ev->relative = true;
-	seqspace_bases(&f->ss, side, &ev->seq_base, &ev->ack_base);
+	seqspace_bases(&f->ss, side, ev->seg, &ev->seq_base,
+	    &ev->ack_base);
 }
 
 static int64_t

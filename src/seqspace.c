@@ -17,6 +17,16 @@ void
 seqspace_set(struct seqspace *ss, int side, uint32_t isn)
 {
 	ss->isn[side] = isn;
+	ss->syn_base[side] = ss->pd ? 0 : isn;
+	ss->known[side] = true;
+}
+
+void
+seqspace_set_named(struct seqspace *ss, int side, uint32_t wire,
+    uint32_t label)
+{
+	ss->isn[side] = ss->pd ? wire : wire - label;
+	ss->syn_base[side] = wire - label;
 	ss->known[side] = true;
 }
 
@@ -44,12 +54,22 @@ seqspace_base(const struct seqspace *ss, int side)
 	return ss->known[side] ? ss->isn[side] : 0;
 }
 
-void
-seqspace_bases(const struct seqspace *ss, int side, uint32_t *seq_base,
-    uint32_t *ack_base)
+uint32_t
+seqspace_base_in(const struct seqspace *ss, int side,
+    const struct segment *seg)
 {
-	*seq_base = seqspace_base(ss, side);
-	*ack_base = seqspace_base(ss, 1 - side);
+	if (!ss->known[side])
+		return 0;
+	return ss->pd && seg != NULL && (seg->flags & TH_SYN_) ?
+	    ss->syn_base[side] : ss->isn[side];
+}
+
+void
+seqspace_bases(const struct seqspace *ss, int side,
+    const struct segment *seg, uint32_t *seq_base, uint32_t *ack_base)
+{
+	*seq_base = seqspace_base_in(ss, side, seg);
+	*ack_base = seqspace_base_in(ss, 1 - side, seg);
 }
 
 uint32_t
@@ -94,7 +114,7 @@ seqspace_to_rel(const struct seqspace *ss, int side, struct segment *seg,
 {
 	uint32_t sb, ab;
 
-	seqspace_bases(ss, side, &sb, &ab);
+	seqspace_bases(ss, side, seg, &sb, &ab);
 	seqspace_shift(seg, sb, ab, what);
 }
 
@@ -106,7 +126,7 @@ seqspace_to_wire(const struct seqspace *ss, int side, struct segment *seg,
 	uint32_t sb, ab;
 	int i;
 
-	seqspace_bases(ss, side, &sb, &ab);
+	seqspace_bases(ss, side, seg, &sb, &ab);
 	seqspace_shift(seg, 0u - sb, 0u - ab, what);
 	if (!(what & SEQSPACE_ECR) || side != SEQ_LOCAL || !ss->ts_known)
 		return;

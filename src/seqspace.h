@@ -16,6 +16,13 @@
  * space and its ack and SACK blocks in the other's. A number stays as it
  * is while its side's ISN is unknown (base 0).
  *
+ * packetdrill's numbering (pd: files with system calls), as tcpdump's: in
+ * a segment with SYN, seq and ack count from syn_base (ours: 0, the
+ * numbers are absolute; the target's: its ISN less the number the
+ * script's SYN line gave it); in the others from the ISN itself. Without
+ * pd (tcpshake's own files) every segment counts from isn, which for
+ * the target is its ISN less the script's number.
+ *
  * TCP timestamps: the remote's TS val runs on its own clock; ts_offset
  * (remote val minus the script's) moves an ecr we send onto it.
  */
@@ -25,6 +32,8 @@
 struct seqspace {
 	uint32_t	 isn[2];
 	bool		 known[2];
+	bool		 pd;
+	uint32_t	 syn_base[2];
 	uint32_t	 ts_offset;
 	bool		 ts_known;
 };
@@ -38,7 +47,11 @@ struct seqspace {
 			 SEQSPACE_ECR)
 
 void	 seqspace_init(struct seqspace *);
+/* side's ISN; a SYN's numbers are absolute under pd. */
 void	 seqspace_set(struct seqspace *, int side, uint32_t isn);
+/* side's SYN at wire, which the script numbers label. */
+void	 seqspace_set_named(struct seqspace *, int side, uint32_t wire,
+	    uint32_t label);
 /* A bare SYN from side with another ISN than the known one: a new
  * connection on the same ports. */
 bool	 seqspace_restarts(const struct seqspace *, int side,
@@ -48,10 +61,14 @@ void	 seqspace_learn(struct seqspace *, int side, const struct segment *);
 
 /* side's ISN, or 0 while unknown. */
 uint32_t seqspace_base(const struct seqspace *, int side);
-/* The bases of a segment sent by side: its seq's and its ack's. */
-void	 seqspace_bases(const struct seqspace *, int side, uint32_t *seq_base,
-	    uint32_t *ack_base);
-/* A number of side's space: wire to relative, relative to wire. */
+/* The base of side's numbers in seg (a SYN's under pd: syn_base). */
+uint32_t seqspace_base_in(const struct seqspace *, int side,
+	    const struct segment *seg);
+/* The bases of seg, sent by side: its seq's and its ack's. */
+void	 seqspace_bases(const struct seqspace *, int side,
+	    const struct segment *seg, uint32_t *seq_base, uint32_t *ack_base);
+/* A number of side's space in a segment without SYN: wire to relative,
+ * relative to wire. */
 uint32_t seqspace_rel(const struct seqspace *, int side, uint32_t wire);
 uint32_t seqspace_wire(const struct seqspace *, int side, uint32_t rel);
 

@@ -147,7 +147,8 @@ peer_poll(struct session *s, int64_t now)
 static void
 pend_bases(struct pend *p, const struct conn *c, int side)
 {
-	seqspace_bases(&c->ss, side, &p->ev.seq_base, &p->ev.ack_base);
+	seqspace_bases(&c->ss, side, &p->seg, &p->ev.seq_base,
+	    &p->ev.ack_base);
 	if (c->ss.known[SEQ_REMOTE])
 		return;
 	/* Before anything learned the target's ISN, its SYN shows it as 0

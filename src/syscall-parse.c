@@ -116,6 +116,21 @@ sx_member(const struct sx *x, const char *name)
 	return NULL;
 }
 
+bool
+syscall_connects(const struct syscall *c)
+{
+	const struct sx *m;
+
+	if (strcmp(c->name, "connect") == 0)
+		return true;
+	if (strcmp(c->name, "sendto") == 0)
+		return c->nargs > 4 && c->args[4]->kind == SX_ELLIPSIS;
+	if (strcmp(c->name, "sendmsg") != 0 || c->nargs < 2)
+		return false;
+	m = sx_member(c->args[1], "msg_name");
+	return m != NULL && m->kind == SX_ELLIPSIS;
+}
+
 static void
 sx_add(struct sx ***v, size_t *n, struct sx *x)
 {

@@ -54,6 +54,10 @@ void	 syscall_free(struct syscall *);
 /* The member "name=" of a struct (or any group) x, or NULL. */
 const struct sx *sx_member(const struct sx *x, const char *name);
 
+/* The call may open a connection to the prober: connect(), and a
+ * sendto() or sendmsg() given the address ("...": MSG_FASTOPEN). */
+bool	 syscall_connects(const struct syscall *);
+
 /* The calls an agent can make, NULL-ended (tcpshake-scenario(5)). */
 extern const char *const syscall_supported[];
 bool	 syscall_is_supported(const char *name);

@@ -3,7 +3,8 @@
 # run-syscall.sh: system-call lines under `run --lab`: the agent makes
 # them in the target's namespace (passive and active opens, errno,
 # blocking calls with '...' spans, socket options, TCP_INFO, poll, ioctl,
-# shutdown, %{ }% blocks, control messages and the error queue); a
+# shutdown, %{ }% blocks, control messages and the error queue;
+# packetdrill's numbers and later connections on the four-tuple); a
 # wrong return, wrong control data, a late return, a call that
 # blocks without a span and a failing assert each fail their line with
 # the reason; without a lab the lines are refused as before.
@@ -15,11 +16,21 @@ D=$top_srcdir/tests/data/syscall
 
 # Our own scenarios pass, each in its lab; one more run for a file that
 # fails under make check's load, said aloud.
-for f in passive active blocking python cmsg errno; do
+for f in passive active blocking python cmsg numbers-server numbers-client \
+    errno; do
 	run_lab_passes "$D/$f.shake" "$TMP/out"
+	cp "$TMP/out" "$TMP/$f.out"
 done
 grep -qF 'read(3, ..., 10) = -1 ENOTCONN' "$TMP/out" ||
 	{ show "$TMP/out"; fail "errno.shake: no ENOTCONN line"; }
+# packetdrill's numbers (absolute on a SYN; the later connection on the
+# four-tuple): the earlier connection's RST, and its SYN retransmitted
+# before the new socket's connect(), left aside with a note.
+grep -q 'line 28: left aside, .*: R\.' "$TMP/numbers-server.out" ||
+	{ show "$TMP/numbers-server.out"; fail "numbers-server: no RST aside"; }
+grep -q 'line 30: left aside, .*: S [0-9]*!:[0-9]*(0)' \
+    "$TMP/numbers-client.out" ||
+	{ show "$TMP/numbers-client.out"; fail "numbers-client: no SYN aside"; }
 
 # A wrong result, a late blocking call, a call that blocks without a
 # span, a failing assert: each fails with its reason. fails_with NAME

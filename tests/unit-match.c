@@ -382,6 +382,55 @@ test_length_without_bytes(void)
 	    "P. 50001:50003(2) ack 1001 \"hi\"", &b), "");
 }
 
+/* packetdrill's numbers (a file with system calls): our SYN at 999000
+ * and the ack of the target's SYN-ACK absolute, its seq as its line
+ * names it (1234); after that, numbers from the ISNs. */
+static void
+test_pd_numbers(void)
+{
+	struct seqspace b = { .pd = true };
+	struct segment e, g, o;
+
+	seg("S 999000:999040(40) win 32792 <mss 1460>", &e);
+	match_outgoing(&e, &b, &o);
+	CHECK_INT(o.seq, 999000);
+	segment_clear(&e);
+	segment_clear(&o);
+	seg("S. 1234:1234(0) ack 999001 <mss 1460>", &e);
+	seg("S. 70000!:70000!(0) ack 999001! <mss 1460>", &g);
+	match_learn(&b, &e, &g);
+	CHECK_INT(b.isn[SEQ_REMOTE], 70000);
+	segment_clear(&e);
+	segment_clear(&g);
+	CHECK_STR(diffs("S. 1234:1234(0) ack 999001 <mss 1460>",
+	    "S. 70000!:70000!(0) ack 999001! <mss 1460>", &b), "");
+	CHECK_STR(diffs("S. 1234:1234(0) ack 1 <mss 1460>",
+	    "S. 70000!:70000!(0) ack 999001! <mss 1460>", &b),
+	    "ack: expected 1, got 999001");
+	CHECK_STR(diffs(". 1:11(10) ack 1", ". 70001!:70011!(10) ack 999001!",
+	    &b), "");
+	/* Ours: the ACK of the handshake, from both ISNs. */
+	seg(". 1:1(0) ack 1", &e);
+	match_outgoing(&e, &b, &o);
+	CHECK_INT(o.seq, 999001);
+	CHECK_INT(o.ack, 70001);
+	segment_clear(&e);
+	segment_clear(&o);
+	/* tcpshake's own numbers: the target's from its ISN less 1234, the
+	 * SYN-ACK's ack from our ISN. */
+	b.pd = false;
+	b.known[SEQ_REMOTE] = false;
+	seg("S. 1234:1234(0) ack 1 <mss 1460>", &e);
+	seg("S. 70000!:70000!(0) ack 999001! <mss 1460>", &g);
+	match_learn(&b, &e, &g);
+	segment_clear(&e);
+	segment_clear(&g);
+	CHECK_STR(diffs("S. 1234:1234(0) ack 1 <mss 1460>",
+	    "S. 70000!:70000!(0) ack 999001! <mss 1460>", &b), "");
+	CHECK_STR(diffs(". 1235:1245(10) ack 1",
+	    ". 70001!:70011!(10) ack 999001!", &b), "");
+}
+
 int
 main(void)
 {
@@ -393,5 +442,6 @@ main(void)
 	test_outgoing();
 	test_time();
 	test_length_without_bytes();
+	test_pd_numbers();
 	return check_done();
 }

@@ -76,7 +76,7 @@ test_convert(void)
 	seqspace_init(&ss);
 	seqspace_set(&ss, SEQ_LOCAL, 1000);
 	seqspace_set(&ss, SEQ_REMOTE, 0xfffffff0u);
-	seqspace_bases(&ss, SEQ_REMOTE, &sb, &ab);
+	seqspace_bases(&ss, SEQ_REMOTE, NULL, &sb, &ab);
 	CHECK_INT(sb, 0xfffffff0u);
 	CHECK_INT(ab, 1000);
 	/* Wrapping around 2^32 is ordinary arithmetic. */
@@ -128,10 +128,62 @@ test_convert(void)
 	segment_clear(&s);
 }
 
+/* packetdrill's numbering: a SYN's numbers absolute (the target's seq
+ * by the number its SYN line gave it), the others from the ISNs. */
+static void
+test_pd(void)
+{
+	struct seqspace ss;
+	struct segment s;
+
+	seqspace_init(&ss);
+	ss.pd = true;
+	seqspace_set(&ss, SEQ_LOCAL, 999000);
+	seqspace_set_named(&ss, SEQ_REMOTE, 70000, 1234);
+	CHECK_INT(seqspace_base(&ss, SEQ_REMOTE), 70000);
+	/* The target's SYN-ACK: seq as its line named it, ack absolute. */
+	seg("S. 70000!:70000!(0) ack 999001!", &s);
+	seqspace_to_rel(&ss, SEQ_REMOTE, &s, SEQSPACE_ALL);
+	CHECK_INT(s.seq, 1234);
+	CHECK_INT(s.ack, 999001);
+	segment_clear(&s);
+	/* Its next segment counts from its ISN, the ack from ours. */
+	seg(". 70001!:70001!(0) ack 999001! <sack 999001:999002>", &s);
+	seqspace_to_rel(&ss, SEQ_REMOTE, &s, SEQSPACE_ALL);
+	CHECK_INT(s.seq, 1);
+	CHECK_INT(s.ack, 1);
+	CHECK_INT(s.opts[0].u.sack.b[0].left, 1);
+	segment_clear(&s);
+	/* Our SYN-ACK's ack in the target's SYN numbers; our ACK's from
+	 * its ISN. */
+	seg("S. 999000:999000(0) ack 1235", &s);
+	seqspace_to_wire(&ss, SEQ_LOCAL, &s, SEQSPACE_SEQ | SEQSPACE_ACK);
+	CHECK_INT(s.seq, 999000);
+	CHECK_INT(s.ack, 70001);
+	segment_clear(&s);
+	seg(". 1:1(0) ack 1", &s);
+	seqspace_to_wire(&ss, SEQ_LOCAL, &s, SEQSPACE_SEQ | SEQSPACE_ACK);
+	CHECK_INT(s.seq, 999001);
+	CHECK_INT(s.ack, 70001);
+	segment_clear(&s);
+
+	/* Without pd (tcpshake's own files) every segment counts from the
+	 * ISN less the script's number. */
+	ss.pd = false;
+	seqspace_set_named(&ss, SEQ_REMOTE, 70000, 1234);
+	seg("S. 70000!:70000!(0) ack 999001!", &s);
+	seqspace_to_rel(&ss, SEQ_REMOTE, &s, SEQSPACE_ALL);
+	CHECK_INT(s.seq, 1234);
+	CHECK_INT(s.ack, 1);
+	segment_clear(&s);
+	CHECK_INT(seqspace_rel(&ss, SEQ_REMOTE, 70001), 1235);
+}
+
 int
 main(void)
 {
 	test_learn();
 	test_convert();
+	test_pd();
 	return check_done();
 }

@@ -91,6 +91,38 @@ test_calls(void)
 	syscall_free(c);
 }
 
+/* The calls that may connect (the agent binds the socket first; the
+ * engine leaves aside what an earlier socket sent before them). */
+static void
+test_connects(void)
+{
+	static const struct {
+		const char	*line;
+		bool		 connects;
+	} v[] = {
+		{ "connect(3, ..., ...) = 0", true },
+		{ "sendto(3, ..., 100, MSG_FASTOPEN, ..., ...) = 100", true },
+		{ "sendto(3, ..., 100, 0, NULL, 0) = 100", false },
+		{ "sendmsg(4, {msg_name(...)=..., msg_iov(1)=[{..., 100}], "
+		    "msg_flags=0}, MSG_FASTOPEN) = 100", true },
+		{ "sendmsg(4, {msg_iov(1)=[{..., 100}], msg_flags=0}, 0) = "
+		    "100", false },
+		{ "write(3, ..., 100) = 100", false },
+		{ "listen(3, 1) = 0", false },
+	};
+	char err[256];
+	size_t at, i;
+	struct syscall *c;
+
+	for (i = 0; i < sizeof v / sizeof v[0]; i++) {
+		c = parse(v[i].line, err, &at);
+		CHECK(c != NULL);
+		if (c != NULL)
+			CHECK_INT(syscall_connects(c), v[i].connects);
+		syscall_free(c);
+	}
+}
+
 static void
 test_refusals(void)
 {
@@ -353,6 +385,7 @@ int
 main(void)
 {
 	test_calls();
+	test_connects();
 	test_refusals();
 	test_file_calls();
 	test_file_agent();
