@@ -95,37 +95,94 @@ agent_main(const struct script *sc, int fd)
  * packetdrill writes its segments into a tun device, which takes them
  * whole whatever their size (a '<' line of 2000 bytes); a veth drops what
  * exceeds its MTU. So the target's interfaces take 65535 bytes, and its
- * routes keep 1500: the MSS it announces and the segments it sends stay
- * those of a 1500-byte path. Not locked: a locked MTU turns path MTU
- * discovery off (no DF, an ICMP "fragmentation needed" ignored), and a
- * file's "< icmp" lines need it on. Best effort: where it fails, the
- * engine cuts such lines at the MTU (coalesce.h).
+ * routes keep the path's MTU: 1500, or the file's --mtu (the MTU
+ * packetdrill gives its tun device): the MSS the target announces and the
+ * segments it sends are those of that path. Not locked: a locked MTU
+ * turns path MTU discovery off (no DF, an ICMP "fragmentation needed"
+ * ignored), and a file's "< icmp" lines need it on. Best effort: where it
+ * fails, the engine cuts such lines at the MTU (coalesce.h). The target's lab
+ * interface also answers to packetdrill's device name, tun0 (an altname),
+ * so a file's `tc qdisc ... dev tun0` acts there. What it was before is
+ * put back when the run ends (agent_restore()): a lab may outlive the run.
  */
-static void
-agent_wide_mtu(void)
-{
-	static const char cmd[] =
-	    "for d in $(ip -o link show | sed 's/^[0-9]*: \\([^:@]*\\).*/\\1/'); "
-	    "do [ \"$d\" = lo ] || ip link set dev \"$d\" mtu 65535; done; "
-	    "ip -4 route show | while read -r r; do "
-	    "ip -4 route change $r mtu 1500; done; "
-	    "ip -6 route show | grep -v '^fe80\\|^multicast\\|^local' | "
-	    "while read -r r; do ip -6 route change $r mtu 1500; done";
-	pid_t pid;
-	int status;
+static const char agent_setup_sh[] =
+    "mtu=$1; devs=$(ip -o link show | sed 's/^[0-9]*: \\([^:@]*\\).*/\\1/' | "
+    "grep -vx lo); "
+    "for d in $devs; do m=$(ip -o link show dev \"$d\" | "
+    "sed -n 's/.* mtu \\([0-9]*\\) .*/\\1/p'); "
+    "[ -n \"$m\" ] && echo \"ip link set dev $d mtu $m\"; done; "
+    "ip -4 route show | while read -r r; do echo \"ip -4 route replace $r\"; "
+    "done; "
+    "ip -6 route show | grep -v '^fe80\\|^multicast\\|^local' | "
+    "while read -r r; do echo \"ip -6 route replace $r\"; done; "
+    "t=$(echo \"$devs\" | head -n 1); "
+    "if [ -n \"$t\" ] && ! ip link show dev tun0 >/dev/null 2>&1 && "
+    "ip link property add dev \"$t\" altname tun0 2>/dev/null; then "
+    "echo \"ip link property del dev $t altname tun0\"; fi; "
+    "for d in $devs; do ip link set dev \"$d\" mtu 65535; done; "
+    "ip -4 route show | while read -r r; do "
+    "ip -4 route change $r mtu \"$mtu\"; done; "
+    "ip -6 route show | grep -v '^fe80\\|^multicast\\|^local' | "
+    "while read -r r; do ip -6 route change $r mtu \"$mtu\"; done";
 
+/* Run the setup for a path MTU of mtu; the commands that undo it (a
+ * string to free), or NULL. */
+static char *
+agent_setup(const char *mtu)
+{
+	char *undo = NULL;
+	size_t len = 0;
+	FILE *f;
+	int fds[2], status;
+	pid_t pid;
+
+	if (pipe(fds) == -1)
+		return NULL;
 	if ((pid = fork()) == 0) {
 		int null = open("/dev/null", O_WRONLY);
 
-		if (null != -1) {
+		close(fds[0]);
+		dup2(fds[1], STDOUT_FILENO);
+		if (null != -1)
+			dup2(null, STDERR_FILENO);
+		execl("/bin/sh", "sh", "-c", agent_setup_sh, "sh", mtu,
+		    (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	if (pid > 0 && (f = fdopen(fds[0], "r")) != NULL) {
+		if (getdelim(&undo, &len, '\0', f) == -1) {
+			free(undo);
+			undo = NULL;
+		}
+		fclose(f);
+	} else
+		close(fds[0]);
+	while (pid > 0 && waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	return undo;
+}
+
+/* The interfaces, routes and altname as they were before agent_setup(). */
+static void
+agent_restore(char *undo)
+{
+	int status, null;
+	pid_t pid;
+
+	if (undo == NULL)
+		return;
+	if ((pid = fork()) == 0) {
+		if ((null = open("/dev/null", O_WRONLY)) != -1) {
 			dup2(null, STDOUT_FILENO);
 			dup2(null, STDERR_FILENO);
 		}
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		execl("/bin/sh", "sh", "-c", undo, (char *)NULL);
 		_exit(127);
 	}
 	while (pid > 0 && waitpid(pid, &status, 0) == -1 && errno == EINTR)
 		;
+	free(undo);
 }
 
 /*
@@ -139,7 +196,8 @@ static void __attribute__((noreturn))
 agent_child(const struct script *sc, const char *netns, const char *dir,
     int fd, int life)
 {
-	char path[512], c;
+	const char *mtu = script_option(sc, "mtu");
+	char path[512], c, *undo;
 	int ns, status;
 	pid_t maker;
 
@@ -163,9 +221,10 @@ agent_child(const struct script *sc, const char *netns, const char *dir,
 		    dir, strerror(errno));
 		_exit(2);
 	}
-	agent_wide_mtu();
+	undo = agent_setup(mtu != NULL ? mtu : "1500");
 	if ((maker = fork()) == 0) {
 		close(life);
+		free(undo);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		/* packetdrill's scripts find their helpers' files by it
 		 * (its set_sysctls.py), and "$PPID" of a command is the
@@ -182,6 +241,7 @@ agent_child(const struct script *sc, const char *netns, const char *dir,
 		while (waitpid(maker, &status, 0) == -1 && errno == EINTR)
 			;
 	}
+	agent_restore(undo);
 	_exit(0);
 }
 

@@ -112,6 +112,9 @@ struct engine {
 	int64_t		 connect_ns;	/* when the last call that connects
 					 * a new socket was handed over */
 	bool		 fresh_socket;	/* a socket() since then */
+	uint32_t	 mss_cut;	/* --mss: a sent segment longer goes
+					 * as segments of this many bytes, as
+					 * packetdrill's GSO; 0: none */
 };
 
 int64_t	 eng_now(const struct engine *);

@@ -232,7 +232,9 @@ send_verdict(struct engine *e, struct eng_exec *x, struct eng_flow *f)
 
 /* A segment sent; in a file with system calls (packetdrill's), one
  * larger than the path's MTU goes as the segments it would be on the
- * wire (coalesce.h). */
+ * wire (coalesce.h); with --mss, one longer than that goes as segments of
+ * that size (packetdrill sends a GSO packet of gso_size mss, which the
+ * target's stack takes as those segments). */
 static int
 send_cut(struct engine *e, struct eng_flow *f, const struct segment *out)
 {
@@ -245,6 +247,8 @@ send_cut(struct engine *e, struct eng_flow *f, const struct segment *out)
 	    (((uint32_t)segment_optlen(out) + 3) & ~3U);
 	if (e->syscalls && e->mtu > hdr)
 		room = e->mtu - hdr;
+	if (e->mss_cut > 0 && (room == 0 || e->mss_cut < room))
+		room = e->mss_cut;
 	n = coalesce_cut(out, room, &parts);
 	for (k = 0; k < n && rc == 0; k++)
 		if ((rc = session_send(e->s, f->c, &parts[k], e->res.why,

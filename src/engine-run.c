@@ -149,6 +149,9 @@ run_open(struct eng_run *r)
 	r->e->sys = r->sys;
 	r->e->steps0 = r->sc->steps;
 	r->e->syscalls = r->sc->syscalls;
+	if (script_option(r->sc, "mss") != NULL)
+		r->e->mss_cut = (uint32_t)strtoul(script_option(r->sc, "mss"),
+		    NULL, 10);
 	for (i = 0; i < r->sc->nflows; i++)
 		if (engine_add_flow(r->e, r->sc->flows[i].sport,
 		    r->sc->target_port, r->err, sizeof r->err) < 0)

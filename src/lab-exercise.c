@@ -241,7 +241,8 @@ exercise_explain(const char *pcap)
 static struct script *
 exercise_header(const char *path, const struct exercise_opts *o)
 {
-	struct script_defs defs = { o->defs, o->ndefs, NULL, false, true };
+	struct script_defs defs = { o->defs, o->ndefs, NULL, false, true,
+	    NULL, 0 };
 	struct script_errors errs = { NULL, 0, false };
 	struct script *sc;
 

@@ -131,12 +131,17 @@ run_lab_config(const struct script_lab *b, bool syscalls, const char *name,
 	return dflt;
 }
 
-/* The file's target inside the lab: the lab's server of the same family,
- * the file's port. */
+/* The file's target inside the lab: the lab's server of the family
+ * --ip_version names (ipv4-mapped-ipv6: an IPv4 wire), else of the
+ * file's target, the file's port. */
 static void
 run_lab_target(const struct script *sc, bool routed, char *buf, size_t len)
 {
-	if (strchr(sc->target_host, ':') != NULL)
+	const char *v = script_option(sc, "ip_version");
+	bool v6 = v != NULL ? strcmp(v, "ipv6") == 0 :
+	    strchr(sc->target_host, ':') != NULL;
+
+	if (v6)
 		snprintf(buf, len, "[%s]:%u", routed ? LAB_ROUTED_SERVER_V6 :
 		    LAB_SERVER_V6, sc->target_port);
 	else
@@ -468,7 +473,7 @@ int
 run_lab_files(const struct run_lab_args *a)
 {
 	struct script_defs defs = { a->defs, a->ndefs, a->target, true,
-	    true };
+	    true, a->lines, a->nlines };
 	struct script_errors errs = { NULL, 0, false };
 	struct run_lab_tap tap = { a->tap && a->nfiles > 1, 0 };
 	struct script *sc;

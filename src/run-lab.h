@@ -19,6 +19,9 @@ struct run_lab_args {
 	const struct script_def *defs;	/* -D NAME=value */
 	size_t		 ndefs;
 	const char	*target;	/* --target, or NULL */
+	const struct script_option *lines;	/* the command line's option
+					 * lines (the child gets them too) */
+	size_t		 nlines;
 	bool		 one_report;	/* --junit, --svg, -w: a report of
 					 * one file */
 	bool		 tap;		/* --tap: one stream of all files */

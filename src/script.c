@@ -727,6 +727,21 @@ opt_mss(struct parser *p, size_t at, const char *v)
 	return opt_uint(p, at, "mss", v, 65535);
 }
 
+/* packetdrill's --mtu: its tun device's MTU; here the path MTU the lab's
+ * target sees (agent.c). */
+static bool
+opt_mtu(struct parser *p, size_t at, const char *v)
+{
+	unsigned long u;
+
+	if (!parse_uint_text(v, 65535, &u) || u < 576) {
+		perr(p, at, "--mtu wants a whole number of bytes (576 to "
+		    "65535), got '%s'", v);
+		return false;
+	}
+	return true;
+}
+
 static bool
 opt_ts_tick(struct parser *p, size_t at, const char *v)
 {
@@ -800,6 +815,7 @@ static const struct script_optdef {
 	/* packetdrill's, accepted so its files parse; kept for the engine. */
 	{ "ip_version",		true,	opt_ip_version },
 	{ "mss",		true,	opt_mss },
+	{ "mtu",		true,	opt_mtu },
 	{ "tcp_ts_tick_usecs",	true,	opt_ts_tick },
 	{ "local_ip",		true,	opt_address },
 	{ "remote_ip",		true,	opt_address },
@@ -833,7 +849,7 @@ pwarn(struct parser *p, size_t pos, const char *fmt, ...)
 	p->sc->warnings[p->sc->nwarnings++] = w;
 }
 
-/* packetdrill has many more options (--mtu, --non_fatal, ...); they tune
+/* packetdrill has many more options (--non_fatal, --wire_server, ...); they tune
  * its own tun device and kernel, so a file carrying them still runs here
  * without them: one warning each, never an error. */
 static void
@@ -945,6 +961,47 @@ parse_option(struct parser *p, size_t at)
 	o->name = xstrdup(name);
 	o->value = value;
 	o->line = line_at(p, at);
+}
+
+/* The command line's option lines (struct script_defs) over the file's:
+ * a line of the same name goes, the command line's takes its place (as
+ * packetdrill, whose command line wins). They were checked when the
+ * command line was read (script_cmdline_options()); a name no line
+ * knows was warned about there. */
+static void
+cmdline_options(struct parser *p)
+{
+	struct script *sc = p->sc;
+	struct script_option *o;
+	size_t i, k, n;
+
+	for (i = 0; p->defs != NULL && i < p->defs->nopts; i++) {
+		const struct script_option *c = &p->defs->opts[i];
+
+		for (k = 0; k < NOPTDEFS; k++)
+			if (strcmp(optdefs[k].name, c->name) == 0)
+				break;
+		if (k == NOPTDEFS || optdefs[k].check == opt_target ||
+		    optdefs[k].check == opt_define)
+			continue;
+		for (k = n = 0; k < sc->noptions; k++) {
+			if (strcmp(sc->options[k].name, c->name) == 0) {
+				free(sc->options[k].name);
+				free(sc->options[k].value);
+			} else
+				sc->options[n++] = sc->options[k];
+		}
+		sc->noptions = n;
+		for (k = 0; k < NOPTDEFS; k++)
+			if (strcmp(optdefs[k].name, c->name) == 0)
+				(void)optdefs[k].check(p, 0, c->value);
+		sc->options = xreallocarray(sc->options, sc->noptions + 1,
+		    sizeof *o);
+		o = &sc->options[sc->noptions++];
+		o->name = xstrdup(c->name);
+		o->value = xstrdup(c->value);
+		o->line = 0;
+	}
 }
 
 /* ------------------------------------------------------------------ times */
@@ -1728,6 +1785,7 @@ parse_finish(struct parser *p)
 			sc->target_line = 0;
 		}
 	}
+	cmdline_options(p);
 	/* packetdrill's files name no target: the lab's server on its
 	 * port 8080, of the family --ip_version says (run --lab puts the
 	 * lab's address in its place). */

@@ -74,6 +74,11 @@ struct script_defs {
 	bool		 syscalls;	/* system-call lines are steps (a lab
 					 * target: run --lab, --peer-netns);
 					 * else each is refused */
+	const struct script_option *opts;	/* option lines from the
+					 * command line (run --ip_version,
+					 * -O NAME=VALUE): they win over the
+					 * file's lines of the same name */
+	size_t		 nopts;
 };
 
 /* What a scenario may hold (tcpshake-scenario(5), LIMITS); beyond, the

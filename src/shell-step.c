@@ -115,7 +115,7 @@ shell_parse(struct shell *sh, const char *line)
 	struct script_errors errs = { NULL, 0, false };
 	char *target = sh->host != NULL ? target_text(sh) : NULL, *text;
 	struct script_defs defs = { NULL, 0, target, target != NULL,
-	    false };
+	    false, NULL, 0 };
 	struct script *sc;
 	int hl = 0, pad;
 	const char *p;

@@ -4,7 +4,7 @@
 # target's own capture: a SYN with (flowlabel 0xabcde) carries that flow
 # label (libnet alone writes 0), AccECN's AE flag (byte 12's low bit, the
 # checksum still right) and the ECN option's counters; (class 0x02) is the
-# traffic class; #ifdef reads its lines only with -D; an unknown --mtu
+# traffic class; #ifdef reads its lines only with -D; an unknown --send_omit_free
 # line is one warning, and the run passes. "md5 valid" under
 # --tcp_md5_secret: a listener with that TCP_MD5SIG key answers our signed
 # SYN, and its SYN-ACK's digest checks; under another key the target's
@@ -15,7 +15,7 @@ need_root
 connect_lab_start
 
 cat >"$TMP/pd.shake" <<'SHAKE'
---mtu=1500
+--send_omit_free
 target [2001:db8::2]:80
 #ifdef WANT
 + 0 < (flowlabel 0xabcde) SEWA 0:0(0) win 65535 <mss 1440,
@@ -31,8 +31,8 @@ in_client "$TCPSHAKE" run --check "$TMP/pd.shake" >"$TMP/out" 2>"$TMP/err" || RC
 expect_rc 0 "--check without WANT"
 grep -q "pd.shake: 0 steps, ok" "$TMP/out" ||
 	{ show "$TMP/out"; fail "without -D WANT the #ifdef lines were read"; }
-grep -q "pd.shake:1:1: warning: unknown option --mtu ignored" "$TMP/err" ||
-	{ show "$TMP/err"; fail "no warning for --mtu"; }
+grep -q "pd.shake:1:1: warning: unknown option --send_omit_free ignored" "$TMP/err" ||
+	{ show "$TMP/err"; fail "no warning for --send_omit_free"; }
 
 server_capture_start "$TMP/cap.pcap"
 RC=0
@@ -40,8 +40,8 @@ in_client "$TCPSHAKE" run --tolerance_usecs 200000 -D WANT=1 "$TMP/pd.shake" \
     >"$TMP/out" 2>"$TMP/err" || RC=$?
 server_capture_stop
 expect_rc 0 "the scenario with -D WANT=1"
-[ "$(grep -c 'warning: unknown option --mtu ignored' "$TMP/err")" = 1 ] ||
-	{ show "$TMP/err"; fail "not one warning for --mtu"; }
+[ "$(grep -c 'warning: unknown option --send_omit_free ignored' "$TMP/err")" = 1 ] ||
+	{ show "$TMP/err"; fail "not one warning for --send_omit_free"; }
 
 tcpdump -r "$TMP/cap.pcap" -nn -v -x 'ip6 and tcp and src 2001:db8::1' \
     >"$TMP/cap.txt" 2>/dev/null || fail "tcpdump cannot read the capture"

@@ -19,7 +19,7 @@ static struct script *
 parse(const char *text, const char *def, struct script_errors *errs)
 {
 	struct script_def d;
-	struct script_defs defs = { NULL, 0, NULL, false, false };
+	struct script_defs defs = { NULL, 0, NULL, false, false, NULL, 0 };
 	char name[64];
 	const char *eq;
 
@@ -1018,7 +1018,7 @@ test_defines(void)
  * know (one warning each), quoted values, "+ 0.1", #ifdef, a packet line
  * over two lines. */
 static const char pd_forms[] =
-    "--mtu=1500\n"
+    "--send_omit_free\n"
     "--non_fatal=packet\n"
     "--define=\"SYNOPTS=mss 1460,sackOK\"\n"
     "# a comment, not a directive\n"
@@ -1054,10 +1054,10 @@ test_pd_forms(void)
 	CHECK_INT(sc->nsteps, 4);
 	CHECK_INT(sc->nwarnings, 2);
 	CHECK_STR(sc->nwarnings > 0 ? sc->warnings[0] : NULL, "t.shake:1:1: "
-	    "warning: unknown option --mtu ignored (known: --tolerance_usecs, "
-	    "--tolerance_percent, --target, --define, --commands_as, "
-	    "--absolute, --ip_version, --mss, --tcp_ts_tick_usecs, --local_ip, "
-	    "--remote_ip, --tcp_md5_secret)");
+	    "warning: unknown option --send_omit_free ignored (known: "
+	    "--tolerance_usecs, --tolerance_percent, --target, --define, "
+	    "--commands_as, --absolute, --ip_version, --mss, --mtu, "
+	    "--tcp_ts_tick_usecs, --local_ip, --remote_ip, --tcp_md5_secret)");
 	CHECK_INT(sc->noptions, 1);
 	CHECK_STR(sc->options[0].value, "SYNOPTS=mss 1460,sackOK");
 	CHECK_INT(sc->steps[0].seg.nopts, 4);
@@ -1338,7 +1338,7 @@ static void
 test_limits(void)
 {
 	struct script_errors errs = { NULL, 0, false };
-	struct script_defs defs = { NULL, 0, NULL, true, false };
+	struct script_defs defs = { NULL, 0, NULL, true, false, NULL, 0 };
 	struct script *sc;
 	char text[200] = "", *out;
 	const char *tail;

@@ -260,8 +260,8 @@ test_script(void)
 	const char *text = "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
 	    "+0...0.2 accept(3, ...,\n    ...) = 4\n"
 	    "+0 %{\nassert tcpi_state == 1 // a comment of Python's\n}%\n";
-	struct script_defs lab = { NULL, 0, NULL, false, true };
-	struct script_defs none = { NULL, 0, NULL, false, false };
+	struct script_defs lab = { NULL, 0, NULL, false, true, NULL, 0 };
+	struct script_defs none = { NULL, 0, NULL, false, false, NULL, 0 };
 	struct script_errors errs = { NULL, 0, false };
 	struct script *sc;
 
