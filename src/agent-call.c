@@ -39,6 +39,7 @@ struct agent_ctx {
 	int		 fds[AGENT_MAX_FD];	/* script fd -> ours; -1 */
 	int		 family;		/* of socket(..., ...) */
 	bool		 mapped;		/* ipv4-mapped-ipv6 */
+	struct agent_names names;		/* --local_ip, --remote_ip */
 	struct agent_req addrs;
 	char		*bad;			/* a line the agent cannot
 						 * make: why */
@@ -70,6 +71,7 @@ agent_ctx_new(const struct script *sc)
 		a->family = AF_INET6;
 		a->mapped = true;
 	}
+	agent_names_init(&a->names, sc, a->family == AF_INET6 && !a->mapped);
 	a->buf = xcalloc(1, AGENT_MAX_IO);
 	a->sut = -1;
 	a->snaps = xcalloc(sc->nsteps + 1, sizeof *a->snaps);
@@ -251,15 +253,35 @@ call_socket(struct agent_ctx *a, const struct syscall *c, char *why,
 	return socket(dom, (int)arg_int(a, c, 1), (int)arg_int(a, c, 2));
 }
 
+/* The lab's sockaddr for argument i ('...', or the end its address
+ * names); -1 after agent_bad() when it names neither end. */
+static int
+arg_sockaddr(struct agent_ctx *a, const struct syscall *c, size_t i,
+    bool target, struct sockaddr_storage *ss, socklen_t *len)
+{
+	char why[300];
+	int end = agent_sockaddr_end(&a->names, i < c->nargs ? c->args[i] :
+	    NULL, target, why, sizeof why);
+
+	if (end == -1) {
+		agent_bad(a, "%s(): %s", c->name, why);
+		return -1;
+	}
+	*len = lab_sockaddr(a, end == 1, ss);
+	return 0;
+}
+
 static long
 call_bind(struct agent_ctx *a, const struct syscall *c, char *why, size_t n)
 {
 	struct sockaddr_storage ss;
-	socklen_t len = lab_sockaddr(a, true, &ss);
+	socklen_t len;
 	int fd = arg_fd(a, c, 0);
 
 	(void)why;
 	(void)n;
+	if (arg_sockaddr(a, c, 1, true, &ss, &len) == -1)
+		return -1;
 	return bind(fd, (struct sockaddr *)&ss, len);
 }
 
@@ -288,16 +310,52 @@ call_listen(struct agent_ctx *a, const struct syscall *c, char *why,
 	return listen(arg_fd(a, c, 0), (int)arg_int(a, c, 1));
 }
 
+/* The address the kernel gave against the line's argument i (when it
+ * writes one), as the file's names. */
+static void
+sockaddr_check(struct agent_ctx *a, const struct syscall *c, size_t i,
+    const struct sockaddr_storage *got, char *why, size_t n)
+{
+	if (i < c->nargs && !agent_sockaddr_check(&a->names, c->args[i],
+	    (const struct sockaddr *)got, &a->addrs.target, &a->addrs.prober,
+	    why, n))
+		agent_bad(a, "%s(): %s", c->name, why);
+}
+
 static long
 call_accept(struct agent_ctx *a, const struct syscall *c, char *why,
     size_t n)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof ss;
+	long rc;
+	int err;
 
-	(void)why;
-	(void)n;
-	return accept(arg_fd(a, c, 0), (struct sockaddr *)&ss, &len);
+	rc = accept(arg_fd(a, c, 0), (struct sockaddr *)&ss, &len);
+	err = errno;
+	if (rc >= 0)
+		sockaddr_check(a, c, 1, &ss, why, n);
+	errno = err;
+	return rc;
+}
+
+/* getsockname(fd, ADDR, [len]), getpeername(...): ADDR checked. */
+static long
+call_name(struct agent_ctx *a, const struct syscall *c, char *why, size_t n)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+	int fd = arg_fd(a, c, 0), err;
+	long rc;
+
+	memset(&ss, 0, sizeof ss);
+	rc = c->name[3] == 's' ? getsockname(fd, (struct sockaddr *)&ss,
+	    &len) : getpeername(fd, (struct sockaddr *)&ss, &len);
+	err = errno;
+	if (rc == 0)
+		sockaddr_check(a, c, 1, &ss, why, n);
+	errno = err;
+	return rc;
 }
 
 /*
@@ -336,8 +394,9 @@ call_connect(struct agent_ctx *a, const struct syscall *c, char *why,
 
 	(void)why;
 	(void)n;
+	if (arg_sockaddr(a, c, 1, false, &ss, &len) == -1)
+		return -1;
 	prebind(a, fd);
-	len = lab_sockaddr(a, false, &ss);
 	return connect(fd, (struct sockaddr *)&ss, len);
 }
 
@@ -375,6 +434,9 @@ call_write(struct agent_ctx *a, const struct syscall *c, char *why,
 		socklen_t sl = lab_sockaddr(a, false, &ss);
 		const struct sx *to = c->nargs > 4 ? c->args[4] : NULL;
 
+		if (to != NULL && to->kind == SX_STRUCT && arg_sockaddr(a, c,
+		    4, false, &ss, &sl) == -1)
+			return -1;
 		if (syscall_connects(c))
 			prebind(a, arg_fd(a, c, 0));
 		/* A family written in place of the address, its length
@@ -385,7 +447,8 @@ call_write(struct agent_ctx *a, const struct syscall *c, char *why,
 			memset(&ss, 0, sizeof ss);
 			ss.ss_family = (sa_family_t)to->v;
 			sl = sizeof(struct sockaddr_in6);
-		} else if (to != NULL && to->kind != SX_ELLIPSIS)
+		} else if (to != NULL && to->kind != SX_ELLIPSIS &&
+		    to->kind != SX_STRUCT)
 			to = NULL;
 		return sendto(arg_fd(a, c, 0), out_bytes(a, arg(a, c, 1), len),
 		    len, (int)arg_int(a, c, 3), to != NULL ?
@@ -826,6 +889,8 @@ static const struct {
 	{ "listen",	call_listen,	false },
 	{ "accept",	call_accept,	true },
 	{ "connect",	call_connect,	false },
+	{ "getsockname", call_name,	false },
+	{ "getpeername", call_name,	false },
 	{ "setsockopt",	call_setsockopt, false },
 	{ "getsockopt",	call_getsockopt, false },
 	{ "fcntl",	call_fcntl,	false },

@@ -123,6 +123,33 @@ void	 agent_python_snap(struct agent_ctx *, size_t idx,
 void	 agent_python_run(struct agent_ctx *, const struct step *st,
 	    size_t idx, struct agent_rep *rep);
 
+/* agent-addr.c: packetdrill's names of the two ends (--local_ip, the
+ * target; --remote_ip, the prober): the file's, else packetdrill's
+ * defaults for the run's family (v6: IPv6). */
+struct agent_names {
+	struct ipaddr	 local;
+	struct ipaddr	 remote;
+};
+struct sx;
+struct sockaddr;
+void	 agent_names_init(struct agent_names *, const struct script *,
+	    bool v6);
+/* The end an address written in a line names: 1 the target, 0 the
+ * prober; -1 with why when it is neither (the agent never calls with
+ * another address). Its IPv4-mapped form names the same end. */
+int	 agent_addr_end(const struct agent_names *, const struct sx *addr,
+	    char *why, size_t n);
+/* The same for a sockaddr argument: dflt for '...' (or none). */
+int	 agent_sockaddr_end(const struct agent_names *, const struct sx *sa,
+	    int dflt, char *why, size_t n);
+/* A sockaddr the kernel gave (accept, getsockname) against the line's
+ * {sa_family=..., sin_port=htons(N), sin_addr=inet_addr("A")}: its
+ * family, its end (the lab's target and prober addresses name them) and
+ * the target's port; true for '...'. */
+bool	 agent_sockaddr_check(const struct agent_names *, const struct sx *want,
+	    const struct sockaddr *got, const struct ipaddr *target,
+	    const struct ipaddr *prober, char *why, size_t n);
+
 /* agent-cmsg.c: msg_control=[...] of sendmsg and recvmsg lines. The
  * control bytes the list stands for, built in buf (cap bytes): their
  * length, or -1 with one line in err. */

@@ -3,6 +3,7 @@
  * [ERRNO] [(note)]", into a struct syscall (syscall.h). */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,7 +20,7 @@ const char *const syscall_supported[] = {
 	"getsockopt", "fcntl", "read", "write", "send", "recv", "sendto",
 	"recvfrom", "sendmsg", "recvmsg", "readv", "writev", "shutdown",
 	"close", "poll", "ioctl", "epoll_create", "epoll_ctl", "epoll_wait",
-	"open", "sendfile", "pipe", "splice",
+	"open", "sendfile", "pipe", "splice", "getsockname", "getpeername",
 	NULL,
 };
 
@@ -124,7 +125,8 @@ syscall_connects(const struct syscall *c)
 	if (strcmp(c->name, "connect") == 0)
 		return true;
 	if (strcmp(c->name, "sendto") == 0)
-		return c->nargs > 4 && c->args[4]->kind == SX_ELLIPSIS;
+		return c->nargs > 4 && (c->args[4]->kind == SX_ELLIPSIS ||
+		    c->args[4]->kind == SX_STRUCT);
 	if (strcmp(c->name, "sendmsg") != 0 || c->nargs < 2)
 		return false;
 	m = sx_member(c->args[1], "msg_name");
@@ -220,6 +222,57 @@ sxp_string(struct sxp *p)
 
 static struct sx *sxp_expr(struct sxp *, int depth);
 
+/* "htons(N)", "inet_addr(\"A\")", "inet6_addr(\"A\")", p on the name;
+ * NULL after a message, or with *none when p is on none of them. */
+static struct sx *
+sxp_call(struct sxp *p, bool *none)
+{
+	static const struct { const char *name; int family; } fn[] = {
+		{ "htons(", 0 }, { "inet_addr(", AF_INET },
+		{ "inet6_addr(", AF_INET6 },
+	};
+	unsigned char buf[16];
+	struct sx *x = NULL;
+	size_t k;
+
+	*none = false;
+	for (k = 0; k < sizeof fn / sizeof fn[0]; k++)
+		if (strncmp(p->s + p->i, fn[k].name, strlen(fn[k].name)) == 0)
+			break;
+	if (k == sizeof fn / sizeof fn[0]) {
+		*none = true;
+		return NULL;
+	}
+	p->i += strlen(fn[k].name);
+	sxp_ws(p);
+	if (fn[k].family == 0)
+		x = sxp_flags(p);
+	else if (p->s[p->i] != '"')
+		sxp_fail(p, "%.*s) wants an address in quotes",
+		    (int)strlen(fn[k].name), fn[k].name);
+	else if ((x = sxp_string(p)) != NULL &&
+	    inet_pton(fn[k].family, x->s, buf) != 1) {
+		sxp_fail(p, "'%s' is not an %s address", x->s,
+		    fn[k].family == AF_INET ? "IPv4" : "IPv6");
+		sx_free(x);
+		x = NULL;
+	} else if (x != NULL) {
+		x->kind = SX_ADDR;
+		x->v = fn[k].family;
+	}
+	if (x == NULL)
+		return NULL;
+	sxp_ws(p);
+	if (p->s[p->i] != ')') {
+		sxp_fail(p, "expected ')' after the argument of %.*s)",
+		    (int)strlen(fn[k].name), fn[k].name);
+		sx_free(x);
+		return NULL;
+	}
+	p->i++;
+	return x;
+}
+
 /* [a, b] or {a, name=b, name(N)=c}; close is ']' or '}'. */
 static struct sx *
 sxp_group(struct sxp *p, int depth, char close)
@@ -294,6 +347,13 @@ sxp_expr(struct sxp *p, int depth)
 		return sxp_group(p, depth, ']');
 	if (c == '{')
 		return sxp_group(p, depth, '}');
+	{
+		bool none;
+		struct sx *x = sxp_call(p, &none);
+
+		if (!none)
+			return x;
+	}
 	return sxp_flags(p);
 }
 

@@ -13,7 +13,9 @@
  * An argument is a small tree: a number (a flag expression such as
  * O_RDWR|O_NONBLOCK is folded into one at parse time, so an unknown name
  * is a parse error), "..." (the agent fills it in: an address, a buffer),
- * a string, a list [a, b] or a struct {name=value, value}.
+ * a string, a list [a, b] or a struct {name=value, value}. htons(N) is
+ * the number N (the agent puts it in network order where it belongs);
+ * inet_addr("A") and inet6_addr("A") are addresses, checked as written.
  */
 enum sx_kind {
 	SX_INT,
@@ -21,12 +23,15 @@ enum sx_kind {
 	SX_STRING,
 	SX_LIST,
 	SX_STRUCT,
+	SX_ADDR,		/* inet_addr("..."), inet6_addr("...") */
 };
 
 struct sx {
 	enum sx_kind	 kind;
-	int64_t		 v;		/* SX_INT */
-	char		*s;		/* SX_STRING: the bytes, NUL-ended */
+	int64_t		 v;		/* SX_INT; SX_ADDR: AF_INET or
+					 * AF_INET6 */
+	char		*s;		/* SX_STRING: the bytes, NUL-ended;
+					 * SX_ADDR: the address as written */
 	size_t		 slen;
 	char		*name;		/* a struct member's "name=" or NULL */
 	struct sx	**kids;		/* SX_LIST, SX_STRUCT */
@@ -55,7 +60,8 @@ void	 syscall_free(struct syscall *);
 const struct sx *sx_member(const struct sx *x, const char *name);
 
 /* The call may open a connection to the prober: connect(), and a
- * sendto() or sendmsg() given the address ("...": MSG_FASTOPEN). */
+ * sendto() or sendmsg() given the address ("..." or a written one:
+ * MSG_FASTOPEN). */
 bool	 syscall_connects(const struct syscall *);
 
 /* The calls an agent can make, NULL-ended (tcpshake-scenario(5)). */

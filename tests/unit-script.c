@@ -1036,6 +1036,43 @@ static const char pd_forms[] =
     "   <nop,nop,\n"
     "    sack 1:2>\n";
 
+/* Option lines from the command line (run --mtu, -O NAME=VALUE) win
+ * over the file's: the file's line goes, theirs is read. */
+static void
+test_cmdline_options(void)
+{
+	struct script_option opts[] = {
+		{ "mtu", "1520", 0 },
+		{ "ip_version", "ipv6", 0 },
+		{ "tolerance_usecs", "9000", 0 },
+	};
+	struct script_defs defs = { NULL, 0, NULL, false, true, opts, 3 };
+	struct script_errors errs = { NULL, 0, false };
+	struct script *sc;
+
+	sc = script_parse_string("t.pkt", "--mtu=1400\n--mss=500\n"
+	    "--tolerance_usecs=100\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = "
+	    "3\n", &defs, &errs);
+	CHECK(sc != NULL);
+	if (sc == NULL)
+		return;
+	CHECK_STR(script_option(sc, "mtu"), "1520");
+	CHECK_STR(script_option(sc, "mss"), "500");
+	CHECK_STR(script_option(sc, "ip_version"), "ipv6");
+	CHECK_INT(sc->tolerance_usecs, 9000);
+	CHECK_INT(sc->noptions, 4);
+	/* --ip_version=ipv6 from the command line: an IPv6 target. */
+	CHECK_STR(sc->target_host, "2001:db8::1");
+	script_free(sc);
+
+	sc = script_parse_string("t.pkt", "--mtu=100\n", NULL, &errs);
+	CHECK(sc == NULL);
+	CHECK_INT(errs.n, 1);
+	CHECK_STR(errs.n > 0 ? errs.v[0].msg : NULL, "--mtu wants a whole "
+	    "number of bytes (576 to 65535), got '100'");
+	script_errors_clear(&errs);
+}
+
 static void
 test_pd_forms(void)
 {
@@ -1486,6 +1523,7 @@ main(void)
 	test_limits();
 	test_times();
 	test_pd_forms();
+	test_cmdline_options();
 	test_lab();
 	test_round_trip("lab", lab_text);
 	return check_done();

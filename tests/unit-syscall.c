@@ -386,11 +386,97 @@ test_cmsg(void)
 	syscall_free(c);
 }
 
+/* htons(N), inet_addr("A"), inet6_addr("A"); the ends they name
+ * (agent-addr.c): --local_ip and --remote_ip, packetdrill's defaults,
+ * their IPv4-mapped forms; any other address refused. */
+static void
+test_addrs(void)
+{
+	struct script_option opts[] = {
+		{ "local_ip", "198.51.100.7", 0 },
+		{ "remote_ip", "2001:db8:77::1", 0 },
+	};
+	struct script_defs defs = { NULL, 0, NULL, false, true, opts, 2 };
+	struct script_errors errs = { NULL, 0, false };
+	struct agent_names names;
+	struct sockaddr_in6 s6;
+	struct ipaddr t, p;
+	struct script *sc;
+	struct syscall *c;
+	char err[256], why[300];
+	size_t at;
+
+	c = parse("bind(3, {sa_family=AF_INET, sin_port=htons(8080), "
+	    "sin_addr=inet_addr(\"192.168.0.1\")}, 16) = 0", err, &at);
+	CHECK_(c != NULL, "sockaddr parses: %s", err);
+	if (c == NULL)
+		return;
+	CHECK_INT(sx_member(c->args[1], "sin_port")->v, 8080);
+	CHECK_INT(sx_member(c->args[1], "sin_addr")->kind, SX_ADDR);
+	CHECK_INT(sx_member(c->args[1], "sin_addr")->v, AF_INET);
+	sc = script_parse_string("t.pkt", "--ip_version=ipv4\n", NULL, &errs);
+	CHECK(sc != NULL);
+	agent_names_init(&names, sc, false);
+	script_free(sc);
+	CHECK_INT(agent_sockaddr_end(&names, c->args[1], 0, why, sizeof why),
+	    1);
+	syscall_free(c);
+
+	c = parse("connect(3, {sa_family=AF_INET6, sin6_port=htons(80), "
+	    "sin6_addr=inet6_addr(\"::ffff:192.0.2.1\")}, 28) = 0", err, &at);
+	CHECK(c != NULL && agent_sockaddr_end(&names, c->args[1], 1, why,
+	    sizeof why) == 0);
+	syscall_free(c);
+	c = parse("connect(3, {sa_family=AF_INET, sin_port=htons(80), "
+	    "sin_addr=inet_addr(\"8.8.8.8\")}, 16) = 0", err, &at);
+	CHECK(c != NULL && agent_sockaddr_end(&names, c->args[1], 1, why,
+	    sizeof why) == -1);
+	CHECK_STR(why, "address 8.8.8.8 is neither --local_ip (192.168.0.1, "
+	    "the target) nor --remote_ip (192.0.2.1, the prober): the agent "
+	    "makes its calls with the lab's addresses only");
+	syscall_free(c);
+
+	/* The command line's names, in an IPv6 run. */
+	sc = script_parse_string("t.pkt", "--remote_ip=fd00::9\n", &defs,
+	    &errs);
+	CHECK(sc != NULL);
+	agent_names_init(&names, sc, true);
+	script_free(sc);
+	c = parse("getpeername(4, {sa_family=AF_INET6, sin6_port=htons(9), "
+	    "sin6_addr=inet6_addr(\"2001:db8:77::1\")}, [28]) = 0", err, &at);
+	CHECK(c != NULL && agent_sockaddr_end(&names, c->args[1], 1, why,
+	    sizeof why) == 0);
+	/* The lab's prober address read back names the prober. */
+	ipaddr_parse("2001:db8::2", &t);
+	ipaddr_parse("2001:db8::1", &p);
+	memset(&s6, 0, sizeof s6);
+	s6.sin6_family = AF_INET6;
+	s6.sin6_port = htons(40000);
+	memcpy(&s6.sin6_addr, p.a, 16);
+	CHECK(c != NULL && agent_sockaddr_check(&names, c->args[1],
+	    (struct sockaddr *)&s6, &t, &p, why, sizeof why));
+	memcpy(&s6.sin6_addr, t.a, 16);
+	CHECK(c != NULL && !agent_sockaddr_check(&names, c->args[1],
+	    (struct sockaddr *)&s6, &t, &p, why, sizeof why));
+	CHECK_STR(why, "the address is the target's (--local_ip), the line "
+	    "says the prober's (--remote_ip)");
+	syscall_free(c);
+
+	c = parse("bind(3, {sin_addr=inet_addr(\"1.2.3\")}, 16) = 0", err,
+	    &at);
+	CHECK(c == NULL);
+	CHECK_STR(err, "'1.2.3' is not an IPv4 address");
+	c = parse("bind(3, {sin_addr=inet6_addr(\"::1\"}, 16) = 0", err, &at);
+	CHECK(c == NULL);
+	CHECK_STR(err, "expected ')' after the argument of inet6_addr()");
+}
+
 int
 main(void)
 {
 	test_calls();
 	test_connects();
+	test_addrs();
 	test_refusals();
 	test_file_calls();
 	test_file_agent();
