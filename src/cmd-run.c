@@ -19,6 +19,7 @@
 #include "realtime.h"
 #include "privdrop.h"
 #include "run-lab.h"
+#include "run-lines.h"
 #include "run-report.h"
 #include "script.h"
 #include "tcpshake.h"
@@ -48,9 +49,8 @@ struct run_opts {
 	int		 text_fd;	/* --text-fd: the one file's text */
 	int64_t		 tolerance_usecs;	/* -1: the file's */
 	double		 tolerance_percent;	/* -1: the file's */
-	struct script_option *lines;	/* --ip_version, --mtu, ..., -O:
+	struct run_lines lines;		/* --ip_version, --mtu, ..., -O:
 					 * option lines over the files' */
-	size_t		 nlines;
 };
 
 /* A number from 0 to max for option `name`, or the program ends. */
@@ -152,27 +152,6 @@ run_report(struct run_opts *o, int id)
 	    OUTPUT_TAP : OUTPUT_LADDER;
 }
 
-/* An option line from the command line, kept in order; name with '-'
- * as '_', as a file's line. */
-static void
-run_line(struct run_opts *o, const char *name, size_t len, const char *value)
-{
-	struct script_option *l;
-	size_t k;
-
-	if (len == 0 || len >= 64)
-		fatalx("run: -O wants NAME=VALUE (an option line without its "
-		    "dashes), got '%s'", name);
-	o->lines = xreallocarray(o->lines, o->nlines + 1, sizeof *l);
-	l = &o->lines[o->nlines++];
-	xasprintf(&l->name, "%.*s", (int)len, name);
-	l->value = xstrdup(value);
-	l->line = 0;
-	for (k = 0; k < len; k++)
-		if (l->name[k] == '-')
-			l->name[k] = '_';
-}
-
 static void
 run_option(struct run_opts *o, int id, const char *arg)
 {
@@ -195,19 +174,12 @@ run_option(struct run_opts *o, int id, const char *arg)
 	case RO_TEXT_FD:
 		o->text_fd = (int)parse_uint(arg, 0, INT_MAX, "--text-fd");
 		break;
-	case RO_IP_VERSION: run_line(o, "ip_version", 10, arg); break;
-	case RO_MTU: run_line(o, "mtu", 3, arg); break;
-	case RO_MSS: run_line(o, "mss", 3, arg); break;
-	case RO_LOCAL_IP: run_line(o, "local_ip", 8, arg); break;
-	case RO_REMOTE_IP: run_line(o, "remote_ip", 9, arg); break;
-	case RO_OPTION:
-		if (strchr(arg, '=') == NULL)
-			fatalx("run: -O wants NAME=VALUE (an option line "
-			    "without its dashes), got '%s'", arg);
-		run_line(o, arg[0] == '-' && arg[1] == '-' ? arg + 2 : arg,
-		    (size_t)(strchr(arg, '=') - arg) - (arg[0] == '-' &&
-		    arg[1] == '-' ? 2 : 0), strchr(arg, '=') + 1);
-		break;
+	case RO_IP_VERSION: run_lines_add(&o->lines, "ip_version", arg); break;
+	case RO_MTU: run_lines_add(&o->lines, "mtu", arg); break;
+	case RO_MSS: run_lines_add(&o->lines, "mss", arg); break;
+	case RO_LOCAL_IP: run_lines_add(&o->lines, "local_ip", arg); break;
+	case RO_REMOTE_IP: run_lines_add(&o->lines, "remote_ip", arg); break;
+	case RO_OPTION: run_lines_option(&o->lines, arg); break;
 	case RO_JSON:
 	case RO_TAP:
 	case RO_LADDER:
@@ -237,43 +209,6 @@ run_option(struct run_opts *o, int id, const char *arg)
 	}
 }
 
-/* The command line's option lines, checked as a file's would be (the
- * same messages); a name no line knows is a warning, as in a file. */
-static void
-run_lines_check(const struct run_opts *o)
-{
-	struct script_errors errs = { NULL, 0, false };
-	struct script *sc;
-	char *text = NULL, *t;
-	size_t k;
-
-	for (k = 0; k < o->nlines; k++) {
-		if (strcmp(o->lines[k].name, "target") == 0 ||
-		    strcmp(o->lines[k].name, "define") == 0)
-			fatalx("run: -O %s: give %s instead", o->lines[k].name,
-			    o->lines[k].name[0] == 't' ? "--target HOST:PORT" :
-			    "-D NAME=value");
-		if (strchr(o->lines[k].value, '"') != NULL)
-			fatalx("run: -O %s: a value with '\"' cannot be an "
-			    "option line", o->lines[k].name);
-		xasprintf(&t, "%s--%s=\"%s\"\n", text != NULL ? text : "",
-		    o->lines[k].name, o->lines[k].value);
-		free(text);
-		text = t;
-	}
-	if (text == NULL)
-		return;
-	if ((sc = script_parse_string("command line", text, NULL, &errs)) ==
-	    NULL) {
-		script_errors_print(stderr, &errs);
-		exit(2);
-	}
-	if (!gopts.quiet)
-		script_warnings_print(stderr, sc);
-	script_free(sc);
-	free(text);
-}
-
 static void
 run_parse(int argc, char **argv, struct run_opts *o)
 {
@@ -298,7 +233,7 @@ run_parse(int argc, char **argv, struct run_opts *o)
 		cli_usage_error(&cmd_run_entry, "no scenario file (give "
 		    "FILE.shake..., or - with --check to read standard "
 		    "input)");
-	run_lines_check(o);
+	run_lines_check(&o->lines);
 	o->argv = argv;
 	o->files = argv + ind;
 	o->nfiles = argc - ind;
@@ -331,7 +266,7 @@ static int
 run_check(const struct run_opts *o)
 {
 	struct script_defs defs = { o->defs, o->ndefs, o->target, false,
-	    o->lab || o->peer_netns != NULL, o->lines, o->nlines };
+	    o->lab || o->peer_netns != NULL, o->lines.v, o->lines.n };
 	struct script_errors errs = { NULL, 0, false };
 	struct script *sc;
 	int i, status = 0;
@@ -447,7 +382,7 @@ static int
 run_scenarios(const struct run_opts *o)
 {
 	struct script_defs defs = { o->defs, o->ndefs, o->target, true,
-	    o->peer_netns != NULL, o->lines, o->nlines };
+	    o->peer_netns != NULL, o->lines.v, o->lines.n };
 	struct engine_config cfg;
 	struct engine_result r;
 	struct run_file *files;
@@ -533,8 +468,8 @@ run_lab(const struct run_opts *o)
 		.defs = o->defs,
 		.ndefs = o->ndefs,
 		.target = o->target,
-		.lines = o->lines,
-		.nlines = o->nlines,
+		.lines = o->lines.v,
+		.nlines = o->lines.n,
 		.one_report = o->out.junit != NULL || o->out.svg != NULL ||
 		    o->out.pcap != NULL,
 		.tap = o->out.format == OUTPUT_TAP,
@@ -560,11 +495,7 @@ run_exec(int argc, char **argv)
 	for (k = 0; k < o.ndefs; k++)
 		free((char *)o.defs[k].name);
 	free(o.defs);
-	for (k = 0; k < o.nlines; k++) {
-		free(o.lines[k].name);
-		free(o.lines[k].value);
-	}
-	free(o.lines);
+	run_lines_free(&o.lines);
 	return status;
 }
 

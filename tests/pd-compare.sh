@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # pd-compare.sh: bench/packetdrill-compare summarises a saved conformance
 # run (-r RUN -o DIR) of a checkout laid out as packetdrill's: one row a
-# script with both verdicts and the difference (tcpshake's first failed
+# script and family (ipv4, ipv6, ...) with both verdicts and the difference (tcpshake's first failed
 # line from its log, packetdrill's error line from its log, not its
-# sysctl warnings), the totals (a listed script the checkout lacks
-# counted apart), failures and refusals grouped by reason
+# sysctl warnings), the totals of each family (a listed script the
+# checkout lacks counted apart), failures and refusals grouped by reason
 # (every reason of a refused file, from run --check --lab), and the
 # packet-line coverage through bench/pd-corpus with the runner's names
 # (TFO_COOKIE). The scripts are our own, written here in packetdrill's
@@ -34,26 +34,30 @@ cat >"$d/refuse.pkt" <<'PKT'
 PKT
 
 cat >"$TMP/run" <<'RUN'
-tcp/t/pass.pkt                tcpshake: passed | packetdrill: passed
-tcp/t/fail.pkt                tcpshake: failed FAIL 2 | packetdrill: passed
-tcp/t/late.pkt                tcpshake: failed FAIL 2 | packetdrill: failed sysctl: x
-tcp/t/refuse.pkt              tcpshake: refused 'cap_set(...)' no | packetdrill: passed
+tcp/t/pass.pkt                ipv4             tcpshake: passed | packetdrill: passed
+tcp/t/pass.pkt                ipv6             tcpshake: passed | packetdrill: passed
+tcp/t/fail.pkt                ipv4             tcpshake: failed FAIL 2 | packetdrill: passed
+tcp/t/fail.pkt                ipv6             tcpshake: passed | packetdrill: passed
+tcp/t/late.pkt                ipv4             tcpshake: failed FAIL 2 | packetdrill: failed sysctl: x
+tcp/t/late.pkt                ipv6             tcpshake: passed | packetdrill: failed sysctl: x
+tcp/t/refuse.pkt              ipv4             tcpshake: refused 'cap_set(...)' no | packetdrill: passed
+tcp/t/refuse.pkt              ipv6             tcpshake: refused 'cap_set(...)' no | packetdrill: passed
 missing  tcp/t/gone.pkt
-# tcpshake: 1 passed, 2 failed, 1 refused
+# ipv4: tcpshake: 1 passed, 2 failed, 1 refused
 RUN
-cat >"$TMP/out/tcp_t_fail.pkt.tcpshake" <<'LOG'
+cat >"$TMP/out/tcp_t_fail.pkt.ipv4.tcpshake" <<'LOG'
 ok      1 0.000100     +0 us  0 < S 0:0(0) win 1000
 FAIL    2 0.000200    +12 us  +0 > S. 0:0(0) ack 1 <...>
      fail.pkt:2: expected: +0 > S. 0:0(0) ack 1 <...>
      got: R. 0:0(0) ack 1
      differs: flags: expected S., got R.
 LOG
-cat >"$TMP/out/tcp_t_late.pkt.tcpshake" <<'LOG'
+cat >"$TMP/out/tcp_t_late.pkt.ipv4.tcpshake" <<'LOG'
 FAIL    2 0.100200 +90000 us  +0 > S. 0:0(0) ack 1 <...>
      late.pkt:2: expected: +0 > S. 0:0(0) ack 1 <...>
      differs: time: expected 0.000200 (+-0.004000), got 0.100200 (90000 us late)
 LOG
-cat >"$TMP/out/tcp_t_late.pkt.packetdrill" <<'LOG'
+cat >"$TMP/out/tcp_t_late.pkt.ipv4.packetdrill" <<'LOG'
 sysctl: setting key "net.ipv4.tcp_congestion_control": Operation not permitted
 late.pkt:2: error handling packet: timing error
 LOG
@@ -67,14 +71,20 @@ expect_line() {
 	grep -qE "$1" "$TMP/table" ||
 	    { show "$TMP/table" "$TMP/err"; fail "no line /$1/"; }
 }
-expect_line '^tcp/t/pass\.pkt +passed +passed$'
-expect_line '^tcp/t/fail\.pkt +passed +failed +tcpshake failed: line 2: differs: flags: expected S\., got R\.$'
-expect_line '^tcp/t/late\.pkt +failed +failed +tcpshake failed: line 2: differs: time: .*; packetdrill here: late\.pkt:2: error handling packet: timing error$'
-expect_line "^tcp/t/refuse\.pkt +passed +refused +tcpshake refused: 'cap_set"
+expect_line '^tcp/t/pass\.pkt +ipv4 +passed +passed$'
+expect_line '^tcp/t/pass\.pkt +ipv6 +passed +passed$'
+expect_line '^tcp/t/fail\.pkt +ipv4 +passed +failed +tcpshake failed: line 2: differs: flags: expected S\., got R\.$'
+expect_line '^tcp/t/late\.pkt +ipv4 +failed +failed +tcpshake failed: line 2: differs: time: .*; packetdrill here: late\.pkt:2: error handling packet: timing error$'
+expect_line '^tcp/t/late\.pkt +ipv6 +failed +passed +packetdrill here: sysctl: x$'
+expect_line "^tcp/t/refuse\.pkt +ipv4 +passed +refused +tcpshake refused: 'cap_set"
 expect_line '^scripts: 4 \(and 1 listed but not in the checkout\)$'
-expect_line '^packetdrill: 3 passed, 1 failed$'
-expect_line '^tcpshake: 1 passed, 2 failed, 1 refused$'
-expect_line '^both passed: 1; packetdrill only: 2; tcpshake only: 0$'
+expect_line '^ipv4 \(4 runs\):$'
+expect_line '^ipv6 \(4 runs\):$'
+expect_line '^  packetdrill: 3 passed, 1 failed$'
+expect_line '^  tcpshake: 1 passed, 2 failed, 1 refused$'
+expect_line '^  tcpshake: 3 passed, 0 failed, 1 refused$'
+expect_line '^  both passed: 1; packetdrill only: 2; tcpshake only: 0$'
+expect_line '^  both passed: 2; packetdrill only: 1; tcpshake only: 1$'
 expect_line '^ +1  differs: flags$'
 expect_line '^ +1  differs: time, late$'
 # Without the system-call agent every call is refused as such; with it,
