@@ -311,7 +311,10 @@ match_outgoing(const struct segment *exp, struct seqspace *b,
 		seqspace_set(b, SEQ_LOCAL, exp->seq);
 	else if (!(exp->has & SEG_ABS_SEQ))
 		what |= SEQSPACE_SEQ;
-	if ((exp->has & SEG_HAS_ACK) && !(exp->has & SEG_ABS_ACK))
+	/* An ACK without "ack N" acknowledges 0, relative as any (the
+	 * peer's ISN), as packetdrill sends it. */
+	if (((exp->has & SEG_HAS_ACK) || (exp->flags & TH_ACK_)) &&
+	    !(exp->has & SEG_ABS_ACK))
 		what |= SEQSPACE_ACK;
 	seqspace_to_wire(b, SEQ_LOCAL, out, what);
 }
