@@ -123,7 +123,7 @@ run_agent(struct eng_run *r)
 	 * the capture sizes itself. */
 	if (r->cfg->wire == NULL && target_route(r->sc->target_host,
 	    r->cfg->ifname, r->cfg->source, &rt, r->err, sizeof r->err) == 0)
-		sysstep_wide_mtu(rt.ifname);
+		sysstep_wide_mtu(r->sys, rt.ifname);
 	return 0;
 }
 

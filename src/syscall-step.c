@@ -46,6 +46,9 @@ struct sysstep {
 	size_t		 npy;
 	char		 err[256];
 	bool		 failed;
+	/* Our interface, widened: its name and MTU before. */
+	char		 wide_if[IFNAMSIZ];
+	int		 wide_was;
 };
 
 struct sysstep *
@@ -315,20 +318,32 @@ sysstep_python(struct sysstep *ss, struct session *s,
 	return 0;
 }
 
-void
-sysstep_wide_mtu(const char *ifname)
+/* Set ifname's MTU to mtu; the one it had, or 0 when it failed. */
+static int
+set_mtu(const char *ifname, int mtu)
 {
 	struct ifreq ifr;
-	int fd;
+	int fd, was = 0;
 
 	if (ifname == NULL || strlen(ifname) >= sizeof ifr.ifr_name ||
 	    (fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
-		return;
+		return 0;
 	memset(&ifr, 0, sizeof ifr);
 	memcpy(ifr.ifr_name, ifname, strlen(ifname));
-	ifr.ifr_mtu = 65535;
-	(void)ioctl(fd, SIOCSIFMTU, &ifr);
+	if (ioctl(fd, SIOCGIFMTU, &ifr) == 0)
+		was = ifr.ifr_mtu;
+	ifr.ifr_mtu = mtu;
+	if (was == mtu || ioctl(fd, SIOCSIFMTU, &ifr) == -1)
+		was = 0;
 	close(fd);
+	return was;
+}
+
+void
+sysstep_wide_mtu(struct sysstep *ss, const char *ifname)
+{
+	if ((ss->wide_was = set_mtu(ifname, 65535)) > 0)
+		snprintf(ss->wide_if, sizeof ss->wide_if, "%s", ifname);
 }
 
 void
@@ -337,6 +352,8 @@ sysstep_stop(struct sysstep *ss)
 	if (ss == NULL)
 		return;
 	agent_stop(ss->ag);
+	if (ss->wide_was > 0)
+		(void)set_mtu(ss->wide_if, ss->wide_was);
 	free(ss->py);
 	free(ss);
 }

@@ -70,8 +70,9 @@ int	 sysstep_python(struct sysstep *, struct session *,
 	    const struct step *steps, char *err, size_t errlen);
 /* Our interface to the target takes 65535 bytes (packetdrill's '<'
  * lines may exceed the MTU; agent.c does the same on the target's side,
- * its routes kept at 1500). Best effort, in the lab's namespace only. */
-void	 sysstep_wide_mtu(const char *ifname);
+ * its routes kept at 1500 or --mtu). Best effort, in the lab's namespace
+ * only; sysstep_stop() puts its MTU back (a lab may outlive the run). */
+void	 sysstep_wide_mtu(struct sysstep *, const char *ifname);
 void	 sysstep_stop(struct sysstep *);
 
 #endif

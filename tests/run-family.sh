@@ -9,11 +9,12 @@
 # target's largest segment received says so); addresses written in the
 # lines name --local_ip and --remote_ip and become the lab's, any other
 # is refused and never called with; commands on tun0 act on the target's
-# lab interface.
+# lab interface; a lab that outlives the run gets its interfaces, routes
+# and altname back.
 . "$top_srcdir/tests/lib.sh"
 need_root
 TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT INT TERM HUP
+trap 'rm -rf "$TMP"; lab_stop' EXIT INT TERM HUP
 D=$top_srcdir/tests/data/family
 
 # passes NAME ARGS...: `run --lab ARGS` passes; one more run when it fails
@@ -88,6 +89,26 @@ grep -q 'got: = -1 0 ' "$TMP/out" ||
 
 # tun0: the target's lab interface under packetdrill's name.
 passes "tun0" "$D/tun0.pkt"
+
+# A lab that outlives the run (lab up, run --peer-netns): the target's
+# interface, routes and altname, and our interface, are as before.
+LAB=$(lab_name)
+"$TCPSHAKE" lab up --name "$LAB" >/dev/null || fail "lab up $LAB failed"
+state() {
+	ip -n "$LAB-s" -o link show dev s0 | grep -o 'mtu [0-9]*\|altname .*'
+	ip -n "$LAB-s" route
+	ip -n "$LAB-s" -6 route
+	ip -n "$LAB-c" -o link show dev c0 | grep -o 'mtu [0-9]*'
+}
+state >"$TMP/before"
+"$TCPSHAKE" lab exec --name "$LAB" -- "$TCPSHAKE" run --peer-netns "$LAB-s" \
+    --target 198.18.0.2:8080 --mtu=1300 -D MSS=1260 "$D/mtu.pkt" \
+    >"$TMP/out" 2>&1 || { show "$TMP/out"; fail "mtu.pkt in lab $LAB"; }
+state >"$TMP/after"
+cmp -s "$TMP/before" "$TMP/after" || { show "$TMP/before" "$TMP/after"; fail \
+    "the lab's interfaces or routes are not as before the run"; }
+grep -q 'mtu 1500' "$TMP/after" || { show "$TMP/after"; fail "no mtu"; }
+lab_stop
 
 # Option values checked as a file's lines are.
 RC=0
