@@ -151,7 +151,8 @@ pdaddrs() {
 # Our options: run_all.py's, its addresses being names in the files
 # (tcpshake maps them to the lab's).
 ourdefs() { defs "$1"; }
-# packetdrill's: run_all.py's with our addresses in place of its own.
+# packetdrill's: run_all.py's with our addresses in place of its own
+# (and after them: its last --local_ip wins).
 theirdefs() { defs "$1" | sed 's/--local_ip=[^ ]* //; s/--remote_ip=[^ ]* //'; }
 
 # Our verdict: passed, failed REASON, refused REASON.
@@ -189,7 +190,7 @@ theirs() {
 	name=$1 log=$2 fam=$3
 	(cd "$scratch/net/$(dirname "$name")" &&
 	    timeout -s INT "$timeout_s" unshare -n sh -c 'ip link set lo up;
-	    exec "$0" $1 "$2"' "$pd" "$(pdaddrs "$fam") $(theirdefs "$fam")" \
+	    exec "$0" $1 "$2"' "$pd" "$(theirdefs "$fam") $(pdaddrs "$fam")" \
 	    "$(basename "$name")") >"$log" 2>&1
 	[ $? -eq 0 ] && echo passed || echo "failed $( (grep -m1 '\.pkt:' \
 	    "$log" || grep -m1 -v '^$' "$log") | tr -s ' ' | cut -c1-160)"
