@@ -214,7 +214,7 @@ test_file_agent(void)
 		"sendfile returned = -1 ESPIPE (Illegal seek), the line says "
 		"= 3",
 	};
-	struct script_defs lab = { NULL, 0, NULL, false, true };
+	struct script_defs lab = { NULL, 0, NULL, false, true, NULL, 0 };
 	struct script_errors errs = { NULL, 0, false };
 	char path[] = "/tmp/tcpshake-unit.XXXXXX", text[2048];
 	struct agent_req req;
