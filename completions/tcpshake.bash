@@ -29,8 +29,8 @@ _tcpshake()
 		opts="--isn --sport -p --port --no-options --win --mss --wscale --sackok --ts --send --expect-echo --recv-wait --close --time-wait --no-final-ack --watch --rto --retries --timeout --no-guard --realtime --absolute --ladder --json --svg -w --write -I --interface --source --peer-netns --user --no-drop -q --quiet -v --verbose -h --help --version"
 		vals="--isn --sport -p --port --win --mss --wscale --ts --send --recv-wait --close --time-wait --watch --rto --retries --timeout --svg -w --write -I --interface --source --peer-netns --user" ;;
 	run)
-		opts="--check --print -D --define --target --keep-going --tolerance_usecs --tolerance_percent --no-guard --realtime --peer-netns --commands-as --lab --absolute --ip_version --mtu --mss --local_ip --remote_ip -O --option --json --tap --ladder --junit --svg -w --write -I --interface --user --no-drop -q --quiet -v --verbose -h --help --version"
-		vals="-D --define --target --tolerance_usecs --tolerance_percent --peer-netns --commands-as --ip_version --mtu --mss --local_ip --remote_ip -O --option --junit --svg -w --write -I --interface --user" ;;
+		opts="--check --print -D --define --target --keep-going --tolerance_usecs --tolerance_percent --no-guard --realtime --peer-netns --commands-as --lab --absolute --json --tap --ladder --junit --svg -w --write -I --interface --ip_version --mtu --mss --local_ip --remote_ip -O --option --user --no-drop -q --quiet -v --verbose -h --help --version"
+		vals="-D --define --target --tolerance_usecs --tolerance_percent --peer-netns --commands-as --junit --svg -w --write -I --interface --ip_version --mtu --mss --local_ip --remote_ip -O --option --user" ;;
 	shell)
 		opts="--deadline --peer-netns --no-guard -I --interface --source --user --no-drop -q --quiet -v --verbose -h --help --version"
 		vals="--deadline --peer-netns -I --interface --source --user" ;;

@@ -72,7 +72,6 @@ enum {
 	RO_NO_GUARD, RO_JSON, RO_TAP, RO_LADDER, RO_IFACE, RO_WRITE,
 	RO_TOL_USECS, RO_TOL_PERCENT, RO_JUNIT, RO_SVG, RO_REALTIME,
 	RO_PEER_NETNS, RO_COMMANDS_AS, RO_LAB, RO_ABSOLUTE, RO_TEXT_FD,
-	RO_OPTION, RO_IP_VERSION, RO_MTU, RO_MSS, RO_LOCAL_IP, RO_REMOTE_IP,
 };
 
 static const struct cli_opt run_table[] = {
@@ -104,21 +103,6 @@ static const struct cli_opt run_table[] = {
 	    "from its 'lab' lines", 0, NULL },
 	{ "absolute", 0, RO_ABSOLUTE, NULL, "show the segments' sequence "
 	    "and acknowledgment numbers as on the wire", 0, NULL },
-	{ "ip_version", 0, RO_IP_VERSION, "ipv4|ipv6|ipv4-mapped-ipv6",
-	    "the family of the files' wire and sockets (--lab)", 0, NULL },
-	{ "ip-version", 0, RO_IP_VERSION, "V", "", 0, "" },
-	{ "mtu", 0, RO_MTU, "N", "the lab target's path MTU (--lab)", 0,
-	    NULL },
-	{ "mss", 0, RO_MSS, "N", "send a segment longer than N bytes as "
-	    "segments of N", 0, NULL },
-	{ "local_ip", 0, RO_LOCAL_IP, "ADDR", "the files' address of the "
-	    "system under test (192.168.0.1)", 0, NULL },
-	{ "local-ip", 0, RO_LOCAL_IP, "ADDR", "", 0, "" },
-	{ "remote_ip", 0, RO_REMOTE_IP, "ADDR", "the files' address of the "
-	    "prober (192.0.2.1)", 0, NULL },
-	{ "remote-ip", 0, RO_REMOTE_IP, "ADDR", "", 0, "" },
-	{ "option", 'O', RO_OPTION, "NAME=VALUE", "an option line "
-	    "(--NAME=VALUE) over the files' own (repeatable)", 0, NULL },
 	{ "json", 0, RO_JSON, NULL, "JSON Lines on standard output", 0,
 	    NULL },
 	{ "tap", 0, RO_TAP, NULL, "TAP on standard output", 0, NULL },
@@ -139,6 +123,8 @@ static const struct cli_opt run_table[] = {
 
 static const struct cli_table run_tables[] = {
 	{ "Run options", run_table, 0 },
+	{ "packetdrill's options (over the files' option lines)",
+	    run_lines_table, 0 },
 	{ "Privileges", privdrop_table, 0 },
 	{ NULL, NULL, 0 },
 };
@@ -174,12 +160,6 @@ run_option(struct run_opts *o, int id, const char *arg)
 	case RO_TEXT_FD:
 		o->text_fd = (int)parse_uint(arg, 0, INT_MAX, "--text-fd");
 		break;
-	case RO_IP_VERSION: run_lines_add(&o->lines, "ip_version", arg); break;
-	case RO_MTU: run_lines_add(&o->lines, "mtu", arg); break;
-	case RO_MSS: run_lines_add(&o->lines, "mss", arg); break;
-	case RO_LOCAL_IP: run_lines_add(&o->lines, "local_ip", arg); break;
-	case RO_REMOTE_IP: run_lines_add(&o->lines, "remote_ip", arg); break;
-	case RO_OPTION: run_lines_option(&o->lines, arg); break;
 	case RO_JSON:
 	case RO_TAP:
 	case RO_LADDER:
@@ -221,7 +201,8 @@ run_parse(int argc, char **argv, struct run_opts *o)
 	o->text_fd = -1;
 	cli_begin(&c, &cmd_run_entry, run_tables, false, argc, argv);
 	while ((id = cli_next(&c)) != -1)
-		if (!privdrop_option(&o->drop, id, c.arg))
+		if (!privdrop_option(&o->drop, id, c.arg) &&
+		    !run_lines_cli(&o->lines, id, c.arg))
 			run_option(o, id, c.arg);
 	ind = cli_optind(&c);
 	cli_end(&c);

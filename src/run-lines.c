@@ -12,6 +12,30 @@
 #include "tcpshake.h"
 #include "xmalloc.h"
 
+enum {
+	RL_IP_VERSION = 0x2100, RL_MTU, RL_MSS, RL_LOCAL_IP, RL_REMOTE_IP,
+	RL_OPTION,
+};
+
+const struct cli_opt run_lines_table[] = {
+	{ "ip_version", 0, RL_IP_VERSION, "ipv4|ipv6|ipv4-mapped-ipv6",
+	    "the family of the files' wire and sockets (--lab)", 0, NULL },
+	{ "ip-version", 0, RL_IP_VERSION, "V", "", 0, "" },
+	{ "mtu", 0, RL_MTU, "N", "the lab target's path MTU (--lab)", 0,
+	    NULL },
+	{ "mss", 0, RL_MSS, "N", "send a segment longer than N bytes as "
+	    "segments of N", 0, NULL },
+	{ "local_ip", 0, RL_LOCAL_IP, "ADDR", "the files' address of the "
+	    "system under test (192.168.0.1)", 0, NULL },
+	{ "local-ip", 0, RL_LOCAL_IP, "ADDR", "", 0, "" },
+	{ "remote_ip", 0, RL_REMOTE_IP, "ADDR", "the files' address of the "
+	    "prober (192.0.2.1)", 0, NULL },
+	{ "remote-ip", 0, RL_REMOTE_IP, "ADDR", "", 0, "" },
+	{ "option", 'O', RL_OPTION, "NAME=VALUE", "an option line "
+	    "(--NAME=VALUE) over the files' own (repeatable)", 0, NULL },
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
 static void
 lines_add(struct run_lines *l, const char *name, size_t len,
     const char *value)
@@ -48,6 +72,20 @@ run_lines_option(struct run_lines *l, const char *arg)
 		fatalx("run: -O wants NAME=VALUE (an option line without its "
 		    "dashes), got '%s'", arg);
 	lines_add(l, name, (size_t)(eq - name), eq + 1);
+}
+
+bool
+run_lines_cli(struct run_lines *l, int id, const char *arg)
+{
+	switch (id) {
+	case RL_IP_VERSION: run_lines_add(l, "ip_version", arg); return true;
+	case RL_MTU: run_lines_add(l, "mtu", arg); return true;
+	case RL_MSS: run_lines_add(l, "mss", arg); return true;
+	case RL_LOCAL_IP: run_lines_add(l, "local_ip", arg); return true;
+	case RL_REMOTE_IP: run_lines_add(l, "remote_ip", arg); return true;
+	case RL_OPTION: run_lines_option(l, arg); return true;
+	}
+	return false;
 }
 
 void

@@ -5,6 +5,7 @@
 #ifndef TCPSHAKE_RUN_LINES_H
 #define TCPSHAKE_RUN_LINES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "script.h"
@@ -13,6 +14,14 @@ struct run_lines {
 	struct script_option *v;	/* in the command line's order */
 	size_t		 n;
 };
+
+/* run's options that are option lines (--ip_version, --mtu, --mss,
+ * --local_ip, --remote_ip, -O): a table of cli.h's, its ids apart from
+ * run's own; run_lines_cli() keeps option id's line, false when id is
+ * not one of them. */
+struct cli_opt;
+extern const struct cli_opt run_lines_table[];
+bool	 run_lines_cli(struct run_lines *, int id, const char *arg);
 
 /* --name=value; '-' in the name is '_', as in a file. */
 void	 run_lines_add(struct run_lines *, const char *name,
