@@ -148,12 +148,31 @@ pdaddrs() {
 	    "--netmask_ip=255.255.0.0 --remote_ip=198.19.0.1" ;;
 	esac
 }
+# The Fast Open cookie the target's kernel gives a client: run_all.py's
+# TFO_COOKIE is the one for its own addresses; each tool's runs get the
+# one for the addresses on its wire (scripts/tfo-cookie.py, keyed with
+# defaults.sh's tcp_fastopen_key). tfo CLIENT4 SERVER4 CLIENT6 SERVER6
+# FAMILY.
+tfo_key=$(sed -n 's/.*tcp_fastopen_key=\([0-9a-fA-F-]*\).*/\1/p' \
+    "$scratch/net/common/defaults.sh" | head -n 1)
+tfo() {
+	if [ "$5" = ipv6 ]; then set -- "$3" "$4"; else set -- "$1" "$2"; fi
+	python3 "$here/scripts/tfo-cookie.py" "$1" "$2" \
+	    ${tfo_key:+"$tfo_key"} 2>/dev/null || echo none
+}
+# The lab's: the prober 198.18.0.1 / 2001:db8::1, the target .2 / ::2.
+our_tfo() { tfo 198.18.0.1 198.18.0.2 2001:db8::1 2001:db8::2 "$1"; }
+# packetdrill's: its remote then its local address of pdaddrs.
+their_tfo() { tfo 198.19.0.1 198.18.0.1 2001:db8:d17d::1 2001:db8:17d6::1 "$1"; }
 # Our options: run_all.py's, its addresses being names in the files
 # (tcpshake maps them to the lab's).
-ourdefs() { defs "$1"; }
+ourdefs() { defs "$1" | sed "s/TFO_COOKIE=[0-9a-f]*/TFO_COOKIE=$(our_tfo "$1")/"; }
 # packetdrill's: run_all.py's with our addresses in place of its own
 # (and after them: its last --local_ip wins).
-theirdefs() { defs "$1" | sed 's/--local_ip=[^ ]* //; s/--remote_ip=[^ ]* //'; }
+theirdefs() {
+	defs "$1" | sed 's/--local_ip=[^ ]* //; s/--remote_ip=[^ ]* //' |
+	    sed "s/TFO_COOKIE=[0-9a-f]*/TFO_COOKIE=$(their_tfo "$1")/"
+}
 
 # Our verdict: passed, failed REASON, refused REASON.
 ours() {

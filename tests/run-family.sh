@@ -10,7 +10,8 @@
 # lines name --local_ip and --remote_ip and become the lab's, any other
 # is refused and never called with; commands on tun0 act on the target's
 # lab interface; a lab that outlives the run gets its interfaces, routes
-# and altname back.
+# and altname back; scripts/tfo-cookie.py names the lab kernel's Fast
+# Open cookie.
 . "$top_srcdir/tests/lib.sh"
 need_root
 TMP=$(mktemp -d)
@@ -109,6 +110,22 @@ cmp -s "$TMP/before" "$TMP/after" || { show "$TMP/before" "$TMP/after"; fail \
     "the lab's interfaces or routes are not as before the run"; }
 grep -q 'mtu 1500' "$TMP/after" || { show "$TMP/after"; fail "no mtu"; }
 lab_stop
+
+# scripts/tfo-cookie.py gives the Fast Open cookie the lab's kernel gives
+# (the conformance script passes it as TFO_COOKIE): in each family, and a
+# wrong one fails.
+cookie() { python3 "$top_srcdir/scripts/tfo-cookie.py" "$@"; }
+[ "$(cookie 192.0.2.1 192.168.0.1)" = 3021b9d889017eeb ] ||
+    fail "tfo-cookie.py: not packetdrill's IPv4 cookie"
+c4=$(cookie 198.18.0.1 198.18.0.2)
+c6=$(cookie 2001:db8::1 2001:db8::2)
+passes "tfo.pkt ipv4" -D COOKIE="$c4" "$D/tfo.pkt"
+passes "tfo.pkt ipv6" --ip_version=ipv6 --mtu=1520 -D COOKIE="$c6" \
+    "$D/tfo.pkt"
+passes "tfo.pkt ipv4-mapped-ipv6" --ip_version=ipv4-mapped-ipv6 \
+    -D COOKIE="$c4" "$D/tfo.pkt"
+fails "tfo.pkt, another cookie" "differs: options" -D COOKIE="$c6" \
+    "$D/tfo.pkt"
 
 # Option values checked as a file's lines are.
 RC=0
