@@ -143,6 +143,9 @@ code_of(const struct icmp_type_name *t, const char *name, uint8_t *code)
 	return false;
 }
 
+static void seterr(char *, size_t, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+
 static void
 seterr(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -234,6 +237,9 @@ struct lex {
 	size_t		 i;
 	struct text_error *err;
 };
+
+static bool lex_fail(struct lex *, size_t, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static bool
 lex_fail(struct lex *x, size_t at, const char *fmt, ...)
