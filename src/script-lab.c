@@ -310,6 +310,33 @@ lab_kw_list(void)
 	return s;
 }
 
+/* The line as printed: its words one blank apart, whatever blanks,
+ * comments (blanked) or line breaks of a statement over several lines
+ * stood between them (a "quoted" value kept as it is), so the print
+ * parses back to itself. */
+static char *
+lab_canon(const char *text)
+{
+	char *out = xmalloc(strlen(text) + 1), *o = out;
+	bool gap = false, quoted = false;
+
+	for (; *text != '\0'; text++) {
+		if (*text == '"')
+			quoted = !quoted;
+		if (!quoted && (*text == ' ' || *text == '\t' ||
+		    *text == '\n')) {
+			gap = o != out;
+			continue;
+		}
+		if (gap)
+			*o++ = ' ';
+		gap = false;
+		*o++ = *text;
+	}
+	*o = '\0';
+	return out;
+}
+
 bool
 script_lab_line(struct script_lab **labp, int line, const char *text,
     size_t *errat, char **error)
@@ -344,7 +371,7 @@ script_lab_line(struct script_lab **labp, int line, const char *text,
 		l.lab->impair_line = line;
 	l.lab->lines = xreallocarray(l.lab->lines, l.lab->nlines + 1,
 	    sizeof *l.lab->lines);
-	l.lab->lines[l.lab->nlines++] = xstrdup(text + l.word);
+	l.lab->lines[l.lab->nlines++] = lab_canon(text + l.word);
 	return true;
 }
 

@@ -1526,5 +1526,11 @@ main(void)
 	test_cmdline_options();
 	test_lab();
 	test_round_trip("lab", lab_text);
+	/* Found by fuzz/fuzz-script: a comment over two lines after a lab
+	 * word printed its line break inside the lab line. */
+	test_round_trip("lab line with a comment over two lines",
+	    "lab nat/*\n*/");
+	test_round_trip("lab line with a quoted value",
+	    "lab serve --port 81 --mode close-first \"b  y\"   \n");
 	return check_done();
 }
