@@ -100,6 +100,11 @@ tcpshake=$(cd "$(dirname "$tcpshake")" && pwd)/$(basename "$tcpshake")
 
 mkdir -p "$scratch/net"
 cp -RL "$src/gtests/net/." "$scratch/net/"
+# Ten fastopen/server/opt34 scripts write run_all.py's IPv4 cookie
+# itself, not its name: the copies name it TFO_COOKIE, which each tool's
+# runs define as the cookie of their own addresses (below).
+find "$scratch/net/tcp" -name '*.pkt' -exec \
+    sed -i 's/3021b9d889017eeb/TFO_COOKIE/g' {} +
 [ -n "$out" ] || out=$scratch/out
 mkdir -p "$out"
 
