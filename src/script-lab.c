@@ -333,6 +333,12 @@ lab_canon(const char *text)
 		gap = false;
 		*o++ = *text;
 	}
+	/* A CR the line ends in would lose one of its kind to the next
+	 * parse (a CR before a line break is dropped): none is kept. */
+	while (o > out && o[-1] == '\r')
+		o--;
+	while (o > out && o[-1] == ' ')
+		o--;
 	*o = '\0';
 	return out;
 }

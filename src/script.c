@@ -639,8 +639,17 @@ parse_lab(struct parser *p, size_t at)
 	size_t errat = 0;
 	char *msg;
 
+	const char *bq;
+
 	if (!header_in_place(p, at, "lab lines"))
 		return;
+	/* A backtick would open a command over the lines after it once
+	 * the lab line is printed at the head of the file. */
+	if ((bq = strchr(p->text + at, '`')) != NULL) {
+		perr(p, (size_t)(bq - p->text), "a lab line holds no "
+		    "`command`: put commands on lines of their own");
+		return;
+	}
 	if (!script_lab_line(&p->sc->lab, line_at(p, at), p->text + at + 3,
 	    &errat, &msg)) {
 		perr(p, at + 3 + errat, "%s", msg);
@@ -1145,7 +1154,8 @@ layout_time(struct parser *p, size_t at, struct step_time *t)
 
 /* ------------------------------------------------------------- refusals */
 
-/* Parentheses, brackets and braces still open at the end of s + i. */
+/* Parentheses, brackets and braces still open at the end of s + i;
+ * those inside quotes or a `command` do not count. */
 static int
 depth_after(const char *s, size_t i, int depth)
 {
@@ -1157,7 +1167,7 @@ depth_after(const char *s, size_t i, int depth)
 				i++;
 			else if (s[i] == quote)
 				quote = 0;
-		} else if (s[i] == '"' || s[i] == '\'')
+		} else if (s[i] == '"' || s[i] == '\'' || s[i] == '`')
 			quote = s[i];
 		else if (strchr("([{", s[i]) != NULL)
 			depth++;

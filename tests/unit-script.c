@@ -610,6 +610,13 @@ static const struct bad_case {
 	    "t.shake:2:27: error: payload is 2 bytes but the length says 0\n"
 	    "   */ 0 < S 0:0(0) win 1000 \"ab\"\n"
 	    "                            ^\n" },
+	{ "lab: a backtick (found by fuzz/fuzz-script)",
+	    "flow i\nlab serve `\n",
+	    NULL,
+	    "t.shake:2:11: error: a lab line holds no `command`: put commands "
+	    "on lines of their own\n"
+	    "  lab serve `\n"
+	    "            ^\n" },
 	{ "lab: an unknown word",
 	    "lab frob\n",
 	    NULL,
@@ -1530,6 +1537,11 @@ main(void)
 	 * word printed its line break inside the lab line. */
 	test_round_trip("lab line with a comment over two lines",
 	    "lab nat/*\n*/");
+	/* Found by fuzz/fuzz-script: a define's '(' printed inside a
+	 * command joined the next line to it when the print was parsed. */
+	test_round_trip("define opening a parenthesis in a command",
+	    "--define=LAB=(\n0`LAB`\n+0~+1>none");
+	test_round_trip("lab line ending in CRs", "lab serve \r\r");
 	test_round_trip("lab line with a quoted value",
 	    "lab serve --port 81 --mode close-first \"b  y\"   \n");
 	return check_done();
