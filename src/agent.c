@@ -125,41 +125,57 @@ static const char agent_setup_sh[] =
     "ip -6 route show | grep -v '^fe80\\|^multicast\\|^local' | "
     "while read -r r; do ip -6 route change $r mtu \"$mtu\"; done";
 
+/* sh -c script [arg], its errors dropped; its output into *out (a
+ * string to free, NULL when it could not be read) or dropped when out is
+ * NULL. */
+static void
+agent_sh(const char *script, const char *arg, char **out)
+{
+	FILE *f;
+	size_t len = 0;
+	int fds[2] = { -1, -1 }, status, null;
+	pid_t pid;
+
+	if (out != NULL) {
+		*out = NULL;
+		if (pipe(fds) == -1)
+			return;
+	}
+	if ((pid = fork()) == 0) {
+		if ((null = open("/dev/null", O_WRONLY)) != -1) {
+			dup2(null, STDOUT_FILENO);
+			dup2(null, STDERR_FILENO);
+		}
+		if (out != NULL) {
+			close(fds[0]);
+			dup2(fds[1], STDOUT_FILENO);
+		}
+		execl("/bin/sh", "sh", "-c", script, "sh", arg, (char *)NULL);
+		_exit(127);
+	}
+	if (out != NULL) {
+		close(fds[1]);
+		if (pid > 0 && (f = fdopen(fds[0], "r")) != NULL) {
+			if (getdelim(out, &len, '\0', f) == -1) {
+				free(*out);
+				*out = NULL;
+			}
+			fclose(f);
+		} else
+			close(fds[0]);
+	}
+	while (pid > 0 && waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+}
+
 /* Run the setup for a path MTU of mtu; the commands that undo it (a
  * string to free), or NULL. */
 static char *
 agent_setup(const char *mtu)
 {
-	char *undo = NULL;
-	size_t len = 0;
-	FILE *f;
-	int fds[2], status;
-	pid_t pid;
+	char *undo;
 
-	if (pipe(fds) == -1)
-		return NULL;
-	if ((pid = fork()) == 0) {
-		int null = open("/dev/null", O_WRONLY);
-
-		close(fds[0]);
-		dup2(fds[1], STDOUT_FILENO);
-		if (null != -1)
-			dup2(null, STDERR_FILENO);
-		execl("/bin/sh", "sh", "-c", agent_setup_sh, "sh", mtu,
-		    (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
-	if (pid > 0 && (f = fdopen(fds[0], "r")) != NULL) {
-		if (getdelim(&undo, &len, '\0', f) == -1) {
-			free(undo);
-			undo = NULL;
-		}
-		fclose(f);
-	} else
-		close(fds[0]);
-	while (pid > 0 && waitpid(pid, &status, 0) == -1 && errno == EINTR)
-		;
+	agent_sh(agent_setup_sh, mtu, &undo);
 	return undo;
 }
 
@@ -167,21 +183,9 @@ agent_setup(const char *mtu)
 static void
 agent_restore(char *undo)
 {
-	int status, null;
-	pid_t pid;
-
 	if (undo == NULL)
 		return;
-	if ((pid = fork()) == 0) {
-		if ((null = open("/dev/null", O_WRONLY)) != -1) {
-			dup2(null, STDOUT_FILENO);
-			dup2(null, STDERR_FILENO);
-		}
-		execl("/bin/sh", "sh", "-c", undo, (char *)NULL);
-		_exit(127);
-	}
-	while (pid > 0 && waitpid(pid, &status, 0) == -1 && errno == EINTR)
-		;
+	agent_sh(undo, NULL, NULL);
 	free(undo);
 }
 
