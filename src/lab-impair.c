@@ -155,7 +155,7 @@ lab_impaird_start(const struct lab_config *cf, char **error)
 	pid_t pid;
 
 	lab_path(ready, sizeof ready, cf->name, "impaird.ready");
-	if ((pid = fork()) == -1) {
+	if ((pid = lab_daemon_fork()) == -1) {
 		xasprintf(error, "fork: %s", strerror(errno));
 		return false;
 	}

@@ -72,7 +72,7 @@ lab_serve_one(const char *name, char **argv, bool first,
 	snprintf(pidf, sizeof pidf, first ? "serve.pid" : "serve-%u.pid",
 	    sv->port);
 	lab_path(sv->log, sizeof sv->log, name, log);
-	if ((pid = fork()) == -1) {
+	if ((pid = lab_daemon_fork()) == -1) {
 		xasprintf(error, "fork: %s", strerror(errno));
 		return false;
 	}

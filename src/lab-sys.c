@@ -57,12 +57,83 @@ lab_child_signals(void)
 {
 	sigset_t none;
 
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* Dispositions first: a signal held back across lab_daemon_fork()
+	 * then acts as its default once unblocked. */
 	signal(SIGPIPE, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/*
+ * The daemons this process forked. An interrupted `lab up` stops them
+ * itself: one that has not yet entered its namespace (or entered it after
+ * lab_down() looked there, just before the namespace went) is not found
+ * by looking into the namespaces, and would live on in an orphaned one.
+ */
+#define LAB_DAEMONS_MAX	32
+static pid_t lab_daemons[LAB_DAEMONS_MAX];
+static size_t lab_ndaemons;
+
+pid_t
+lab_daemon_fork(void)
+{
+	sigset_t stop, old;
+	pid_t pid;
+
+	/* Until the child has default dispositions, the parent's handlers
+	 * (which only set a flag) would swallow a SIGTERM meant for it. */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	sigprocmask(SIG_BLOCK, &stop, &old);
+	if ((pid = fork()) == 0)
+		return 0;
+	if (pid > 0 && lab_ndaemons < LAB_DAEMONS_MAX)
+		lab_daemons[lab_ndaemons++] = pid;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return pid;
+}
+
+/* Whether our child pid is still to be reaped (else it is gone, and its
+ * number may be another process's now). */
+static bool
+lab_daemon_unreaped(pid_t pid)
+{
+	int status;
+
+	return waitpid(pid, &status, WNOHANG) == 0;
+}
+
+void
+lab_daemons_stop(void)
+{
+	size_t i, live;
+	int waited;
+
+	for (i = 0; i < lab_ndaemons; i++)
+		if (lab_daemon_unreaped(lab_daemons[i]))
+			kill(lab_daemons[i], SIGTERM);
+	for (waited = 0; waited < LAB_WAIT_MS; waited += LAB_POLL_MS) {
+		for (i = live = 0; i < lab_ndaemons; i++)
+			if (lab_daemons[i] != 0 &&
+			    lab_daemon_unreaped(lab_daemons[i]))
+				live++;
+			else
+				lab_daemons[i] = 0;
+		if (live == 0)
+			break;
+		lab_sleep_ms(LAB_POLL_MS);
+	}
+	for (i = 0; i < lab_ndaemons; i++)
+		if (lab_daemons[i] != 0) {
+			kill(lab_daemons[i], SIGKILL);
+			waitpid(lab_daemons[i], NULL, 0);
+		}
+	lab_ndaemons = 0;
 }
 
 int

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "lab-types.h"
 
@@ -54,6 +55,13 @@ void	 lab_pid_write(const char *name, const char *file, long pid);
  * /dev/null, stdout and stderr to the run dir's LOG, and inside the
  * side's namespace. Exits 126 when any of it fails. */
 void	 lab_daemon_child(const char *name, enum lab_side, const char *log);
+/* fork() for a daemon of the lab: the child starts with SIGINT, SIGTERM
+ * and SIGHUP blocked (lab_daemon_child() unblocks them), the parent
+ * keeps its pid for lab_daemons_stop(). */
+pid_t	 lab_daemon_fork(void);
+/* An interrupted or failed `lab up`: SIGTERM each daemon it forked, up to
+ * LAB_WAIT_MS for them to go, then SIGKILL; all reaped. */
+void	 lab_daemons_stop(void);
 /* The last non-empty line of the run dir's LOG, to say why a daemon did
  * not start. */
 char	*lab_log_tail(const char *name, const char *log);

@@ -306,6 +306,7 @@ lab_up(const struct lab_config *cf, struct lab_made *made, char **error)
 	else
 		xasprintf(error, "lab up: %s", what);
 	free(what);
+	lab_daemons_stop();
 	lab_down(cf->name, &ignored);
 	free(ignored);
 	return -1;
