@@ -90,8 +90,9 @@ cli_begin(struct cli *c, const struct cmd_entry *cmd,
 	CLI_EACH(c, t, o) {
 		if (o->name != NULL) {
 			lo[nl].name = o->name;
-			lo[nl].has_arg = o->arg != NULL ? required_argument :
-			    no_argument;
+			lo[nl].has_arg = o->arg == NULL ? no_argument :
+			    o->arg[0] == '[' ? optional_argument :
+			    required_argument;
 			lo[nl].val = CLI_LONG_BASE + (int)(o - t->opts) +
 			    (int)(t - c->tables) * 1000;
 			nl++;
@@ -99,6 +100,8 @@ cli_begin(struct cli *c, const struct cmd_entry *cmd,
 		if (o->letter != 0) {
 			c->shortopts[ns++] = (char)o->letter;
 			if (o->arg != NULL)
+				c->shortopts[ns++] = ':';
+			if (o->arg != NULL && o->arg[0] == '[')
 				c->shortopts[ns++] = ':';
 		}
 	}
@@ -350,7 +353,8 @@ cli_print_row(FILE *f, const struct cli_opt *o)
 		n += snprintf(left + n, sizeof left - (size_t)n, "--%s",
 		    o->name);
 	if (o->arg != NULL)
-		snprintf(left + n, sizeof left - (size_t)n, " %s", o->arg);
+		snprintf(left + n, sizeof left - (size_t)n, "%s%s",
+		    o->arg[0] == '[' ? "" : " ", o->arg);
 	if (strlen(left) > 24)
 		fprintf(f, "  %s\n  %-24s %s\n", left, "", o->help);
 	else

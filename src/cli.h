@@ -44,7 +44,8 @@ struct cli_opt {
 	int		 letter;	/* short letter, or 0 */
 	int		 id;		/* what cli_next() returns */
 	const char	*arg;		/* the value's name ("N", "T"), or NULL
-					 * when it takes none */
+					 * when it takes none; "[=NAME]" for
+					 * an optional one (--opt=NAME) */
 	const char	*help;		/* one line */
 	unsigned	 scope;		/* 0: every command using the table;
 					 * else the bits a command asks for */

@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "cmdrun.h"
 #include "engine.h"
+#include "lab.h"
 #include "obs-state.h"
 #include "output.h"
 #include "peer.h"
@@ -45,6 +46,7 @@ struct run_opts {
 	const char	*commands_as;	/* --commands-as root|user, or NULL */
 	struct privdrop_opts drop;	/* --user, --no-drop */
 	bool		 lab;		/* --lab: each file in its own lab */
+	const char	*lab_name;	/* --lab=NAME: in that lab, up */
 	char		**argv;		/* as given, for --lab's runs */
 	int		 text_fd;	/* --text-fd: the one file's text */
 	int64_t		 tolerance_usecs;	/* -1: the file's */
@@ -99,8 +101,9 @@ static const struct cli_opt run_table[] = {
 	    "states, read in network namespace NS", 0, NULL },
 	{ "commands-as", 0, RO_COMMANDS_AS, "root|user", "whom the files' "
 	    "commands run as (each file's --commands_as; user)", 0, NULL },
-	{ "lab", 0, RO_LAB, NULL, "run each file in a lab of its own, built "
-	    "from its 'lab' lines", 0, NULL },
+	{ "lab", 0, RO_LAB, "[=NAME]", "run each file in a lab of its own, "
+	    "built from its 'lab' lines; =NAME: in lab NAME, which "
+	    "'lab up --name NAME' made", 0, NULL },
 	{ "absolute", 0, RO_ABSOLUTE, NULL, "show the segments' sequence "
 	    "and acknowledgment numbers as on the wire", 0, NULL },
 	{ "json", 0, RO_JSON, NULL, "JSON Lines on standard output", 0,
@@ -155,7 +158,13 @@ run_option(struct run_opts *o, int id, const char *arg)
 			    "'%s'", arg);
 		o->commands_as = arg;
 		break;
-	case RO_LAB: o->lab = true; break;
+	case RO_LAB:
+		o->lab = true;
+		if ((o->lab_name = arg) != NULL && !lab_name_valid(arg))
+			fatalx("run: --lab=%s: not a lab name: give 1 to %d "
+			    "characters of a-z, 0-9 and '-'", arg,
+			    LAB_NAME_MAX);
+		break;
 	case RO_ABSOLUTE: o->absolute = true; break;
 	case RO_TEXT_FD:
 		o->text_fd = (int)parse_uint(arg, 0, INT_MAX, "--text-fd");
@@ -454,6 +463,7 @@ run_lab(const struct run_opts *o)
 		.one_report = o->out.junit != NULL || o->out.svg != NULL ||
 		    o->out.pcap != NULL,
 		.tap = o->out.format == OUTPUT_TAP,
+		.lab_name = o->lab_name,
 	};
 
 	return run_lab_files(&a);
@@ -488,7 +498,7 @@ const struct cmd_entry cmd_run_entry = {
 	    "[--svg FILE.svg] "
 	    "[-w FILE.pcap] [-q|-v] [-I IFACE] "
 	    "[--no-guard] [--realtime] [--peer-netns NS] "
-	    "[--commands-as root|user] [--user NAME|--no-drop] [--lab] "
+	    "[--commands-as root|user] [--user NAME|--no-drop] [--lab[=NAME]] "
 	    "[--ip_version V] [--mtu N] [--mss N] [--local_ip A] "
 	    "[--remote_ip A] [-O NAME=VALUE]... FILE.shake...",
 	.summary = "run scenario files (.shake, packetdrill's packet lines "

@@ -150,6 +150,17 @@ lab_exists(const char *name)
 }
 
 bool
+lab_is_up(const char *name)
+{
+	char ready[256];
+
+	if (!lab_name_valid(name))
+		return false;
+	lab_path(ready, sizeof ready, name, "ready");
+	return access(ready, F_OK) == 0;
+}
+
+bool
 lab_has_router(const char *name)
 {
 	char path[256];

@@ -27,6 +27,9 @@ void	 lab_sysctls_free(struct lab_sysctl *, size_t);
 
 /* Whether any part of lab NAME exists (a namespace, its run dir). */
 bool	 lab_exists(const char *name);
+/* Whether lab NAME was built to the end by `lab up` (and not yet taken
+ * down): its run dir's ready file. */
+bool	 lab_is_up(const char *name);
 /* Whether lab NAME has a router namespace. */
 bool	 lab_has_router(const char *name);
 /* The target's addresses in lab NAME (routed or not). */

@@ -174,7 +174,8 @@ run_lab_argv(const struct run_lab_args *a, const char *name,
 	argv[n++] = "-D";
 	argv[n++] = bufs[0];
 	for (i = 0; i < a->nopts; i++)
-		if (strcmp(a->opts[i], "--lab") != 0 && !(i == a->nopts - 1 &&
+		if (strcmp(a->opts[i], "--lab") != 0 &&
+		    strncmp(a->opts[i], "--lab=", 6) != 0 && !(i == a->nopts - 1 &&
 		    strcmp(a->opts[i], "--") == 0))
 			argv[n++] = a->opts[i];
 	bufs[1] = xstrdup(target);
@@ -405,6 +406,45 @@ run_lab_text_fd(const char *text, const char *file)
 	return fd;
 }
 
+/* Run the file in lab name (up), the target its server of the file's
+ * family; the run's status. */
+static int
+run_lab_in(const struct run_lab_args *a, const struct script *sc,
+    const char *name, bool routed, int text_fd, const char *file,
+    struct run_lab_tap *tap)
+{
+	char target[64], *bufs[4], **argv;
+	int status, k;
+
+	run_lab_target(sc, routed, target, sizeof target);
+	argv = run_lab_argv(a, name, target, file, text_fd, bufs);
+	if (gopts.verbose > 0)
+		fprintf(stderr, "tcpshake: run --lab: %s: in lab '%s', target "
+		    "%s\n", file, name, target);
+	status = lab_interrupted ? 2 : run_lab_child_run(name, argv, text_fd,
+	    tap, file);
+	free(argv);
+	for (k = 0; k < 4; k++)
+		free(bufs[k]);
+	return status;
+}
+
+/* --lab=NAME: the lab as it is; a file's own lab lines are not applied
+ * (one line says so). */
+static int
+run_lab_named(const struct run_lab_args *a, const struct script *sc,
+    int text_fd, const char *file, struct run_lab_tap *tap)
+{
+	if (sc->lab != NULL) {
+		fflush(stdout);
+		fprintf(stderr, "tcpshake: run --lab=%s: %s: its 'lab' lines "
+		    "are not applied: lab '%s' is used as it is\n",
+		    a->lab_name, file, a->lab_name);
+	}
+	return run_lab_in(a, sc, a->lab_name, lab_has_router(a->lab_name),
+	    text_fd, file, tap);
+}
+
 /* Build, run, remove; the file's status. */
 static int
 run_lab_one(const struct run_lab_args *a, const struct script *sc,
@@ -412,11 +452,13 @@ run_lab_one(const struct run_lab_args *a, const struct script *sc,
 {
 	struct lab_config cf;
 	struct lab_made made;
-	char name[32], target[64], *error, *bufs[4], **argv;
+	char name[32], *error;
 	char **dflt, **more[LAB_MAX_SERVE];
 	int64_t t0 = run_lab_ms(), t1, t2;
 	int status;
 
+	if (a->lab_name != NULL)
+		return run_lab_named(a, sc, text_fd, file, tap);
 	run_lab_name(name, sizeof name, n);
 	if (!lab_name_valid(name)) {
 		warnx_("run --lab: %s: no lab name of %d characters for pid "
@@ -439,15 +481,12 @@ run_lab_one(const struct run_lab_args *a, const struct script *sc,
 		lab_words_free(dflt);
 		return 2;
 	}
-	run_lab_target(sc, cf.router.enabled, target, sizeof target);
-	argv = run_lab_argv(a, name, target, file, text_fd, bufs);
 	t1 = run_lab_ms();
 	if (gopts.verbose > 0)
 		fprintf(stderr, "tcpshake: run --lab: %s: lab '%s' up in %lld "
-		    "ms, target %s\n", file, name, (long long)(t1 - t0),
-		    target);
-	status = lab_interrupted ? 2 : run_lab_child_run(name, argv, text_fd,
-	    tap, file);
+		    "ms\n", file, name, (long long)(t1 - t0));
+	status = run_lab_in(a, sc, name, cf.router.enabled, text_fd, file,
+	    tap);
 	t2 = run_lab_ms();
 	if (cf.router.enabled)
 		run_lab_router_drops(name, file);
@@ -460,11 +499,6 @@ run_lab_one(const struct run_lab_args *a, const struct script *sc,
 		fprintf(stderr, "tcpshake: run --lab: %s: ran in %lld ms, lab "
 		    "'%s' down in %lld ms\n", file, (long long)(t2 - t1), name,
 		    (long long)(run_lab_ms() - t2));
-	free(argv);
-	free(bufs[0]);
-	free(bufs[1]);
-	free(bufs[2]);
-	free(bufs[3]);
 	lab_words_free(dflt);
 	return status;
 }
@@ -486,8 +520,12 @@ run_lab_files(const struct run_lab_args *a)
 	if (!lab_have_cap(LAB_CAP_SYS_ADMIN))
 		fatalx("run --lab: needs CAP_SYS_ADMIN to build the labs "
 		    "(network namespaces and their mounts): run it as root");
+	if (a->lab_name != NULL && !lab_is_up(a->lab_name))
+		fatalx("run --lab=%s: lab '%s' is not up (tcpshake lab up "
+		    "--name %s)", a->lab_name, a->lab_name, a->lab_name);
 	cli_catch_stops(run_lab_on_signal);
-	run_lab_sweep();
+	if (a->lab_name == NULL)
+		run_lab_sweep();
 	for (i = 0; i < a->nfiles && !lab_interrupted; i++) {
 		/* Read once, for the lab's lines here and the child's run. */
 		sc = NULL;
@@ -522,9 +560,11 @@ run_lab_files(const struct run_lab_args *a)
 		printf("1..%d\n", tap.n);
 	fflush(stdout);
 	if (lab_interrupted) {
-		fprintf(stderr, "tcpshake: run --lab: interrupted by %s; the "
-		    "lab is removed\n", lab_interrupted == SIGINT ? "SIGINT" :
-		    lab_interrupted == SIGTERM ? "SIGTERM" : "SIGHUP");
+		fprintf(stderr, "tcpshake: run --lab: interrupted by %s; %s\n",
+		    lab_interrupted == SIGINT ? "SIGINT" :
+		    lab_interrupted == SIGTERM ? "SIGTERM" : "SIGHUP",
+		    a->lab_name != NULL ? "the lab is left up" :
+		    "the lab is removed");
 		return 2;
 	}
 	return worst;

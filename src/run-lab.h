@@ -25,10 +25,14 @@ struct run_lab_args {
 	bool		 one_report;	/* --junit, --svg, -w: a report of
 					 * one file */
 	bool		 tap;		/* --tap: one stream of all files */
+	const char	*lab_name;	/* --lab=NAME: every file in that lab,
+					 * which is up and stays up; NULL:
+					 * each in a lab of its own */
 };
 
 /*
- * For each file: parse it, build its lab (a name of its own), run
+ * For each file: parse it, build its lab (a name of its own; or use lab
+ * lab_name as it is, its lines not applied), run
  * `tcpshake run` on it in a child that enters the client namespace (the
  * target the lab's server, its states read with --peer-netns), remove the
  * lab. SIGINT, SIGTERM and SIGHUP go on to the child; the lab is removed

@@ -1,0 +1,61 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# run-lab-named.sh: run --lab=NAME runs files in a lab that `lab up
+# --name NAME` made and leaves it up: system-call lines in its server
+# namespace (IPv4 and IPv6), packet-only files against its server, and
+# several files one after the other (one TAP stream); a file's own lab
+# lines are said to be not applied; a lab that is not up and a bad name
+# are one line each, exit 2.
+. "$top_srcdir/tests/lib.sh"
+need_root
+D=$top_srcdir/tests/data/syscall
+lab_start
+TMP=$(mktemp -d)
+trap 'lab_stop; rm -rf "$TMP"' EXIT INT TERM HUP
+
+# passes ARGS...: run --lab=$LAB ARGS passes (exit 0).
+passes() {
+	"$TCPSHAKE" run --lab="$LAB" "$@" >"$TMP/out" 2>"$TMP/err" ||
+	    { show "$TMP/out"; show "$TMP/err"; fail "run --lab=$LAB $*"; }
+}
+
+passes "$D/active.shake"
+grep -q "active.shake: ok" "$TMP/out" || { show "$TMP/out"; fail "no ok"; }
+passes --ip_version=ipv6 "$D/passive.shake"
+grep -q "passive.shake: ok" "$TMP/out" || { show "$TMP/out"; fail "no ok"; }
+# The lab is still up and its server (lab up's echo on port 80) answers
+# a file with packet lines only.
+st=$("$TCPSHAKE" lab status --name "$LAB") || fail "lab not up after runs: $st"
+cat >"$TMP/echo.shake" <<'EOS'
+target 198.18.0.2:80
+0    < S 0:0(0) win 65535 <mss 1460>
++0   > S. 0:0(0) ack 1 <...>
++.05 < . 1:1(0) ack 1 win 65535
++0   < P. 1:6(5) ack 1 win 65535
++0   > . 1:1(0) ack 6
++0   > P. 1:6(5) ack 6
++.05 < R. 6:6(0) ack 6 win 0
+EOS
+passes "$TMP/echo.shake"
+[ ! -s "$TMP/err" ] || { show "$TMP/err"; fail "a file without lab lines: stderr"; }
+
+# Two files, one TAP stream; a file's lab lines are not applied, and
+# one line says so.
+{ echo "lab serve --port 81 --mode echo"; cat "$TMP/echo.shake"; } \
+    >"$TMP/withlab.shake"
+passes --tap "$D/passive.shake" "$TMP/withlab.shake"
+[ "$(grep -c '^ok [12] - ' "$TMP/out")" = 2 ] && grep -q '^1\.\.2$' "$TMP/out" ||
+    { show "$TMP/out"; fail "two files: not one TAP stream of 2"; }
+grep -q "withlab.shake: its 'lab' lines are not applied: lab '$LAB' is used as it is" \
+    "$TMP/err" || { show "$TMP/err"; fail "lab lines: no line"; }
+"$TCPSHAKE" lab status --name "$LAB" >/dev/null || fail "lab not up at the end"
+
+# Not up: one line naming the fix, exit 2; nothing run.
+NAME=$LAB
+lab_stop
+rc=0
+"$TCPSHAKE" run --lab="$NAME" "$D/passive.shake" >"$TMP/out" 2>"$TMP/err" || rc=$?
+[ "$rc" = 2 ] && [ ! -s "$TMP/out" ] && [ "$(wc -l <"$TMP/err")" = 1 ] &&
+    grep -q "^tcpshake: run --lab=$NAME: lab '$NAME' is not up (tcpshake lab up --name $NAME)$" "$TMP/err" ||
+    { show "$TMP/err"; fail "a lab not up: exit $rc"; }
+exit 0
