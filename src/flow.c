@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* flow.c: the prober's TCB and the RFC 9293 state machine: user calls,
- * segment arrival, retransmission and TIME_WAIT, with no I/O and no clock. */
+ * retransmission and TIME_WAIT, with no I/O and no clock (segment arrival:
+ * flow-input.c; what the two share: flow-tcb.h). */
 #include "config.h"
 
 #include <stdarg.h>
@@ -8,13 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "flow-tcb.h"
 #include "flow.h"
 #include "xmalloc.h"
-
-#define TS_OPT_BYTES	12	/* nop, nop, TS: taken from each segment */
-#define MAX_WSCALE	14	/* RFC 7323 2.3 */
-#define DEFAULT_MSS4	536	/* RFC 9293 3.7.1, without an MSS option */
-#define DEFAULT_MSS6	1220	/* RFC 8200's 1280 minus 60 */
 
 static const char *const state_names[] = {
 	[FLOW_CLOSED] = "CLOSED",
@@ -128,8 +125,8 @@ flow_out_note(const struct flow_out *out, enum flow_note note)
 	return NULL;
 }
 
-static struct flow_item *
-out_push(struct flow_out *out, enum flow_item_type type)
+struct flow_item *
+flow_out_push(struct flow_out *out, enum flow_item_type type)
 {
 	struct flow_item *it;
 
@@ -143,13 +140,10 @@ out_push(struct flow_out *out, enum flow_item_type type)
 	return it;
 }
 
-static struct flow_item *out_note(struct flow_out *, enum flow_note,
-    const char *, ...) __attribute__((format(printf, 3, 4)));
-
-static struct flow_item *
-out_note(struct flow_out *out, enum flow_note note, const char *fmt, ...)
+struct flow_item *
+flow_out_add_note(struct flow_out *out, enum flow_note note, const char *fmt, ...)
 {
-	struct flow_item *it = out_push(out, FLOW_NOTE);
+	struct flow_item *it = flow_out_push(out, FLOW_NOTE);
 	va_list ap;
 
 	it->note = note;
@@ -159,11 +153,11 @@ out_note(struct flow_out *out, enum flow_note note, const char *fmt, ...)
 	return it;
 }
 
-static void
-out_data(struct flow_out *out, uint32_t seq, const uint8_t *data,
+void
+flow_out_data(struct flow_out *out, uint32_t seq, const uint8_t *data,
     uint32_t len, bool from_hold)
 {
-	struct flow_item *it = out_push(out, FLOW_DATA);
+	struct flow_item *it = flow_out_push(out, FLOW_DATA);
 
 	it->seq = seq;
 	it->len = len;
@@ -186,26 +180,26 @@ flow_rel_rcv(const struct flow *f, uint32_t seq)
 }
 
 /* Numbers in notes: relative unless the configuration asks otherwise. */
-static uint32_t
-nsnd(const struct flow *f, uint32_t seq)
+uint32_t
+flow_nsnd(const struct flow *f, uint32_t seq)
 {
 	return f->cfg.abs_numbers ? seq : flow_rel_snd(f, seq);
 }
 
-static uint32_t
-nrcv(const struct flow *f, uint32_t seq)
+uint32_t
+flow_nrcv(const struct flow *f, uint32_t seq)
 {
 	return f->cfg.abs_numbers ? seq : flow_rel_rcv(f, seq);
 }
 
-static double
-secs(int64_t ns)
+double
+flow_secs(int64_t ns)
 {
 	return (double)ns / 1e9;
 }
 
 /* Our receive window in bytes: what the field can say at our scale. */
-static uint32_t
+uint32_t
 flow_window_bytes(const struct flow *f)
 {
 	uint32_t w = f->cfg.rcv_wnd, max = 65535u << f->rcv_wscale;
@@ -216,7 +210,7 @@ flow_window_bytes(const struct flow *f)
 }
 
 /* Everything a connection learns, back to what a fresh open starts from. */
-static void
+void
 flow_reset_tcb(struct flow *f)
 {
 	struct flow_config cfg = f->cfg;
@@ -262,11 +256,11 @@ flow_free(struct flow *f)
 	f->sndbuf_len = f->sndbuf_cap = 0;
 }
 
-static void
+void
 flow_set_state(struct flow *f, enum flow_state to, const char *cause,
     struct flow_out *out)
 {
-	struct flow_item *it = out_push(out, FLOW_STATE);
+	struct flow_item *it = flow_out_push(out, FLOW_STATE);
 
 	it->from = f->state;
 	it->to = to;
@@ -278,15 +272,15 @@ flow_set_state(struct flow *f, enum flow_state to, const char *cause,
 	}
 }
 
-static bool
-fin_acked(const struct flow *f)
+bool
+flow_fin_acked(const struct flow *f)
 {
 	return f->fin_sent && seq_gt(f->snd_una, f->fin_seq);
 }
 
 /* Where our sent payload ends: the FIN, once sent, is not payload. */
-static uint32_t
-data_sent_end(const struct flow *f)
+uint32_t
+flow_data_sent_end(const struct flow *f)
 {
 	return f->fin_sent ? f->fin_seq : f->snd_nxt;
 }
@@ -294,22 +288,22 @@ data_sent_end(const struct flow *f)
 static uint32_t
 unsent_bytes(const struct flow *f)
 {
-	uint32_t sent = data_sent_end(f) - f->sndbuf_seq;
+	uint32_t sent = flow_data_sent_end(f) - f->sndbuf_seq;
 
 	return sent >= f->sndbuf_len ? 0 : f->sndbuf_len - sent;
 }
 
 /* ---- Timers ---- */
 
-static void
-rtx_arm(struct flow *f, int64_t now)
+void
+flow_rtx_arm(struct flow *f, int64_t now)
 {
 	f->rtx_at = now + f->rto;
 	f->rtx_armed = now;
 }
 
-static void
-rtx_stop(struct flow *f)
+void
+flow_rtx_stop(struct flow *f)
 {
 	f->rtx_at = FLOW_NO_TIMEOUT;
 	f->rtx_count = 0;
@@ -377,7 +371,7 @@ static struct segment *
 out_send(struct flow_out *out, struct flow *f, uint8_t flags, uint32_t seq,
     uint32_t ack, int64_t now)
 {
-	struct flow_item *it = out_push(out, FLOW_SEND);
+	struct flow_item *it = flow_out_push(out, FLOW_SEND);
 	struct segment *s = &it->seg;
 
 	s->src = f->cfg.local;
@@ -436,8 +430,8 @@ add_syn_opts(const struct flow *f, struct segment *s, bool synack,
 	}
 }
 
-static void
-send_syn(struct flow *f, int64_t now, struct flow_out *out, int rtx,
+void
+flow_send_syn(struct flow *f, int64_t now, struct flow_out *out, int rtx,
     int64_t interval)
 {
 	bool synack = f->have_irs;
@@ -449,8 +443,8 @@ send_syn(struct flow *f, int64_t now, struct flow_out *out, int rtx,
 	f->syn_tx = now;
 }
 
-static void
-send_ack(struct flow *f, int64_t now, struct flow_out *out)
+void
+flow_send_ack(struct flow *f, int64_t now, struct flow_out *out)
 {
 	struct segment *s = out_send(out, f, TH_ACK_, f->snd_nxt, f->rcv_nxt,
 	    now);
@@ -470,8 +464,8 @@ send_ack(struct flow *f, int64_t now, struct flow_out *out)
 
 /* RST for a segment with no connection behind it (RFC 9293 3.10.7.1):
  * <SEQ=SEG.ACK><CTL=RST>, or <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>. */
-static void
-send_rst_reply(struct flow *f, const struct segment *in, int64_t now,
+void
+flow_send_rst_reply(struct flow *f, const struct segment *in, int64_t now,
     struct flow_out *out)
 {
 	struct segment *s;
@@ -528,7 +522,7 @@ can_send_data(const struct flow *f)
 /* Send what the peer's window allows, then the FIN once the data is out.
  * With nothing in flight and a zero window one byte goes anyway, and the
  * retransmission timer repeats it: RFC 9293 3.8.6.1's window probe. */
-static void
+void
 flow_push(struct flow *f, int64_t now, struct flow_out *out)
 {
 	bool sent = false;
@@ -560,13 +554,13 @@ flow_push(struct flow *f, int64_t now, struct flow_out *out)
 		sent = true;
 	}
 	if (sent && f->rtx_at == FLOW_NO_TIMEOUT)
-		rtx_arm(f, now);
+		flow_rtx_arm(f, now);
 }
 
 /* Our SYN is out and not acknowledged (SYN_SENT, SYN_RECEIVED, or
  * FIN_WAIT_1 after a close in SYN_RECEIVED). */
-static bool
-syn_unacked(const struct flow *f)
+bool
+flow_syn_unacked(const struct flow *f)
 {
 	return f->snd_una == f->iss && f->snd_nxt != f->iss;
 }
@@ -576,11 +570,11 @@ static void
 flow_resend(struct flow *f, int64_t now, struct flow_out *out, int rtx,
     int64_t interval)
 {
-	uint32_t seq = f->snd_una, end = data_sent_end(f), n = 0;
+	uint32_t seq = f->snd_una, end = flow_data_sent_end(f), n = 0;
 	bool fin;
 
-	if (syn_unacked(f)) {
-		send_syn(f, now, out, rtx, interval);
+	if (flow_syn_unacked(f)) {
+		flow_send_syn(f, now, out, rtx, interval);
 		return;
 	}
 	if (seq_lt(seq, end)) {
@@ -596,7 +590,7 @@ flow_resend(struct flow *f, int64_t now, struct flow_out *out, int rtx,
 static const char *
 resend_what(const struct flow *f)
 {
-	if (syn_unacked(f))
+	if (flow_syn_unacked(f))
 		return f->have_irs ? "SYN-ACK" : "SYN";
 	if (f->fin_sent && f->snd_una == f->fin_seq)
 		return "FIN";
@@ -609,7 +603,7 @@ static int
 refuse(const struct flow *f, struct flow_out *out, const char *call,
     const char *why)
 {
-	out_note(out, FLOW_NOTE_REFUSED, "%s in %s: %s", call,
+	flow_out_add_note(out, FLOW_NOTE_REFUSED, "%s in %s: %s", call,
 	    flow_state_name(f->state), why);
 	return -1;
 }
@@ -624,8 +618,8 @@ flow_open_active(struct flow *f, int64_t now, struct flow_out *out)
 	flow_reset_tcb(f);
 	f->snd_nxt = f->iss + 1;
 	flow_set_state(f, FLOW_SYN_SENT, "active open", out);
-	send_syn(f, now, out, 0, 0);
-	rtx_arm(f, now);
+	flow_send_syn(f, now, out, 0, 0);
+	flow_rtx_arm(f, now);
 	return 0;
 }
 
@@ -660,8 +654,8 @@ listen_to_active(struct flow *f, int64_t now, struct flow_out *out)
 		return refuse(f, out, "send", "no remote address and port");
 	f->snd_nxt = f->iss + 1;
 	flow_set_state(f, FLOW_SYN_SENT, "send in LISTEN: active open", out);
-	send_syn(f, now, out, 0, 0);
-	rtx_arm(f, now);
+	flow_send_syn(f, now, out, 0, 0);
+	flow_rtx_arm(f, now);
 	return 0;
 }
 
@@ -758,7 +752,7 @@ flow_give_up(struct flow *f, struct flow_out *out)
 
 	snprintf(cause, sizeof cause, "gave up after %d retransmission%s",
 	    f->rtx_count, f->rtx_count == 1 ? "" : "s");
-	out_note(out, FLOW_NOTE_GAVE_UP, "%s of %s: no answer", cause,
+	flow_out_add_note(out, FLOW_NOTE_GAVE_UP, "%s of %s: no answer", cause,
 	    resend_what(f));
 	f->end = FLOW_END_TIMEOUT;
 	flow_set_state(f, FLOW_CLOSED, cause, out);
@@ -772,14 +766,14 @@ flow_retransmit(struct flow *f, int64_t now, struct flow_out *out)
 
 	f->rtx_count++;
 	f->retransmissions++;
-	it = out_note(out, FLOW_NOTE_RETRANSMIT,
+	it = flow_out_add_note(out, FLOW_NOTE_RETRANSMIT,
 	    "retransmission %d of %s, %.3f s after the previous send",
-	    f->rtx_count, resend_what(f), secs(interval));
+	    f->rtx_count, resend_what(f), flow_secs(interval));
 	it->rtx = f->rtx_count;
 	it->interval_ns = interval;
 	flow_resend(f, now, out, f->rtx_count, interval);
 	f->rto = f->rto > FLOW_MAX_RTO_NS / 2 ? FLOW_MAX_RTO_NS : f->rto * 2;
-	rtx_arm(f, now);
+	flow_rtx_arm(f, now);
 }
 
 void
@@ -790,13 +784,13 @@ flow_on_timer(struct flow *f, int64_t now, struct flow_out *out)
 
 		f->time_wait_at = FLOW_NO_TIMEOUT;
 		snprintf(cause, sizeof cause, "TIME_WAIT ended after %.3f s",
-		    secs(f->cfg.time_wait_ns));
+		    flow_secs(f->cfg.time_wait_ns));
 		flow_set_state(f, FLOW_CLOSED, cause, out);
 	}
 	if (f->rtx_at > now)
 		return;
 	if (f->snd_una == f->snd_nxt && unsent_bytes(f) == 0) {
-		rtx_stop(f);
+		flow_rtx_stop(f);
 		return;
 	}
 	if (f->rtx_count >= f->cfg.retries)
@@ -805,742 +799,23 @@ flow_on_timer(struct flow *f, int64_t now, struct flow_out *out)
 		flow_retransmit(f, now, out);
 }
 
-static void
-enter_time_wait(struct flow *f, const char *cause, int64_t now,
+void
+flow_enter_time_wait(struct flow *f, const char *cause, int64_t now,
     struct flow_out *out)
 {
 	f->end = FLOW_END_CLOSED;
-	rtx_stop(f);
+	flow_rtx_stop(f);
 	flow_set_state(f, FLOW_TIME_WAIT, cause, out);
 	f->time_wait_at = now + f->cfg.time_wait_ns;
 }
 
 /* With a TIME_WAIT of 0 the flow leaves once this segment's ACK is out. */
-static void
-time_wait_settle(struct flow *f, struct flow_out *out)
+void
+flow_time_wait_settle(struct flow *f, struct flow_out *out)
 {
 	if (f->state != FLOW_TIME_WAIT || f->cfg.time_wait_ns > 0)
 		return;
-	out_note(out, FLOW_NOTE_TIME_WAIT,
+	flow_out_add_note(out, FLOW_NOTE_TIME_WAIT,
 	    "TIME_WAIT duration 0: left at once (RFC 9293 asks for 2 MSL)");
 	flow_set_state(f, FLOW_CLOSED, "TIME_WAIT not kept", out);
-}
-
-/* ---- Segment arrival: the peer's SYN ---- */
-
-static void
-take_syn_opts(struct flow *f, const struct segment *in)
-{
-	const struct tcp_option *o;
-
-	f->peer_nopts = in->nopts;
-	memcpy(f->peer_opts, in->opts, sizeof f->peer_opts);
-	f->peer_win = in->win;
-	if ((o = segment_find_opt(in, OPT_MSS)) != NULL)
-		f->peer_mss = o->u.mss;
-	if ((o = segment_find_opt(in, OPT_WSCALE)) != NULL)
-		f->peer_wscale = o->u.wscale;
-	f->peer_sackok = segment_find_opt(in, OPT_SACKOK) != NULL;
-	if ((o = segment_find_opt(in, OPT_TS)) != NULL) {
-		f->peer_ts = true;
-		f->ts_recent = o->u.ts.val;
-	}
-}
-
-/* Learn the peer's ISN and options; negotiate what both offered. */
-static void
-take_syn(struct flow *f, const struct segment *in)
-{
-	take_syn_opts(f, in);
-	f->have_irs = true;
-	f->irs = in->seq;
-	f->rcv_nxt = in->seq + 1;
-	f->last_ack_sent = f->rcv_nxt;
-	f->wscale_ok = f->cfg.wscale >= 0 && f->peer_wscale >= 0;
-	if (f->wscale_ok) {
-		f->snd_wscale = (uint8_t)(f->peer_wscale > MAX_WSCALE ?
-		    MAX_WSCALE : f->peer_wscale);
-		f->rcv_wscale = (uint8_t)f->cfg.wscale;
-	}
-	f->sack_ok = f->cfg.sackok && f->peer_sackok;
-	f->ts_ok = f->cfg.ts && f->peer_ts;
-	f->rcv_wnd = flow_window_bytes(f);
-	if (f->peer_mss > 0)
-		f->snd_mss = f->peer_mss;
-	else
-		f->snd_mss = f->cfg.remote.family == AF_INET6 ? DEFAULT_MSS6 :
-		    DEFAULT_MSS4;
-	if (f->ts_ok && f->snd_mss > TS_OPT_BYTES + 1)
-		f->snd_mss -= TS_OPT_BYTES;
-	f->snd_wnd = in->win;	/* a SYN's window is never scaled */
-	f->snd_wl1 = in->seq;
-	f->snd_wl2 = in->ack;
-}
-
-/* ---- Segment arrival: CLOSED and LISTEN (RFC 9293 3.10.7.1, 3.10.7.2) */
-
-static bool
-input_closed(struct flow *f, const struct segment *in, int64_t now,
-    struct flow_out *out)
-{
-	if (in->flags & TH_RST_) {
-		out_note(out, FLOW_NOTE_IGNORED, "RST to a closed flow ignored");
-		return false;
-	}
-	send_rst_reply(f, in, now, out);
-	out_note(out, FLOW_NOTE_IGNORED, "segment to a closed flow: RST sent");
-	return false;
-}
-
-static bool
-input_listen(struct flow *f, const struct segment *in, int64_t now,
-    struct flow_out *out)
-{
-	if (in->flags & TH_RST_) {
-		out_note(out, FLOW_NOTE_IGNORED, "RST in LISTEN ignored");
-		return false;
-	}
-	if (in->flags & TH_ACK_) {
-		send_rst_reply(f, in, now, out);
-		out_note(out, FLOW_NOTE_IGNORED, "ACK in LISTEN: RST sent");
-		return false;
-	}
-	if (!(in->flags & TH_SYN_)) {
-		out_note(out, FLOW_NOTE_IGNORED, "no SYN in LISTEN: dropped");
-		return false;
-	}
-	if (f->cfg.remote.family == AF_UNSPEC) {
-		f->cfg.remote = in->src;
-		f->took_remote = true;
-	}
-	if (f->cfg.rport == 0) {
-		f->cfg.rport = in->sport;
-		f->took_rport = true;
-	}
-	take_syn(f, in);
-	f->passive = true;
-	f->snd_una = f->iss;
-	f->snd_nxt = f->iss + 1;
-	if (in->len > 0)
-		out_note(out, FLOW_NOTE_IGNORED, "%u bytes on the SYN ignored",
-		    in->len);
-	flow_set_state(f, FLOW_SYN_RECEIVED, "SYN received", out);
-	send_syn(f, now, out, 0, 0);
-	rtx_arm(f, now);
-	return true;
-}
-
-/* SYN_RECEIVED -> LISTEN after a RST or a new SYN, when opened passively:
- * forget the peer, keep listening. */
-static void
-back_to_listen(struct flow *f, const char *cause, struct flow_out *out)
-{
-	if (f->took_remote)
-		f->cfg.remote.family = AF_UNSPEC;
-	if (f->took_rport)
-		f->cfg.rport = 0;
-	flow_reset_tcb(f);
-	f->state = FLOW_SYN_RECEIVED;	/* so the change reads from there */
-	flow_set_state(f, FLOW_LISTEN, cause, out);
-}
-
-/* ---- Segment arrival: SYN_SENT (RFC 9293 3.10.7.3) ---- */
-
-/* --no-final-ack: report each SYN-ACK and the time since the last one. */
-static bool
-synack_watch(struct flow *f, const struct segment *in, int64_t now,
-    struct flow_out *out)
-{
-	struct flow_item *it;
-
-	if (f->synacks == 0) {
-		take_syn(f, in);
-		f->rtx_at = FLOW_NO_TIMEOUT;
-		f->hs_rtt_ns = now - f->syn_tx;
-		it = out_note(out, FLOW_NOTE_SYNACK,
-		    "SYN-ACK 1 received; final ACK withheld");
-	} else {
-		it = out_note(out, FLOW_NOTE_SYNACK,
-		    "SYN-ACK %d received, %.3f s after the previous one%s",
-		    f->synacks + 1, secs(now - f->synack_last),
-		    in->seq == f->irs ? "" : " (a different ISN)");
-		it->interval_ns = now - f->synack_last;
-	}
-	it->rtx = f->synacks++;
-	f->synack_last = now;
-	return true;
-}
-
-/* The part of a segment that lies in the receive window. */
-struct seg_view {
-	uint32_t	 seq;	/* of data[0] */
-	const uint8_t	*data;
-	uint32_t	 len;
-	bool		 fin;
-};
-
-static void text_and_fin(struct flow *, const struct segment *,
-    const struct seg_view *, int64_t, struct flow_out *, bool *);
-
-static void
-establish(struct flow *f, const char *cause, int64_t now,
-    struct flow_out *out)
-{
-	f->hs_rtt_ns = now - f->syn_tx;
-	rtx_stop(f);
-	flow_set_state(f, FLOW_ESTABLISHED, cause, out);
-	if (f->fin_queued)
-		flow_set_state(f, FLOW_FIN_WAIT_1,
-		    "close requested during the handshake", out);
-}
-
-/* The first steps of 3.10.7.3: the ack must cover our SYN and nothing
- * more; a RST with such an ack refuses the connection. False when the
- * segment goes no further (the flow may be CLOSED by then). */
-static bool
-syn_sent_check(struct flow *f, const struct segment *in, int64_t now,
-    struct flow_out *out)
-{
-	bool has_ack = (in->flags & TH_ACK_) != 0;
-
-	if (has_ack && (seq_leq(in->ack, f->iss) || seq_gt(in->ack, f->snd_nxt))) {
-		out_note(out, FLOW_NOTE_BAD_ACK,
-		    "ack %u does not acknowledge our SYN (expects %u)%s",
-		    nsnd(f, in->ack), nsnd(f, f->snd_nxt),
-		    in->flags & TH_RST_ ? ": RST ignored" : ": RST sent");
-		if (!(in->flags & TH_RST_))
-			send_rst_reply(f, in, now, out);
-		return false;
-	}
-	if ((in->flags & TH_RST_) && !has_ack) {
-		out_note(out, FLOW_NOTE_IGNORED,
-		    "RST without ACK in SYN_SENT ignored");
-		return false;
-	}
-	if (in->flags & TH_RST_) {
-		f->end = FLOW_END_REFUSED;
-		flow_set_state(f, FLOW_CLOSED, "RST received: connection refused",
-		    out);
-		return false;
-	}
-	if (!(in->flags & TH_SYN_)) {
-		out_note(out, FLOW_NOTE_IGNORED,
-		    "neither SYN nor RST in SYN_SENT: dropped");
-		return false;
-	}
-	return true;
-}
-
-static bool
-input_syn_sent(struct flow *f, const struct segment *in, int64_t now,
-    struct flow_out *out)
-{
-	bool need_ack = true;
-	struct seg_view v;
-
-	if (!syn_sent_check(f, in, now, out))
-		return f->state == FLOW_CLOSED;
-	if ((in->flags & TH_ACK_) && f->cfg.no_final_ack)
-		return synack_watch(f, in, now, out);
-	take_syn(f, in);
-	if (!(in->flags & TH_ACK_)) {
-		flow_set_state(f, FLOW_SYN_RECEIVED,
-		    "SYN received (simultaneous open)", out);
-		send_syn(f, now, out, 0, 0);
-		return true;
-	}
-	f->snd_una = in->ack;
-	establish(f, "SYN-ACK received", now, out);
-	v.seq = in->seq + 1;
-	v.data = in->data;
-	v.len = in->len;
-	v.fin = (in->flags & TH_FIN_) != 0;
-	text_and_fin(f, in, &v, now, out, &need_ack);
-	send_ack(f, now, out);
-	time_wait_settle(f, out);
-	flow_push(f, now, out);
-	return true;
-}
-
-/* ---- Segment arrival: synchronized states (RFC 9293 3.10.7.4) ---- */
-
-/* The four cases of segment length against receive window. */
-static bool
-seq_acceptable(const struct flow *f, uint32_t seq, uint32_t seglen)
-{
-	uint32_t lo = f->rcv_nxt, hi = f->rcv_nxt + f->rcv_wnd;
-
-	if (seglen == 0 && f->rcv_wnd == 0)
-		return seq == lo;
-	if (seglen == 0)
-		return seq_in(seq, lo, hi);
-	if (f->rcv_wnd == 0)
-		return false;
-	return seq_in(seq, lo, hi) || seq_in(seq + seglen - 1, lo, hi);
-}
-
-static void
-seq_refuse(struct flow *f, const struct segment *in, const char *why,
-    int64_t now, struct flow_out *out)
-{
-	bool rst = (in->flags & TH_RST_) != 0;
-
-	f->unacceptable++;
-	out_note(out, FLOW_NOTE_UNACCEPTABLE, "%s: %s", why,
-	    rst ? "RST dropped" : "ACK sent");
-	if (!rst)
-		send_ack(f, now, out);
-}
-
-static bool
-paws_ok(struct flow *f, const struct segment *in, int64_t now,
-    struct flow_out *out)
-{
-	const struct tcp_option *o = segment_find_opt(in, OPT_TS);
-	char why[128];
-
-	if (!f->ts_ok || o == NULL || (in->flags & TH_RST_) ||
-	    seq_geq(o->u.ts.val, f->ts_recent))
-		return true;
-	snprintf(why, sizeof why, "TSval %u older than TS.recent %u (PAWS)",
-	    o->u.ts.val, f->ts_recent);
-	seq_refuse(f, in, why, now, out);
-	return false;
-}
-
-/* "seq 5000:5100 outside the receive window 1000..66535", relative. */
-static void
-seq_refuse_window(struct flow *f, const struct segment *in, int64_t now,
-    struct flow_out *out)
-{
-	uint32_t seglen = segment_seqlen(in), lo = f->rcv_nxt;
-	char why[128], end[16] = "";
-
-	if (seglen > 0)
-		snprintf(end, sizeof end, ":%u", nrcv(f, in->seq + seglen));
-	snprintf(why, sizeof why, "seq %u%s outside the receive window "
-	    "%u..%u%s", nrcv(f, in->seq), end, nrcv(f, lo),
-	    nrcv(f, lo + f->rcv_wnd),
-	    seq_leq(in->seq + seglen, lo) ? " (already received)" : "");
-	seq_refuse(f, in, why, now, out);
-}
-
-/* Keep the part of an acceptable segment inside the window: bytes
- * before rcv.nxt were received already, bytes beyond the end are cut. */
-static void
-seq_trim(const struct flow *f, const struct segment *in, struct seg_view *v,
-    struct flow_out *out)
-{
-	uint32_t lo = f->rcv_nxt, hi = lo + f->rcv_wnd, skip, end, cut;
-
-	v->seq = in->seq + ((in->flags & TH_SYN_) ? 1 : 0);
-	v->data = in->data;
-	v->len = in->len;
-	v->fin = (in->flags & TH_FIN_) != 0;
-	if (seq_lt(v->seq, lo)) {
-		skip = lo - v->seq;
-		if (skip > v->len)
-			skip = v->len;
-		v->seq += skip;
-		v->data += skip;
-		v->len -= skip;
-	}
-	end = v->seq + v->len;
-	if (seq_gt(end, hi)) {
-		cut = seq_lt(v->seq, hi) ? end - hi : v->len;
-		out_note(out, FLOW_NOTE_TRIMMED,
-		    "%u bytes beyond the receive window end %u dropped%s",
-		    cut, nrcv(f, hi), v->fin ? " with the FIN" : "");
-		v->len -= cut;
-		v->fin = false;
-	}
-}
-
-/* Check a segment against the window and keep the part inside it. */
-static bool
-seq_check(struct flow *f, const struct segment *in, struct seg_view *v,
-    int64_t now, struct flow_out *out)
-{
-	/* RFC 9293: with a zero window, ACKs, URGs and RSTs still count. */
-	if (!seq_acceptable(f, in->seq, segment_seqlen(in)) &&
-	    !(f->rcv_wnd == 0 && in->seq == f->rcv_nxt)) {
-		seq_refuse_window(f, in, now, out);
-		return false;
-	}
-	if (!paws_ok(f, in, now, out))
-		return false;
-	seq_trim(f, in, v, out);
-	return true;
-}
-
-/* RFC 7323 4.3: TS.recent follows the segment that Last.ACK.sent covers. */
-static void
-ts_update(struct flow *f, const struct segment *in)
-{
-	const struct tcp_option *o = segment_find_opt(in, OPT_TS);
-
-	if (f->ts_ok && o != NULL && seq_leq(in->seq, f->last_ack_sent) &&
-	    seq_geq(o->u.ts.val, f->ts_recent))
-		f->ts_recent = o->u.ts.val;
-}
-
-/* An acceptable RST: exactly at rcv.nxt it resets, elsewhere in the window
- * it gets a challenge ACK (RFC 5961 3.2, as RFC 9293 recommends). */
-static bool
-input_rst(struct flow *f, const struct segment *in, int64_t now,
-    struct flow_out *out)
-{
-	if (in->seq != f->rcv_nxt) {
-		out_note(out, FLOW_NOTE_CHALLENGE,
-		    "RST seq %u in the window but not at rcv.nxt %u: challenge "
-		    "ACK sent (RFC 5961)", nrcv(f, in->seq), nrcv(f, f->rcv_nxt));
-		send_ack(f, now, out);
-		return false;
-	}
-	switch (f->state) {
-	case FLOW_SYN_RECEIVED:
-		if (f->passive) {
-			back_to_listen(f, "RST received", out);
-			return true;
-		}
-		f->end = FLOW_END_REFUSED;
-		flow_set_state(f, FLOW_CLOSED, "RST received: connection refused",
-		    out);
-		return true;
-	case FLOW_TIME_WAIT:
-		break;
-	default:
-		f->end = FLOW_END_RESET;
-		break;
-	}
-	flow_set_state(f, FLOW_CLOSED, "RST received: connection reset", out);
-	return true;
-}
-
-static bool
-input_syn(struct flow *f, const struct segment *in, int64_t now,
-    struct flow_out *out)
-{
-	if (f->state == FLOW_SYN_RECEIVED && f->passive) {
-		back_to_listen(f, "SYN with a new ISN in SYN_RECEIVED", out);
-		return true;
-	}
-	out_note(out, FLOW_NOTE_CHALLENGE,
-	    "SYN seq %u in %s: challenge ACK sent (RFC 5961)",
-	    nrcv(f, in->seq), flow_state_name(f->state));
-	send_ack(f, now, out);
-	return false;
-}
-
-enum ack_result {
-	ACK_DROP,	/* segment dropped (note said why) */
-	ACK_DONE,	/* taken; nothing more to do (LAST_ACK -> CLOSED) */
-	ACK_GO,		/* go on with urgent, text and FIN */
-};
-
-/* Drop from the send buffer what the peer has acknowledged. */
-static void
-ack_advance(struct flow *f, uint32_t ack, int64_t now)
-{
-	uint32_t end = seq_min(ack, data_sent_end(f)), n;
-
-	if (seq_gt(end, f->sndbuf_seq)) {
-		n = end - f->sndbuf_seq;
-		memmove(f->sndbuf, f->sndbuf + n, f->sndbuf_len - n);
-		f->sndbuf_len -= n;
-		f->sndbuf_seq = end;
-		f->bytes_acked += n;
-	}
-	f->snd_una = ack;
-	rtx_stop(f);
-	if (f->snd_una != f->snd_nxt)
-		rtx_arm(f, now);
-}
-
-static void
-window_update(struct flow *f, const struct segment *in)
-{
-	if (!seq_leq(f->snd_una, in->ack) || !seq_leq(in->ack, f->snd_nxt))
-		return;
-	if (seq_lt(f->snd_wl1, in->seq) ||
-	    (f->snd_wl1 == in->seq && seq_leq(f->snd_wl2, in->ack))) {
-		f->snd_wnd = (uint32_t)in->win << f->snd_wscale;
-		f->snd_wl1 = in->seq;
-		f->snd_wl2 = in->ack;
-	}
-}
-
-static enum ack_result
-ack_synrcvd(struct flow *f, const struct segment *in, int64_t now,
-    struct flow_out *out)
-{
-	if (!seq_lt(f->snd_una, in->ack) || !seq_leq(in->ack, f->snd_nxt)) {
-		out_note(out, FLOW_NOTE_BAD_ACK,
-		    "ack %u does not acknowledge our SYN-ACK (expects %u): "
-		    "RST sent", nsnd(f, in->ack), nsnd(f, f->snd_nxt));
-		send_rst_reply(f, in, now, out);
-		return ACK_DROP;
-	}
-	f->snd_wnd = (uint32_t)in->win << f->snd_wscale;
-	f->snd_wl1 = in->seq;
-	f->snd_wl2 = in->ack;
-	f->snd_una = in->ack;
-	establish(f, "ACK of our SYN-ACK", now, out);
-	return ACK_GO;
-}
-
-static enum ack_result
-input_ack(struct flow *f, const struct segment *in, const struct seg_view *v,
-    int64_t now, struct flow_out *out)
-{
-	if (!(in->flags & TH_ACK_)) {
-		out_note(out, FLOW_NOTE_IGNORED, "no ACK bit: dropped");
-		return ACK_DROP;
-	}
-	if (f->state == FLOW_SYN_RECEIVED &&
-	    ack_synrcvd(f, in, now, out) == ACK_DROP)
-		return ACK_DROP;
-	if (seq_gt(in->ack, f->snd_nxt)) {
-		out_note(out, FLOW_NOTE_BAD_ACK,
-		    "ack %u acknowledges data not yet sent (snd.nxt %u): "
-		    "ACK sent", nsnd(f, in->ack), nsnd(f, f->snd_nxt));
-		send_ack(f, now, out);
-		return ACK_DROP;
-	}
-	if (syn_unacked(f) && seq_lt(f->snd_una, in->ack))
-		f->hs_rtt_ns = now - f->syn_tx;
-	if (seq_lt(f->snd_una, in->ack))
-		ack_advance(f, in->ack, now);
-	window_update(f, in);
-	switch (f->state) {
-	case FLOW_FIN_WAIT_1:
-		/* A FIN in order on this segment goes straight to TIME_WAIT. */
-		if (fin_acked(f) && !(v->fin && v->seq == f->rcv_nxt))
-			flow_set_state(f, FLOW_FIN_WAIT_2, "ACK of our FIN", out);
-		break;
-	case FLOW_CLOSING:
-		if (fin_acked(f))
-			enter_time_wait(f, "ACK of our FIN", now, out);
-		break;
-	case FLOW_LAST_ACK:
-		if (fin_acked(f)) {
-			f->end = FLOW_END_CLOSED;
-			flow_set_state(f, FLOW_CLOSED, "ACK of our FIN", out);
-			return ACK_DONE;
-		}
-		break;
-	default:
-		break;
-	}
-	return ACK_GO;
-}
-
-static void
-input_urg(struct flow *f, const struct segment *in, struct flow_out *out)
-{
-	if (!(in->flags & TH_URG_))
-		return;
-	f->urg_count++;
-	f->urg_last = in->urg;
-	out_note(out, FLOW_NOTE_URGENT,
-	    "urgent pointer %u recorded and ignored: the bytes are delivered "
-	    "inline", in->urg);
-}
-
-static bool
-receiving(const struct flow *f)
-{
-	return f->state == FLOW_ESTABLISHED || f->state == FLOW_FIN_WAIT_1 ||
-	    f->state == FLOW_FIN_WAIT_2;
-}
-
-/* The peer's FIN, in order: rcv.nxt passes it, the state moves on. */
-static void
-fin_take(struct flow *f, int64_t now, struct flow_out *out)
-{
-	switch (f->state) {
-	case FLOW_ESTABLISHED:
-		f->rcv_nxt++;
-		flow_set_state(f, FLOW_CLOSE_WAIT, "FIN received", out);
-		break;
-	case FLOW_FIN_WAIT_1:
-		f->rcv_nxt++;
-		if (fin_acked(f))
-			enter_time_wait(f, "FIN+ACK received", now, out);
-		else
-			flow_set_state(f, FLOW_CLOSING,
-			    "FIN received (simultaneous close)", out);
-		break;
-	case FLOW_FIN_WAIT_2:
-		f->rcv_nxt++;
-		enter_time_wait(f, "FIN received", now, out);
-		break;
-	default:
-		break;
-	}
-	f->rcv_fin_held = false;
-}
-
-/* Bytes in order go up at once, with any held bytes they join; bytes after
- * a gap are held and reported. */
-static void
-input_text(struct flow *f, const struct seg_view *v, struct flow_out *out)
-{
-	struct flow_item *it;
-	uint8_t *more;
-	uint32_t n;
-	int64_t added;
-
-	if (v->seq == f->rcv_nxt) {
-		out_data(out, v->seq, v->data, v->len, false);
-		f->rcv_nxt += v->len;
-		f->bytes_received += v->len;
-		if ((n = reasm_take(&f->held, f->rcv_nxt, &more)) > 0) {
-			out_data(out, f->rcv_nxt, more, n, true);
-			f->rcv_nxt += n;
-			f->bytes_received += n;
-			free(more);
-		}
-		return;
-	}
-	added = reasm_add(&f->held, f->rcv_nxt, v->seq, v->data, v->len);
-	if (added < 0) {
-		out_note(out, FLOW_NOTE_HOLD_FULL,
-		    "%u bytes at seq %u dropped: %zu gaps held already",
-		    v->len, nrcv(f, v->seq), f->held.n);
-		return;
-	}
-	f->held_recent = v->seq;
-	it = out_push(out, FLOW_HELD);
-	it->seq = v->seq;
-	it->len = v->len;
-	it->newbytes = (uint32_t)added;
-	snprintf(it->text, sizeof it->text,
-	    "seq %u:%u held out of order (%u new), waiting for %u",
-	    nrcv(f, v->seq), nrcv(f, v->seq + v->len), (uint32_t)added,
-	    nrcv(f, f->rcv_nxt));
-}
-
-/* Steps six to eight of 3.10.7.4 on the part of the segment kept. */
-static void
-text_and_fin(struct flow *f, const struct segment *in,
-    const struct seg_view *v, int64_t now, struct flow_out *out,
-    bool *need_ack)
-{
-	input_urg(f, in, out);
-	if (v->len > 0 || v->fin)
-		*need_ack = true;
-	if (v->len > 0 && !receiving(f))
-		out_note(out, FLOW_NOTE_IGNORED,
-		    "%u bytes after the peer's FIN ignored", v->len);
-	else if (v->len > 0)
-		input_text(f, v, out);
-	if (v->fin && receiving(f) && v->seq + v->len != f->rcv_nxt) {
-		f->rcv_fin_held = true;	/* beyond a gap: wait for it */
-		f->rcv_fin_seq = v->seq + v->len;
-	} else if (v->fin) {
-		fin_take(f, now, out);
-	}
-	if (f->rcv_fin_held && f->rcv_fin_seq == f->rcv_nxt)
-		fin_take(f, now, out);
-}
-
-/* TIME_WAIT: a retransmission of the peer's FIN is ACKed again and the
- * timer restarts (RFC 9293 3.10.7.4, eighth step). */
-static bool
-time_wait_refin(struct flow *f, const struct segment *in, int64_t now,
-    struct flow_out *out)
-{
-	if (f->state != FLOW_TIME_WAIT || !(in->flags & TH_FIN_) ||
-	    (in->flags & (TH_RST_ | TH_SYN_)) ||
-	    in->seq + in->len + 1 != f->rcv_nxt)
-		return false;
-	out_note(out, FLOW_NOTE_TIME_WAIT,
-	    "retransmitted FIN in TIME_WAIT: ACKed again, %.3f s restarted",
-	    secs(f->cfg.time_wait_ns));
-	send_ack(f, now, out);
-	f->time_wait_at = now + f->cfg.time_wait_ns;
-	return true;
-}
-
-/* SYN_RECEIVED: the peer's SYN again (our SYN-ACK was lost) gets the
- * SYN-ACK again; in a simultaneous open the peer's SYN-ACK completes it. */
-static int
-synrcvd_syn(struct flow *f, const struct segment *in, int64_t now,
-    struct flow_out *out)
-{
-	if (f->state != FLOW_SYN_RECEIVED || !(in->flags & TH_SYN_) ||
-	    (in->flags & TH_RST_) || in->seq != f->irs)
-		return 0;
-	if (!(in->flags & TH_ACK_)) {
-		out_note(out, FLOW_NOTE_DUP_SYN,
-		    "retransmitted SYN: SYN-ACK sent again");
-		send_syn(f, now, out, 0, 0);
-		rtx_arm(f, now);	/* the timer counts from this send */
-		return 1;
-	}
-	if (f->passive || in->ack != f->snd_nxt)
-		return 0;
-	f->snd_wnd = in->win;
-	f->snd_wl1 = in->seq;
-	f->snd_wl2 = in->ack;
-	f->snd_una = in->ack;
-	establish(f, "SYN-ACK received (simultaneous open)", now,
-	    out);
-	flow_push(f, now, out);
-	return 1;
-}
-
-static bool
-input_sync(struct flow *f, const struct segment *in, int64_t now,
-    struct flow_out *out)
-{
-	struct seg_view v;
-	bool need_ack = false;
-	enum ack_result r;
-
-	if (time_wait_refin(f, in, now, out) || synrcvd_syn(f, in, now, out))
-		return true;
-	if (!seq_check(f, in, &v, now, out))
-		return false;
-	ts_update(f, in);
-	if (in->flags & TH_RST_)
-		return input_rst(f, in, now, out);
-	if (in->flags & TH_SYN_)
-		return input_syn(f, in, now, out);
-	if ((r = input_ack(f, in, &v, now, out)) != ACK_GO)
-		return r == ACK_DONE;
-	if (v.len < in->len || ((in->flags & TH_FIN_) && !v.fin))
-		need_ack = true;	/* a part was cut: say where we are */
-	text_and_fin(f, in, &v, now, out, &need_ack);
-	if (need_ack)
-		send_ack(f, now, out);
-	time_wait_settle(f, out);
-	flow_push(f, now, out);
-	return true;
-}
-
-bool
-flow_input(struct flow *f, const struct segment *in, int64_t now,
-    struct flow_out *out)
-{
-	if (in->cksum_state == CKSUM_BAD) {
-		out_note(out, FLOW_NOTE_IGNORED, "bad checksum: dropped");
-		return false;
-	}
-	if (in->len > 0 && in->data == NULL) {
-		out_note(out, FLOW_NOTE_IGNORED,
-		    "payload length %u without its bytes: dropped", in->len);
-		return false;
-	}
-	switch (f->state) {
-	case FLOW_CLOSED:
-		return input_closed(f, in, now, out);
-	case FLOW_LISTEN:
-		return input_listen(f, in, now, out);
-	case FLOW_SYN_SENT:
-		return input_syn_sent(f, in, now, out);
-	default:
-		return input_sync(f, in, now, out);
-	}
 }
