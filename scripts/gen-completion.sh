@@ -19,9 +19,12 @@ opts_of() {
 		n = split(line, w, /[ ,]+/)
 		val = 0
 		for (i = 1; i <= n; i++) {
-			if (w[i] ~ /^-/)
+			if (w[i] ~ /^-/) {
+				# "--lab[=NAME]": an optional value, given
+				# after "=" only
+				sub(/\[=.*/, "", w[i])
 				names = names " " w[i]
-			else if (w[i] != "")
+			} else if (w[i] != "")
 				val = 1
 		}
 		if (val)

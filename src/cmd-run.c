@@ -296,26 +296,6 @@ run_on_signal(int sig)
 	run_stop = 1;
 }
 
-/* What the engine's events go through: the sinks, and after each segment
- * the state it puts our flow in, inferred (obs-state.c: run's flows have
- * no TCB); the target's states with --peer-netns come from the session
- * (session.c). */
-struct run_out {
-	struct output		*out;
-	struct obs_state	*obs;	/* this file's flows */
-};
-
-static void
-run_emit(void *arg, const struct event *ev)
-{
-	struct run_out *ro = arg;
-	const char *to[OBS_CHANGES_MAX];
-	size_t n = obs_state_event(ro->obs, ev, to);
-
-	output_emit(ro->out, ev);
-	obs_state_emit(ev, to, n, output_emit, ro->out);
-}
-
 /* Every file is parsed before the first runs: root goes once the first
  * wire is open (privdrop.h), and a later file may be one only root can
  * read. */
@@ -407,7 +387,7 @@ run_scenarios(const struct run_opts *o)
 	cfg.peer = peer;
 	cfg.agent_netns = o->peer_netns;
 	cfg.drop = &o->drop;
-	cfg.emit = run_emit;
+	cfg.emit = run_report_emit;
 	cfg.emit_arg = &ro;
 	files = run_parse_files(o, &defs);
 	run_command_helper(o, files);

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "flow-tcb.h"
+#include "flow-int.h"
 #include "flow.h"
 
 /* ---- Segment arrival: the peer's SYN ---- */

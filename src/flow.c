@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* flow.c: the prober's TCB and the RFC 9293 state machine: user calls,
  * retransmission and TIME_WAIT, with no I/O and no clock (segment arrival:
- * flow-input.c; what the two share: flow-tcb.h). */
+ * flow-input.c; what the two share: flow-int.h). */
 #include "config.h"
 
 #include <stdarg.h>
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "flow-tcb.h"
+#include "flow-int.h"
 #include "flow.h"
 #include "xmalloc.h"
 

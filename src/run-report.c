@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* run-report.c: run's own events: a file that does not parse, the
- * summary of all files. */
+ * summary of all files; and the sink the engine's events go through. */
 #include "config.h"
 
 #include <stdlib.h>
 
 #include "event.h"
+#include "obs-state.h"
 #include "output.h"
 #include "run-report.h"
 #include "xmalloc.h"
@@ -48,4 +49,15 @@ run_report_summary(struct output *out, int pass, int failed, int errors,
 	    VERDICT_FAIL;
 	output_emit(out, &ev);
 	free(text);
+}
+
+void
+run_report_emit(void *arg, const struct event *ev)
+{
+	struct run_out *ro = arg;
+	const char *to[OBS_CHANGES_MAX];
+	size_t n = obs_state_event(ro->obs, ev, to);
+
+	output_emit(ro->out, ev);
+	obs_state_emit(ev, to, n, output_emit, ro->out);
 }

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "script-parser.h"
+#include "script-int.h"
 #include "script.h"
 #include "tcpmd5.h"
 #include "xmalloc.h"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* script.c: the .shake parser: lines to steps, comments and -D names,
  * header lines, times, refusals, and errors with file:line:column (option
- * lines: script-option.c; the state both share: script-parser.h). */
+ * lines: script-option.c; the state both share: script-int.h). */
 #include "config.h"
 
 #include <ctype.h>
@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "script-lab.h"
-#include "script-parser.h"
+#include "script-int.h"
 #include "script.h"
 #include "syscall.h"
 #include "target.h"

@@ -14,7 +14,7 @@ diff -u "$top_srcdir/completions/tcpshake.bash" "$tmp/gen.bash" >&2 ||
 
 # Every option --help lists is offered for its command.
 for cmd in read probe connect run shell lab serve guard; do
-	for o in $("$TCPSHAKE" "$cmd" --help | sed -n 's/^  \(-[^ ]*\).*/\1/p' | tr -d ,); do
+	for o in $("$TCPSHAKE" "$cmd" --help | sed -n 's/^  \(-[^ ]*\).*/\1/p' | tr -d , | sed 's/\[=.*//'); do
 		out=$(bash -c '. "$1"; COMP_WORDS=(tcpshake "$2" "$3"); COMP_CWORD=2; _tcpshake; printf "%s\n" "${COMPREPLY[@]}"' \
 		    sh "$top_srcdir/completions/tcpshake.bash" "$cmd" "$o")
 		printf '%s\n' "$out" | grep -qx -- "$o" || fail "$cmd $o: not completed (got: $out)"

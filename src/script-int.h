@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* script-parser.h: the .shake parser's state and helpers, shared by the
+/* script-int.h: the .shake parser's state and helpers, shared by the
  * files of the parser (script.c: lines and steps; script-option.c: option
  * lines). Not for the parser's users: they have script.h. */
-#ifndef TCPSHAKE_SCRIPT_PARSER_H
-#define TCPSHAKE_SCRIPT_PARSER_H
+#ifndef TCPSHAKE_SCRIPT_INT_H
+#define TCPSHAKE_SCRIPT_INT_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* flow-tcb.h: what flow.c (the TCB, user calls, timers, building
+/* flow-int.h: what flow.c (the TCB, user calls, timers, building
  * segments) gives flow-input.c (segment arrival): the state machine's own
  * helpers, not for flow.h's users. */
-#ifndef TCPSHAKE_FLOW_TCB_H
-#define TCPSHAKE_FLOW_TCB_H
+#ifndef TCPSHAKE_FLOW_INT_H
+#define TCPSHAKE_FLOW_INT_H
 
 #include <stdbool.h>
 #include <stdint.h>
