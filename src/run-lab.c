@@ -18,6 +18,7 @@
 
 #include "cli.h"
 #include "lab-router.h"
+#include "lab-serve.h"
 #include "lab-sys.h"
 #include "lab.h"
 #include "run-lab.h"
@@ -133,20 +134,23 @@ run_lab_config(const struct script_lab *b, bool syscalls, const char *name,
 
 /* The file's target inside the lab: the lab's server of the family
  * --ip_version names (ipv4-mapped-ipv6: an IPv4 wire), else of the
- * file's target, the file's port. */
+ * file's target (IPv4 without one), on the file's port; a file that
+ * names no target gets the lab's first server's port. */
 static void
-run_lab_target(const struct script *sc, bool routed, char *buf, size_t len)
+run_lab_target(const struct script *sc, bool routed, uint16_t served,
+    char *buf, size_t len)
 {
 	const char *v = script_option(sc, "ip_version");
 	bool v6 = v != NULL ? strcmp(v, "ipv6") == 0 :
-	    strchr(sc->target_host, ':') != NULL;
+	    sc->target_host != NULL && strchr(sc->target_host, ':') != NULL;
+	unsigned port = sc->target_host != NULL ? sc->target_port : served;
 
 	if (v6)
 		snprintf(buf, len, "[%s]:%u", routed ? LAB_ROUTED_SERVER_V6 :
-		    LAB_SERVER_V6, sc->target_port);
+		    LAB_SERVER_V6, port);
 	else
 		snprintf(buf, len, "%s:%u", routed ? LAB_ROUTED_SERVER_V4 :
-		    LAB_SERVER_V4, sc->target_port);
+		    LAB_SERVER_V4, port);
 }
 
 /* The child's command line: tcpshake [-v...] [-q] run -D LAB=NAME (first,
@@ -410,13 +414,13 @@ run_lab_text_fd(const char *text, const char *file)
  * family; the run's status. */
 static int
 run_lab_in(const struct run_lab_args *a, const struct script *sc,
-    const char *name, bool routed, int text_fd, const char *file,
-    struct run_lab_tap *tap)
+    const char *name, bool routed, uint16_t served, int text_fd,
+    const char *file, struct run_lab_tap *tap)
 {
 	char target[64], *bufs[4], **argv;
 	int status, k;
 
-	run_lab_target(sc, routed, target, sizeof target);
+	run_lab_target(sc, routed, served, target, sizeof target);
 	argv = run_lab_argv(a, name, target, file, text_fd, bufs);
 	if (gopts.verbose > 0)
 		fprintf(stderr, "tcpshake: run --lab: %s: in lab '%s', target "
@@ -435,14 +439,18 @@ static int
 run_lab_named(const struct run_lab_args *a, const struct script *sc,
     int text_fd, const char *file, struct run_lab_tap *tap)
 {
+	long port;
+
 	if (sc->lab != NULL) {
 		fflush(stdout);
 		fprintf(stderr, "tcpshake: run --lab=%s: %s: its 'lab' lines "
 		    "are not applied: lab '%s' is used as it is\n",
 		    a->lab_name, file, a->lab_name);
 	}
+	port = lab_pid_read(a->lab_name, "serve.port");
 	return run_lab_in(a, sc, a->lab_name, lab_has_router(a->lab_name),
-	    text_fd, file, tap);
+	    port > 0 && port <= 65535 ? (uint16_t)port : 80, text_fd, file,
+	    tap);
 }
 
 /* Build, run, remove; the file's status. */
@@ -485,8 +493,9 @@ run_lab_one(const struct run_lab_args *a, const struct script *sc,
 	if (gopts.verbose > 0)
 		fprintf(stderr, "tcpshake: run --lab: %s: lab '%s' up in %lld "
 		    "ms\n", file, name, (long long)(t1 - t0));
-	status = run_lab_in(a, sc, name, cf.router.enabled, text_fd, file,
-	    tap);
+	status = run_lab_in(a, sc, name, cf.router.enabled,
+	    cf.serve_argv != NULL ? lab_serve_port(cf.serve_argv) : 80,
+	    text_fd, file, tap);
 	t2 = run_lab_ms();
 	if (cf.router.enabled)
 		run_lab_router_drops(name, file);
@@ -506,7 +515,8 @@ run_lab_one(const struct run_lab_args *a, const struct script *sc,
 int
 run_lab_files(const struct run_lab_args *a)
 {
-	struct script_defs defs = { a->defs, a->ndefs, a->target, true,
+	/* No target: the lab's server (run_lab_target). */
+	struct script_defs defs = { a->defs, a->ndefs, a->target, false,
 	    true, a->lines, a->nlines };
 	struct script_errors errs = { NULL, 0, false };
 	struct run_lab_tap tap = { a->tap && a->nfiles > 1, 0 };

@@ -26,18 +26,12 @@ grep -q "passive.shake: ok" "$TMP/out" || { show "$TMP/out"; fail "no ok"; }
 # The lab is still up and its server (lab up's echo on port 80) answers
 # a file with packet lines only.
 st=$("$TCPSHAKE" lab status --name "$LAB") || fail "lab not up after runs: $st"
-cat >"$TMP/echo.shake" <<'EOS'
-target 198.18.0.2:80
-0    < S 0:0(0) win 65535 <mss 1460>
-+0   > S. 0:0(0) ack 1 <...>
-+.05 < . 1:1(0) ack 1 win 65535
-+0   < P. 1:6(5) ack 1 win 65535
-+0   > . 1:1(0) ack 6
-+0   > P. 1:6(5) ack 6
-+.05 < R. 6:6(0) ack 6 win 0
-EOS
+{ echo "target 198.18.0.2:80"; cat "$top_srcdir/tests/data/lab-echo.shake"; } \
+    >"$TMP/echo.shake"
 passes "$TMP/echo.shake"
 [ ! -s "$TMP/err" ] || { show "$TMP/err"; fail "a file without lab lines: stderr"; }
+# Without its target line: the lab's server all the same.
+passes "$top_srcdir/tests/data/lab-echo.shake"
 
 # Two files, one TAP stream; a file's lab lines are not applied, and
 # one line says so.

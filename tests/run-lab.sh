@@ -8,7 +8,8 @@
 # (the next run removes what the dead one left); a "lab serve" line that
 # serve would refuse is one line before anything is built; the files'
 # commands find this tcpshake as TCPSHAKE and $TCPSHAKE (one rule for
-# both, an exported TCPSHAKE aside); a file piped in is read once.
+# both, an exported TCPSHAKE aside); a file piped in is read once; a file
+# without a target line runs against the lab's first server.
 . "$top_srcdir/tests/lib.sh"
 need_root
 TMP=$(mktemp -d)
@@ -240,4 +241,16 @@ for f in /dev/stdin -; do
 	grep -qxF -e "$f: ok, 5 steps" "$TMP/out" ||
 		{ show "$TMP/out"; fail "a pipe into run --lab $f: not its 5 steps"; }
 done
+
+# A file that names no target runs against the lab's first server: the
+# default echo on port 80, or the port of its first "lab serve" line.
+cp "$top_srcdir/tests/data/lab-echo.shake" "$TMP/notarget.shake"
+{ echo "lab serve --port 81 --mode echo"; cat "$TMP/notarget.shake"; } \
+    >"$TMP/notarget81.shake"
+for f in notarget notarget81; do
+	"$t" -v run --lab "$TMP/$f.shake" >"$TMP/out" 2>&1 ||
+	    { show "$TMP/out"; fail "$f.shake: no target, not run against the lab's server"; }
+done
+grep -q "notarget81.shake: in lab '[^']*', target 198.18.0.2:81$" "$TMP/out" ||
+	{ show "$TMP/out"; fail "notarget81.shake: not the port of its lab serve line"; }
 exit 0
