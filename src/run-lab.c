@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -512,6 +513,31 @@ run_lab_one(const struct run_lab_args *a, const struct script *sc,
 	return status;
 }
 
+/* --lab=NAME: one run at a time in a lab (a file with system calls
+ * changes the target's interfaces and routes for the time of its run):
+ * the run dir's run.lock, held until the files have run; a later run
+ * waits for it, saying so. */
+static int
+run_lab_hold(const char *name)
+{
+	char path[256];
+	int fd;
+
+	lab_path(path, sizeof path, name, "run.lock");
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) == -1)
+		fatalx("run --lab=%s: %s: %s", name, path, strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return fd;
+	fflush(stdout);
+	fprintf(stderr, "tcpshake: run --lab=%s: waiting for another run in "
+	    "lab '%s' to end\n", name, name);
+	while (flock(fd, LOCK_EX) == -1)
+		if (errno != EINTR)
+			fatalx("run --lab=%s: %s: %s", name, path,
+			    strerror(errno));
+	return fd;
+}
+
 int
 run_lab_files(const struct run_lab_args *a)
 {
@@ -522,7 +548,7 @@ run_lab_files(const struct run_lab_args *a)
 	struct run_lab_tap tap = { a->tap && a->nfiles > 1, 0 };
 	struct script *sc;
 	char *text;
-	int i, fd, status, worst = 0;
+	int i, fd, status, worst = 0, hold = -1;
 
 	if (a->one_report && a->nfiles > 1)
 		fatalx("run --lab: --junit, --svg and -w report on one file "
@@ -533,6 +559,8 @@ run_lab_files(const struct run_lab_args *a)
 	if (a->lab_name != NULL && !lab_is_up(a->lab_name))
 		fatalx("run --lab=%s: lab '%s' is not up (tcpshake lab up "
 		    "--name %s)", a->lab_name, a->lab_name, a->lab_name);
+	if (a->lab_name != NULL)
+		hold = run_lab_hold(a->lab_name);
 	cli_catch_stops(run_lab_on_signal);
 	if (a->lab_name == NULL)
 		run_lab_sweep();
@@ -566,6 +594,8 @@ run_lab_files(const struct run_lab_args *a)
 		script_free(sc);
 		free(text);
 	}
+	if (hold != -1)
+		close(hold);
 	if (tap.on)
 		printf("1..%d\n", tap.n);
 	fflush(stdout);

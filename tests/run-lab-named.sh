@@ -4,8 +4,9 @@
 # --name NAME` made and leaves it up: system-call lines in its server
 # namespace (IPv4 and IPv6), packet-only files against its server, and
 # several files one after the other (one TAP stream); a file's own lab
-# lines are said to be not applied; a lab that is not up and a bad name
-# are one line each, exit 2.
+# lines are said to be not applied; one run at a time in a lab (a later
+# one waits); a lab that is not up and a bad name are one line each,
+# exit 2.
 . "$top_srcdir/tests/lib.sh"
 need_root
 D=$top_srcdir/tests/data/syscall
@@ -43,6 +44,25 @@ passes --tap "$D/passive.shake" "$TMP/withlab.shake"
 grep -q "withlab.shake: its 'lab' lines are not applied: lab '$LAB' is used as it is" \
     "$TMP/err" || { show "$TMP/err"; fail "lab lines: no line"; }
 "$TCPSHAKE" lab status --name "$LAB" >/dev/null || fail "lab not up at the end"
+
+# One run at a time in a lab: while one holds it (its flock in
+# /proc/locks; the test must not take the lock to look), a second says it
+# waits, then runs and passes; so does the first.
+printf 'target 198.18.0.2:80\n0 `sleep 4`\n' >"$TMP/hold.shake"
+"$TCPSHAKE" run --lab="$LAB" "$TMP/hold.shake" >"$TMP/hold.out" 2>&1 &
+first=$!
+lock=/run/tcpshake/$LAB/run.lock
+n=0
+until [ -e "$lock" ] &&
+    grep -q ":$(stat -c %i "$lock") " /proc/locks; do
+	n=$((n + 1))
+	[ $n -lt 200 ] || { show "$TMP/hold.out"; fail "the first run never held the lab"; }
+	sleep 0.05
+done
+passes "$D/passive.shake"
+grep -qx "tcpshake: run --lab=$LAB: waiting for another run in lab '$LAB' to end" "$TMP/err" ||
+    { show "$TMP/err"; fail "a second run in a held lab did not say it waits"; }
+wait $first || { show "$TMP/hold.out"; fail "the run holding the lab failed"; }
 
 # Not up: one line naming the fix, exit 2; nothing run.
 NAME=$LAB
