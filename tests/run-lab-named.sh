@@ -5,8 +5,8 @@
 # namespace (IPv4 and IPv6), packet-only files against its server, and
 # several files one after the other (one TAP stream); a file's own lab
 # lines are said to be not applied; one run at a time in a lab (a later
-# one waits); a lab that is not up and a bad name are one line each,
-# exit 2.
+# one waits); a SIGINT leaves the lab up as it was; a lab that is not up
+# and a bad name are one line each, exit 2.
 . "$top_srcdir/tests/lib.sh"
 need_root
 D=$top_srcdir/tests/data/syscall
@@ -63,6 +63,31 @@ passes "$D/passive.shake"
 grep -qx "tcpshake: run --lab=$LAB: waiting for another run in lab '$LAB' to end" "$TMP/err" ||
     { show "$TMP/err"; fail "a second run in a held lab did not say it waits"; }
 wait $first || { show "$TMP/hold.out"; fail "the run holding the lab failed"; }
+
+# Interrupted while the agent holds the target's interfaces (tun0 is
+# there): exit 2, the lab left up, its links and routes as they were.
+ip netns exec "$LAB-s" ip -o link >"$TMP/links"
+ip netns exec "$LAB-s" ip route >"$TMP/routes"
+printf '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+5 close(3) = 0\n' \
+    >"$TMP/long.shake"
+"$TCPSHAKE" run --lab="$LAB" "$TMP/long.shake" >"$TMP/out" 2>&1 &
+first=$!
+n=0
+until ip netns exec "$LAB-s" ip -o link | grep -q 'altname tun0'; do
+	n=$((n + 1))
+	[ $n -lt 200 ] || { show "$TMP/out"; fail "no tun0 in the lab's target"; }
+	sleep 0.05
+done
+kill -INT $first
+rc=0
+wait $first || rc=$?
+[ "$rc" = 2 ] && grep -q "interrupted by SIGINT; the lab is left up" "$TMP/out" ||
+    { show "$TMP/out"; fail "SIGINT: exit $rc"; }
+"$TCPSHAKE" lab status --name "$LAB" >/dev/null || fail "lab not up after SIGINT"
+ip netns exec "$LAB-s" ip -o link | diff "$TMP/links" - >&2 ||
+    fail "SIGINT: the target's links not put back"
+ip netns exec "$LAB-s" ip route | diff "$TMP/routes" - >&2 ||
+    fail "SIGINT: the target's routes not put back"
 
 # Not up: one line naming the fix, exit 2; nothing run.
 NAME=$LAB
