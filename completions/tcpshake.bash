@@ -20,7 +20,7 @@ _tcpshake()
 		COMPREPLY=($(compgen -W "read probe connect run shell lab serve guard -q --quiet -v --verbose -h --help --version" -- "$cur"))
 		return ;;
 	read)
-		opts="-e --explain -x --hex --json --absolute -f --filter --shake -q --quiet -v --verbose -h --help --version"
+		opts="-e --explain -x --hex --json --ladder --absolute -f --filter --shake -q --quiet -v --verbose -h --help --version"
 		vals="-f --filter --shake" ;;
 	probe)
 		opts="-S -A -F -R -P -U --flags --seq --ack --win --urg --mss --wscale --sackok --sack --ts --nop --option --data --data-hex --data-len --ttl --tos --id --df --badsum -p --port --sport -c --count -i --interval --rate --timeout --json -w --write -I --interface --source --source-range --user --no-drop -q --quiet -v --verbose -h --help --version"

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd-read.c: `tcpshake read FILE.pcap`, a capture file printed as packet
- * lines (or explained, or as JSON Lines), seq/ack relative per flow. */
+ * lines (or explained, or as JSON Lines, or its first conversation as a
+ * ladder), seq/ack relative per flow. */
 #include "config.h"
 
 #include <stdio.h>
@@ -9,6 +10,7 @@
 
 #include "cli.h"
 #include "event.h"
+#include "read-ladder.h"
 #include "read-shake.h"
 #include "read.h"
 #include "report.h"
@@ -21,6 +23,7 @@ struct read_opts {
 	int		 text_flags;
 	bool		 json;
 	bool		 absolute;
+	bool		 ladder;	/* --ladder */
 	const char	*filter;
 	const char	*shake;		/* --shake HOST:PORT */
 	const char	*path;
@@ -42,13 +45,16 @@ read_emit_all(void *arg, const struct event *ev)
 }
 
 enum { RDO_EXPLAIN = 1, RDO_HEX, RDO_JSON, RDO_ABSOLUTE, RDO_FILTER,
-    RDO_SHAKE };
+    RDO_SHAKE, RDO_LADDER };
 
 static const struct cli_opt read_table[] = {
 	{ "explain", 'e', RDO_EXPLAIN, NULL, "each header field in words", 0,
 	    NULL },
 	{ "hex", 'x', RDO_HEX, NULL, "each packet in hex", 0, NULL },
 	{ "json", 0, RDO_JSON, NULL, "JSON Lines instead of text", 0, NULL },
+	{ "ladder", 0, RDO_LADDER, NULL, "the first conversation as a ladder "
+	    "diagram, both ends' states inferred from its segments", 0,
+	    NULL },
 	{ "absolute", 0, RDO_ABSOLUTE, NULL, "absolute sequence numbers", 0,
 	    NULL },
 	{ "filter", 'f', RDO_FILTER, "BPF", "read only the packets a "
@@ -70,6 +76,7 @@ read_option(struct read_opts *o, int id, const char *arg)
 	case RDO_EXPLAIN: o->text_flags |= REPORT_EXPLAIN; break;
 	case RDO_HEX: o->text_flags |= REPORT_HEX; break;
 	case RDO_JSON: o->json = true; break;
+	case RDO_LADDER: o->ladder = true; break;
 	case RDO_ABSOLUTE: o->absolute = true; break;
 	case RDO_FILTER: o->filter = arg; break;
 	case RDO_SHAKE: o->shake = arg; break;
@@ -101,6 +108,10 @@ read_parse(int argc, char **argv, struct read_opts *o)
 	    (o->text_flags & (REPORT_EXPLAIN | REPORT_HEX))))
 		fatalx("read: --shake prints a scenario; leave out --json, "
 		    "--absolute, -e and -x");
+	if (o->ladder && (o->json || o->shake != NULL ||
+	    (o->text_flags & (REPORT_EXPLAIN | REPORT_HEX))))
+		fatalx("read: --ladder draws a diagram; leave out --json, "
+		    "--shake, -e and -x");
 }
 
 /* --shake's HOST:PORT: an address, as the capture has no names. */
@@ -142,6 +153,7 @@ read_exec(int argc, char **argv)
 	struct read_counts counts;
 	struct read_file *rf;
 	struct sink *sinks = NULL;
+	struct read_ladder *lad = NULL;
 	enum read_status st;
 	char err[512];
 
@@ -154,11 +166,20 @@ read_exec(int argc, char **argv)
 		rc.shake = read_shake_new(&o);
 	else if (o.json)
 		sinks_add(&sinks, &report_json_ops, report_json_new(stdout));
+	else if (o.ladder)
+		sinks_add(&sinks, &report_ladder_ops,
+		    report_ladder_new(stdout, 0));
 	else
 		sinks_add(&sinks, &report_text_ops,
 		    report_text_new(stdout, o.text_flags));
 	rc.emit = read_emit;
 	rc.emit_arg = sinks;
+	if (o.ladder) {
+		lad = read_ladder_new(read_emit, sinks);
+		rc.directions = true;
+		rc.emit = read_ladder_emit;
+		rc.emit_arg = lad;
+	}
 	st = read_capture(rf, &rc, &counts, err, sizeof err);
 	read_close(rf);
 	/* A file cut short is no conversation to replay. */
@@ -166,8 +187,12 @@ read_exec(int argc, char **argv)
 		fatalx("%s", err);
 	if (rc.shake != NULL)
 		read_shake_finish(&o, rc.shake);
-	else
+	else {
+		if (lad != NULL)
+			read_ladder_finish(lad);
 		read_summary(&counts, read_emit_all, sinks);
+	}
+	read_ladder_free(lad);
 	sinks_close(&sinks);
 	/* A file cut short keeps what was printed, and says where it ends. */
 	if (st == READ_CUT)
@@ -177,8 +202,8 @@ read_exec(int argc, char **argv)
 
 const struct cmd_entry cmd_read_entry = {
 	.name = "read",
-	.usage = "read [-e] [-x] [-q|-v] [--json] [--absolute] [--filter BPF] "
-	    "[--shake HOST:PORT] FILE.pcap",
+	.usage = "read [-e] [-x] [-q|-v] [--json|--ladder] [--absolute] "
+	    "[--filter BPF] [--shake HOST:PORT] FILE.pcap",
 	.summary = "print the TCP segments of a capture file as packet lines",
 	.exec = read_exec,
 };

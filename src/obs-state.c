@@ -20,8 +20,8 @@ struct obs_flow {
 	bool		 have_snd, have_rcv;
 	uint32_t	 snd_una, snd_nxt, rcv_nxt;	/* relative */
 	uint32_t	 snd_wnd, rcv_wnd;	/* fields as sent, unscaled */
-	bool		 fin_sent, fin_rcvd;
-	uint32_t	 fin_seq;		/* our FIN's */
+	bool		 syn_sent, fin_sent, fin_rcvd;
+	uint32_t	 syn_seq, fin_seq;	/* our SYN's, our FIN's */
 	char		 our_opts[128], their_opts[128];
 	/* The states one segment went through, in order (a FIN that also
 	 * acks ours: FIN_WAIT_2, then TIME_WAIT). */
@@ -103,8 +103,13 @@ obs_out(struct obs_flow *f, const struct segment *s)
 	f->rcv_wnd = s->win;
 	if (s->flags & TH_SYN_) {
 		obs_opts(s, f->our_opts, sizeof f->our_opts);
+		f->syn_sent = true;
+		f->syn_seq = s->seq;
+		/* A SYN-ACK with no SYN seen before it: a passive open whose
+		 * SYN came before we looked. */
 		if (f->state == FLOW_CLOSED)
-			obs_set(f, FLOW_SYN_SENT);
+			obs_set(f, (s->flags & TH_ACK_) ? FLOW_SYN_RECEIVED :
+			    FLOW_SYN_SENT);
 	}
 	if ((s->flags & TH_FIN_) && !f->fin_sent) {
 		f->fin_sent = true;
@@ -135,7 +140,15 @@ obs_in(struct obs_flow *f, const struct segment *s)
 		obs_opts(s, f->their_opts, sizeof f->their_opts);
 		if (f->state == FLOW_SYN_SENT && (s->flags & TH_ACK_))
 			obs_set(f, FLOW_ESTABLISHED);
+		/* A simultaneous open. (A SYN in CLOSED changes nothing
+		 * the segments show: LISTEN is not seen; the SYN-ACK that
+		 * answers it is SYN_RECEIVED, a RST leaves it CLOSED.) */
+		else if (!(s->flags & TH_ACK_) && f->state == FLOW_SYN_SENT)
+			obs_set(f, FLOW_SYN_RECEIVED);
 	}
+	if (f->state == FLOW_SYN_RECEIVED && (s->flags & TH_ACK_) &&
+	    f->syn_sent && after(s->ack, f->syn_seq))
+		obs_set(f, FLOW_ESTABLISHED);
 	fin_acked = f->fin_sent && (s->flags & TH_ACK_) &&
 	    after(s->ack, f->fin_seq);
 	if (fin_acked && f->state == FLOW_FIN_WAIT_1)
@@ -194,11 +207,20 @@ void
 obs_state_emit(const struct event *cause, const char *const *to, size_t n,
     void (*emit)(void *, const struct event *), void *arg)
 {
+	obs_state_emit_side(cause, to, n, DIR_NONE, emit, arg);
+}
+
+void
+obs_state_emit_side(const struct event *cause, const char *const *to,
+    size_t n, enum event_dir side, void (*emit)(void *, const struct event *),
+    void *arg)
+{
 	struct event st;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		event_init(&st, EV_STATE);
+		st.dir = side;
 		st.t_ns = cause->t_ns;
 		st.ts = cause->ts;
 		st.text = to[i];

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* obs-state.h: the TCB of flows that have none (typed in the shell, run
- * by a scenario), inferred from the segments they send and receive. */
+ * by a scenario, read from a capture), inferred from the segments they
+ * send and receive; an active or a passive open. */
 #ifndef TCPSHAKE_OBS_STATE_H
 #define TCPSHAKE_OBS_STATE_H
 
@@ -31,6 +32,11 @@ size_t	 obs_state_event(struct obs_state *, const struct event *,
  * prober's side, each given to emit(arg, ev) with the segment's time. */
 void	 obs_state_emit(const struct event *cause, const char *const *to,
 	    size_t n, void (*emit)(void *, const struct event *), void *arg);
+/* The same for either side: side DIR_FROM_TARGET makes them the
+ * target's (read --ladder infers both ends). */
+void	 obs_state_emit_side(const struct event *cause, const char *const *to,
+	    size_t n, enum event_dir side,
+	    void (*emit)(void *, const struct event *), void *arg);
 /* Seen anything on it? Its next numbers (relative) and our last window:
  * 0, or -1 when nothing was seen. */
 bool	 obs_state_known(const struct obs_state *, uint16_t lport);

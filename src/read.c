@@ -28,6 +28,8 @@ struct read_end {
 struct read_flow {
 	struct read_end	 ep[2];
 	struct seqspace	 ss;		/* side 0 is ep[0]'s */
+	int		 opener;	/* the side that sent the first SYN
+					 * (or got the first SYN-ACK); -1 */
 	struct read_flow *next;
 };
 
@@ -145,6 +147,7 @@ flows_find(struct flow_table *t, const struct segment *seg, bool create,
 	f = xcalloc(1, sizeof *f);
 	f->ep[0] = ep[0];
 	f->ep[1] = ep[1];
+	f->opener = -1;
 	f->next = t->buckets[b];
 	t->buckets[b] = f;
 	t->count++;
@@ -189,6 +192,19 @@ read_elapsed(struct read_run *run, const struct timespec *ts)
 	    (ts->tv_nsec - run->first.tv_nsec);
 }
 
+/* --directions: the opener's segments go into the target ('<'), the
+ * other side's come out of it ('>'); nothing before a SYN says which. */
+static void
+flow_direction(struct read_flow *f, int side, struct event *ev)
+{
+	const struct segment *s = ev->seg;
+
+	if (f->opener < 0 && (s->flags & TH_SYN_))
+		f->opener = (s->flags & TH_ACK_) ? !side : side;
+	if (f->opener >= 0)
+		ev->dir = side == f->opener ? DIR_TO_TARGET : DIR_FROM_TARGET;
+}
+
 static void
 read_segment(struct read_run *run, struct decoded *d, struct event *ev)
 {
@@ -212,6 +228,8 @@ read_segment(struct read_run *run, struct decoded *d, struct event *ev)
 		ev->iplen = d->iplen;
 		f = flows_find(&run->flows, &d->seg, true, &side);
 		seqspace_learn(&f->ss, side, &d->seg);
+		if (run->cfg->directions)
+			flow_direction(f, side, ev);
 	}
 	if (!run->cfg->absolute)
 		flow_bases(f, side, ev);

@@ -26,6 +26,10 @@ struct read_file;
 
 struct read_config {
 	bool		 absolute;	/* numbers as on the wire */
+	bool		 directions;	/* a segment's dir: '<' from its
+					 * flow's opener (the first SYN's
+					 * sender), '>' to it; none before
+					 * a SYN */
 	/* --shake: the TCP segments go to it, no event is emitted. */
 	struct shake	*shake;
 	void		(*emit)(void *arg, const struct event *);

@@ -48,6 +48,12 @@ golden read-malformed.json malformed.pcap --json
 # length beyond the wire's are malformed.
 golden read-snaplen.out snaplen.pcap
 golden read-snaplen.shake snaplen.pcap --shake 198.18.0.2:80
+
+# --ladder: the first conversation, both ends' states inferred (the
+# target's SYN_RECEIVED on its SYN-ACK, LAST_ACK on its FIN, CLOSED on the
+# last ACK); the other flows of a file counted in a note.
+golden read-ladder-handshake4.out handshake4.pcap --ladder
+golden read-ladder-flows.out flows.pcap --ladder
 "$TCPSHAKE" read --json "$tmp/snaplen.pcap" >"$tmp/read-snaplen.json" 2>&1 || bad "read --json snaplen.pcap failed"
 grep -q '"len":1448,.*"payload_hex":"485454502f312e3020323030204f4b0d0a0d0a6161616161616161616161","payload_captured":30,"checksum":"unknown",.*"checksum_right":null' \
     "$tmp/read-snaplen.json" || bad "read --json snaplen.pcap: the cut segment: $(sed -n 4p "$tmp/read-snaplen.json")"

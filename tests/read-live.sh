@@ -6,8 +6,9 @@
 # each side's SYN, the options of both SYNs, the payload. Put a direction
 # before each line and `tcpshake run --check` takes them as a scenario.
 #
-# Then the real proof of `read --shake`: the scenario it makes from that
-# capture runs against the same lab and passes. The kernel client's ISN,
+# read --ladder draws it with both ends' states. Then the real proof of
+# `read --shake`: the scenario it makes from that capture runs against
+# the same lab and passes. The kernel client's ISN,
 # port and TS clock are not tcpshake's: the scenario keeps the captured
 # ISN (the language's first SYN), run takes a free port, and the target's
 # TS clock is learned from its SYN-ACK, whose options --shake writes out.
@@ -57,6 +58,17 @@ grep -Eq "^0\.[0-9]{6} $c > $s F\. 6:6\(0\) ack 6 " "$TMP/read" ||
 	{ show "$TMP/read"; fail "no FIN of ours"; }
 grep -Eq "^[0-9]+ TCP segments, 0 malformed, 0 bad checksums, [0-9]+ other packets? skipped$" \
     "$TMP/read" || { show "$TMP/read"; fail "summary"; }
+
+# read --ladder: the kernel client on the left, the server on the right,
+# each end's states as its segments show them.
+"$TCPSHAKE" read --ladder "$TMP/real.pcap" >"$TMP/ladder" 2>"$TMP/err" ||
+	{ show "$TMP/ladder" "$TMP/err"; fail "read --ladder exited $?"; }
+left=$(sed -n 's/^ *[0-9.]* \([A-Z][A-Z_0-9]*\) *|.*/\1/p' "$TMP/ladder" | tr '\n' ' ')
+right=$(sed -n 's/.*|  \([A-Z][A-Z_0-9]*\)$/\1/p' "$TMP/ladder" | tr '\n' ' ')
+echo "$left" | grep -Eqx 'SYN_SENT ESTABLISHED FIN_WAIT_1 (FIN_WAIT_2 )?TIME_WAIT ' ||
+	{ show "$TMP/ladder"; fail "read --ladder: the client's states: $left"; }
+[ "$right" = "SYN_RECEIVED ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED " ] ||
+	{ show "$TMP/ladder"; fail "read --ladder: the server's states: $right"; }
 
 # The same lines as a scenario: the time, then '<' for what went into the
 # target, '>' for what came out of it.

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-obs-state.c: the states inferred from a flow's segments (the
- * shell's typed flows, run's scenario flows): each close, both ends
- * first, a reset, and two flows kept apart by our port. */
+ * shell's typed flows, run's scenario flows, read --ladder's ends): each
+ * close, both ends first, a reset, passive and simultaneous opens, and two
+ * flows kept apart by our port. */
 #include "config.h"
 
 #include <stdio.h>
@@ -122,6 +123,30 @@ static const struct step no_syn[] = {
 	{ '>', "R 1:1(0) win 0", "-" },
 };
 
+/* We answer the target's SYN: nothing on its SYN (LISTEN is not seen),
+ * SYN_RECEIVED on our SYN-ACK, ESTABLISHED on the ACK of it. */
+static const struct step passive_open[] = {
+	{ '>', "S 0:0(0) win 65535", "-" },
+	{ '<', "S. 0:0(0) ack 1 win 65535", "SYN_RECEIVED" },
+	{ '>', ". 1:1(0) ack 1 win 65535", "ESTABLISHED" },
+	{ '>', "F. 1:1(0) ack 1 win 65535", "CLOSE_WAIT" },
+};
+
+/* A SYN we refuse: CLOSED throughout, no state. */
+static const struct step refused[] = {
+	{ '>', "S 0:0(0) win 65535", "-" },
+	{ '<', "R. 0:0(0) ack 1 win 0", "-" },
+};
+
+/* Both SYNs cross (RFC 9293 figure 8): SYN_RECEIVED on theirs,
+ * ESTABLISHED on the SYN-ACK that acks ours. */
+static const struct step simultaneous_open[] = {
+	{ '<', "S 0:0(0) win 65535", "SYN_SENT" },
+	{ '>', "S 0:0(0) win 65535", "SYN_RECEIVED" },
+	{ '<', "S. 0:0(0) ack 1 win 65535", "-" },
+	{ '>', "S. 0:0(0) ack 1 win 65535", "ESTABLISHED" },
+};
+
 int
 main(void)
 {
@@ -139,6 +164,11 @@ main(void)
 	    sizeof simultaneous_close / sizeof simultaneous_close[0]);
 	walk("reset", reset, sizeof reset / sizeof reset[0]);
 	walk("no SYN", no_syn, sizeof no_syn / sizeof no_syn[0]);
+	walk("passive open", passive_open,
+	    sizeof passive_open / sizeof passive_open[0]);
+	walk("refused", refused, sizeof refused / sizeof refused[0]);
+	walk("simultaneous open", simultaneous_open,
+	    sizeof simultaneous_open / sizeof simultaneous_open[0]);
 
 	/* Two flows, one per port of ours: each its own state. */
 	o = obs_state_new();
