@@ -28,6 +28,7 @@
 #include <nftables/libnftables.h>
 
 #include "guard.h"
+#include "stops.h"
 #include "xmalloc.h"
 
 /*
@@ -625,18 +626,6 @@ guard_unhook_signals(struct guard *g)
 }
 
 static void
-guard_block_signals(sigset_t *old)
-{
-	sigset_t set;
-	size_t i;
-
-	sigemptyset(&set);
-	for (i = 0; i < 3; i++)
-		sigaddset(&set, guard_signals[i]);
-	sigprocmask(SIG_BLOCK, &set, old);
-}
-
-static void
 guard_at_exit(void)
 {
 	if (guard_live != NULL && guard_live->pid == getpid())
@@ -699,7 +688,7 @@ guard_open_flags(unsigned int flags, char *err, size_t errlen)
 	}
 	/* A signal between creating the table and hooking the handlers
 	 * would leave it behind: hold signals until both are done. */
-	guard_block_signals(&old);
+	stops_block(&old);
 	if (guard_create(g, flags, err, errlen) == -1) {
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		nft_ctx_free(g->nft);
@@ -792,7 +781,7 @@ guard_close(struct guard *g)
 		return;
 	/* A signal now would find the table half gone: hold it until the
 	 * table is deleted and the default actions are back. */
-	guard_block_signals(&old);
+	stops_block(&old);
 	if (g->pid == getpid() && guard_remove(g->nft, g->table, err,
 	    sizeof err) == -1)
 		warnx_("%s; 'tcpshake guard --flush' removes it", err);

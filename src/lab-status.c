@@ -109,8 +109,7 @@ lab_health(const char *name, char *buf, size_t len)
 	long pid;
 
 	buf[0] = '\0';
-	lab_path(path, sizeof path, name, "ready");
-	if (stat(path, &sb) == -1) {
+	if (!lab_is_up(name)) {
 		pid = lab_pid_read(name, "up.pid");
 		snprintf(line, sizeof line, lab_pid_alive(pid) ? "being built "
 		    "by 'lab up' (pid %ld)" : "half-built: its 'lab up' (pid "

@@ -17,6 +17,7 @@
 #include <nftables/libnftables.h>
 
 #include "lab-sys.h"
+#include "stops.h"
 #include "xmalloc.h"
 
 volatile int lab_interrupted;
@@ -80,16 +81,12 @@ static size_t lab_ndaemons;
 pid_t
 lab_daemon_fork(void)
 {
-	sigset_t stop, old;
+	sigset_t old;
 	pid_t pid;
 
 	/* Until the child has default dispositions, the parent's handlers
 	 * (which only set a flag) would swallow a SIGTERM meant for it. */
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGINT);
-	sigaddset(&stop, SIGTERM);
-	sigaddset(&stop, SIGHUP);
-	sigprocmask(SIG_BLOCK, &stop, &old);
+	stops_block(&old);
 	if ((pid = fork()) == 0)
 		return 0;
 	if (pid > 0 && lab_ndaemons < LAB_DAEMONS_MAX)

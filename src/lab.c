@@ -220,7 +220,7 @@ lab_sysctls_apply(const struct lab_config *cf, char **error)
 static bool
 lab_claim(const char *name, struct lab_made *made, char **error)
 {
-	char path[256], ready[256], *ignored = NULL;
+	char path[256], *ignored = NULL;
 	long builder;
 	bool ok = false;
 	int lock;
@@ -237,13 +237,12 @@ lab_claim(const char *name, struct lab_made *made, char **error)
 		return false;
 	}
 	lab_path(path, sizeof path, name, NULL);
-	lab_path(ready, sizeof ready, name, "ready");
 	builder = lab_pid_read(name, "up.pid");
 	/* (A lab whose run dir names no builder but whose server runs was
 	 * made by an older tcpshake: it is up, not a leftover.) */
 	if (!lab_exists(name))
 		;
-	else if (access(ready, F_OK) == 0 || (builder == 0 &&
+	else if (lab_is_up(name) || (builder == 0 &&
 	    lab_pid_alive(lab_pid_read(name, "serve.pid")))) {
 		xasprintf(error, "lab '%s' is already up (tcpshake lab down "
 		    "--name %s)", name, name);

@@ -24,6 +24,7 @@
 #include "lab.h"
 #include "run-lab.h"
 #include "script-lab.h"
+#include "stops.h"
 #include "tcpshake.h"
 #include "xmalloc.h"
 
@@ -198,16 +199,14 @@ run_lab_argv(const struct run_lab_args *a, const char *name,
 	return argv;
 }
 
-/* The child: default signals (a signal that came since the fork is still
- * blocked, and now ends it), the client namespace, the run. */
+/* The child: the client namespace, the run. lab_exec() gives it default
+ * signals before it unblocks them, so a signal that came since the fork
+ * ends it. */
 static void __attribute__((noreturn))
 run_lab_exec(const char *name, char **argv)
 {
 	char *error;
 
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
 	lab_exec(name, LAB_CLIENT, argv, &error);
 	fprintf(stderr, "tcpshake: run --lab: %s\n", error);
 	_exit(2);
@@ -275,21 +274,17 @@ static int
 run_lab_child_run(const char *name, char **argv, int text_fd,
     struct run_lab_tap *tap, const char *file)
 {
-	sigset_t block, old;
+	sigset_t old;
 	int status, fds[2] = { -1, -1 };
 	pid_t pid, w;
 
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
 	fflush(stdout);
 	fflush(stderr);
 	if (tap->on && pipe2(fds, O_CLOEXEC) == -1) {
 		warnx_("run --lab: pipe: %s", strerror(errno));
 		return 2;
 	}
-	sigprocmask(SIG_BLOCK, &block, &old);
+	stops_block(&old);
 	if ((pid = fork()) == -1) {
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		warnx_("run --lab: fork: %s", strerror(errno));

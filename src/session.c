@@ -15,6 +15,7 @@
 #include "peer.h"
 #include "session-int.h"
 #include "status.h"
+#include "stops.h"
 #include "xmalloc.h"
 
 /* After a segment the target's state is read every PEER_DUE_NS until it
@@ -537,18 +538,6 @@ timers(struct session *s, int64_t now, int64_t *next, char *err,
 	return 0;
 }
 
-static void
-hold_signals(sigset_t *old)
-{
-	sigset_t set;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigprocmask(SIG_BLOCK, &set, old);
-}
-
 static enum session_status
 run_loop(struct session *s, int64_t deadline, bool (*done)(void *),
     void *arg, const sigset_t *mask, char *err, size_t errlen)
@@ -592,7 +581,7 @@ session_run(struct session *s, int64_t deadline, bool (*done)(void *),
 
 	if (s->cfg.stop == NULL)
 		return run_loop(s, deadline, done, arg, NULL, err, errlen);
-	hold_signals(&old);
+	stops_block(&old);
 	st = run_loop(s, deadline, done, arg, &old, err, errlen);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return st;

@@ -50,16 +50,20 @@ lab_stop() {
 	LAB=
 }
 
-# run_lab_passes FILE OUT: FILE passes under `run --lab` (OUT keeps the
-# output), or fails the test; a second try, said aloud, for a file that
-# fails once under make check's load.
-run_lab_passes() {
-	"$TCPSHAKE" run --lab "$1" >"$2" 2>&1 && return 0
-	echo "$(basename "$0"): $(basename "$1") failed, trying again:" >&2
-	show "$2"
-	"$TCPSHAKE" run --lab "$1" >"$2" 2>&1 ||
-	    { show "$2"; fail "$(basename "$1") does not pass"; }
+# run_lab_passes_as WHAT OUT ARGS...: `run --lab ARGS` passes (OUT keeps
+# the output), or fails the test naming WHAT; a second try, said aloud,
+# for a run that fails once under make check's load.
+run_lab_passes_as() {
+	what=$1 out=$2
+	shift 2
+	"$TCPSHAKE" run --lab "$@" >"$out" 2>&1 && return 0
+	echo "$(basename "$0"): $what failed, trying again:" >&2
+	show "$out"
+	"$TCPSHAKE" run --lab "$@" >"$out" 2>&1 ||
+	    { show "$out"; fail "$what does not pass"; }
 }
+# run_lab_passes FILE OUT: the same for FILE alone.
+run_lab_passes() { run_lab_passes_as "$(basename "$1")" "$2" "$1"; }
 
 # Run a command in the lab's client (prober) or server (target) namespace.
 in_client() { ip netns exec "$LAB-c" "$@"; }

@@ -18,16 +18,12 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"; lab_stop' EXIT INT TERM HUP
 D=$top_srcdir/tests/data/family
 
-# passes NAME ARGS...: `run --lab ARGS` passes; one more run when it fails
-# under make check's load, said aloud.
+# passes NAME ARGS...: `run --lab -v ARGS` passes (lib.sh: one more run
+# when it fails under make check's load, said aloud).
 passes() {
 	what=$1
 	shift
-	"$TCPSHAKE" -v run --lab "$@" >"$TMP/out" 2>&1 && return 0
-	echo "run-family: $what failed, trying again:" >&2
-	show "$TMP/out"
-	"$TCPSHAKE" -v run --lab "$@" >"$TMP/out" 2>&1 ||
-	    { show "$TMP/out"; fail "$what does not pass"; }
+	run_lab_passes_as "$what" "$TMP/out" -v "$@"
 }
 # fails NAME REASON ARGS...: `run --lab ARGS` fails (exit 1) saying REASON.
 fails() {

@@ -16,15 +16,12 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT INT TERM HUP
 D=$top_srcdir/tests/data/icmp
 
-# passes FILE [ARGS]: it passes in its lab; one more run under load.
+# passes FILE [ARGS]: it passes in its lab (lib.sh: one more run under
+# load).
 passes() {
 	f=$1
 	shift
-	"$TCPSHAKE" run --lab "$@" "$f" >"$TMP/out" 2>&1 && return 0
-	echo "run-icmp: $f failed, trying again:" >&2
-	show "$TMP/out"
-	"$TCPSHAKE" run --lab "$@" "$f" >"$TMP/out" 2>&1 ||
-	    { show "$TMP/out"; fail "$f does not pass"; }
+	run_lab_passes_as "$f" "$TMP/out" "$@" "$f"
 }
 passes "$D/pmtu.shake" -w "$TMP/p4.pcap"
 grep -q 'SENT ICMP 3/4 fragmentation needed from 198\.18\.0\.1 mtu 1200 about 198\.18\.0\.2:80 > 198\.18\.0\.1:[0-9]* seq 1$' "$TMP/out" ||
